@@ -1,0 +1,40 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from incidents.models import FollowUpAction, Incident
+
+
+class FollowUpActionInline(admin.TabularInline):
+    model = FollowUpAction
+    extra = 0
+    autocomplete_fields = ["owner"]
+
+
+@admin.register(Incident)
+class IncidentAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "title",
+        "team",
+        "started_at",
+        "grade",
+        "kind",
+        "detection",
+        "responsibility_share",
+        "resolved_at",
+    ]
+    list_filter = ["team", "grade", "kind", "detection", "is_generated"]
+    search_fields = ["title", "affected_system", "description", "impact", "cause", "resolution"]
+    list_select_related = ["team", "week"]
+    autocomplete_fields = ["team"]
+    date_hierarchy = "started_at"
+    readonly_fields = ["week"]
+    inlines = [FollowUpActionInline]
+
+
+@admin.register(FollowUpAction)
+class FollowUpActionAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "incident", "owner", "due_on", "done_on"]
+    list_filter = [("done_on", admin.EmptyFieldListFilter)]
+    search_fields = ["description", "incident__title"]
+    list_select_related = ["incident", "owner"]
+    autocomplete_fields = ["incident", "owner"]

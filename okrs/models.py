@@ -1,0 +1,149 @@
+"""Objectives (O1…O4), their key results, and each key result's weekly progress."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from reports.models import Team, Week
+
+
+class Objective(models.Model):
+    """An objective of a team for a period, such as 【O1 业务服务】 in 2024-H2."""
+
+    team = models.ForeignKey(
+        Team, models.PROTECT, related_name="objectives", verbose_name=_("team")
+    )
+    code = models.CharField(_("code"), max_length=10, help_text=_("O1, O2 …"))
+    title = models.CharField(_("title"), max_length=200)
+    period = models.CharField(_("period"), max_length=20, help_text=_("e.g. 2024-H2 or 2024-Q3."))
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["team__position", "team__name", "period", "position", "code"]
+        verbose_name = _("objective")
+        verbose_name_plural = _("objectives")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["team", "period", "code"],
+                name="okrs_objective_unique_code",
+                violation_error_message=_(
+                    "This team already has an objective with this code in this period."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.title}"
+
+
+class KeyResult(models.Model):
+    """An item of an objective, measured by a progress percentage or by a value from start to target."""
+
+    class Measure(models.TextChoices):
+        PROGRESS = "progress", _("Progress percentage")
+        VALUE = "value", _("Value from start to target")
+
+    objective = models.ForeignKey(
+        Objective, models.PROTECT, related_name="key_results", verbose_name=_("objective")
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="key_results",
+        verbose_name=_("owner"),
+    )
+    eta = models.DateField(_("ETA"), null=True, blank=True)
+    measure = models.CharField(
+        _("measure"), max_length=10, choices=Measure.choices, default=Measure.PROGRESS
+    )
+    start_value = models.DecimalField(
+        _("start value"), max_digits=20, decimal_places=6, null=True, blank=True
+    )
+    target_value = models.DecimalField(
+        _("target value"), max_digits=20, decimal_places=6, null=True, blank=True
+    )
+    unit_label = models.CharField(_("unit label"), max_length=20, blank=True)
+    is_active = models.BooleanField(
+        _("open"),
+        default=True,
+        help_text=_("Closed items keep their history but leave the weekly form."),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["objective", "position", "id"]
+        verbose_name = _("key result")
+        verbose_name_plural = _("key results")
+
+    def __str__(self):
+        return self.title
+
+
+class KeyResultUpdate(models.Model):
+    """A key result's progress, status and note in one week."""
+
+    class Status(models.TextChoices):
+        ON_TRACK = "on_track", _("On track")
+        AT_RISK = "at_risk", _("At risk")
+        BLOCKED = "blocked", _("Blocked")
+        DONE = "done", _("Done")
+
+    key_result = models.ForeignKey(
+        KeyResult, models.PROTECT, related_name="updates", verbose_name=_("key result")
+    )
+    week = models.ForeignKey(
+        Week, models.PROTECT, related_name="key_result_updates", verbose_name=_("week")
+    )
+    progress = models.DecimalField(
+        _("progress (%)"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    current_value = models.DecimalField(
+        _("current value"), max_digits=20, decimal_places=6, null=True, blank=True
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.ON_TRACK
+    )
+    note = models.TextField(_("note"), blank=True)
+    is_generated = models.BooleanField(_("generated"), default=False)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("updated by"),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["key_result", "week__starts_on"]
+        verbose_name = _("key result update")
+        verbose_name_plural = _("key result updates")
+        constraints = [
+            # Also the index for "this item's updates over a range of weeks" (stalled check, progress bar).
+            models.UniqueConstraint(
+                fields=["key_result", "week"],
+                name="okrs_keyresultupdate_one_per_week",
+                violation_error_message=_("This key result already has an update for this week."),
+            ),
+            models.CheckConstraint(
+                condition=Q(progress__isnull=True) | Q(progress__gte=0, progress__lte=100),
+                name="okrs_keyresultupdate_progress_range",
+                violation_error_message=_("Progress is a percentage from 0 to 100."),
+            ),
+        ]
+        # The OKR board and overview read one week's updates of every item.
+        indexes = [models.Index(fields=["week", "key_result"], name="okrs_update_week_kr")]
+
+    def __str__(self):
+        return f"{self.key_result} · {self.week}"

@@ -1,0 +1,141 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from reports.models import (
+    KPI,
+    KPIValue,
+    PlanItem,
+    ReportSection,
+    Team,
+    TodoItem,
+    Week,
+    WeeklyReport,
+)
+
+
+@admin.register(Team)
+class TeamAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "slug", "parent", "position", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["parent"]
+    filter_horizontal = ["leads", "members"]
+    list_select_related = ["parent"]
+
+
+@admin.register(Week)
+class WeekAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "starts_on"]
+    search_fields = ["starts_on"]
+    fields = ["starts_on"]
+    date_hierarchy = "starts_on"
+
+
+class ReportSectionInline(admin.StackedInline):
+    model = ReportSection
+    extra = 0
+
+
+class TodoItemInline(admin.TabularInline):
+    model = TodoItem
+    fk_name = "report"
+    extra = 0
+    autocomplete_fields = ["done_in"]
+
+
+class PlanItemInline(admin.TabularInline):
+    model = PlanItem
+    extra = 0
+
+
+@admin.register(WeeklyReport)
+class WeeklyReportAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "week",
+        "team",
+        "status",
+        "revision",
+        "updated_at",
+        "updated_by",
+        "is_generated",
+    ]
+    list_filter = ["status", "team", "is_generated"]
+    search_fields = ["team__name", "team__slug", "reflections", "other", "sections__title"]
+    list_select_related = ["team", "week", "updated_by"]
+    autocomplete_fields = ["team", "week", "updated_by", "submitted_by", "published_by"]
+    readonly_fields = ["revision", "created_at", "updated_at"]
+    inlines = [ReportSectionInline, TodoItemInline, PlanItemInline]
+    date_hierarchy = "week__starts_on"
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        return queryset, True if search_term else may_have_duplicates
+
+
+class KPIValueInline(admin.TabularInline):
+    model = KPIValue
+    extra = 0
+    autocomplete_fields = ["week"]
+    fields = ["week", "value", "note", "is_generated"]
+    ordering = ["-week__starts_on"]
+    show_change_link = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("week")
+
+
+@admin.register(KPI)
+class KPIAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "name",
+        "team",
+        "group",
+        "unit",
+        "unit_label",
+        "decimals",
+        "direction",
+        "target",
+        "is_active",
+    ]
+    list_filter = ["team", "group", "unit", "direction", "is_active"]
+    search_fields = ["name", "aliases", "group", "team__name"]
+    list_select_related = ["team"]
+    autocomplete_fields = ["team"]
+    inlines = [KPIValueInline]
+
+
+@admin.register(KPIValue)
+class KPIValueAdmin(SimpleHistoryAdmin):
+    list_display = ["kpi", "week", "value", "note", "updated_at", "updated_by", "is_generated"]
+    list_filter = ["kpi__team", "kpi__group", "is_generated"]
+    search_fields = ["kpi__name", "note", "week__starts_on"]
+    list_select_related = ["kpi", "kpi__team", "week", "updated_by"]
+    autocomplete_fields = ["kpi", "week", "updated_by"]
+    date_hierarchy = "week__starts_on"
+
+
+@admin.register(ReportSection)
+class ReportSectionAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "report", "position"]
+    search_fields = ["title", "body"]
+    list_select_related = ["report__team", "report__week"]
+    autocomplete_fields = ["report"]
+
+
+@admin.register(TodoItem)
+class TodoItemAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "report", "section_title", "done_in"]
+    list_filter = [("done_in", admin.EmptyFieldListFilter), "report__team"]
+    search_fields = ["text"]
+    list_select_related = ["report__team", "report__week", "done_in__team", "done_in__week"]
+    autocomplete_fields = ["report", "done_in"]
+
+
+@admin.register(PlanItem)
+class PlanItemAdmin(SimpleHistoryAdmin):
+    list_display = ["text", "report", "is_done"]
+    list_filter = ["is_done", "report__team"]
+    search_fields = ["text"]
+    list_select_related = ["report__team", "report__week"]
+    autocomplete_fields = ["report"]

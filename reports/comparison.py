@@ -1,0 +1,155 @@
+"""Week-over-week comparison of KPI values: the arithmetic every page and export shares.
+
+Percent KPIs change in percentage points (81.72% vs 96.05% is -14.33 pp) with the relative
+change beside it (-14.92%). A KPI without last week's value is "new"; last week's 0 gives an
+absolute change only. Decimal throughout: 99.998% stays 99.998.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from reports.models import KPI, KPIValue
+from reports.weeks import IsoWeek
+
+RELATIVE_PLACES = 2
+MINUS = "\u2212"
+
+
+class Tone:
+    """How a change reads for the KPI's direction; templates map it to a colour."""
+
+    BETTER = "better"
+    WORSE = "worse"
+    NEUTRAL = "neutral"
+    UNCHANGED = "unchanged"
+    NEW = "new"
+    MISSING = "missing"
+
+
+@dataclass(frozen=True)
+class Change:
+    """This week's value against last week's, for one KPI."""
+
+    kpi: KPI
+    current: Decimal | None
+    previous: Decimal | None
+
+    @property
+    def is_new(self) -> bool:
+        return self.current is not None and self.previous is None
+
+    @property
+    def absolute(self) -> Decimal | None:
+        """In the KPI's own unit; for a percent KPI these are percentage points."""
+        if self.current is None or self.previous is None:
+            return None
+        return quantize(self.current - self.previous, self.kpi.decimals)
+
+    @property
+    def relative(self) -> Decimal | None:
+        """Percent change against last week; None when last week was 0 or missing."""
+        if self.current is None or not self.previous:
+            return None
+        return quantize((self.current - self.previous) * 100 / abs(self.previous), RELATIVE_PLACES)
+
+    @property
+    def tone(self) -> str:
+        if self.current is None:
+            return Tone.MISSING
+        if self.previous is None:
+            return Tone.NEW
+        delta = self.current - self.previous
+        if delta == 0:
+            return Tone.UNCHANGED
+        direction = self.kpi.direction
+        if direction == KPI.Direction.NEUTRAL:
+            return Tone.NEUTRAL
+        improved = delta > 0 if direction == KPI.Direction.HIGHER_IS_BETTER else delta < 0
+        return Tone.BETTER if improved else Tone.WORSE
+
+    @property
+    def target_met(self) -> bool | None:
+        return self.kpi.target_met(self.current)
+
+    @property
+    def magnitude(self) -> Decimal:
+        """How far it moved, comparable across KPIs: relative change, else absolute change."""
+        if self.relative is not None:
+            return abs(self.relative)
+        return abs(self.absolute) if self.absolute is not None else Decimal(0)
+
+
+def quantize(value: Decimal, places: int) -> Decimal:
+    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def format_number(value: Decimal, places: int) -> str:
+    return f"{quantize(value, places):f}"
+
+
+def format_value(kpi: KPI, value: Decimal | None) -> str:
+    """The value as people write it: 81.72%, 1829万元, 313."""
+    if value is None:
+        return ""
+    text = format_number(value, kpi.decimals)
+    if kpi.is_percent:
+        return f"{text}%"
+    return f"{text}{kpi.unit_label}"
+
+
+def format_signed(value: Decimal, places: int) -> str:
+    """+21, −14.33 (a true minus sign), 0."""
+    text = format_number(abs(value), places)
+    if value > 0:
+        return f"+{text}"
+    if value < 0:
+        return f"{MINUS}{text}"
+    return text
+
+
+def format_absolute(change: Change) -> str:
+    if change.absolute is None:
+        return ""
+    text = format_signed(change.absolute, change.kpi.decimals)
+    return f"{text} pp" if change.kpi.is_percent else f"{text}{change.kpi.unit_label}"
+
+
+def format_relative(change: Change) -> str:
+    if change.relative is None:
+        return ""
+    return f"{format_signed(change.relative, RELATIVE_PLACES)}%"
+
+
+def compare_week(kpis: Iterable[KPI], week: IsoWeek) -> dict[int, Change]:
+    """Changes for the given KPIs in one week, in a single query whatever their number."""
+    kpis = list(kpis)
+    previous_week = week.previous()
+    values = KPIValue.objects.filter(
+        kpi__in=[kpi.pk for kpi in kpis],
+        week__starts_on__in=[week.monday, previous_week.monday],
+    ).values_list("kpi_id", "week__starts_on", "value")
+    current, previous = {}, {}
+    for kpi_id, starts_on, value in values:
+        (current if starts_on == week.monday else previous)[kpi_id] = value
+    return {kpi.pk: Change(kpi, current.get(kpi.pk), previous.get(kpi.pk)) for kpi in kpis}
+
+
+def series(kpis: Iterable[KPI], last: IsoWeek, weeks: int = 12) -> dict[int, list[Decimal | None]]:
+    """Each KPI's values over the `weeks` weeks ending with `last`, oldest first, None for gaps."""
+    kpis = list(kpis)
+    first = last.shifted(-(weeks - 1))
+    mondays = [first.shifted(offset).monday for offset in range(weeks)]
+    index = {monday: position for position, monday in enumerate(mondays)}
+    result: dict[int, list[Decimal | None]] = defaultdict(lambda: [None] * weeks)
+    values = KPIValue.objects.filter(
+        kpi__in=[kpi.pk for kpi in kpis],
+        week__starts_on__gte=first.monday,
+        week__starts_on__lte=last.monday,
+    ).values_list("kpi_id", "week__starts_on", "value")
+    for kpi_id, starts_on, value in values:
+        result[kpi_id][index[starts_on]] = value
+    return {kpi.pk: result[kpi.pk] for kpi in kpis}

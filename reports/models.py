@@ -1,0 +1,390 @@
+"""Teams, ISO weeks, weekly reports and KPIs with their weekly values."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from reports.weeks import IsoWeek
+
+
+class Team(models.Model):
+    """An org unit that reports weekly; leads edit its week, members read it."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=50, unique=True)
+    parent = models.ForeignKey(
+        "self",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent team"),
+    )
+    leads = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="led_teams", verbose_name=_("leads")
+    )
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="member_teams", verbose_name=_("members")
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    is_active = models.BooleanField(
+        _("active"),
+        default=True,
+        help_text=_("Archived teams keep their history but expect no new reports."),
+    )
+    history = HistoricalRecords(excluded_fields=["position"])
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
+
+    def __str__(self):
+        return self.name
+
+
+class WeekQuerySet(models.QuerySet):
+    def get_for(self, week: IsoWeek) -> Week:
+        obj, _created = self.get_or_create(
+            starts_on=week.monday, defaults={"year": week.year, "number": week.number}
+        )
+        return obj
+
+    def find(self, week: IsoWeek) -> Week | None:
+        return self.filter(starts_on=week.monday).first()
+
+
+class Week(models.Model):
+    """An ISO week (2024-W33 runs Monday 2024-08-12 to Sunday 2024-08-18)."""
+
+    year = models.PositiveSmallIntegerField(_("ISO year"))
+    number = models.PositiveSmallIntegerField(_("ISO week number"))
+    # Every range query ("the last 12 weeks") runs on this column.
+    starts_on = models.DateField(_("starts on (Monday)"), unique=True)
+
+    objects = WeekQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["starts_on"]
+        verbose_name = _("week")
+        verbose_name_plural = _("weeks")
+        constraints = [
+            models.UniqueConstraint(fields=["year", "number"], name="reports_week_unique_iso"),
+            models.CheckConstraint(
+                condition=Q(number__gte=1, number__lte=53),
+                name="reports_week_number_range",
+                violation_error_message=_("An ISO week number runs from 1 to 53."),
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.iso)
+
+    @property
+    def iso(self) -> IsoWeek:
+        return IsoWeek(self.year, self.number)
+
+    def save(self, *args, **kwargs):
+        # The Monday is the source of truth; year and number always follow from it.
+        iso = IsoWeek.from_date(self.starts_on)
+        self.year, self.number = iso.year, iso.number
+        super().save(*args, **kwargs)
+
+
+class WeeklyReport(models.Model):
+    """One team's week: its status, narrative, reflections and plans."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        PUBLISHED = "published", _("Published")
+
+    team = models.ForeignKey(Team, models.PROTECT, related_name="reports", verbose_name=_("team"))
+    week = models.ForeignKey(Week, models.PROTECT, related_name="reports", verbose_name=_("week"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    reflections = models.TextField(
+        _("reflections"), blank=True, help_text=_("收获与反思, in Markdown.")
+    )
+    other = models.TextField(_("other items"), blank=True, help_text=_("其他, in Markdown."))
+    is_generated = models.BooleanField(
+        _("generated"),
+        default=False,
+        help_text=_("Made up by the demo loader, not reported by anyone."),
+    )
+    # Bumped on every save of the weekly form; a save that opened an older revision is a conflict.
+    revision = models.PositiveIntegerField(_("revision"), default=1)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("updated by"),
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("submitted by"),
+    )
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("published by"),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-week__starts_on", "team__position", "team__name"]
+        verbose_name = _("weekly report")
+        verbose_name_plural = _("weekly reports")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["team", "week"],
+                name="reports_weeklyreport_one_per_team_week",
+                violation_error_message=_("This team already has a report for this week."),
+            ),
+        ]
+        # The overview lists one week's reports of every team; (week, team) serves it.
+        indexes = [models.Index(fields=["week", "team"], name="reports_report_week_team")]
+
+    def __str__(self):
+        return f"{self.team} · {self.week}"
+
+    @property
+    def is_locked(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+    def get_absolute_url(self):
+        return reverse("team-week", kwargs={"team": self.team.slug, "week": self.week.iso})
+
+
+class ReportSection(models.Model):
+    """A titled piece of a report's narrative, in Markdown, shown in order."""
+
+    report = models.ForeignKey(
+        WeeklyReport, models.CASCADE, related_name="sections", verbose_name=_("report")
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("body"), blank=True, help_text=_("Markdown."))
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["report", "position", "id"]
+        verbose_name = _("report section")
+        verbose_name_plural = _("report sections")
+
+    def __str__(self):
+        return self.title
+
+
+class TodoItem(models.Model):
+    """A TODO raised in one week's report, carried forward until a later week marks it done."""
+
+    report = models.ForeignKey(
+        WeeklyReport, models.CASCADE, related_name="todos", verbose_name=_("raised in report")
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    text = models.TextField(
+        _("text"), help_text=_("Markdown; sub-items may be indented below the first line.")
+    )
+    section_title = models.CharField(
+        _("section"),
+        max_length=200,
+        blank=True,
+        help_text=_("The narrative section the TODO belongs to."),
+    )
+    done_in = models.ForeignKey(
+        WeeklyReport,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="closed_todos",
+        verbose_name=_("done in report"),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["report", "position", "id"]
+        verbose_name = _("TODO")
+        verbose_name_plural = _("TODOs")
+
+    def __str__(self):
+        return self.text.splitlines()[0] if self.text else ""
+
+
+class PlanItem(models.Model):
+    """One of a report's next-week plans (下周工作及目标); the following week ticks it off."""
+
+    report = models.ForeignKey(
+        WeeklyReport, models.CASCADE, related_name="plans", verbose_name=_("report")
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    text = models.TextField(_("text"))
+    is_done = models.BooleanField(_("done"), default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["report", "position", "id"]
+        verbose_name = _("next-week plan")
+        verbose_name_plural = _("next-week plans")
+
+    def __str__(self):
+        return self.text
+
+
+class KPI(models.Model):
+    """A metric a team reports every week, and how to read it."""
+
+    class Unit(models.TextChoices):
+        COUNT = "count", _("Count")
+        PERCENT = "percent", _("Percent")
+        CURRENCY = "currency", _("Currency")
+        NUMBER = "number", _("Number")
+        DURATION = "duration", _("Duration")
+
+    class Direction(models.TextChoices):
+        HIGHER_IS_BETTER = "up", _("Higher is better")
+        LOWER_IS_BETTER = "down", _("Lower is better")
+        NEUTRAL = "neutral", _("Neutral")
+
+    team = models.ForeignKey(Team, models.PROTECT, related_name="kpis", verbose_name=_("team"))
+    name = models.CharField(_("name"), max_length=100)
+    group = models.CharField(
+        _("group"), max_length=100, blank=True, help_text=_("e.g. 效能度量, 系统运行数据.")
+    )
+    unit = models.CharField(_("unit"), max_length=10, choices=Unit.choices, default=Unit.NUMBER)
+    unit_label = models.CharField(
+        _("unit label"),
+        max_length=20,
+        blank=True,
+        help_text=_("Shown after the value: 万元 for currency in ten-thousands, 笔, 个, min …"),
+    )
+    decimals = models.PositiveSmallIntegerField(_("decimals"), default=0)
+    direction = models.CharField(
+        _("direction"), max_length=7, choices=Direction.choices, default=Direction.NEUTRAL
+    )
+    target = models.DecimalField(
+        _("target"), max_digits=20, decimal_places=6, null=True, blank=True
+    )
+    aliases = models.CharField(
+        _("aliases"),
+        max_length=300,
+        blank=True,
+        help_text=_("Other names the importer recognises, separated by commas."),
+    )
+    description = models.TextField(_("description"), blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    is_active = models.BooleanField(
+        _("active"),
+        default=True,
+        help_text=_("Archived KPIs keep their history but leave the weekly form."),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["team__position", "team__name", "position", "name"]
+        verbose_name = _("KPI")
+        verbose_name_plural = _("KPIs")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["team", "name"],
+                name="reports_kpi_unique_name_per_team",
+                violation_error_message=_("This team already has a KPI with this name."),
+            ),
+            models.CheckConstraint(
+                condition=Q(decimals__lte=6),
+                name="reports_kpi_decimals_range",
+                violation_error_message=_("A KPI shows at most 6 decimals."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("kpi-detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_percent(self) -> bool:
+        return self.unit == self.Unit.PERCENT
+
+    def alias_list(self) -> list[str]:
+        return [alias.strip() for alias in self.aliases.split(",") if alias.strip()]
+
+    def target_met(self, value: Decimal | None) -> bool | None:
+        """True or False against the target; None when there is no target, value or direction."""
+        if self.target is None or value is None or self.direction == self.Direction.NEUTRAL:
+            return None
+        if self.direction == self.Direction.HIGHER_IS_BETTER:
+            return value >= self.target
+        return value <= self.target
+
+
+class KPIValueQuerySet(models.QuerySet):
+    def for_weeks(self, first: IsoWeek, last: IsoWeek):
+        """Values of the weeks first..last inclusive, with KPI and week joined."""
+        return self.filter(
+            week__starts_on__gte=first.monday, week__starts_on__lte=last.monday
+        ).select_related("kpi", "week")
+
+
+class KPIValue(models.Model):
+    """One KPI's value in one week."""
+
+    kpi = models.ForeignKey(KPI, models.PROTECT, related_name="values", verbose_name=_("KPI"))
+    week = models.ForeignKey(
+        Week, models.PROTECT, related_name="kpi_values", verbose_name=_("week")
+    )
+    value = models.DecimalField(_("value"), max_digits=20, decimal_places=6)
+    note = models.TextField(_("note"), blank=True)
+    is_generated = models.BooleanField(_("generated"), default=False)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("updated by"),
+    )
+    history = HistoricalRecords()
+
+    objects = KPIValueQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["kpi", "week__starts_on"]
+        verbose_name = _("KPI value")
+        verbose_name_plural = _("KPI values")
+        constraints = [
+            # Also the index for "this KPI's values over a range of weeks" (sparklines, KPI page).
+            models.UniqueConstraint(
+                fields=["kpi", "week"],
+                name="reports_kpivalue_one_per_kpi_week",
+                violation_error_message=_("This KPI already has a value for this week."),
+            ),
+        ]
+        # A week's values of every KPI (overview, admin changelist filtered by week).
+        indexes = [models.Index(fields=["week", "kpi"], name="reports_kpivalue_week_kpi")]
+
+    def __str__(self):
+        return f"{self.kpi} · {self.week}: {self.value}"

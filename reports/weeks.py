@@ -1,0 +1,73 @@
+"""ISO weeks as values: parsing `2024-W33`, and previous/next across ISO years."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+ISO_WEEK_RE = re.compile(r"^(\d{4})-W(\d{2})$")
+URL_PATTERN = r"\d{4}-W\d{2}"
+
+
+@dataclass(frozen=True, order=True)
+class IsoWeek:
+    """One ISO 8601 week; ordering follows time."""
+
+    year: int
+    number: int
+
+    def __post_init__(self):
+        if not 1 <= self.year <= 9998:
+            raise ValueError(f"year {self.year} is out of range")
+        if not 1 <= self.number <= weeks_in_year(self.year):
+            raise ValueError(f"{self.year} has no week {self.number}")
+
+    @classmethod
+    def parse(cls, text: str) -> IsoWeek:
+        match = ISO_WEEK_RE.match(text.strip()) if isinstance(text, str) else None
+        if not match:
+            raise ValueError(f"{text!r} is not an ISO week such as 2024-W33")
+        return cls(int(match.group(1)), int(match.group(2)))
+
+    @classmethod
+    def from_date(cls, day: dt.date) -> IsoWeek:
+        year, number, _ = day.isocalendar()
+        return cls(year, number)
+
+    @property
+    def monday(self) -> dt.date:
+        return dt.date.fromisocalendar(self.year, self.number, 1)
+
+    @property
+    def sunday(self) -> dt.date:
+        return self.monday + dt.timedelta(days=6)
+
+    def shifted(self, weeks: int) -> IsoWeek:
+        return IsoWeek.from_date(self.monday + dt.timedelta(weeks=weeks))
+
+    def previous(self) -> IsoWeek:
+        return self.shifted(-1)
+
+    def next(self) -> IsoWeek:
+        return self.shifted(1)
+
+    def __str__(self) -> str:
+        return f"{self.year:04d}-W{self.number:02d}"
+
+
+def weeks_in_year(year: int) -> int:
+    # December 28th always falls in the last ISO week of its year.
+    return dt.date(year, 12, 28).isocalendar()[1]
+
+
+class IsoWeekConverter:
+    """URL converter: a malformed or impossible week (2024-W99) is a 404, never a 500."""
+
+    regex = URL_PATTERN
+
+    def to_python(self, value: str) -> IsoWeek:
+        return IsoWeek.parse(value)
+
+    def to_url(self, value) -> str:
+        return str(value)

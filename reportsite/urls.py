@@ -1,0 +1,21 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path, register_converter
+
+from reports.weeks import IsoWeekConverter
+
+register_converter(IsoWeekConverter, "week")
+
+admin.site.site_header = "reportsite"
+admin.site.site_title = "reportsite"
+
+urlpatterns = [
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("", include("reports.urls")),
+    path("", include("okrs.urls")),
+    path("", include("incidents.urls")),
+    path("", include("documents.urls")),
+]
