@@ -53,17 +53,13 @@ class Incident(models.Model):
     )
     title = models.CharField(_("title"), max_length=300)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.INCIDENT)
-    grade = models.CharField(
-        _("grade"), max_length=1, choices=Grade.choices, default=Grade.NONE, blank=True
-    )
+    grade = models.CharField(_("grade"), max_length=1, choices=Grade.choices, default=Grade.NONE, blank=True)
     affected_system = models.CharField(_("affected system"), max_length=200, blank=True)
     started_at = models.DateTimeField(_("started at"))
     detected_at = models.DateTimeField(_("detected at"), null=True, blank=True)
     mitigated_at = models.DateTimeField(_("mitigated at"), null=True, blank=True)
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
-    description = models.TextField(
-        _("description"), blank=True, help_text=_("What happened, in Markdown.")
-    )
+    description = models.TextField(_("description"), blank=True, help_text=_("What happened, in Markdown."))
     impact = models.TextField(_("impact"), blank=True)
     impact_count = models.PositiveIntegerField(
         _("failed operations"), null=True, blank=True, help_text=_("e.g. 201 failed calls.")
@@ -78,9 +74,7 @@ class Incident(models.Model):
         max_digits=3,
         decimal_places=2,
         default=Decimal("1"),
-        help_text=_(
-            "The share that counts toward the grade tally: 0.5 counts as half an incident."
-        ),
+        help_text=_("The share that counts toward the grade tally: 0.5 counts as half an incident."),
     )
     is_generated = models.BooleanField(_("generated"), default=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -147,9 +141,7 @@ class Incident(models.Model):
 class FollowUpAction(models.Model):
     """Something to do so that an incident does not happen again."""
 
-    incident = models.ForeignKey(
-        Incident, models.CASCADE, related_name="actions", verbose_name=_("incident")
-    )
+    incident = models.ForeignKey(Incident, models.CASCADE, related_name="actions", verbose_name=_("incident"))
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     description = models.TextField(_("description"))
     owner = models.ForeignKey(

@@ -1,13 +1,11 @@
 from django.urls import path
 
-from incidents import views
+from incidents.views import editing, lists
 
 urlpatterns = [
-    path("incidents/", views.incident_list, name="incident-list"),
-    path("incidents/<int:pk>/", views.incident_detail, name="incident-detail"),
+    path("incidents/", lists.incident_list, name="incident-list"),
+    path("incidents/<int:pk>/", lists.incident_detail, name="incident-detail"),
     path(
-        "teams/<slug:team>/weeks/<week:week>/incidents/new/",
-        views.incident_create,
-        name="incident-create",
+        "teams/<slug:team>/weeks/<week:week>/incidents/new/", editing.incident_create, name="incident-create"
     ),
 ]

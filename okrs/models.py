@@ -12,9 +12,7 @@ from reports.models import Team, Week
 class Objective(models.Model):
     """An objective of a team for a period, such as 【O1 业务服务】 in 2024-H2."""
 
-    team = models.ForeignKey(
-        Team, models.PROTECT, related_name="objectives", verbose_name=_("team")
-    )
+    team = models.ForeignKey(Team, models.PROTECT, related_name="objectives", verbose_name=_("team"))
     code = models.CharField(_("code"), max_length=10, help_text=_("O1, O2 …"))
     title = models.CharField(_("title"), max_length=200)
     period = models.CharField(_("period"), max_length=20, help_text=_("e.g. 2024-H2 or 2024-Q3."))
@@ -62,9 +60,7 @@ class KeyResult(models.Model):
         verbose_name=_("owner"),
     )
     eta = models.DateField(_("ETA"), null=True, blank=True)
-    measure = models.CharField(
-        _("measure"), max_length=10, choices=Measure.choices, default=Measure.PROGRESS
-    )
+    measure = models.CharField(_("measure"), max_length=10, choices=Measure.choices, default=Measure.PROGRESS)
     start_value = models.DecimalField(
         _("start value"), max_digits=20, decimal_places=6, null=True, blank=True
     )
@@ -100,18 +96,12 @@ class KeyResultUpdate(models.Model):
     key_result = models.ForeignKey(
         KeyResult, models.PROTECT, related_name="updates", verbose_name=_("key result")
     )
-    week = models.ForeignKey(
-        Week, models.PROTECT, related_name="key_result_updates", verbose_name=_("week")
-    )
-    progress = models.DecimalField(
-        _("progress (%)"), max_digits=5, decimal_places=2, null=True, blank=True
-    )
+    week = models.ForeignKey(Week, models.PROTECT, related_name="key_result_updates", verbose_name=_("week"))
+    progress = models.DecimalField(_("progress (%)"), max_digits=5, decimal_places=2, null=True, blank=True)
     current_value = models.DecimalField(
         _("current value"), max_digits=20, decimal_places=6, null=True, blank=True
     )
-    status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.ON_TRACK
-    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ON_TRACK)
     note = models.TextField(_("note"), blank=True)
     is_generated = models.BooleanField(_("generated"), default=False)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)

@@ -108,12 +108,8 @@ class WeeklyReport(models.Model):
 
     team = models.ForeignKey(Team, models.PROTECT, related_name="reports", verbose_name=_("team"))
     week = models.ForeignKey(Week, models.PROTECT, related_name="reports", verbose_name=_("week"))
-    status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
-    )
-    reflections = models.TextField(
-        _("reflections"), blank=True, help_text=_("收获与反思, in Markdown.")
-    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    reflections = models.TextField(_("reflections"), blank=True, help_text=_("收获与反思, in Markdown."))
     other = models.TextField(_("other items"), blank=True, help_text=_("其他, in Markdown."))
     is_generated = models.BooleanField(
         _("generated"),
@@ -235,9 +231,7 @@ class TodoItem(models.Model):
 class PlanItem(models.Model):
     """One of a report's next-week plans (下周工作及目标); the following week ticks it off."""
 
-    report = models.ForeignKey(
-        WeeklyReport, models.CASCADE, related_name="plans", verbose_name=_("report")
-    )
+    report = models.ForeignKey(WeeklyReport, models.CASCADE, related_name="plans", verbose_name=_("report"))
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     text = models.TextField(_("text"))
     is_done = models.BooleanField(_("done"), default=False)
@@ -283,9 +277,7 @@ class KPI(models.Model):
     direction = models.CharField(
         _("direction"), max_length=7, choices=Direction.choices, default=Direction.NEUTRAL
     )
-    target = models.DecimalField(
-        _("target"), max_digits=20, decimal_places=6, null=True, blank=True
-    )
+    target = models.DecimalField(_("target"), max_digits=20, decimal_places=6, null=True, blank=True)
     aliases = models.CharField(
         _("aliases"),
         max_length=300,
@@ -352,9 +344,7 @@ class KPIValue(models.Model):
     """One KPI's value in one week."""
 
     kpi = models.ForeignKey(KPI, models.PROTECT, related_name="values", verbose_name=_("KPI"))
-    week = models.ForeignKey(
-        Week, models.PROTECT, related_name="kpi_values", verbose_name=_("week")
-    )
+    week = models.ForeignKey(Week, models.PROTECT, related_name="kpi_values", verbose_name=_("week"))
     value = models.DecimalField(_("value"), max_digits=20, decimal_places=6)
     note = models.TextField(_("note"), blank=True)
     is_generated = models.BooleanField(_("generated"), default=False)

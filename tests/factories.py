@@ -52,24 +52,18 @@ def make_week(week: IsoWeek | str = SEED_WEEK) -> Week:
     return Week.objects.get_for(week)
 
 
-def make_report(
-    team: Team | None = None, week: IsoWeek | str = SEED_WEEK, **fields
-) -> WeeklyReport:
+def make_report(team: Team | None = None, week: IsoWeek | str = SEED_WEEK, **fields) -> WeeklyReport:
     return WeeklyReport.objects.create(team=team or make_team(), week=make_week(week), **fields)
 
 
 def make_kpi(team: Team | None = None, name: str | None = None, **fields) -> KPI:
     fields.setdefault("unit", KPI.Unit.COUNT)
     fields.setdefault("direction", KPI.Direction.HIGHER_IS_BETTER)
-    return KPI.objects.create(
-        team=team or make_team(), name=name or f"KPI {next(_sequence)}", **fields
-    )
+    return KPI.objects.create(team=team or make_team(), name=name or f"KPI {next(_sequence)}", **fields)
 
 
 def make_value(kpi: KPI, week: IsoWeek | str, value, **fields) -> KPIValue:
-    return KPIValue.objects.create(
-        kpi=kpi, week=make_week(week), value=Decimal(str(value)), **fields
-    )
+    return KPIValue.objects.create(kpi=kpi, week=make_week(week), value=Decimal(str(value)), **fields)
 
 
 def make_objective(team: Team | None = None, code: str = "O1", **fields) -> Objective:
@@ -83,9 +77,7 @@ def make_key_result(objective: Objective | None = None, **fields) -> KeyResult:
     return KeyResult.objects.create(objective=objective or make_objective(), **fields)
 
 
-def make_update(
-    key_result: KeyResult, week: IsoWeek | str, progress=None, **fields
-) -> KeyResultUpdate:
+def make_update(key_result: KeyResult, week: IsoWeek | str, progress=None, **fields) -> KeyResultUpdate:
     return KeyResultUpdate.objects.create(
         key_result=key_result,
         week=make_week(week),
@@ -94,9 +86,7 @@ def make_update(
     )
 
 
-def make_incident(
-    team: Team | None = None, started_at: dt.datetime | None = None, **fields
-) -> Incident:
+def make_incident(team: Team | None = None, started_at: dt.datetime | None = None, **fields) -> Incident:
     started_at = started_at or timezone.make_aware(dt.datetime(2024, 8, 12, 9, 27))
     fields.setdefault("title", f"Incident {next(_sequence)}")
     return Incident.objects.create(team=team or make_team(), started_at=started_at, **fields)

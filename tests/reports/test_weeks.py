@@ -28,9 +28,7 @@ def test_2026_has_53_weeks_and_2024_has_52():
     assert IsoWeek(2026, 53).next() == IsoWeek(2027, 1)
 
 
-@pytest.mark.parametrize(
-    "text", ["2024-W99", "2024-W00", "2024-W53", "abc", "2024W33", "", "0000-W01"]
-)
+@pytest.mark.parametrize("text", ["2024-W99", "2024-W00", "2024-W53", "abc", "2024W33", "", "0000-W01"])
 def test_impossible_or_malformed_weeks_are_refused(text):
     with pytest.raises(ValueError):
         IsoWeek.parse(text)
