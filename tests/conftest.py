@@ -4,6 +4,8 @@ import pytest
 
 from tests.factories import make_lead, make_manager, make_team, make_user
 
+pytest_plugins = ["tests.browser"]
+
 
 @pytest.fixture
 def team(db):
