@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "okrs",
     "incidents",
     "documents",
+    "ops",
 ]
 
 MIDDLEWARE = [
@@ -134,10 +135,21 @@ SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("TRUST_X_FORWARDED_PROTO", default=False) else None
 )
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# The HSTS preload list is a one-way, domain-wide commitment made by submitting the domain, not by a
+# setting; leave it to the operator (SECURE_HSTS_PRELOAD=true) instead of warning on every deploy check.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+
+# Login throttling (ops.throttle): failed logins counted per username and per client address over a
+# sliding window. The per-address limit is higher because an office behind one NAT address shares it.
+LOGIN_THROTTLE_USER_ATTEMPTS = env_int("LOGIN_THROTTLE_USER_ATTEMPTS", 5)
+LOGIN_THROTTLE_IP_ATTEMPTS = env_int("LOGIN_THROTTLE_IP_ATTEMPTS", 20)
+LOGIN_THROTTLE_WINDOW_SECONDS = env_int("LOGIN_THROTTLE_WINDOW_SECONDS", 15 * 60)
+# Only behind a proxy that sets X-Forwarded-For; otherwise clients could pick their own address.
+TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR", default=False)
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 

@@ -1,0 +1,26 @@
+"""Operational records that are not report data: failed logins kept for throttling."""
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class LoginFailure(models.Model):
+    """One failed login, recorded once per throttling key (username and client address)."""
+
+    key = models.CharField(_("key"), max_length=200)
+    attempted_at = models.DateTimeField(_("attempted at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-attempted_at"]
+        verbose_name = _("failed login")
+        verbose_name_plural = _("failed logins")
+        indexes = [
+            # The throttle counts a key's failures since the window start on every login POST.
+            models.Index(fields=["key", "attempted_at"], name="ops_loginfailure_key_time"),
+            # Expired rows are swept by time on every recorded failure.
+            models.Index(fields=["attempted_at"], name="ops_loginfailure_time"),
+        ]
+
+    def __str__(self):
+        return f"{self.key} @ {self.attempted_at:%Y-%m-%d %H:%M:%S}"
