@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports.views import dashboards, health, kpis, weekly_form
+from reports.views import dashboards, health, kpi_detail, kpis, weekly_form
 
 urlpatterns = [
     path("", dashboards.home, name="home"),
@@ -19,5 +19,5 @@ urlpatterns = [
         name="team-week-unlock",
     ),
     path("kpis/", kpis.kpi_list, name="kpi-list"),
-    path("kpis/<int:pk>/", kpis.kpi_detail, name="kpi-detail"),
+    path("kpis/<int:pk>/", kpi_detail.kpi_detail, name="kpi-detail"),
 ]

@@ -1,0 +1,136 @@
+"""Template filters and tags for week-over-week figures, tones and the inline SVG pictures.
+
+Other pages may `{% load report_tags %}`: every filter takes what reports/comparison.py produces.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django import template
+from django.utils.translation import gettext as _
+
+from reports import charts
+from reports.comparison import (
+    Change,
+    Tone,
+    format_absolute,
+    format_number,
+    format_relative,
+    format_signed,
+    format_value,
+)
+from reports.markdown import render_markdown
+
+register = template.Library()
+
+
+@register.filter
+def kpi_value(value: Decimal | None, kpi) -> str:
+    """`{{ change.current|kpi_value:kpi }}` → 81.72%, 1829万元, or a dash when there is no value."""
+    if value is None:
+        return "–"
+    return format_value(kpi, value)
+
+
+@register.filter
+def change_abs(change: Change) -> str:
+    """+21, −14.33 pp; empty when there is nothing to compare."""
+    return format_absolute(change) if isinstance(change, Change) else ""
+
+
+@register.filter
+def change_rel(change: Change) -> str:
+    """+7.19%; empty when last week was 0 or missing (never a division by zero)."""
+    return format_relative(change) if isinstance(change, Change) else ""
+
+
+@register.filter
+def tone_class(change: Change) -> str:
+    return f"tone-{change.tone}" if isinstance(change, Change) else "tone-neutral"
+
+
+@register.filter
+def tone_label(change: Change) -> str:
+    labels = {
+        Tone.BETTER: _("better"),
+        Tone.WORSE: _("worse"),
+        Tone.NEUTRAL: _("changed"),
+        Tone.UNCHANGED: _("unchanged"),
+        Tone.NEW: _("new"),
+        Tone.MISSING: _("no value"),
+    }
+    return labels.get(getattr(change, "tone", ""), "")
+
+
+@register.filter
+def tone_arrow(change: Change) -> str:
+    if not isinstance(change, Change) or change.absolute is None:
+        return ""
+    if change.absolute > 0:
+        return "▲"
+    if change.absolute < 0:
+        return "▼"
+    return "＝"
+
+
+@register.filter
+def signed_pp(value: Decimal | None) -> str:
+    """A progress change in percentage points: +5 pp, −2.5 pp."""
+    if value is None:
+        return ""
+    return f"{format_signed(value.normalize(), max(0, -value.normalize().as_tuple().exponent))} pp"
+
+
+@register.filter
+def percent(value: Decimal | None) -> str:
+    """85 → 85%, 62.50 → 62.5%."""
+    if value is None:
+        return "–"
+    normal = value.normalize()
+    return f"{format_number(normal, max(0, -normal.as_tuple().exponent))}%"
+
+
+@register.filter
+def share(value: Decimal | None) -> str:
+    """The grade tally's responsibility sums: 0.50 → 0.5, 1.00 → 1."""
+    if value is None:
+        return "–"
+    return f"{value.normalize():f}"
+
+
+@register.filter
+def duration(value: dt.timedelta | None) -> str:
+    """1 h 29 min, 2 d 3 h, 12 min."""
+    if value is None:
+        return "–"
+    minutes = int(value.total_seconds() // 60)
+    days, minutes = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(minutes, 60)
+    if days:
+        return _("%(days)d d %(hours)d h") % {"days": days, "hours": hours}
+    if hours:
+        return _("%(hours)d h %(minutes)d min") % {"hours": hours, "minutes": minutes}
+    return _("%(minutes)d min") % {"minutes": minutes}
+
+
+@register.simple_tag
+def sparkline(values, tone: str = "neutral", label: str = ""):
+    return charts.sparkline(values or [], tone=tone, label=label)
+
+
+@register.simple_tag
+def progress_bar(current, previous=None):
+    return charts.progress_bar(current, previous)
+
+
+@register.simple_tag
+def tally_bars(rows):
+    return charts.tally_bars(rows)
+
+
+@register.filter
+def markdown(text: str):
+    """Safe Markdown → HTML (raw HTML off, then sanitised) for narrative fields."""
+    return render_markdown(text)
