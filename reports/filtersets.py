@@ -1,0 +1,131 @@
+"""Filters of the KPI values list, and the ISO-week filter every list shares."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import django_filters
+from django import forms
+from django.db.models import DateField, DecimalField, ExpressionWrapper, F, OuterRef, Q, Subquery
+from django.db.models.functions import Abs, NullIf
+from django.utils.translation import gettext_lazy as _
+
+from reports.models import KPI, KPIValue, Team
+from reports.weeks import IsoWeek
+
+YES_NO = [("true", _("Yes")), ("false", _("No"))]
+
+
+class IsoWeekField(forms.CharField):
+    """A `2024-W33` text field that cleans to an IsoWeek; 2024-W99 is a form error, not a 500."""
+
+    default_error_messages = {
+        "invalid": _("Enter an ISO week such as 2024-W33."),
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.widget.attrs.update({"placeholder": "2024-W33", "size": 9, "maxlength": 8})
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return None
+        try:
+            return IsoWeek.parse(value)
+        except ValueError:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+class IsoWeekFilter(django_filters.Filter):
+    """Matches rows whose week (via `field_name`, a Week foreign key) is the given ISO week."""
+
+    field_class = IsoWeekField
+
+    def filter(self, qs, value):
+        if value is None:
+            return qs
+        return qs.filter(**{f"{self.field_name}__starts_on": value.monday})
+
+
+def team_choices_queryset(request=None):
+    return Team.objects.order_by("position", "name")
+
+
+def kpi_group_choices():
+    groups = KPI.objects.exclude(group="").order_by("group").values_list("group", flat=True).distinct()
+    return [(group, group) for group in groups]
+
+
+def kpi_values_with_comparison():
+    """Every KPI value with last week's value of the same KPI, in the same query.
+
+    Last week is this week's Monday minus seven days, computed in SQL, so a gap in the history
+    gives no previous value ("new") instead of an older week's. The (kpi, week) unique index and
+    the unique Monday make the subquery two index lookups per row.
+    """
+    previous_week_monday = ExpressionWrapper(
+        OuterRef("week__starts_on") - dt.timedelta(days=7), output_field=DateField()
+    )
+    previous = KPIValue.objects.filter(kpi=OuterRef("kpi"), week__starts_on=previous_week_monday).values(
+        "value"
+    )[:1]
+    decimal = DecimalField(max_digits=20, decimal_places=6)
+    return (
+        KPIValue.objects.select_related("kpi__team", "week")
+        .annotate(previous_value=Subquery(previous, output_field=decimal))
+        # Aliases, not annotations: only sorting reads them, so they are not selected per row.
+        .alias(
+            change=ExpressionWrapper(F("value") - F("previous_value"), output_field=decimal),
+            relative_change=ExpressionWrapper(
+                (F("value") - F("previous_value")) * 100 / Abs(NullIf(F("previous_value"), 0)),
+                output_field=decimal,
+            ),
+        )
+        .order_by("-week__starts_on", "kpi__team__position", "kpi__team__name", "kpi__position", "kpi__name")
+    )
+
+
+class KPIValueFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    team = django_filters.ModelChoiceFilter(
+        field_name="kpi__team",
+        to_field_name="slug",
+        queryset=team_choices_queryset,
+        label=_("Team"),
+        empty_label=_("All teams"),
+    )
+    week = IsoWeekFilter(field_name="week", label=_("Week"))
+    group = django_filters.ChoiceFilter(
+        field_name="kpi__group", choices=kpi_group_choices, label=_("Group"), empty_label=_("All groups")
+    )
+    direction = django_filters.ChoiceFilter(
+        field_name="kpi__direction", choices=KPI.Direction.choices, label=_("Direction"), empty_label=_("Any")
+    )
+    worse = django_filters.ChoiceFilter(
+        choices=YES_NO, method="filter_worse", label=_("Worse than last week"), empty_label=_("Any")
+    )
+
+    class Meta:
+        model = KPIValue
+        fields = []
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(kpi__name__icontains=value)
+            | Q(kpi__aliases__icontains=value)
+            | Q(kpi__group__icontains=value)
+            | Q(note__icontains=value)
+        )
+
+    def filter_worse(self, queryset, name, value):
+        worse = Q(kpi__direction=KPI.Direction.HIGHER_IS_BETTER, value__lt=F("previous_value")) | Q(
+            kpi__direction=KPI.Direction.LOWER_IS_BETTER, value__gt=F("previous_value")
+        )
+        if value == "true":
+            return queryset.filter(worse)
+        # Not worse: better, unchanged, neutral, or nothing to compare with (NULL needs its own term).
+        return queryset.filter(Q(previous_value__isnull=True) | ~worse)

@@ -1,0 +1,132 @@
+"""The KPI values table: one row per KPI and week, with last week's value and the change.
+
+Changes are computed by `reports.comparison.Change` from the row's value and the annotated
+`previous_value`, so the numbers match the dashboards to the digit. HTML cells show formatted
+text (−14.33 pp); exports get the plain numbers (-14.33) through the `value_*` methods.
+"""
+
+from __future__ import annotations
+
+import django_tables2 as tables
+from django.db.models import F
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from reports.comparison import Change, format_absolute, format_relative, format_value, quantize
+
+LIST_TABLE_TEMPLATE = "_list_table.html"
+NUM = {"td": {"class": "num"}, "th": {"class": "num"}}
+
+
+def order_nulls_last(queryset, field: str, is_descending: bool):
+    """Sort on an annotation with rows that have nothing to compare at the end on every database."""
+    expression = F(field).desc(nulls_last=True) if is_descending else F(field).asc(nulls_last=True)
+    return queryset.order_by(expression, "pk"), True
+
+
+def change_of(record) -> Change:
+    # Several cells of a row read the same comparison; compute it once per row.
+    change = getattr(record, "_change", None)
+    if change is None:
+        change = Change(record.kpi, record.value, record.previous_value)
+        record._change = change
+    return change
+
+
+class KPIValueTable(tables.Table):
+    team = tables.Column(
+        accessor="kpi__team__name",
+        verbose_name=_("Team"),
+        order_by=("kpi__team__position", "kpi__team__name"),
+    )
+    group = tables.Column(accessor="kpi__group", verbose_name=_("Group"))
+    kpi = tables.Column(
+        accessor="kpi__name",
+        verbose_name=_("KPI"),
+        order_by=("kpi__name", "kpi__team__name"),
+        linkify=lambda record: record.kpi.get_absolute_url(),
+    )
+    week = tables.Column(accessor="week", verbose_name=_("Week"), order_by=("week__starts_on",))
+    value = tables.Column(verbose_name=_("This week"), attrs=NUM)
+    previous_value = tables.Column(verbose_name=_("Last week"), attrs=NUM)
+    change = tables.Column(verbose_name=_("Change"), empty_values=(), attrs=NUM)
+    relative_change = tables.Column(verbose_name=_("Relative change (%)"), empty_values=(), attrs=NUM)
+    unit = tables.Column(verbose_name=_("Unit"), empty_values=(), visible=False, orderable=False)
+    direction = tables.Column(accessor="kpi__direction", verbose_name=_("Direction"))
+    target = tables.Column(accessor="kpi__target", verbose_name=_("Target"), visible=False, orderable=False)
+    target_status = tables.Column(verbose_name=_("Target status"), empty_values=(), orderable=False)
+    note = tables.Column(verbose_name=_("Note"), orderable=False)
+
+    class Meta:
+        template_name = LIST_TABLE_TEMPLATE
+        attrs = {"class": "list-table"}
+        order_by = ("-week",)
+        empty_text = _("No KPI values match these filters.")
+        default = ""
+
+    def render_week(self, value):
+        return str(value.iso)
+
+    def value_week(self, value):
+        return str(value.iso)
+
+    def render_value(self, record):
+        return format_value(record.kpi, record.value)
+
+    def value_value(self, record):
+        return quantize(record.value, record.kpi.decimals)
+
+    def render_previous_value(self, record):
+        return format_value(record.kpi, record.previous_value)
+
+    def value_previous_value(self, record):
+        return quantize(record.previous_value, record.kpi.decimals)
+
+    def render_change(self, record):
+        change = change_of(record)
+        if change.is_new:
+            return format_html('<span class="tone-new">{}</span>', _("new"))
+        return format_html('<span class="tone-{}">{}</span>', change.tone, format_absolute(change))
+
+    def value_change(self, record):
+        return change_of(record).absolute
+
+    def order_change(self, queryset, is_descending):
+        return order_nulls_last(queryset, "change", is_descending)
+
+    def render_relative_change(self, record):
+        change = change_of(record)
+        return format_html('<span class="tone-{}">{}</span>', change.tone, format_relative(change))
+
+    def value_relative_change(self, record):
+        return change_of(record).relative
+
+    def order_relative_change(self, queryset, is_descending):
+        return order_nulls_last(queryset, "relative_change", is_descending)
+
+    def order_previous_value(self, queryset, is_descending):
+        return order_nulls_last(queryset, "previous_value", is_descending)
+
+    def value_unit(self, record):
+        return "%" if record.kpi.is_percent else record.kpi.unit_label
+
+    def value_target(self, record):
+        target = record.kpi.target
+        return None if target is None else quantize(target, record.kpi.decimals)
+
+    def _target_label(self, record):
+        met = change_of(record).target_met
+        if met is None:
+            return None, ""
+        return met, _("Met") if met else _("Missed")
+
+    def render_target_status(self, record):
+        met, label = self._target_label(record)
+        if met is None:
+            return ""
+        target = format_value(record.kpi, record.kpi.target)
+        css = "badge-better" if met else "badge-worse"
+        return format_html('<span class="badge {}" title="{}">{}</span>', css, target, label)
+
+    def value_target_status(self, record):
+        return self._target_label(record)[1]
