@@ -115,7 +115,7 @@ def test_xlsx_export_has_numeric_cells(client_for, member, seed):
 
 def test_xlsx_export_survives_control_characters(client_for, member, team):
     kpi = make_kpi(team, "Pasted")
-    make_value(kpi, "2024-W33", 1, note="copied\x00from\x07a terminal")
+    make_value(kpi, "2024-W33", 1, note="copied\x01from\x07a terminal")
     response = client_for(member).get(URL, {"_export": "xlsx"})
     assert response.status_code == 200
     assert read_xlsx(response)[0]["Note"] == "copiedfroma terminal"
