@@ -1,0 +1,308 @@
+"""The weekly form: KPI values, key-result updates, narrative, TODOs and plans in one POST.
+
+Numbers arrive as people type them ("81.72%", "81.72％", " 1,134 ", "1829万元"); the fields here
+turn them into exact Decimals or give a message that says what is wrong with the value.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from okrs.models import KeyResult, KeyResultUpdate
+from reports.models import KPI
+
+# The model columns are DecimalField(max_digits=20, decimal_places=6): 14 digits before the point.
+MAX_INTEGER_DIGITS = 14
+NUMBER_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+GROUPED_RE = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+ACTION_SAVE = "save"
+ACTION_SUBMIT = "submit"
+
+
+def normalise_number_text(text: str) -> str:
+    # NFKC folds full-width digits, ％ and the ideographic space into their ASCII forms.
+    return unicodedata.normalize("NFKC", text or "").strip().replace("\u2212", "-")
+
+
+def parse_decimal(text: str, *, percent=False, suffixes=()) -> Decimal | None:
+    """Decimal from typed text, None for blank; raises ValidationError with a readable message."""
+    text = normalise_number_text(text)
+    if not text:
+        return None
+    if len(text) > 60:
+        raise ValidationError(_("Enter a number, such as 313 or 81.72."), code="invalid")
+    if percent and text.endswith("%"):
+        text = text[:-1].strip()
+    for suffix in suffixes:
+        if suffix and text.endswith(suffix):
+            text = text[: -len(suffix)].strip()
+    if GROUPED_RE.match(text):
+        text = text.replace(",", "")
+    if not NUMBER_RE.match(text):
+        raise ValidationError(_("Enter a number, such as 313 or 81.72."), code="invalid")
+    try:
+        value = Decimal(text)
+    except InvalidOperation as error:  # pragma: no cover - the pattern already excludes these
+        raise ValidationError(_("Enter a number, such as 313 or 81.72."), code="invalid") from error
+    integer_digits = len(str(abs(value).to_integral_value(rounding="ROUND_FLOOR")))
+    if integer_digits > MAX_INTEGER_DIGITS:
+        raise ValidationError(_("This number is too large."), code="too_large")
+    return value
+
+
+def decimal_places(value: Decimal) -> int:
+    """Significant places after the point: 81.720 has 2, 313.0 has 0."""
+    exponent = value.normalize().as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
+
+
+def check_places(value: Decimal, places: int) -> None:
+    if decimal_places(value) > places:
+        if places == 0:
+            raise ValidationError(_("Enter a whole number."), code="places")
+        raise ValidationError(
+            _("Enter at most %(places)s decimal places.") % {"places": places}, code="places"
+        )
+
+
+def check_percent(value: Decimal) -> None:
+    if not Decimal(0) <= value <= Decimal(100):
+        raise ValidationError(_("A percentage runs from 0 to 100."), code="percent_range")
+
+
+class NumberTextField(forms.CharField):
+    """Text, not type=number: "81.72%" and full-width digits must reach the server to be understood."""
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        attrs.update({"inputmode": "decimal", "autocomplete": "off", "size": 10, "class": "num-input"})
+        return attrs
+
+
+class KPIValueField(NumberTextField):
+    """A KPI's weekly value, checked against the KPI's unit and precision."""
+
+    def __init__(self, kpi: KPI, **kwargs):
+        self.kpi = kpi
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        kpi = self.kpi
+        number = parse_decimal(super().to_python(value), percent=kpi.is_percent, suffixes=(kpi.unit_label,))
+        if number is None:
+            return None
+        if kpi.unit in (KPI.Unit.COUNT, KPI.Unit.PERCENT, KPI.Unit.DURATION) and number < 0:
+            raise ValidationError(_("This value cannot be negative."), code="negative")
+        if kpi.is_percent:
+            check_percent(number)
+        if kpi.unit == KPI.Unit.COUNT:
+            check_places(number, 0)
+        check_places(number, kpi.decimals)
+        return number
+
+
+class ProgressField(NumberTextField):
+    """A key result's progress: 0–100 with up to two decimals, "%" allowed."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        number = parse_decimal(super().to_python(value), percent=True)
+        if number is None:
+            return None
+        check_percent(number)
+        check_places(number, 2)
+        return number
+
+
+class KeyResultValueField(NumberTextField):
+    """A key result's current value, measured from its start value to its target."""
+
+    def __init__(self, key_result: KeyResult, **kwargs):
+        self.key_result = key_result
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        number = parse_decimal(super().to_python(value), suffixes=(self.key_result.unit_label,))
+        if number is not None:
+            check_places(number, 6)
+        return number
+
+
+def kpi_key(kpi) -> str:
+    return f"kpi_{kpi.pk}"
+
+
+def kr_key(key_result) -> str:
+    return f"kr_{key_result.pk}"
+
+
+class SectionForm(forms.Form):
+    id = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=200, required=False)
+    body = forms.CharField(
+        label=gettext_lazy("Text"), required=False, widget=forms.Textarea(attrs={"rows": 6})
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("body", "").strip() and not data.get("title", "").strip():
+            self.add_error("title", _("Give the section a title, or clear its text to remove it."))
+        return data
+
+
+class TodoForm(forms.Form):
+    id = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
+    text = forms.CharField(
+        label=gettext_lazy("TODO"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    section_title = forms.CharField(label=gettext_lazy("Section"), max_length=200, required=False)
+
+
+SectionFormSet = forms.formset_factory(SectionForm, extra=2, can_delete=True, max_num=60, validate_max=True)
+TodoFormSet = forms.formset_factory(TodoForm, extra=3, can_delete=True, max_num=100, validate_max=True)
+
+
+class WeekForm(forms.Form):
+    """Everything the lead types for one week; its fields follow the team's KPIs and key results."""
+
+    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    # What the page showed when it was opened, so a conflict can say what changed since.
+    opened = forms.CharField(widget=forms.HiddenInput, required=False)
+    action = forms.ChoiceField(
+        choices=[(ACTION_SAVE, ACTION_SAVE), (ACTION_SUBMIT, ACTION_SUBMIT)], required=False
+    )
+    reflections = forms.CharField(
+        label=gettext_lazy("Reflections (收获与反思)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+    plans_text = forms.CharField(
+        label=gettext_lazy("Next week's plans (下周工作及目标)"),
+        help_text=gettext_lazy("One plan per line."),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    other = forms.CharField(
+        label=gettext_lazy("Other (其他)"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+    def __init__(self, week_data, *args, read_only=False, **kwargs):
+        self.week_data = week_data
+        super().__init__(*args, **kwargs)
+        for kpi in week_data.kpis:
+            key = kpi_key(kpi)
+            self.fields[key] = KPIValueField(kpi, label=kpi.name)
+            self.fields[f"{key}_note"] = forms.CharField(
+                label=_("%(name)s — note") % {"name": kpi.name},
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 1}),
+            )
+        for key_result in week_data.key_results:
+            key = kr_key(key_result)
+            if key_result.measure == KeyResult.Measure.VALUE:
+                self.fields[f"{key}_value"] = KeyResultValueField(key_result, label=key_result.title)
+            else:
+                self.fields[f"{key}_progress"] = ProgressField(label=key_result.title)
+            self.fields[f"{key}_status"] = forms.ChoiceField(
+                label=_("%(title)s — status") % {"title": key_result.title},
+                choices=KeyResultUpdate.Status.choices,
+            )
+            self.fields[f"{key}_note"] = forms.CharField(
+                label=_("%(title)s — note") % {"title": key_result.title},
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 1}),
+            )
+        for todo in week_data.open_todos:
+            self.fields[f"todo_{todo.pk}_done"] = forms.BooleanField(
+                label=_("Done: %(todo)s") % {"todo": todo}, required=False
+            )
+        for plan in week_data.previous_plans:
+            self.fields[f"plan_{plan.pk}_done"] = forms.BooleanField(
+                label=_("Done: %(plan)s") % {"plan": plan.text}, required=False
+            )
+        formset_kwargs = {"data": self.data if self.is_bound else None}
+        self.sections = SectionFormSet(
+            prefix="sections", initial=kwargs.get("initial", {}).get("_sections"), **formset_kwargs
+        )
+        self.todos = TodoFormSet(
+            prefix="todos", initial=kwargs.get("initial", {}).get("_todos"), **formset_kwargs
+        )
+        if read_only:
+            for field in self.fields.values():
+                field.disabled = True
+            for form in [*self.sections.forms, *self.todos.forms]:
+                for field in form.fields.values():
+                    field.disabled = True
+
+    def clean(self):
+        data = super().clean()
+        for kpi in self.week_data.kpis:
+            key = kpi_key(kpi)
+            if data.get(key) is None and key not in self.errors and data.get(f"{key}_note", "").strip():
+                self.add_error(key, _("Enter a value to keep the note, or clear the note."))
+        opened = data.get("opened") or ""
+        try:
+            data["opened"] = json.loads(opened) if opened else None
+        except ValueError:
+            data["opened"] = None
+        if not isinstance(data["opened"], dict):
+            data["opened"] = None
+        return data
+
+    def is_valid(self):
+        # Evaluate all three so every error shows on the first re-render, not one part at a time.
+        results = [super().is_valid(), self.sections.is_valid(), self.todos.is_valid()]
+        return all(results)
+
+    @property
+    def wants_submit(self) -> bool:
+        return self.cleaned_data.get("action") == ACTION_SUBMIT
+
+    def labels(self) -> dict[str, str]:
+        """A readable name for every key of the flattened form data, for the conflict table."""
+        names = {name: str(field.label or name) for name, field in self.fields.items()}
+        for prefix, formset, noun in (
+            ("sections", self.sections, _("Section")),
+            ("todos", self.todos, _("TODO")),
+        ):
+            for index, form in enumerate(formset.forms):
+                for name, field in form.fields.items():
+                    names[f"{prefix}-{index}-{name}"] = f"{noun} {index + 1}: {field.label or name}"
+        return names
+
+    # Rows for the template, each with its bound fields: templates cannot look fields up by a computed name.
+    def kpi_groups(self):
+        return [
+            (group, [(row, self[kpi_key(row.kpi)], self[f"{kpi_key(row.kpi)}_note"]) for row in rows])
+            for group, rows in self.week_data.kpi_groups()
+        ]
+
+    def objective_groups(self):
+        groups = []
+        for objective, rows in self.week_data.objective_groups():
+            items = []
+            for row in rows:
+                key = kr_key(row.key_result)
+                value = self[f"{key}_value"] if row.is_value else self[f"{key}_progress"]
+                items.append((row, value, self[f"{key}_status"], self[f"{key}_note"]))
+            groups.append((objective, items))
+        return groups
+
+    def open_todo_fields(self):
+        return [(todo, self[f"todo_{todo.pk}_done"]) for todo in self.week_data.open_todos]
+
+    def previous_plan_fields(self):
+        return [(plan, self[f"plan_{plan.pk}_done"]) for plan in self.week_data.previous_plans]
