@@ -1,0 +1,80 @@
+"""The incident table: local ISO start times, derived status, time to resolve; plain numbers in exports."""
+
+from __future__ import annotations
+
+import django_tables2 as tables
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from incidents.filtersets import MITIGATED, OPEN, STATUS_LABELS
+from incidents.models import Incident
+from incidents.services import duration_minutes, format_duration
+from reports.exports import DATETIME_FORMAT
+from reports.tables import LIST_TABLE_TEMPLATE, NUM, order_nulls_last
+
+STATUS_BADGES = {OPEN: "badge-worse", MITIGATED: "badge-warn"}
+
+
+def local_minute(moment) -> str:
+    return timezone.localtime(moment).strftime(DATETIME_FORMAT) if moment else ""
+
+
+class IncidentTable(tables.Table):
+    started_at = tables.Column(verbose_name=_("Started"), attrs={"td": {"class": "nowrap"}})
+    team = tables.Column(
+        accessor="team__name", verbose_name=_("Team"), order_by=("team__position", "team__name")
+    )
+    title = tables.Column(verbose_name=_("Title"), linkify=lambda record: record.get_absolute_url())
+    affected_system = tables.Column(verbose_name=_("Affected system"), visible=False)
+    grade = tables.Column(verbose_name=_("Grade"), empty_values=())
+    kind = tables.Column(verbose_name=_("Kind"))
+    status = tables.Column(accessor="status_code", verbose_name=_("Status"), order_by=("status_code",))
+    resolved_at = tables.Column(verbose_name=_("Resolved"), visible=False)
+    time_to_resolve = tables.Column(
+        verbose_name=_("Time to resolve"), empty_values=(), exclude_from_export=True, attrs=NUM
+    )
+    time_to_resolve_minutes = tables.Column(
+        verbose_name=_("Time to resolve (min)"), empty_values=(), visible=False
+    )
+    detection = tables.Column(verbose_name=_("Detection"))
+    impact_count = tables.Column(verbose_name=_("Failed operations"), visible=False)
+    responsibility_share = tables.Column(verbose_name=_("Responsibility share"), attrs=NUM)
+
+    class Meta:
+        template_name = LIST_TABLE_TEMPLATE
+        attrs = {"class": "list-table"}
+        order_by = ("-started_at",)
+        empty_text = _("No incidents match these filters.")
+        default = ""
+
+    def render_started_at(self, value):
+        return local_minute(value)
+
+    def render_grade(self, record):
+        return record.grade or Incident.Grade.NONE.label
+
+    def value_grade(self, record):
+        return record.grade
+
+    def render_status(self, value):
+        css = STATUS_BADGES.get(value, "badge-better")
+        return format_html('<span class="badge {}">{}</span>', css, STATUS_LABELS[value])
+
+    def value_status(self, value):
+        return str(STATUS_LABELS[value])
+
+    def render_time_to_resolve(self, record):
+        return format_duration(record.time_to_resolve)
+
+    def order_time_to_resolve(self, queryset, is_descending):
+        return order_nulls_last(queryset, "resolve_duration", is_descending)
+
+    def value_time_to_resolve_minutes(self, record):
+        return duration_minutes(record.time_to_resolve)
+
+    def render_responsibility_share(self, value):
+        return f"{value.normalize():f}"
+
+    def value_responsibility_share(self, value):
+        return value.normalize()
