@@ -1,0 +1,97 @@
+"""Two people saving the same week: the second sees what changed, keeps their input, overwrites nothing."""
+
+import pytest
+from django.test import Client
+
+from reports.models import KPIValue, WeeklyReport
+from tests.factories import make_lead
+from tests.reports.weekform_helpers import build_last_week, database_state, edit_url, form_data
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def last_week(team):
+    return build_last_week(team)
+
+
+@pytest.fixture
+def two_leads(lead, team):
+    first, second = Client(), Client()
+    first.force_login(lead)
+    second.force_login(make_lead(team, "colead"))
+    return first, second
+
+
+def value_of(kpi):
+    return KPIValue.objects.get(kpi=kpi, week__number=34).value
+
+
+def test_second_save_of_a_new_week_is_a_conflict(two_leads, team, last_week):
+    first, second = two_leads
+    delivered, throughput = last_week["delivered"], last_week["throughput"]
+    mine = form_data(first.get(edit_url(team)))
+    theirs = form_data(second.get(edit_url(team)))
+    mine[f"kpi_{delivered.pk}"] = "330"
+    assert first.post(edit_url(team), mine).status_code == 302
+
+    theirs[f"kpi_{delivered.pk}"] = "331"
+    theirs[f"kpi_{throughput.pk}"] = "80"
+    before = database_state()
+    response = second.post(edit_url(team), theirs)
+    assert response.status_code == 409
+    assert database_state() == before
+    assert value_of(delivered) == 330
+    assert not KPIValue.objects.filter(kpi=throughput, week__number=34).exists()
+
+    rows = {row.label: (row.theirs, row.yours) for row in response.context["conflict"]}
+    assert rows == {"需求交付数": ("330", "331")}
+    html = response.content.decode()
+    assert "Someone else saved this week" in html
+    assert 'value="331"' in html and 'value="80"' in html  # the second person's input is kept
+
+    # Saving again, with the revision the conflict page carries, applies the second person's version.
+    retry = form_data(response)
+    assert str(retry["revision"]) == "1"
+    assert second.post(edit_url(team), retry).status_code == 302
+    assert value_of(delivered) == 331
+    assert value_of(throughput) == 80
+    assert WeeklyReport.objects.get(team=team, week__number=34).revision == 2
+
+
+def test_conflict_on_an_existing_week_lists_changed_fields_only(two_leads, team, last_week):
+    first, second = two_leads
+    delivered = last_week["delivered"]
+    start = form_data(first.get(edit_url(team)))
+    start[f"kpi_{delivered.pk}"] = "300"
+    first.post(edit_url(team), start)
+
+    mine = form_data(first.get(edit_url(team)))
+    theirs = form_data(second.get(edit_url(team)))
+    assert mine["revision"] == theirs["revision"] == 1
+    mine["reflections"] = "第一个人的反思"
+    assert first.post(edit_url(team), mine).status_code == 302
+
+    theirs["reflections"] = "第二个人的反思"
+    theirs[f"kpi_{delivered.pk}"] = "305"
+    response = second.post(edit_url(team), theirs)
+    assert response.status_code == 409
+    rows = {row.label: (row.theirs, row.yours) for row in response.context["conflict"]}
+    # The KPI was not changed by the first person after the second opened the page.
+    assert rows == {"Reflections (收获与反思)": ("第一个人的反思", "第二个人的反思")}
+    report = WeeklyReport.objects.get(team=team, week__number=34)
+    assert (report.reflections, report.revision) == ("第一个人的反思", 2)
+    assert value_of(delivered) == 300
+
+
+def test_a_stale_revision_without_snapshot_still_conflicts(two_leads, team, last_week):
+    first, _second = two_leads
+    data = form_data(first.get(edit_url(team)))
+    first.post(edit_url(team), data)
+    data["opened"] = "{not json"
+    data["reflections"] = "late"
+    before = database_state()
+    response = first.post(edit_url(team), data)
+    assert response.status_code == 409
+    assert database_state() == before
+    assert [row.label for row in response.context["conflict"]] == ["Reflections (收获与反思)"]
