@@ -1,0 +1,112 @@
+"""What the importer recognised in a weekly document, between parsing and writing.
+
+The preview page, the import command and the writer all read these plain dataclasses, so what a
+lead sees before confirming is exactly what gets written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from reports.weeks import IsoWeek
+
+
+@dataclass
+class Figure:
+    """A KPI figure found in the text: name, value, unit and, where stated, last week's value."""
+
+    name: str
+    value: Decimal
+    unit: str  # a KPI.Unit value
+    unit_label: str
+    decimals: int
+    group: str
+    previous: Decimal | None = None
+    note: str = ""
+    line: str = ""
+    # True for the exporter's own `name value（change，prev→value）` lines: data only, not narrative.
+    canonical: bool = False
+
+
+@dataclass
+class OkrItem:
+    """A numbered item of an objective section, with its progress and ETA when the text states them."""
+
+    number: int
+    title: str
+    text: str
+    progress: Decimal | None = None
+    eta: dt.date | None = None
+
+
+@dataclass
+class OkrSection:
+    code: str
+    title: str
+    items: list[OkrItem] = field(default_factory=list)
+
+
+@dataclass
+class IncidentEntry:
+    """A production event: the time it started, the text, and what could be read from it."""
+
+    started_at: dt.datetime
+    text: str
+    title: str
+    kind: str
+    resolved_at: dt.datetime | None = None
+    impact_count: int | None = None
+
+
+@dataclass
+class Section:
+    """A narrative section kept verbatim; an OKR section also carries its recognised items."""
+
+    title: str
+    body: str
+    okr: OkrSection | None = None
+
+
+@dataclass
+class Todo:
+    text: str
+    section_title: str
+
+
+@dataclass
+class ParsedReport:
+    """Everything recognised in one document; nothing of the input is left out of it."""
+
+    week: IsoWeek
+    sections: list[Section] = field(default_factory=list)
+    figures: list[Figure] = field(default_factory=list)
+    incidents: list[IncidentEntry] = field(default_factory=list)
+    incidents_intro: str = ""
+    todos: list[Todo] = field(default_factory=list)
+    plans: list[str] = field(default_factory=list)
+    other: str = ""
+    reflections: str = ""
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def okr_sections(self) -> list[OkrSection]:
+        return [section.okr for section in self.sections if section.okr is not None]
+
+    @property
+    def verbatim_sections(self) -> list[Section]:
+        """Sections whose text is kept as written (what the preview lists as 'kept verbatim')."""
+        return [section for section in self.sections if section.body.strip()]
+
+    def is_empty(self) -> bool:
+        return not (
+            self.sections
+            or self.figures
+            or self.incidents
+            or self.incidents_intro
+            or self.todos
+            or self.plans
+            or self.other
+            or self.reflections
+        )

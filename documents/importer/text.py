@@ -1,0 +1,135 @@
+"""From uploaded bytes to lines, and from lines to titled blocks.
+
+A block starts at a heading: a Markdown heading (`## 【O1 业务服务】`, `# 下周工作及目标`), a
+top-level bullet that is only a bracketed title (`- 【贝易转】`, the seed's style), a bracketed
+title alone on a line, or one of the well-known section names alone on a line.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+from documents.importer.figures import normalize
+from reports.weeks import IsoWeek
+
+MAX_BYTES = 1024 * 1024
+
+WEEK_TITLE = re.compile(r"^#*\s*(?P<year>\d{4})\s*-?\s*W(?P<number>\d{1,2})\s*$", re.IGNORECASE)
+WEEK_TITLE_ZH = re.compile(r"^#*\s*(?P<year>\d{4})\s*年\s*第\s*(?P<number>\d{1,2})\s*周\s*$")
+MARKDOWN_HEADING = re.compile(r"^(?P<hashes>#{1,6})\s+(?P<title>.+?)\s*#*\s*$")
+BRACKET_HEADING = re.compile(
+    r"^(?:[-*+]\s+)?(?:\*\*)?\s*【(?P<title>[^】]+)】\s*(?:\*\*)?\s*[:：]?\s*(?:\*\*)?$"
+)
+NAMED_HEADING = re.compile(
+    r"^(?:\*\*)?(?P<title>收获与反思|收获和反思|下周工作及目标|下周工作与目标|下周工作|下周计划|生产事件|其他|其它)"
+    r"(?:\*\*)?\s*[:：]?\s*(?:\*\*)?$"
+)
+
+
+class ReportFormatError(ValueError):
+    """The input is not a weekly document we can read; the message says why, for the user."""
+
+
+def decode(data: bytes) -> str:
+    if len(data) > MAX_BYTES:
+        raise ReportFormatError(
+            _("The file is larger than %(limit)d KB; a weekly report is far smaller.")
+            % {"limit": MAX_BYTES // 1024}
+        )
+    if b"\x00" in data:
+        raise ReportFormatError(_("The file is binary, not a text document."))
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ReportFormatError(_("The file is not UTF-8 text.")) from error
+    return check_text(text)
+
+
+def check_text(text: str) -> str:
+    if len(text.encode("utf-8")) > MAX_BYTES:
+        raise ReportFormatError(
+            _("The text is larger than %(limit)d KB; a weekly report is far smaller.")
+            % {"limit": MAX_BYTES // 1024}
+        )
+    if "\x00" in text:
+        raise ReportFormatError(_("The text contains NUL characters; it is not a text document."))
+    text = text.lstrip("\ufeff")
+    if not text.strip():
+        raise ReportFormatError(_("The document is empty."))
+    return text
+
+
+def split_lines(text: str) -> list[str]:
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return [line.expandtabs(4).rstrip() for line in text.split("\n")]
+
+
+def indent_of(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def read_week(line: str) -> IsoWeek | None:
+    text = normalize(line).strip()
+    match = WEEK_TITLE.match(text) or WEEK_TITLE_ZH.match(text)
+    if not match:
+        return None
+    try:
+        return IsoWeek(int(match.group("year")), int(match.group("number")))
+    except ValueError:
+        return None
+
+
+def heading_title(line: str) -> str | None:
+    """The title if the line opens a section, else None. Only unindented lines can."""
+    if not line or line[0] == " ":
+        return None
+    stripped = line.strip()
+    if match := MARKDOWN_HEADING.match(stripped):
+        title = match.group("title").strip()
+        inner = BRACKET_HEADING.match(title)
+        return (inner.group("title") if inner else title.strip("*").strip()).strip()
+    if match := BRACKET_HEADING.match(stripped):
+        return match.group("title").strip()
+    if match := NAMED_HEADING.match(stripped):
+        return match.group("title")
+    return None
+
+
+@dataclass
+class Block:
+    title: str | None  # None: the lines before the first heading
+    lines: list[str] = field(default_factory=list)
+
+
+def split_blocks(lines: list[str]) -> list[Block]:
+    blocks = [Block(None)]
+    for line in lines:
+        title = heading_title(line)
+        if title is not None:
+            blocks.append(Block(title))
+        else:
+            blocks[-1].lines.append(line)
+    return [block for block in blocks if block.title is not None or any(line.strip() for line in block.lines)]
+
+
+def dedent(lines: list[str]) -> list[str]:
+    """Remove the common indentation and the blank lines around; keep one blank line inside."""
+    widths = [indent_of(line) for line in lines if line.strip()]
+    cut = min(widths) if widths else 0
+    result: list[str] = []
+    for line in lines:
+        if not line.strip():
+            if result and result[-1] != "":
+                result.append("")
+            continue
+        result.append(line[cut:] if indent_of(line) >= cut else line.lstrip(" "))
+    while result and result[-1] == "":
+        result.pop()
+    return result
+
+
+def join(lines: list[str]) -> str:
+    return "\n".join(dedent(lines))
