@@ -72,7 +72,7 @@ def tone_arrow(change: Change) -> str:
         return "▲"
     if change.absolute < 0:
         return "▼"
-    return "＝"
+    return "="
 
 
 @register.filter

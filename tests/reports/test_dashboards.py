@@ -7,12 +7,14 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.models import User
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
 from incidents.models import Incident
 from reports import dashboards
-from reports.models import KPI, ReportSection, TodoItem, WeeklyReport
+from reports.models import KPI, ReportSection, Team, TodoItem, WeeklyReport
 from reports.weeks import IsoWeek
 from tests.factories import (
     make_incident,
@@ -81,30 +83,50 @@ def seeded(team):
     return seed_payments(team)
 
 
-def test_deliveries_313_vs_292_show_plus_21_and_plus_7_19_percent_in_green(client_for, member, team, seeded):
-    html = client_for(member).get(team_url(team)).content.decode()
-    row = row_of(html, "需求交付数")
+@pytest.fixture
+def demo(db):
+    """The demo data: the seed week 2024-W33 of `payments` with the figures the seed states for W32."""
+    call_command("load_demo", force=True, verbosity=0)  # tests run with DEBUG off
+    return Team.objects.get(slug="payments")
+
+
+@pytest.fixture
+def demo_html(demo, client):
+    client.force_login(User.objects.get(username="member"))
+    response = client.get(team_url(demo))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_deliveries_313_vs_292_show_plus_21_and_plus_7_19_percent_in_green(demo_html):
+    row = row_of(demo_html, "需求交付数")
     assert 'data-tone="better"' in row
-    assert re.search(r'change-abs tone-better">.*?\+21</td>', row, re.S)
+    assert re.search(r'change-abs tone-better">.*?\+21个</td>', row, re.S)
     assert 'change-rel tone-better">+7.19%</td>' in row
-    assert ">313<" in row and ">292<" in row
+    assert ">313个<" in row and ">292个<" in row
 
 
-def test_throughput_shows_minus_14_33_pp_beside_minus_14_92_percent_in_red(client_for, member, team, seeded):
-    row = row_of(client_for(member).get(team_url(team)).content.decode(), "需求吞吐率")
+def test_throughput_shows_minus_14_33_pp_beside_minus_14_92_percent_in_red(demo_html):
+    row = row_of(demo_html, "需求吞吐率")
     assert 'data-tone="worse"' in row
     assert re.search(r'change-abs tone-worse">.*?\u221214.33 pp</td>', row, re.S)
     assert 'change-rel tone-worse">\u221214.92%</td>' in row
     assert ">81.72%<" in row and ">96.05%<" in row
 
 
-def test_rising_delay_rate_is_red_because_lower_is_better_and_shows_its_note(
-    client_for, member, team, seeded
-):
-    row = row_of(client_for(member).get(team_url(team)).content.decode(), "延期率")
+def test_rising_delay_rate_is_red_because_lower_is_better_and_shows_its_note(demo_html):
+    row = row_of(demo_html, "延期率")
     assert 'data-tone="worse"' in row
     assert re.search(r"tone-worse\">.*?\+1.71 pp</td>", row, re.S)
-    assert DELAYS in row
+    assert ">4.79%<" in row and ">3.08%<" in row
+    assert "11个属于忘记拖动卡片" in row
+
+
+def test_demo_week_shows_the_seed_incidents_with_the_half_c_grade(demo, client):
+    client.force_login(User.objects.get(username="manager"))
+    html = client.get(department_url()).content.decode()
+    assert 'class="tally-this"' in html and 'data-grade="C">0.5<' in html
+    assert "201 failed operations" in html
 
 
 def test_more_bugs_than_last_week_is_red(client_for, member, team, seeded):
@@ -113,8 +135,8 @@ def test_more_bugs_than_last_week_is_red(client_for, member, team, seeded):
     assert re.search(r"tone-worse\">.*?\+3个</td>", row, re.S)
 
 
-def test_code_equivalent_keeps_one_decimal(client_for, member, team, seeded):
-    row = row_of(client_for(member).get(team_url(team)).content.decode(), "代码当量")
+def test_code_equivalent_keeps_one_decimal(demo_html):
+    row = row_of(demo_html, "代码当量")
     assert ">5033.8<" in row and ">4990.8<" in row
     assert re.search(r"\+43.0</td>", row)
     assert "+0.86%" in row
@@ -370,3 +392,70 @@ def test_home_without_any_data_redirects_to_the_current_week(client_for, member)
 def test_home_anonymous_is_sent_to_login(client):
     response = client.get(reverse("home"))
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+# ---------------------------------------------------------------- query counts
+
+
+def grow_history(teams: int, weeks: int, kpis_per_team: int = 3) -> None:
+    """Teams, each with KPIs valued every week, OKR items updated every week, incidents and reports."""
+    for _ in range(teams):
+        add_team_history(make_team(), weeks, kpis_per_team)
+
+
+def add_team_history(team, weeks: int, kpis_per_team: int = 3, skip: int = 0) -> None:
+    """New KPIs and OKR items valued over `weeks` weeks; reports and incidents for weeks after `skip`."""
+    kpis = [make_kpi(team, group=f"g{index % 2}", position=index) for index in range(kpis_per_team)]
+    objective = make_objective(team, f"O{skip + 1}")
+    key_results = [make_key_result(objective, eta=dt.date(2024, 8, 1)) for _ in range(2)]
+    for offset in range(weeks):
+        week = W33.shifted(-offset)
+        for index, kpi in enumerate(kpis):
+            make_value(kpi, week, 100 + offset + index, note="n")
+        for kr in key_results:
+            make_update(kr, week, max(0, 90 - offset))
+        if offset < skip:
+            continue
+        report = make_report(team, week, status=WeeklyReport.Status.SUBMITTED)
+        ReportSection.objects.create(report=report, title="s", body="text")
+        TodoItem.objects.create(report=report, text="todo")
+        report.plans.create(text="plan")
+        monday = timezone.make_aware(dt.datetime.combine(week.monday, dt.time(10)))
+        make_incident(team, monday, grade="C", resolved_at=monday + dt.timedelta(hours=1))
+
+
+def test_overview_query_count_does_not_grow_with_weeks_kpis_and_teams(
+    client_for, manager, team, django_assert_num_queries
+):
+    add_team_history(team, weeks=3)
+    grow_history(teams=1, weeks=3)
+    client = client_for(manager)
+    url = department_url()
+    with django_assert_num_queries(OVERVIEW_QUERIES):
+        assert client.get(url).status_code == 200
+
+    add_team_history(team, weeks=30, kpis_per_team=30, skip=3)
+    grow_history(teams=10, weeks=30, kpis_per_team=5)
+    with django_assert_num_queries(OVERVIEW_QUERIES):
+        response = client.get(url)
+    assert len(response.context["overview"].teams) == 12
+
+
+def test_team_week_query_count_does_not_grow_with_history(client_for, lead, team, django_assert_num_queries):
+    add_team_history(team, weeks=3)
+    client = client_for(lead)
+    with django_assert_num_queries(TEAM_WEEK_QUERIES):
+        assert client.get(team_url(team)).status_code == 200
+
+    add_team_history(team, weeks=40, kpis_per_team=30, skip=3)
+    grow_history(teams=5, weeks=20)
+    with django_assert_num_queries(TEAM_WEEK_QUERIES):
+        response = client.get(team_url(team))
+    assert len(response.context["data"].todos) == 40
+
+
+# session, user, then: teams, KPIs, compare_week, reports, series, key results, updates, incidents.
+OVERVIEW_QUERIES = 10
+# session, user, team, then: KPIs, compare_week, series, notes, report (+ sections, plans), TODOs,
+# key results, updates, incidents, and the lead check for the edit link.
+TEAM_WEEK_QUERIES = 15

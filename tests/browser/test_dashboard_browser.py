@@ -1,0 +1,39 @@
+"""The payments team's 2024-W33 in a real Chromium: the seed's three rows and their computed colours."""
+
+import pytest
+from django.core.management import call_command
+
+from tests.browser import login, screenshot
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+GREEN = "rgb(24, 121, 78)"  # --better in app.css
+RED = "rgb(198, 40, 40)"  # --worse in app.css
+
+
+def cell_colour(page, kpi_name: str, cell: str) -> tuple[str, str]:
+    locator = page.locator(f'tr.kpi-row[data-kpi="{kpi_name}"] td.{cell}')
+    return locator.inner_text().strip(), locator.evaluate("node => getComputedStyle(node).color")
+
+
+def test_payments_week_33_shows_the_seed_changes_in_their_colours(browser_page, live_server):
+    call_command("load_demo", force=True, verbosity=0)  # tests run with DEBUG off
+    page = browser_page
+    login(page, live_server.url, "manager", "manager")
+    page.goto(f"{live_server.url}/teams/payments/weeks/2024-W33/")
+
+    assert cell_colour(page, "需求交付数", "change-abs") == ("▲ +21个", GREEN)
+    assert cell_colour(page, "需求交付数", "change-rel") == ("+7.19%", GREEN)
+    assert cell_colour(page, "需求吞吐率", "change-abs") == ("▼ \u221214.33 pp", RED)
+    assert cell_colour(page, "需求吞吐率", "change-rel") == ("\u221214.92%", RED)
+    assert cell_colour(page, "延期率", "change-abs") == ("▲ +1.71 pp", RED)
+    assert page.locator('tr.kpi-row[data-kpi="延期率"] .kpi-note').inner_text().count("忘记拖动卡片") == 1
+
+    print("team week screenshot:", screenshot(page, "team-week-payments-2024-W33"))
+    kpi_page = page.locator('tr.kpi-row[data-kpi="需求吞吐率"] th a').get_attribute("href")
+    page.goto(live_server.url + kpi_page)
+    assert page.locator("svg.chart polyline").count() == 1
+    print("KPI screenshot:", screenshot(page, "kpi-throughput"))
+    page.goto(f"{live_server.url}/weeks/2024-W33/")
+    assert page.locator("#missing").is_visible()
+    print("department week screenshot:", screenshot(page, "department-week-2024-W33"))
