@@ -1,0 +1,311 @@
+"""In-process measurements of one bench database: server time and queries per page, the SQL floor,
+gunicorn throughput and the CSV export's memory. Run by bench.run as a subprocess:
+
+    DJANGO_SETTINGS_MODULE=bench.settings DATABASE_URL=... python -m bench.measure pages --out FILE
+    ... python -m bench.measure csv-memory --out FILE
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import sys
+import time
+import tracemalloc
+from html.parser import HTMLParser
+
+import django
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+django.setup()
+
+from django.contrib.auth.models import User  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.urls import reverse  # noqa: E402
+
+from bench import generator  # noqa: E402
+from reports.models import KPI, Team, Week  # noqa: E402
+
+WEEK = generator.LAST_WEEK
+TIME_PER_PAGE = float(os.environ.get("BENCH_SECONDS_PER_PAGE", "4"))
+MIN_REPS, MAX_REPS, WARMUP = 15, 200, 3
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(share * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def summary(seconds: list[float]) -> dict:
+    return {
+        "n": len(seconds),
+        "median_ms": round(statistics.median(seconds) * 1000, 3),
+        "p95_ms": round(percentile(seconds, 0.95) * 1000, 3),
+        "min_ms": round(min(seconds) * 1000, 3),
+    }
+
+
+class _FormFields(HTMLParser):
+    """The fields a browser would submit from the page's POST form (first submit button pressed)."""
+
+    def __init__(self):
+        super().__init__()
+        self.fields: list[tuple[str, str]] = []
+        self.in_form = False
+        self.submit: tuple[str, str] | None = None
+        self._textarea: str | None = None
+        self._select: str | None = None
+        self._select_first: str | None = None
+        self._select_chosen = False
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form" and (attrs.get("method") or "").lower() == "post" and not self.fields:
+            self.in_form = True
+        if not self.in_form:
+            return
+        name = attrs.get("name")
+        if tag == "input" and name:
+            kind = (attrs.get("type") or "text").lower()
+            if kind in ("checkbox", "radio"):
+                if "checked" in attrs:
+                    self.fields.append((name, attrs.get("value") or "on"))
+            elif kind == "submit":
+                self.submit = self.submit or (name, attrs.get("value") or "")
+            elif kind not in ("file", "button", "image", "reset"):
+                self.fields.append((name, attrs.get("value") or ""))
+        elif tag == "button" and name and (attrs.get("type") or "submit") == "submit":
+            self.submit = self.submit or (name, attrs.get("value") or "")
+        elif tag == "textarea" and name:
+            self._textarea, self._text = name, ""
+        elif tag == "select" and name:
+            self._select, self._select_first, self._select_chosen = name, None, False
+        elif tag == "option" and self._select:
+            value = attrs.get("value") or ""
+            if self._select_first is None:
+                self._select_first = value
+            if "selected" in attrs and not self._select_chosen:
+                self.fields.append((self._select, value))
+                self._select_chosen = True
+
+    def handle_data(self, data):
+        if self._textarea:
+            self._text += data
+
+    def handle_endtag(self, tag):
+        if tag == "form" and self.in_form:
+            self.in_form = False
+        elif tag == "textarea" and self._textarea:
+            self.fields.append((self._textarea, self._text.removeprefix("\n")))
+            self._textarea = None
+        elif tag == "select" and self._select:
+            if not self._select_chosen and self._select_first is not None:
+                self.fields.append((self._select, self._select_first))
+            self._select = None
+
+
+def form_data(html: str) -> dict[str, list[str]]:
+    parser = _FormFields()
+    parser.feed(html)
+    data: dict[str, list[str]] = {}
+    for name, value in parser.fields:
+        data.setdefault(name, []).append(value)
+    if parser.submit:
+        data.setdefault(parser.submit[0], []).append(parser.submit[1])
+    return data
+
+
+def context() -> dict:
+    team = Team.objects.get(slug=f"{generator.SLUG_PREFIX}000")
+    week = Week.objects.get(starts_on=WEEK.monday)
+    kpi = KPI.objects.filter(team=team).order_by("position").first()
+    return {
+        "team": team,
+        "week": week,
+        "kpi": kpi,
+        "admin": User.objects.get(username=generator.ADMIN_USERNAME),
+        "lead": User.objects.get(username=f"{generator.SLUG_PREFIX}lead-000"),
+    }
+
+
+def pages(ctx: dict) -> list[dict]:
+    team, week = ctx["team"].slug, WEEK
+    edit = reverse("team-week-edit", kwargs={"team": team, "week": week})
+    return [
+        {"name": "overview", "url": reverse("department-week", kwargs={"week": week}), "user": "admin"},
+        {
+            "name": "team_week",
+            "url": reverse("team-week", kwargs={"team": team, "week": week}),
+            "user": "admin",
+        },
+        {"name": "form_get", "url": edit, "user": "lead"},
+        {"name": "form_post", "url": edit, "user": "lead", "post": True},
+        {"name": "kpi_list", "url": reverse("kpi-list"), "user": "admin"},
+        {"name": "kpi_list_week", "url": reverse("kpi-list") + f"?week={week}", "user": "admin"},
+        {"name": "kpi_detail", "url": reverse("kpi-detail", kwargs={"pk": ctx["kpi"].pk}), "user": "admin"},
+        {"name": "okr_list", "url": reverse("okr-list"), "user": "admin"},
+        {"name": "incident_list", "url": reverse("incident-list"), "user": "admin"},
+        {
+            "name": "admin_changelist",
+            "url": f"/admin/reports/kpivalue/?week__id__exact={ctx['week'].pk}",
+            "user": "admin",
+        },
+    ]
+
+
+def _request(client: Client, page: dict):
+    """One timed request; for the form POST, the untimed GET before it supplies fresh fields."""
+    if page.get("post"):
+        data = form_data(client.get(page["url"]).content.decode())
+        started = time.perf_counter()
+        response = client.post(page["url"], data)
+    else:
+        started = time.perf_counter()
+        response = client.get(page["url"])
+    if response.streaming:
+        b"".join(response.streaming_content)
+    return time.perf_counter() - started, response
+
+
+def measure_page(client: Client, page: dict) -> dict:
+    result = {"url": page["url"], "user": page["user"], "method": "POST" if page.get("post") else "GET"}
+    _seconds, response = _request(client, page)
+    result["status"] = response.status_code
+    ok = response.status_code == 200 or (page.get("post") and response.status_code == 302)
+    if not ok:
+        result["error"] = f"status {response.status_code}"
+        if page.get("post") and response.status_code == 200:
+            result["error"] += " (the form re-rendered: the submitted fields were rejected)"
+        return result
+    if page.get("post"):
+        data = form_data(client.get(page["url"]).content.decode())
+        with CaptureQueriesContext(connection) as queries:
+            client.post(page["url"], data)
+    else:
+        with CaptureQueriesContext(connection) as queries:
+            _request(client, page)
+    result["queries"] = len(queries.captured_queries)
+    for _ in range(WARMUP):
+        _request(client, page)
+    seconds: list[float] = []
+    deadline = time.perf_counter() + TIME_PER_PAGE
+    while len(seconds) < MIN_REPS or (time.perf_counter() < deadline and len(seconds) < MAX_REPS):
+        elapsed, _response = _request(client, page)
+        seconds.append(elapsed)
+    result.update(summary(seconds))
+    return result
+
+
+def sql_floor(ctx: dict) -> dict:
+    """The rows the team week shows (each active KPI, this and last week's value), in one query."""
+    previous = Week.objects.filter(starts_on=WEEK.previous().monday).values_list("pk", flat=True).first()
+    sql = (
+        'SELECT k.id, k.name, k."group", k.unit, k.unit_label, k.decimals, k.direction, k.target, '
+        "cur.value, cur.note, prev.value "
+        "FROM reports_kpi k "
+        "LEFT JOIN reports_kpivalue cur ON cur.kpi_id = k.id AND cur.week_id = %s "
+        "LEFT JOIN reports_kpivalue prev ON prev.kpi_id = k.id AND prev.week_id = %s "
+        "WHERE k.team_id = %s AND k.is_active "
+        'ORDER BY k."group", k.position, k.name'
+    )
+    params = [ctx["week"].pk, previous, ctx["team"].pk]
+    seconds, rows = [], 0
+    with connection.cursor() as cursor:
+        for repetition in range(WARMUP + 200):
+            started = time.perf_counter()
+            cursor.execute(sql, params)
+            rows = len(cursor.fetchall())
+            if repetition >= WARMUP:
+                seconds.append(time.perf_counter() - started)
+    return {"sql": sql, "rows": rows, **summary(seconds)}
+
+
+def session_cookie(user) -> str:
+    client = Client()
+    client.force_login(user)
+    return client.cookies["sessionid"].value
+
+
+def run_pages(out: str, gunicorn: bool):
+    ctx = context()
+    clients = {"admin": Client(), "lead": Client()}
+    clients["admin"].force_login(ctx["admin"])
+    clients["lead"].force_login(ctx["lead"])
+    result = {"pages": {}, "vendor": connection.vendor}
+    # The form POST writes, so it goes last: every other page reads the data as generated.
+    for page in sorted(pages(ctx), key=lambda page: bool(page.get("post"))):
+        result["pages"][page["name"]] = measure_page(clients[page["user"]], page)
+        print(f"    {page['name']}: {result['pages'][page['name']]}", file=sys.stderr)
+    result["sql_floor"] = sql_floor(ctx)
+    if gunicorn:
+        from bench import load
+
+        team_week = result["pages"]["team_week"]["url"]
+        result["throughput"] = load.throughput(team_week, session_cookie(ctx["admin"]))
+    with open(out, "w") as handle:
+        json.dump(result, handle, indent=2, default=str)
+
+
+def _stream_export(client: Client):
+    response = client.get(reverse("kpi-list") + "?_export=csv")
+    size = lines = 0
+    chunks = response.streaming_content if response.streaming else [response.content]
+    for chunk in chunks:
+        size += len(chunk)
+        lines += chunk.count(b"\n")
+    return response, size, lines
+
+
+def run_csv_memory(out: str):
+    """Peak memory of streaming the export of every KPI value (no filter), in a fresh process."""
+    ctx = context()
+    client = Client()
+    client.force_login(ctx["admin"])
+    client.get(reverse("healthz"))
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    started = time.perf_counter()
+    response, size, lines = _stream_export(client)
+    seconds = time.perf_counter() - started
+    rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    # A second pass under tracemalloc (slower, so not timed): Python's own allocations at their peak.
+    tracemalloc.start()
+    _stream_export(client)
+    _current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    result = {
+        "status": response.status_code,
+        "streaming": response.streaming,
+        "content_type": response.get("Content-Type", ""),
+        "bytes": size,
+        "lines": lines,
+        "seconds": round(seconds, 2),
+        "tracemalloc_peak_mb": round(peak / 2**20, 1),
+        # ru_maxrss is in KiB on Linux; the growth over the process's peak before the request.
+        "rss_before_mb": round(rss_before / 1024, 1),
+        "rss_peak_mb": round(rss_after / 1024, 1),
+        "rss_growth_mb": round((rss_after - rss_before) / 1024, 1),
+    }
+    with open(out, "w") as handle:
+        json.dump(result, handle, indent=2)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("what", choices=["pages", "csv-memory"])
+    parser.add_argument("--out", required=True)
+    parser.add_argument("--no-gunicorn", action="store_true")
+    args = parser.parse_args()
+    if args.what == "pages":
+        run_pages(args.out, gunicorn=not args.no_gunicorn)
+    else:
+        run_csv_memory(args.out)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,211 @@
+"""The budget checks and RESULTS.md, from the measurements bench.run collected."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+FINDINGS = Path(__file__).resolve().parent / "FINDINGS.md"
+TIME_RATIO = 1.3
+THROUGHPUT_SHARE = 0.4
+CSV_MEMORY_MB = 100
+PAGE_ORDER = [
+    "overview",
+    "team_week",
+    "form_get",
+    "form_post",
+    "kpi_list",
+    "kpi_list_week",
+    "kpi_detail",
+    "okr_list",
+    "incident_list",
+    "admin_changelist",
+]
+
+
+def _runs_by(runs: list[dict]) -> dict[str, dict[int, dict]]:
+    by_db: dict[str, dict[int, dict]] = {}
+    for run in runs:
+        by_db.setdefault(run["db"], {})[run["scale"]] = run
+    return by_db
+
+
+def _check(name: str, db: str, passed: bool | None, detail: str) -> dict:
+    result = "PASS" if passed else ("MISS" if passed is not None else "N/A")
+    return {"check": name, "db": db, "result": result, "detail": detail}
+
+
+def budget(runs: list[dict]) -> list[dict]:
+    checks = []
+    for db, by_scale in _runs_by(runs).items():
+        scales = sorted(by_scale)
+        small, large = scales[0], scales[-1]
+        for page in PAGE_ORDER:
+            measured = [by_scale[s]["pages"].get(page, {}) for s in scales]
+            counts = [m.get("queries") for m in measured]
+            if any(count is None for count in counts):
+                errors = ", ".join(
+                    f"{s}: {m.get('error', 'not measured')}" for s, m in zip(scales, measured, strict=True)
+                )
+                checks.append(_check(f"queries constant: {page}", db, None, errors))
+                checks.append(_check(f"time x{large}/x{small} <= {TIME_RATIO}: {page}", db, None, errors))
+                continue
+            detail = " / ".join(f"x{s}: {c}" for s, c in zip(scales, counts, strict=True))
+            checks.append(_check(f"queries constant: {page}", db, len(set(counts)) == 1, detail))
+            ratio = measured[-1]["median_ms"] / measured[0]["median_ms"]
+            detail = f"{measured[0]['median_ms']:.1f} ms -> {measured[-1]['median_ms']:.1f} ms (x{ratio:.2f})"
+            checks.append(
+                _check(f"time x{large}/x{small} <= {TIME_RATIO}: {page}", db, ratio <= TIME_RATIO, detail)
+            )
+        for scale in scales:
+            pages = by_scale[scale]["pages"]
+            team, admin = pages.get("team_week", {}), pages.get("admin_changelist", {})
+            if "median_ms" in team and "median_ms" in admin:
+                detail = f"{team['median_ms']:.1f} ms vs admin {admin['median_ms']:.1f} ms"
+                checks.append(
+                    _check(
+                        f"team week faster than admin changelist (x{scale})",
+                        db,
+                        team["median_ms"] < admin["median_ms"],
+                        detail,
+                    )
+                )
+            else:
+                checks.append(
+                    _check(f"team week faster than admin changelist (x{scale})", db, None, "not measured")
+                )
+            load = by_scale[scale].get("throughput")
+            if load and load.get("ratio") is not None and load["team_week"]["ok"]:
+                detail = (
+                    f"{load['team_week']['requests_per_second']} vs {load['minimal']['requests_per_second']} "
+                    f"req/s ({load['ratio']:.0%})"
+                )
+                checks.append(
+                    _check(
+                        f"team week throughput >= {THROUGHPUT_SHARE:.0%} of minimal (x{scale})",
+                        db,
+                        load["ratio"] >= THROUGHPUT_SHARE,
+                        detail,
+                    )
+                )
+            else:
+                checks.append(
+                    _check(
+                        f"team week throughput >= {THROUGHPUT_SHARE:.0%} of minimal (x{scale})",
+                        db,
+                        None,
+                        "not measured",
+                    )
+                )
+        export = by_scale[large].get("csv_export", {})
+        if "rss_growth_mb" in export and export.get("status") == 200:
+            peak = max(export["rss_growth_mb"], export["tracemalloc_peak_mb"])
+            detail = (
+                f"{export['lines']} lines, {export['bytes'] / 2**20:.0f} MB in {export['seconds']} s; "
+                f"RSS growth {export['rss_growth_mb']} MB, Python peak {export['tracemalloc_peak_mb']} MB"
+            )
+            checks.append(
+                _check(
+                    f"CSV export of all values (x{large}) < {CSV_MEMORY_MB} MB",
+                    db,
+                    peak < CSV_MEMORY_MB,
+                    detail,
+                )
+            )
+        else:
+            checks.append(
+                _check(
+                    f"CSV export of all values (x{large}) < {CSV_MEMORY_MB} MB",
+                    db,
+                    None,
+                    export.get("error") or f"status {export.get('status')}",
+                )
+            )
+    return checks
+
+
+def budget_table(checks: list[dict]) -> str:
+    lines = ["| check | db | result | detail |", "|---|---|---|---|"]
+    lines += [f"| {c['check']} | {c['db']} | **{c['result']}** | {c['detail']} |" for c in checks]
+    return "\n".join(lines)
+
+
+def _run_section(run: dict) -> str:
+    rows = run.get("rows", {})
+    lines = [
+        f"### {run['db']} — scale {run['scale']}",
+        "",
+        f"Database `{run['database']}`: {rows.get('Team')} teams, {rows.get('KPIValue')} KPI values, "
+        f"{rows.get('KeyResultUpdate')} key result updates, {rows.get('WeeklyReport')} weekly reports, "
+        f"{rows.get('Incident')} incidents. Generated in {run['generation_seconds']} s"
+        + (" (reused, generated by an earlier run)." if run.get("reused") else "."),
+        "",
+        "| page | URL | status | queries | median ms | p95 ms | n |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for name in PAGE_ORDER:
+        page = run["pages"].get(name)
+        if page is None:
+            continue
+        lines.append(
+            f"| {name} | `{page['method']} {page['url']}` | {page.get('status')} | "
+            f"{page.get('queries', '–')} | {page.get('median_ms', '–')} | {page.get('p95_ms', '–')} | "
+            f"{page.get('n', page.get('error', ''))} |"
+        )
+    floor = run.get("sql_floor")
+    if floor:
+        lines += [
+            "",
+            f"SQL floor (the team week's {floor['rows']} KPI rows with this and last week's value, one "
+            f"hand-written query): median {floor['median_ms']} ms, p95 {floor['p95_ms']} ms.",
+        ]
+    load = run.get("throughput")
+    if load:
+        lines += [
+            "",
+            f"Throughput under gunicorn (-w {load['workers']}, {load['threads']} client threads, "
+            f"{load['seconds_per_target']} s each): minimal view "
+            f"{load['minimal']['requests_per_second']} req/s, "
+            f"team week {load['team_week']['requests_per_second']} req/s "
+            f"(statuses {load['team_week']['statuses']}), ratio {load['ratio']}.",
+        ]
+    export = run.get("csv_export")
+    if export:
+        if "error" in export or export.get("status") != 200:
+            lines += ["", f"CSV export: {export.get('error') or export.get('status')}"]
+        else:
+            lines += [
+                "",
+                f"CSV export of all KPI values: {export['lines']} lines, {export['bytes']} bytes in "
+                f"{export['seconds']} s, streaming={export['streaming']}; peak RSS growth "
+                f"{export['rss_growth_mb']} MB (process peak {export['rss_peak_mb']} MB), Python allocations "
+                f"peak {export['tracemalloc_peak_mb']} MB.",
+            ]
+    return "\n".join(lines)
+
+
+def markdown(results: dict) -> str:
+    machine = results["machine"]
+    parts = [
+        "# reportsite benchmark results",
+        "",
+        "Written by `make bench` (`python -m bench.run`); the generator and its formula are described in "
+        "`bench/generator.py`. Server times are the Django test client in-process (DEBUG off, logged in), "
+        "medians and 95th percentiles after warm-up.",
+        "",
+        f"- Date: {results['date']} (UTC)",
+        f"- Machine: {machine['cpu']} × {machine['cpus']} CPUs, {machine['platform']}, "
+        f"Python {machine['python']}",
+        f"- Load average at start {machine.get('load_average_at_start')}, at end "
+        f"{machine.get('load_average_at_end')}; total run {results['total_seconds']} s.",
+        "",
+        "## Budget",
+        "",
+        budget_table(results["budget"]),
+        "",
+        "## Measurements",
+    ]
+    for run in results["runs"]:
+        parts += ["", _run_section(run)]
+    if FINDINGS.exists():
+        parts += ["", FINDINGS.read_text().rstrip()]
+    return "\n".join(parts) + "\n"

@@ -1,0 +1,182 @@
+"""`make bench`: generate (or reuse) bench databases at scales 1, 10 and 100, measure, write RESULTS.md.
+
+    python -m bench.run [--scales 1,10,100] [--dbs sqlite,postgres] [--fresh] [--no-gunicorn]
+
+SQLite always (bench/tmp/bench-scale-N.sqlite3); PostgreSQL when DATABASE_URL names one: the
+bench then uses its own databases <name>_s1, <name>_s10, <name>_s100 beside it (created if
+missing), so a dataset generated once is reused while its marker (scale, seed, weeks, generator
+version) matches; --fresh regenerates. Every measurement runs in a subprocess with bench.settings.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+from bench import report
+
+ROOT = Path(__file__).resolve().parent.parent
+TMP = ROOT / "bench" / "tmp"
+SEED = 42
+
+
+def sqlite_url(scale: int) -> str:
+    return f"sqlite:///{TMP / f'bench-scale-{scale}.sqlite3'}"
+
+
+def postgres_url(base: str, scale: int) -> str:
+    parts = urlsplit(base)
+    name = parts.path.lstrip("/") or "rs_bench"
+    return urlunsplit(parts._replace(path=f"/{name}_s{scale}"))
+
+
+def ensure_postgres_database(url: str):
+    import psycopg
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    maintenance = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(maintenance, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def _env(url: str) -> dict:
+    return {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "bench.settings"}
+
+
+def _run(command: list[str], url: str, **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run(command, cwd=ROOT, env=_env(url), check=True, **kwargs)
+
+
+def prepare(url: str, scale: int, fresh: bool) -> dict:
+    """Migrate, then generate unless the dataset is already there; returns how long generation took."""
+    manage = [sys.executable, "manage.py"]
+    _run([*manage, "migrate", "--noinput", "-v0"], url)
+    started = time.perf_counter()
+    command = [*manage, "seed_bench", "--scale", str(scale), "--seed", str(SEED), "--force"]
+    output = _run([*command, *(["--fresh"] if fresh else [])], url, capture_output=True, text=True).stdout
+    print(output.rstrip())
+    reused = "nothing to do" in output
+    marker = json.loads(
+        _run([sys.executable, "-c", _MARKER_SCRIPT], url, capture_output=True, text=True).stdout.strip()
+    )
+    return {
+        "reused": reused,
+        "generation_seconds": round(marker["seconds"], 1),
+        "prepare_seconds": round(time.perf_counter() - started, 1),
+        "rows": marker["rows"],
+    }
+
+
+_MARKER_SCRIPT = """
+import json, django
+django.setup()
+from bench.generator import read_marker
+from reports.models import KPIValue, Team, WeeklyReport, ReportSection
+from okrs.models import KeyResult, KeyResultUpdate
+from incidents.models import Incident
+marker = read_marker()
+marker["rows"] = {m.__name__: m.objects.count() for m in
+    (Team, KPIValue, WeeklyReport, ReportSection, KeyResult, KeyResultUpdate, Incident)}
+print(json.dumps(marker))
+"""
+
+
+def measure(url: str, label: str, gunicorn: bool) -> dict:
+    pages_out = TMP / f"pages-{label}.json"
+    csv_out = TMP / f"csv-{label}.json"
+    command = [sys.executable, "-m", "bench.measure", "pages", "--out", str(pages_out)]
+    _run([*command, *([] if gunicorn else ["--no-gunicorn"])], url)
+    result = json.loads(pages_out.read_text())
+    try:
+        _run([sys.executable, "-m", "bench.measure", "csv-memory", "--out", str(csv_out)], url)
+        result["csv_export"] = json.loads(csv_out.read_text())
+    except subprocess.CalledProcessError as error:
+        result["csv_export"] = {"error": f"exit status {error.returncode}"}
+    return result
+
+
+def machine() -> dict:
+    try:
+        load = os.getloadavg()
+    except OSError:
+        load = None
+    cpu = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "cpu": cpu,
+        "cpus": os.cpu_count(),
+        "load_average_at_start": load,
+    }
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--scales", default="1,10,100")
+    parser.add_argument(
+        "--dbs", default=None, help="sqlite,postgres (default: postgres when DATABASE_URL is one)"
+    )
+    parser.add_argument("--fresh", action="store_true", help="Regenerate the datasets.")
+    parser.add_argument("--no-gunicorn", action="store_true", help="Skip the throughput measurement.")
+    args = parser.parse_args(argv)
+    scales = [int(scale) for scale in args.scales.split(",")]
+    base = os.environ.get("DATABASE_URL", "")
+    dbs = (
+        args.dbs.split(",")
+        if args.dbs
+        else ["sqlite"] + (["postgres"] if base.startswith("postgres") else [])
+    )
+    if "postgres" in dbs and not base.startswith("postgres"):
+        parser.error("--dbs postgres needs DATABASE_URL=postgres://…")
+    TMP.mkdir(parents=True, exist_ok=True)
+
+    started = time.perf_counter()
+    results = {
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "machine": machine(),
+        "seed": SEED,
+        "runs": [],
+    }
+    for db in dbs:
+        for scale in scales:
+            url = sqlite_url(scale) if db == "sqlite" else postgres_url(base, scale)
+            if db == "postgres":
+                ensure_postgres_database(url)
+            label = f"{db}-{scale}"
+            print(f"== {label}: {urlsplit(url).path}", flush=True)
+            run = {"db": db, "scale": scale, "database": urlsplit(url).path.lstrip("/")}
+            run.update(prepare(url, scale, args.fresh))
+            run.update(measure(url, label, gunicorn=not args.no_gunicorn))
+            results["runs"].append(run)
+    results["total_seconds"] = round(time.perf_counter() - started, 1)
+    results["machine"]["load_average_at_end"] = os.getloadavg()
+    results["budget"] = report.budget(results["runs"])
+    bench = ROOT / "bench"
+    (bench / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False, default=str) + "\n")
+    (bench / "RESULTS.md").write_text(report.markdown(results))
+    print(report.budget_table(results["budget"]))
+    print(f"Wrote bench/RESULTS.md and bench/results.json in {results['total_seconds']} s.")
+
+
+if __name__ == "__main__":
+    main()
