@@ -1,7 +1,59 @@
-"""Placeholder until this area is built."""
+"""Recording an incident from a team's week: the incident and its follow-up actions in one form."""
 
-from django.http import Http404
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from incidents.forms import FollowUpFormSet, IncidentForm, owner_choices
+from incidents.models import Incident, week_of
+from reports.access import get_team_for_edit
 
 
-def incident_create(request, *args, **kwargs):
-    raise Http404
+def _start_of_week(week) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(week.monday, dt.time(9, 0)))
+
+
+@login_required
+def incident_create(request, team, week):
+    team = get_team_for_edit(request.user, team)
+    incident = Incident(team=team)
+    owners = owner_choices()
+    if request.method == "POST":
+        form = IncidentForm(request.POST, instance=incident)
+        actions = FollowUpFormSet(request.POST, instance=incident, prefix="actions", owners=owners)
+        form_ok, actions_ok = form.is_valid(), actions.is_valid()
+        if form_ok and actions_ok:
+            with transaction.atomic():
+                incident = form.save()
+                actions.instance = incident
+                for position, action in enumerate(actions.save(commit=False)):
+                    action.position = position
+                    action.save()
+            saved_week = week_of(incident.started_at)
+            if saved_week != week:
+                messages.warning(
+                    request,
+                    _("The incident started in %(week)s, so it is listed in that week.")
+                    % {"week": saved_week},
+                )
+            messages.success(request, _("Incident “%(title)s” recorded.") % {"title": incident.title})
+            return redirect("team-week-edit", team=team.slug, week=saved_week)
+        messages.error(request, _("Nothing was saved: please correct the marked fields."))
+        status = 400
+    else:
+        form = IncidentForm(instance=incident, initial={"started_at": _start_of_week(week)})
+        actions = FollowUpFormSet(instance=incident, prefix="actions", owners=owners)
+        status = 200
+    return render(
+        request,
+        "incidents/incident_form.html",
+        {"team": team, "week": week, "form": form, "actions": actions},
+        status=status,
+    )
