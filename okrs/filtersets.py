@@ -1,0 +1,80 @@
+"""Filters of the OKR list. `week` picks which week's updates are shown (default: the latest)."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Q
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+
+from okrs.models import KeyResult, KeyResultUpdate, Objective
+from okrs.services import key_results_for_week, latest_update_week
+from reports.filtersets import IsoWeekFilter, team_choices_queryset
+from reports.weeks import IsoWeek
+
+
+def period_choices():
+    periods = Objective.objects.order_by("-period").values_list("period", flat=True).distinct()
+    return [(period, period) for period in periods]
+
+
+class WeekParameter(IsoWeekFilter):
+    """Not a row filter: it chooses the week whose updates the rows show (see filter_queryset)."""
+
+    def filter(self, qs, value):
+        return qs
+
+
+class KeyResultFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    team = django_filters.ModelChoiceFilter(
+        field_name="objective__team",
+        to_field_name="slug",
+        queryset=team_choices_queryset,
+        label=_("Team"),
+        empty_label=_("All teams"),
+    )
+    period = django_filters.ChoiceFilter(
+        field_name="objective__period",
+        choices=period_choices,
+        label=_("Period"),
+        empty_label=_("All periods"),
+    )
+    objective = django_filters.CharFilter(
+        field_name="objective__code", lookup_expr="iexact", label=_("Objective code")
+    )
+    status = django_filters.ChoiceFilter(
+        field_name="week_status",
+        choices=KeyResultUpdate.Status.choices,
+        label=_("Status this week"),
+        empty_label=_("Any"),
+    )
+    week = WeekParameter(
+        field_name="week", label=_("Week"), help_text=_("Default: the latest week with updates.")
+    )
+
+    class Meta:
+        model = KeyResult
+        fields = []
+
+    @cached_property
+    def selected_week(self) -> IsoWeek | None:
+        if self.is_bound and self.form.is_valid() and self.form.cleaned_data.get("week"):
+            return self.form.cleaned_data["week"]
+        return latest_update_week()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Annotated here, not in filter_queryset, so the empty result of invalid filters can still sort.
+        self.queryset = key_results_for_week(self.queryset, self.selected_week)
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(title__icontains=value)
+            | Q(description__icontains=value)
+            | Q(objective__title__icontains=value)
+            | Q(week_note__icontains=value)
+        )

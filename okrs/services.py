@@ -1,0 +1,78 @@
+"""Key results as of one week: that week's update beside the previous one, in one query."""
+
+from __future__ import annotations
+
+from django.db.models import (
+    CharField,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    TextField,
+    Value,
+)
+
+from okrs.models import KeyResult, KeyResultUpdate
+from reports.models import Week
+from reports.weeks import IsoWeek
+
+PROGRESS = DecimalField(max_digits=5, decimal_places=2)
+AMOUNT = DecimalField(max_digits=20, decimal_places=6)
+
+
+def latest_update_week() -> IsoWeek | None:
+    """The most recent week in which any key result was updated."""
+    week = Week.objects.filter(key_result_updates__isnull=False).order_by("-starts_on").first()
+    return week.iso if week else None
+
+
+def key_results_for_week(queryset, week: IsoWeek | None):
+    """Key results with the week's progress, value, status and note, and the previous update's progress.
+
+    "Previous" is the latest earlier update, whichever week it was in, so the change reads as
+    "since the last report" for items not updated every week. Closed items appear only in weeks
+    where they still have an update.
+    """
+    if week is None:
+        none = {"output_field": PROGRESS}
+        return queryset.annotate(
+            week_progress=Value(None, **none),
+            week_current_value=Value(None, output_field=AMOUNT),
+            week_status=Value(None, output_field=CharField()),
+            week_note=Value(None, output_field=TextField()),
+            previous_progress=Value(None, **none),
+            progress_change=Value(None, **none),
+        ).filter(is_active=True)
+    this_week = KeyResultUpdate.objects.filter(key_result=OuterRef("pk"), week__starts_on=week.monday)
+    earlier = KeyResultUpdate.objects.filter(
+        key_result=OuterRef("pk"), week__starts_on__lt=week.monday
+    ).order_by("-week__starts_on")
+    return (
+        queryset.annotate(
+            week_progress=Subquery(this_week.values("progress")[:1], output_field=PROGRESS),
+            week_current_value=Subquery(this_week.values("current_value")[:1], output_field=AMOUNT),
+            week_status=Subquery(this_week.values("status")[:1], output_field=CharField()),
+            week_note=Subquery(this_week.values("note")[:1], output_field=TextField()),
+            previous_progress=Subquery(earlier.values("progress")[:1], output_field=PROGRESS),
+        )
+        .alias(
+            progress_change=ExpressionWrapper(
+                F("week_progress") - F("previous_progress"), output_field=PROGRESS
+            )
+        )
+        .filter(Q(is_active=True) | Q(week_status__isnull=False))
+    )
+
+
+def key_results_base():
+    return KeyResult.objects.select_related("objective__team", "owner").order_by(
+        "objective__team__position",
+        "objective__team__name",
+        "objective__period",
+        "objective__position",
+        "objective__code",
+        "position",
+        "pk",
+    )

@@ -1,0 +1,147 @@
+"""The OKR table: each key result with the chosen week's progress, change since the last update, status."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import django_tables2 as tables
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from okrs.models import KeyResult, KeyResultUpdate
+from reports.comparison import format_number, format_signed
+from reports.tables import LIST_TABLE_TEMPLATE, NUM, order_nulls_last
+from reports.weeks import IsoWeek
+
+STATUS_BADGES = {
+    KeyResultUpdate.Status.ON_TRACK: "badge-better",
+    KeyResultUpdate.Status.AT_RISK: "badge-warn",
+    KeyResultUpdate.Status.BLOCKED: "badge-worse",
+    KeyResultUpdate.Status.DONE: "",
+}
+STATUS_LABELS = dict(KeyResultUpdate.Status.choices)
+
+
+def is_past_eta(record, week: IsoWeek | None) -> bool:
+    """The ETA fell on or before the end of the shown week and the item was not done by then."""
+    if week is None or record.eta is None:
+        return False
+    return record.eta <= week.sunday and record.week_status != KeyResultUpdate.Status.DONE
+
+
+def plain(value: Decimal | None) -> Decimal | None:
+    """80.00 → 80, 85.50 → 85.5: progress is stored with two places but read as people wrote it."""
+    if value is None:
+        return None
+    return value.quantize(Decimal(1)) if value % 1 == 0 else value.normalize()
+
+
+def progress_change(record):
+    if record.week_progress is None or record.previous_progress is None:
+        return None
+    return record.week_progress - record.previous_progress
+
+
+class KeyResultTable(tables.Table):
+    team = tables.Column(
+        accessor="objective__team__name",
+        verbose_name=_("Team"),
+        order_by=("objective__team__position", "objective__team__name"),
+    )
+    period = tables.Column(accessor="objective__period", verbose_name=_("Period"), visible=False)
+    objective = tables.Column(
+        verbose_name=_("Objective"), order_by=("objective__period", "objective__position", "objective__code")
+    )
+    title = tables.Column(verbose_name=_("Key result"))
+    owner = tables.Column(verbose_name=_("Owner"), order_by=("owner__username",))
+    eta = tables.Column(verbose_name=_("ETA"), attrs={"td": {"class": "eta nowrap"}})
+    past_eta = tables.Column(verbose_name=_("Past ETA"), empty_values=(), visible=False)
+    progress = tables.Column(
+        accessor="week_progress",
+        verbose_name=_("Progress (%)"),
+        order_by=("week_progress",),
+        empty_values=(),
+        attrs=NUM,
+    )
+    current_value = tables.Column(
+        accessor="week_current_value", verbose_name=_("Current value"), visible=False
+    )
+    change = tables.Column(verbose_name=_("Change (pp)"), empty_values=(), attrs=NUM)
+    status = tables.Column(accessor="week_status", verbose_name=_("Status"), order_by=("week_status",))
+    note = tables.Column(
+        accessor="week_note", verbose_name=_("Note"), orderable=False, attrs={"td": {"class": "note"}}
+    )
+
+    class Meta:
+        template_name = LIST_TABLE_TEMPLATE
+        attrs = {"class": "list-table"}
+        row_attrs = {"class": lambda record, table: "past-eta" if is_past_eta(record, table.week) else ""}
+        empty_text = _("No key results match these filters.")
+        default = ""
+
+    def __init__(self, *args, week: IsoWeek | None = None, **kwargs):
+        self.week = week
+        super().__init__(*args, **kwargs)
+
+    def render_objective(self, record):
+        return f"{record.objective.code} {record.objective.title}"
+
+    def value_objective(self, record):
+        return f"{record.objective.code} {record.objective.title}"
+
+    def render_owner(self, value):
+        return value.get_full_name() or value.get_username()
+
+    def value_owner(self, value):
+        return value.get_full_name() or value.get_username()
+
+    def render_eta(self, record):
+        text = record.eta.isoformat()
+        if is_past_eta(record, self.week):
+            return format_html('<span class="past-eta-date" title="{}">{} ⚠</span>', _("Past ETA"), text)
+        return text
+
+    def value_eta(self, record):
+        return record.eta
+
+    def value_past_eta(self, record):
+        return _("yes") if is_past_eta(record, self.week) else ""
+
+    def render_progress(self, record):
+        if record.measure == KeyResult.Measure.VALUE and record.week_current_value is not None:
+            target = "" if record.target_value is None else f" / {format_number(record.target_value, 2)}"
+            return f"{format_number(record.week_current_value, 2)}{target}{record.unit_label}"
+        if record.week_progress is None:
+            return ""
+        return f"{plain(record.week_progress):f}%"
+
+    def value_progress(self, value):
+        return plain(value)
+
+    def render_change(self, record):
+        change = progress_change(record)
+        if change is None:
+            return ""
+        tone = "better" if change > 0 else "worse" if change < 0 else "unchanged"
+        places = 0 if change % 1 == 0 else 2
+        return format_html('<span class="tone-{}">{} pp</span>', tone, format_signed(change, places))
+
+    def value_change(self, record):
+        return plain(progress_change(record))
+
+    def order_change(self, queryset, is_descending):
+        return order_nulls_last(queryset, "progress_change", is_descending)
+
+    def order_eta(self, queryset, is_descending):
+        return order_nulls_last(queryset, "eta", is_descending)
+
+    def order_progress(self, queryset, is_descending):
+        return order_nulls_last(queryset, "week_progress", is_descending)
+
+    def render_status(self, value):
+        return format_html(
+            '<span class="badge {}">{}</span>', STATUS_BADGES.get(value, ""), STATUS_LABELS[value]
+        )
+
+    def value_status(self, value):
+        return str(STATUS_LABELS[value])
