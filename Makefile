@@ -5,11 +5,13 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+PG_URL ?= postgres://reportsite:reportsite@127.0.0.1:5432/reportsite
 export DEBUG ?= true
 
-.PHONY: run test test-sqlite test-postgres lint format bench messages install
+.PHONY: run test test-sqlite test-postgres lint format bench messages install backup ci
 
 $(STAMP): pyproject.toml
+	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11+ is needed: make PYTHON=python3.11 ...")'
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e ".[test]"
@@ -20,10 +22,19 @@ install: $(STAMP)
 run: $(STAMP)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
+	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
+# The whole suite, browser tests included; narrow it with PYTEST_ARGS="tests/reports -k week".
 test: $(STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+test-sqlite: $(STAMP)
+	env -u DATABASE_URL $(PY) -m pytest $(PYTEST_ARGS)
+
+# Needs a role that may create databases; see README.md "PostgreSQL".
+test-postgres: $(STAMP)
+	DATABASE_URL=$(PG_URL) $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(PY) -m ruff check .
@@ -41,3 +52,10 @@ messages: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) -m bench.run
+
+backup: $(STAMP)
+	$(PY) manage.py backup
+
+# Everything CI runs (installs system packages when missing; run as root or with sudo).
+ci:
+	bash .ci/run
