@@ -15,6 +15,7 @@ from incidents.models import Incident
 from okrs.models import KeyResult, KeyResultUpdate, Objective
 from reports.access import LEADS_GROUP, MANAGERS_GROUP
 from reports.demo.history import generate
+from reports.markdown import render_markdown
 from reports.models import KPI, KPIValue, Team, WeeklyReport
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -179,6 +180,11 @@ def test_seed_report_has_sections_todos_plans_other_and_reflections(demo):
         "金融支付重点项目立项和进度评审",
         "市场化双周会等",
     ]
+    for section in sections:
+        html = render_markdown(section.body)
+        assert "**" not in html, section.title
+    assert "<strong>↑7.19%（292→313）</strong>" in render_markdown(sections[1].body)
+    assert "<li>交易链路支持付款直联行——工行、交行</li>" in render_markdown(sections[0].body)
     assert "Luna离职工作交接" in report.other
     assert "共交付需求1411个" in report.reflections
 
