@@ -102,3 +102,7 @@ def test_query_count_does_not_grow_with_weeks(client_for, member, throughput, dj
     with django_assert_num_queries(4):
         response = client.get(url(throughput))
     assert len(response.context["rows"]) == 121
+
+
+def test_out_of_range_kpi_id_is_404_not_500(client_for, member):
+    assert client_for(member).get("/kpis/99999999999999999999999/").status_code == 404
