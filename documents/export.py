@@ -58,12 +58,34 @@ class ItemView:
 
 
 @dataclass
+class KpiRow:
+    change: Change
+    note: str
+
+    @property
+    def delta(self) -> str:
+        return change_text(self.change)
+
+    @property
+    def value_text(self) -> str:
+        return format_value(self.change.kpi, self.change.current)
+
+    @property
+    def previous_text(self) -> str:
+        return format_value(self.change.kpi, self.change.previous)
+
+    @property
+    def line(self) -> str:
+        return kpi_line(self.change)
+
+
+@dataclass
 class Block:
     """One titled part of the document: narrative, KPI group or objective, in document order."""
 
     title: str
     body: str = ""
-    changes: list[Change] = field(default_factory=list)
+    changes: list[KpiRow] = field(default_factory=list)
     items: list[ItemView] = field(default_factory=list)
     todos: list[TodoItem] = field(default_factory=list)
 
@@ -122,22 +144,30 @@ def signed_pp(delta: Decimal) -> str:
     return f"{format_signed(delta, places)}pp"
 
 
+def change_text(change: Change) -> str:
+    """↑7.19% for counts, ↓14.33pp for percent KPIs, ↑5万元 from 0, 新 for a first value."""
+    kpi = change.kpi
+    if change.current is None:
+        return ""
+    if change.previous is None:
+        return NEW_MARK
+    arrow = "↑" if change.current > change.previous else "↓"
+    if change.absolute == 0:
+        return UNCHANGED_MARK
+    if kpi.is_percent:
+        return f"{arrow}{format_number(abs(change.absolute), kpi.decimals)}pp"
+    if change.relative is None:
+        return f"{arrow}{format_number(abs(change.absolute), kpi.decimals)}{kpi.unit_label}"
+    return f"{arrow}{format_number(abs(change.relative), 2)}%"
+
+
 def kpi_line(change: Change) -> str:
     """`需求交付数 313（↑7.19%，292→313）`; percent KPIs move in pp; a first value is marked new."""
     kpi = change.kpi
     value = format_value(kpi, change.current)
     if change.previous is None:
         return f"{kpi.name} {value}（{NEW_MARK}）"
-    arrow = "↑" if change.current > change.previous else "↓"
-    if change.absolute == 0:
-        delta = UNCHANGED_MARK
-    elif kpi.is_percent:
-        delta = f"{arrow}{format_number(abs(change.absolute), kpi.decimals)}pp"
-    elif change.relative is None:
-        delta = f"{arrow}{format_number(abs(change.absolute), kpi.decimals)}{kpi.unit_label}"
-    else:
-        delta = f"{arrow}{format_number(abs(change.relative), 2)}%"
-    return f"{kpi.name} {value}（{delta}，{format_value(kpi, change.previous)}→{value}）"
+    return f"{kpi.name} {value}（{change_text(change)}，{format_value(kpi, change.previous)}→{value}）"
 
 
 def incident_time(incident: Incident) -> str:
@@ -199,14 +229,16 @@ def collect(teams: list[Team], week: IsoWeek) -> list[TeamWeek]:
 
 def _team_week(team, week, report, current, previous, updates, previous_progress, incidents) -> TeamWeek:
     result = TeamWeek(team=team, week=week, report=report, incidents=incidents)
-    changes = [
-        (Change(value.kpi, value.value, previous[kpi_id].value if kpi_id in previous else None), value.note)
+    rows = [
+        KpiRow(
+            Change(value.kpi, value.value, previous[kpi_id].value if kpi_id in previous else None), value.note
+        )
         for kpi_id, value in current.items()
     ]
-    changes.sort(key=lambda pair: (pair[0].kpi.position, pair[0].kpi.name))
+    rows.sort(key=lambda row: (row.change.kpi.position, row.change.kpi.name))
     by_group: dict[str, list] = defaultdict(list)
-    for change, note in changes:
-        by_group[name_key(change.kpi.group)].append((change, note))
+    for row in rows:
+        by_group[name_key(row.change.kpi.group)].append(row)
     items_by_code: dict[str, list] = defaultdict(list)
     titles_by_code: dict[str, str] = {}
     for update in sorted(
@@ -233,7 +265,7 @@ def _team_week(team, week, report, current, previous, updates, previous_progress
             used_todos.update(todo.pk for todo in block.todos)
         result.blocks.append(block)
     for group_changes in by_group.values():
-        title = group_changes[0][0].kpi.group or "KPI"
+        title = group_changes[0].change.kpi.group or "KPI"
         result.blocks.append(Block(title=title, changes=group_changes))
     for code, code_updates in items_by_code.items():
         result.blocks.append(Block(title=titles_by_code[code], items=_items(code_updates, previous_progress)))
@@ -288,9 +320,9 @@ def _block_markdown(block: Block) -> list[str]:
         parts.append(block.body)
     if block.changes:
         lines = []
-        for change, note in block.changes:
-            lines.append(kpi_line(change))
-            lines.extend(f"    {line}" for line in note.splitlines() if line.strip())
+        for row in block.changes:
+            lines.append(row.line)
+            lines.extend(f"    {line}" for line in row.note.splitlines() if line.strip())
         parts.append("\n".join(lines))
     if block.todos:
         parts.append("**TODO：**")

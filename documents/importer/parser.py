@@ -91,9 +91,7 @@ def parse_document(text: str, week: IsoWeek | None = None) -> ParsedReport:
     blocks = split_blocks(lines)
     if not any(block.title for block in blocks):
         raise ReportFormatError(
-            _(
-                "No section of a weekly report was recognised, such as “## 【O1 业务服务】” or “## 收获与反思”."
-            )
+            _("No weekly report section was recognised, such as “## 【O1 业务服务】” or “## 收获与反思”.")
         )
     report = ParsedReport(week=week)
     for block in blocks:

@@ -59,6 +59,12 @@ class IncidentEntry:
     resolved_at: dt.datetime | None = None
     impact_count: int | None = None
 
+    @property
+    def kind_label(self) -> str:
+        from incidents.models import Incident
+
+        return Incident.Kind(self.kind).label
+
 
 @dataclass
 class Section:

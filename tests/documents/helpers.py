@@ -1,0 +1,67 @@
+"""Shared helpers for the document tests: the seed, the fixtures, and a census of every row."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from documents.importer.parser import section_kind
+from documents.importer.text import heading_title
+from incidents.models import Incident
+from okrs.models import KeyResult, KeyResultUpdate, Objective
+from reports.models import KPI, KPIValue, PlanItem, ReportSection, TodoItem, Week, WeeklyReport
+
+SEED = Path("/work/shared/seed/2024-W33.md")
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+MODELS = [
+    Week, WeeklyReport, ReportSection, TodoItem, PlanItem, KPI, KPIValue,
+    Objective, KeyResult, KeyResultUpdate, Incident,
+]  # fmt: skip
+
+
+def seed_text() -> str:
+    if SEED.exists():
+        return SEED.read_text(encoding="utf-8")
+    return (FIXTURES / "2024-W33.md").read_text(encoding="utf-8")
+
+
+def fixture(name: str) -> str:
+    return (FIXTURES / name).read_text(encoding="utf-8")
+
+
+def census() -> dict[str, int]:
+    """Row counts of every model the importer writes, and of their history tables."""
+    counts = {model.__name__: model.objects.count() for model in MODELS}
+    for model in MODELS:
+        if hasattr(model, "history"):
+            counts[f"{model.__name__} history"] = model.history.count()
+    return counts
+
+
+def week_haystack(team, week, markdown: str) -> str:
+    """Every text the week holds, stored or rendered back, to look lines up in."""
+    report = WeeklyReport.objects.get(team=team, week__starts_on=week.monday)
+    texts = [markdown, report.other, report.reflections]
+    texts += [f"{section.title}\n{section.body}" for section in report.sections.all()]
+    texts += [todo.text for todo in report.todos.all()]
+    texts += [plan.text for plan in report.plans.all()]
+    texts += [update.note for update in KeyResultUpdate.objects.filter(week__starts_on=week.monday)]
+    texts += [incident.description for incident in Incident.objects.filter(team=team)]
+    return "\n".join(texts)
+
+
+def missing_lines(source: str, haystack: str) -> list[str]:
+    """Non-blank source lines that cannot be found again (list and heading markers aside)."""
+    missing = []
+    for line in source.splitlines():
+        text = line.strip()
+        if not text:
+            continue
+        title = heading_title(line)
+        if title is not None and section_kind(title) in {"other", "reflections", "plans", "todos"}:
+            continue  # a variant name of a fixed section (其它, 下周计划) is written back as the house name
+        candidates = {text, re.sub(r"^(?:[-*+]\s+|\d+[.、)]\s*|#+\s*)", "", text).strip()}
+        candidates.add(text.strip("-#* ").strip("【】*：: "))
+        if not any(candidate and candidate in haystack for candidate in candidates):
+            missing.append(line)
+    return missing
