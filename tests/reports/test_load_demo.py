@@ -16,7 +16,7 @@ from okrs.models import KeyResult, KeyResultUpdate, Objective
 from reports.access import LEADS_GROUP, MANAGERS_GROUP
 from reports.demo.history import generate
 from reports.markdown import render_markdown
-from reports.models import KPI, KPIValue, Team, WeeklyReport
+from reports.models import KPI, KPIValue, Team, TodoItem, WeeklyReport
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -216,6 +216,12 @@ def test_generated_progress_never_falls_from_week_to_week(demo):
         series = key_result.updates.order_by("week__starts_on").values_list("progress", flat=True)
         numbers = [p for p in series if p is not None]
         assert numbers == sorted(numbers), key_result.title
+
+
+def test_generated_todos_are_closed_by_a_generated_report(demo):
+    generated = TodoItem.objects.filter(report__is_generated=True).select_related("done_in")
+    assert generated.exists()
+    assert all(todo.done_in is not None and todo.done_in.is_generated for todo in generated)
 
 
 def test_generated_incident_tally_matches_the_graded_incidents(demo):
