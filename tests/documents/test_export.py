@@ -1,0 +1,165 @@
+"""The exported document: house-format lines, downloads, print pages, and a fixed query count."""
+
+import datetime as dt
+import io
+from decimal import Decimal
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from documents.export import team_week_markdown
+from reports.models import KPI, ReportSection
+from reports.weeks import IsoWeek
+from tests.factories import (
+    make_incident,
+    make_key_result,
+    make_kpi,
+    make_objective,
+    make_report,
+    make_team,
+    make_update,
+    make_value,
+)
+
+W33 = IsoWeek(2024, 33)
+
+
+def build_week(team, *, kpis=2, weeks=2):
+    """A team's week with KPIs, an OKR item and an incident; `weeks` weeks of history before it."""
+    report = make_report(team, W33)
+    ReportSection.objects.create(
+        report=report, position=0, title="效能度量", body="正文 <script>alert(1)</script>"
+    )
+    for number in range(kpis):
+        delivered = make_kpi(team, f"需求交付数{number or ''}", group="效能度量", position=2 * number)
+        rate = make_kpi(
+            team, f"需求吞吐率{number or ''}", group="效能度量", unit=KPI.Unit.PERCENT, decimals=2,
+            position=2 * number + 1,
+        )  # fmt: skip
+        for offset in range(weeks):
+            week = W33.shifted(-offset - 1)
+            make_value(delivered, week, 292 if offset == 0 else 200 + offset)
+            make_value(rate, week, "96.05" if offset == 0 else 90)
+        make_value(delivered, W33, 313)
+        make_value(rate, W33, "81.72", note="研发和QA都有需求积压")
+    item = make_key_result(make_objective(team, "O1", title="业务服务"), title="对公收佣", position=1)
+    for offset in range(weeks):
+        make_update(item, W33.shifted(-offset - 1), 75 - offset)
+    make_update(item, W33, 80, note="对公收佣：资源申请进度80%")
+    make_incident(team, timezone.make_aware(dt.datetime(2024, 8, 12, 9, 27)), description="POS自动结算未执行")
+    return report
+
+
+def test_markdown_has_the_seed_house_format(team):
+    build_week(team)
+    text = team_week_markdown(team, W33)
+    assert text.startswith("# 2024-W33\n")
+    assert "## 【效能度量】" in text
+    assert "需求交付数 313（↑7.19%，292→313）" in text
+    assert "需求吞吐率 81.72%（↓14.33pp，96.05%→81.72%）\n    研发和QA都有需求积压" in text
+    assert "## 【O1 业务服务】\n\n1. 对公收佣：资源申请进度80%\n    进度80%（+5pp）" in text
+    assert "## 【生产事件】\n\n2024年8月12日 9:27\nPOS自动结算未执行" in text
+
+
+def test_new_value_and_value_from_zero(team):
+    new = make_kpi(team, "入金有效成功率", unit=KPI.Unit.PERCENT, decimals=3)
+    make_value(new, W33, "99.998")
+    bugs = make_kpi(team, "线上bug", unit_label="个")
+    make_value(bugs, W33.previous(), 0)
+    make_value(bugs, W33, 12)
+    text = team_week_markdown(team, W33)
+    assert "入金有效成功率 99.998%（新）" in text
+    assert "线上bug 12个（↑12个，0个→12个）" in text
+
+
+def test_markdown_download(client_for, member, team):
+    build_week(team)
+    response = client_for(member).get(reverse("team-week-markdown", args=[team.slug, W33]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/markdown; charset=utf-8"
+    assert response["Content-Disposition"] == 'attachment; filename="payments-2024-W33.md"'
+    assert "需求交付数 313（↑7.19%，292→313）" in response.content.decode()
+
+
+@pytest.mark.parametrize("name", ["team-week-markdown", "team-week-print"])
+def test_team_exports_need_login_and_a_real_team(client, client_for, outsider, team, name):
+    url = reverse(name, args=[team.slug, W33])
+    assert client.get(url).status_code == 302
+    assert reverse("login") in client.get(url)["Location"]
+    assert client_for(outsider).get(reverse(name, args=["nope", W33])).status_code == 404
+    assert client_for(outsider).get(url.replace("2024-W33", "2024-W99")).status_code == 404
+    assert client_for(outsider).get(url).status_code == 200
+
+
+@pytest.mark.parametrize("name", ["department-document", "department-markdown"])
+def test_department_exports_need_login(client, client_for, outsider, name):
+    url = reverse(name, args=[W33])
+    assert client.get(url).status_code == 302
+    assert client_for(outsider).get(url).status_code == 200
+    assert client_for(outsider).get(url.replace("2024-W33", "2024-W60")).status_code == 404
+
+
+def test_print_page_renders_narrative_safely(client_for, member, team):
+    build_week(team)
+    response = client_for(member).get(reverse("team-week-print", args=[team.slug, W33]))
+    html = response.content.decode()
+    assert "<script>alert(1)</script>" not in html
+    assert "81.72%" in html and "↓14.33pp" in html
+    assert "documents.css" in html
+
+
+def test_department_document_joins_teams_in_team_order(client_for, member, team):
+    risk = make_team("Risk", slug="risk", position=5)
+    team.position = 1
+    team.save()
+    build_week(team)
+    make_value(make_kpi(risk, "风险拦截数"), W33, 7)
+    text = client_for(member).get(reverse("department-markdown", args=[W33])).content.decode()
+    assert text.index("# Payments") < text.index("# Risk") < text.index("风险拦截数 7（新）")
+    html = client_for(member).get(reverse("department-document", args=[W33])).content.decode()
+    assert html.index("Payments") < html.index("Risk")
+
+
+QUERIES = {
+    "team-week-markdown": 10,
+    "team-week-print": 10,
+    "department-markdown": 10,
+    "department-document": 10,
+}
+
+
+@pytest.mark.parametrize("name", sorted(QUERIES))
+def test_query_count_does_not_grow_with_weeks_kpis_or_teams(
+    client_for, member, team, django_assert_num_queries, name
+):
+    args = [W33] if name.startswith("department") else [team.slug, W33]
+    build_week(team, kpis=1, weeks=1)
+    client = client_for(member)
+    with django_assert_num_queries(QUERIES[name]):
+        assert client.get(reverse(name, args=args)).status_code == 200
+    build_week(make_team(), kpis=10, weeks=10)
+    for number in range(10):
+        build_week(make_team(f"Extra {number}"), kpis=2, weeks=1)
+    make_value(KPI.objects.filter(team=team).first(), W33.shifted(-20), Decimal(1))
+    with django_assert_num_queries(QUERIES[name]):
+        assert client.get(reverse(name, args=args)).status_code == 200
+
+
+def test_export_command_writes_stdout_and_a_file(team, tmp_path):
+    build_week(team)
+    out = io.StringIO()
+    call_command("export_report", team="payments", week="2024-W33", stdout=out)
+    assert out.getvalue() == team_week_markdown(team, W33)
+    target = tmp_path / "week.md"
+    call_command("export_report", team="payments", week="2024-W33", output=str(target), stderr=io.StringIO())
+    assert target.read_text(encoding="utf-8") == out.getvalue()
+
+
+@pytest.mark.parametrize(
+    "options", [{"team": "nope", "week": "2024-W33"}, {"team": "payments", "week": "33"}]
+)
+def test_export_command_rejects_bad_arguments(team, options):
+    with pytest.raises(CommandError):
+        call_command("export_report", **options)
