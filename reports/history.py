@@ -1,16 +1,18 @@
 """The latest changes to one team's week, read from django-simple-history's tables.
 
-One query per kind of record (report, its sections, TODOs and plans, KPI values, key-result
-updates, incidents), each cut to the newest few, merged in Python: the cost does not grow with
-the number of weeks, KPIs or changes.
+One UNION ALL over the history tables of the report, its sections, TODOs and plans, KPI values,
+key-result updates and incidents, newest first and cut to a few rows in the database: a single
+query whatever the number of weeks, KPIs or changes.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 
-from django.db.models import Q
+from django.db.models import CharField, DecimalField, F, Q, Value
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -25,6 +27,11 @@ ACTIONS = {
     "~": gettext_lazy("changed"),
     "-": gettext_lazy("deleted"),
 }
+MODELS = {
+    model._meta.label_lower: model
+    for model in (WeeklyReport, ReportSection, TodoItem, PlanItem, KPIValue, KeyResultUpdate, Incident)
+}
+COLUMNS = ("history_date", "history_type", "history_change_reason", "history_user__username")
 
 
 @dataclass(frozen=True)
@@ -41,86 +48,87 @@ def _start_of(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
-def _who(record) -> str:
-    user = record.history_user
-    if user is None:
-        return _("system")
-    return user.get_full_name() or user.get_username()
+def _rows(queryset, model, what, amount=None):
+    return (
+        queryset.annotate(
+            change_model=Value(model._meta.label_lower, output_field=CharField()),
+            change_what=F(what),
+            # Typed NULL: PostgreSQL would otherwise read an untyped NULL column as text in the UNION.
+            change_amount=amount
+            if amount is not None
+            else Cast(Value(None), output_field=DecimalField(max_digits=20, decimal_places=6)),
+        )
+        .values(*COLUMNS, "change_model", "change_what", "change_amount")
+        .order_by()
+    )
+
+
+def _queries(team: Team, week: IsoWeek):
+    monday = week.monday
+    yield _rows(WeeklyReport.history.filter(team=team, week__starts_on=monday), WeeklyReport, "status")
+    yield _rows(
+        ReportSection.history.filter(report__team=team, report__week__starts_on=monday),
+        ReportSection,
+        "title",
+    )
+    # Raised this week, or an older TODO ticked off this week.
+    yield _rows(
+        TodoItem.history.filter(report__team=team).filter(
+            Q(report__week__starts_on=monday) | Q(done_in__week__starts_on=monday)
+        ),
+        TodoItem,
+        "text",
+    )
+    # This week's plans, and last week's plans ticked off since this week began.
+    yield _rows(
+        PlanItem.history.filter(report__team=team).filter(
+            Q(report__week__starts_on=monday)
+            | Q(
+                report__week__starts_on=week.previous().monday,
+                history_type="~",
+                history_date__gte=_start_of(monday),
+            )
+        ),
+        PlanItem,
+        "text",
+    )
+    yield _rows(
+        KPIValue.history.filter(kpi__team=team, week__starts_on=monday), KPIValue, "kpi__name", F("value")
+    )
+    yield _rows(
+        KeyResultUpdate.history.filter(key_result__objective__team=team, week__starts_on=monday),
+        KeyResultUpdate,
+        "key_result__title",
+        F("progress"),
+    )
+    yield _rows(Incident.history.filter(team=team, week__starts_on=monday), Incident, "title")
+
+
+def _describe(row) -> str:
+    what = (row["change_what"] or "").strip()
+    kind, amount = row["change_model"], row["change_amount"]
+    if kind == "reports.weeklyreport":
+        return str(WeeklyReport.Status(what).label) if what in WeeklyReport.Status.values else what
+    what = what.splitlines()[0] if what else ""
+    if amount is not None:
+        amount = Decimal(amount)
+        text = f"{amount:f}".rstrip("0").rstrip(".") if "." in f"{amount:f}" else f"{amount:f}"
+        suffix = "%" if kind == "okrs.keyresultupdate" else ""
+        return f"{what}: {text}{suffix}"
+    return what
 
 
 def recent_changes(team: Team, week: IsoWeek, limit: int = 10) -> list[ChangeEntry]:
-    monday = week.monday
-    sources = [
-        (
-            WeeklyReport.history.filter(team=team, week__starts_on=monday),
-            WeeklyReport,
-            lambda r: (
-                _("status %(status)s, revision %(revision)s")
-                % {"status": r.get_status_display(), "revision": r.revision}
-            ),
-            (),
-        ),
-        (
-            ReportSection.history.filter(report__team=team, report__week__starts_on=monday),
-            ReportSection,
-            lambda r: r.title,
-            (),
-        ),
-        (
-            # Raised this week, or an older TODO ticked off this week.
-            TodoItem.history.filter(report__team=team).filter(
-                Q(report__week__starts_on=monday) | Q(done_in__week__starts_on=monday)
-            ),
-            TodoItem,
-            lambda r: r.text.splitlines()[0] if r.text else "",
-            (),
-        ),
-        (
-            # This week's plans, and last week's plans ticked off since this week began.
-            PlanItem.history.filter(report__team=team).filter(
-                Q(report__week__starts_on=monday)
-                | Q(
-                    report__week__starts_on=week.previous().monday,
-                    history_type="~",
-                    history_date__gte=_start_of(monday),
-                )
-            ),
-            PlanItem,
-            lambda r: r.text,
-            (),
-        ),
-        (
-            KPIValue.history.filter(kpi__team=team, week__starts_on=monday),
-            KPIValue,
-            lambda r: f"{r.kpi.name}: {r.value.normalize():f}" if r.kpi_id else "",
-            ("kpi",),
-        ),
-        (
-            KeyResultUpdate.history.filter(key_result__objective__team=team, week__starts_on=monday),
-            KeyResultUpdate,
-            lambda r: r.key_result.title if r.key_result_id else "",
-            ("key_result",),
-        ),
-        (
-            Incident.history.filter(team=team, week__starts_on=monday),
-            Incident,
-            lambda r: r.title,
-            (),
-        ),
+    first, *rest = _queries(team, week)
+    rows = first.union(*rest, all=True).order_by("-history_date")[:limit]
+    return [
+        ChangeEntry(
+            when=row["history_date"],
+            who=row["history_user__username"] or _("system"),
+            action=str(ACTIONS.get(row["history_type"], row["history_type"])),
+            kind=str(MODELS[row["change_model"]]._meta.verbose_name),
+            what=_describe(row),
+            reason=row["history_change_reason"] or "",
+        )
+        for row in rows
     ]
-    entries = []
-    for queryset, model, describe, related in sources:
-        records = queryset.select_related("history_user", *related).order_by("-history_date")[:limit]
-        for record in records:
-            entries.append(
-                ChangeEntry(
-                    when=record.history_date,
-                    who=_who(record),
-                    action=str(ACTIONS.get(record.history_type, record.history_type)),
-                    kind=str(model._meta.verbose_name),
-                    what=describe(record),
-                    reason=record.history_change_reason or "",
-                )
-            )
-    entries.sort(key=lambda entry: entry.when, reverse=True)
-    return entries[:limit]

@@ -268,4 +268,4 @@ def test_form_page_query_count_does_not_grow_with_history(
     assert len(response.context["form"].kpi_groups()) == 5
 
 
-QUERIES = 21
+QUERIES = 15

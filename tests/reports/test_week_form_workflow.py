@@ -124,7 +124,7 @@ def test_latest_changes_show_who_changed_what(client_for, lead, team, django_ass
     data["action"] = "submit"
     client.post(edit_url(team), data)
     week = IsoWeek.parse(THIS_WEEK)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(1):
         changes = recent_changes(team, week)
     whats = [(change.who, change.kind, change.what) for change in changes]
     assert ("lead", "KPI value", "需求交付数: 330") in whats
