@@ -45,7 +45,10 @@ def key_results_for_week(queryset, week: IsoWeek | None):
             previous_progress=Value(None, **none),
             progress_change=Value(None, **none),
         ).filter(is_active=True)
-    this_week = KeyResultUpdate.objects.filter(key_result=OuterRef("pk"), week__starts_on=week.monday)
+    # order_by(): the default ordering would join key result, objective and team into each subquery.
+    this_week = KeyResultUpdate.objects.filter(
+        key_result=OuterRef("pk"), week__starts_on=week.monday
+    ).order_by()
     earlier = KeyResultUpdate.objects.filter(
         key_result=OuterRef("pk"), week__starts_on__lt=week.monday
     ).order_by("-week__starts_on")

@@ -67,9 +67,12 @@ def kpi_values_with_comparison():
     previous_week_monday = ExpressionWrapper(
         OuterRef("week__starts_on") - dt.timedelta(days=7), output_field=DateField()
     )
-    previous = KPIValue.objects.filter(kpi=OuterRef("kpi"), week__starts_on=previous_week_monday).values(
-        "value"
-    )[:1]
+    # order_by(): the model's default ordering would join KPI and team into every subquery.
+    previous = (
+        KPIValue.objects.filter(kpi=OuterRef("kpi"), week__starts_on=previous_week_monday)
+        .order_by()
+        .values("value")[:1]
+    )
     decimal = DecimalField(max_digits=20, decimal_places=6)
     return (
         KPIValue.objects.select_related("kpi__team", "week")
