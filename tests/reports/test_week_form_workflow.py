@@ -131,3 +131,26 @@ def test_latest_changes_show_who_changed_what(client_for, lead, team, django_ass
     assert ("lead", "next-week plan", "贝易转业务拓展方案") not in whats  # untouched last-week plan
     html = client.get(edit_url(team)).content.decode()
     assert "Latest changes" in html and "需求交付数: 330" in html
+
+
+def test_team_week_page_shows_latest_changes_and_publish_to_managers(client_for, lead, manager, team):
+    last_week = build_last_week(team)
+    client = client_for(lead)
+    data = form_data(client.get(edit_url(team)))
+    data[f"kpi_{last_week['delivered'].pk}"] = "330"
+    data["action"] = "submit"
+    client.post(edit_url(team), data)
+    page = action_url("team-week", team)
+    html = client.get(page).content.decode()
+    assert "Latest changes" in html and "需求交付数: 330" in html
+    assert action_url("team-week-publish", team) not in html  # leads do not publish
+    html = client_for(manager).get(page).content.decode()
+    assert action_url("team-week-publish", team) in html
+    assert action_url("team-week-unlock", team) not in html
+
+
+def test_team_week_page_offers_unlock_to_admins_only(client_for, manager, admin_user, team):
+    make_report(team, THIS_WEEK, status=WeeklyReport.Status.PUBLISHED)
+    page = action_url("team-week", team)
+    assert action_url("team-week-unlock", team) not in client_for(manager).get(page).content.decode()
+    assert action_url("team-week-unlock", team) in client_for(admin_user).get(page).content.decode()
