@@ -46,7 +46,12 @@ class KPIValueTable(tables.Table):
         order_by=("kpi__name", "kpi__team__name"),
         linkify=lambda record: record.kpi.get_absolute_url(),
     )
-    week = tables.Column(accessor="week", verbose_name=_("Week"), order_by=("week__starts_on",))
+    week = tables.Column(
+        accessor="week",
+        verbose_name=_("Week"),
+        order_by=("week__starts_on",),
+        attrs={"td": {"class": "nowrap"}},
+    )
     value = tables.Column(verbose_name=_("This week"), attrs=NUM)
     previous_value = tables.Column(verbose_name=_("Last week"), attrs=NUM)
     change = tables.Column(verbose_name=_("Change"), empty_values=(), attrs=NUM)
@@ -55,7 +60,7 @@ class KPIValueTable(tables.Table):
     direction = tables.Column(accessor="kpi__direction", verbose_name=_("Direction"))
     target = tables.Column(accessor="kpi__target", verbose_name=_("Target"), visible=False, orderable=False)
     target_status = tables.Column(verbose_name=_("Target status"), empty_values=(), orderable=False)
-    note = tables.Column(verbose_name=_("Note"), orderable=False)
+    note = tables.Column(verbose_name=_("Note"), orderable=False, attrs={"td": {"class": "note"}})
 
     class Meta:
         template_name = LIST_TABLE_TEMPLATE
