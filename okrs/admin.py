@@ -2,6 +2,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from okrs.models import KeyResult, KeyResultUpdate, Objective
+from reports.admin import ArchiveNotDeleteMixin
 
 
 class KeyResultInline(admin.TabularInline):
@@ -13,7 +14,7 @@ class KeyResultInline(admin.TabularInline):
 
 
 @admin.register(Objective)
-class ObjectiveAdmin(SimpleHistoryAdmin):
+class ObjectiveAdmin(ArchiveNotDeleteMixin, SimpleHistoryAdmin):
     list_display = ["code", "title", "team", "period", "is_active"]
     list_filter = ["team", "period", "is_active"]
     search_fields = ["code", "title", "team__name"]
@@ -34,7 +35,7 @@ class KeyResultUpdateInline(admin.TabularInline):
 
 
 @admin.register(KeyResult)
-class KeyResultAdmin(SimpleHistoryAdmin):
+class KeyResultAdmin(ArchiveNotDeleteMixin, SimpleHistoryAdmin):
     list_display = ["title", "objective", "owner", "eta", "measure", "is_active"]
     list_filter = ["objective__team", "objective__code", "measure", "is_active"]
     search_fields = ["title", "description", "objective__title"]

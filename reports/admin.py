@@ -1,4 +1,6 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from reports.models import (
@@ -13,8 +15,41 @@ from reports.models import (
 )
 
 
+@admin.action(description=_("Archive selected (keep their history)"), permissions=["change"])
+def archive_selected(modeladmin, request, queryset):
+    archived = 0
+    # One save per row, not queryset.update(), so each archiving leaves a history record.
+    for obj in queryset.filter(is_active=True):
+        obj.is_active = False
+        obj.save(update_fields=["is_active"])
+        archived += 1
+    modeladmin.message_user(
+        request,
+        ngettext("%(count)d archived.", "%(count)d archived.", archived) % {"count": archived},
+        messages.SUCCESS,
+    )
+
+
+class ArchiveNotDeleteMixin:
+    """Rows with history are PROTECTed from deletion; point the admin at archiving instead."""
+
+    actions = [archive_selected]
+
+    def delete_view(self, request, object_id, extra_context=None):
+        response = super().delete_view(request, object_id, extra_context)
+        if getattr(response, "context_data", {}).get("protected"):
+            messages.warning(
+                request,
+                _(
+                    "It has history, so it cannot be deleted. Archive it instead with the list's "
+                    "“Archive selected” action; its history stays visible."
+                ),
+            )
+        return response
+
+
 @admin.register(Team)
-class TeamAdmin(SimpleHistoryAdmin):
+class TeamAdmin(ArchiveNotDeleteMixin, SimpleHistoryAdmin):
     list_display = ["name", "slug", "parent", "position", "is_active"]
     list_filter = ["is_active"]
     search_fields = ["name", "slug"]
@@ -86,7 +121,7 @@ class KPIValueInline(admin.TabularInline):
 
 
 @admin.register(KPI)
-class KPIAdmin(SimpleHistoryAdmin):
+class KPIAdmin(ArchiveNotDeleteMixin, SimpleHistoryAdmin):
     list_display = [
         "name",
         "team",
