@@ -41,8 +41,6 @@ def _render(request, data, form, *, status=200, conflict=None, read_only=False):
             "form": form,
             "conflict": conflict,
             "read_only": read_only,
-            "can_publish": can_publish(request.user),
-            "is_admin": is_admin(request.user),
         },
         status=status,
     )
