@@ -8,7 +8,7 @@ fi
 
 # First admin from the environment, once: later starts find the user and leave it alone.
 if [ -n "${DJANGO_SUPERUSER_USERNAME:-}" ] && [ -n "${DJANGO_SUPERUSER_PASSWORD:-}" ]; then
-    python manage.py shell -c "
+    python manage.py shell --verbosity 0 -c "
 import os
 from django.contrib.auth import get_user_model
 User = get_user_model()
