@@ -9,7 +9,8 @@ The formula (scale N, W weeks of history ending at 2024-W33, the seed week):
                      half-way through the history (so "new" values exist)
     KR updates     = one per key result and week
     weekly reports = one per team and week, 3 sections, 2 next-week plans, a TODO every 4th week
-    incidents      = round(1.28 * W) per team (about 20k at scale 100 over 10 years)
+    incidents      = round(1.28 * W) per team (about 20k at scale 100 over 10 years), two of them
+                     in the last week (one still open)
 
 A team therefore always has the same size: scale multiplies teams and their history, so the
 team-level pages can be compared across scales while everything around them grows.
@@ -36,7 +37,7 @@ from reports.access import LEADS_GROUP, MANAGERS_GROUP
 from reports.models import KPI, KPIValue, PlanItem, ReportSection, Team, TodoItem, Week, WeeklyReport
 from reports.weeks import IsoWeek
 
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 3
 LAST_WEEK = IsoWeek(2024, 33)
 DEFAULT_WEEKS = 520
 KPIS_PER_TEAM = 40
@@ -44,6 +45,7 @@ LATE_KPIS_PER_TEAM = 2
 OBJECTIVES_PER_TEAM = 4
 KEY_RESULTS_PER_OBJECTIVE = 5
 INCIDENTS_PER_TEAM_WEEK = Decimal("1.28")
+INCIDENTS_IN_LAST_WEEK = 2
 TODO_EVERY = 4
 SLUG_PREFIX = "bench-"
 ADMIN_USERNAME = "bench-admin"
@@ -198,6 +200,12 @@ def delete_bench_data():
 # -- the generator ---------------------------------------------------------------------------
 
 
+def _rng(seed: int, *parts) -> random.Random:
+    # One stream per team and kind of row: a team's data is the same at every scale, so its pages
+    # show the same rows whether it is alone or one of thirty. (String seeds hash with SHA-512.)
+    return random.Random(":".join(str(part) for part in (seed, *parts)))
+
+
 def _bulk(model, rows):
     return model.objects.bulk_create(rows, batch_size=BATCH)
 
@@ -250,9 +258,10 @@ def _teams(plan: Plan, leads: list[User]) -> list[Team]:
     return teams
 
 
-def _kpis(rng: random.Random, teams: list[Team]) -> list[KPI]:
+def _kpis(seed: int, teams: list[Team]) -> list[KPI]:
     rows = []
     for team in teams:
+        rng = _rng(seed, "kpis", team.slug)
         for position in range(KPIS_PER_TEAM):
             unit, label, decimals, low, high = UNITS[position % len(UNITS)]
             direction = rng.choice(DIRECTIONS)
@@ -273,7 +282,7 @@ def _kpis(rng: random.Random, teams: list[Team]) -> list[KPI]:
                 )
             )
     _bulk(KPI, rows)
-    return list(KPI.objects.filter(team__in=teams).order_by("team__slug", "position"))
+    return list(KPI.objects.filter(team__in=teams).select_related("team").order_by("team__slug", "position"))
 
 
 def _walk(rng: random.Random, kpi: KPI, length: int) -> list[Decimal]:
@@ -289,9 +298,10 @@ def _walk(rng: random.Random, kpi: KPI, length: int) -> list[Decimal]:
     return values
 
 
-def _kpi_values(rng: random.Random, plan: Plan, kpis: list[KPI], weeks: list[Week]):
+def _kpi_values(seed: int, plan: Plan, kpis: list[KPI], weeks: list[Week]):
     rows = []
     for kpi in kpis:
+        rng = _rng(seed, "values", kpi.team.slug, kpi.position)
         late = kpi.position >= KPIS_PER_TEAM - LATE_KPIS_PER_TEAM
         first = plan.late_start if late else 0
         series = _walk(rng, kpi, len(weeks) - first)
@@ -311,7 +321,7 @@ def _kpi_values(rng: random.Random, plan: Plan, kpis: list[KPI], weeks: list[Wee
     _bulk(KPIValue, rows)
 
 
-def _reports(rng: random.Random, teams: list[Team], weeks: list[Week], leads: list[User]):
+def _reports(seed: int, teams: list[Team], weeks: list[Week], leads: list[User]):
     reports = []
     for team, lead in zip(teams, leads, strict=True):
         for index, week in enumerate(weeks):
@@ -333,6 +343,8 @@ def _reports(rng: random.Random, teams: list[Team], weeks: list[Week], leads: li
     per_team = len(weeks)
     for offset, report in enumerate(reports):
         index = offset % per_team
+        if index == 0:
+            rng = _rng(seed, "reports", teams[offset // per_team].slug)
         for position, title in enumerate(SECTION_TITLES):
             body = "\n".join(
                 f"{n}. 进展 {index}-{n}：完成 {rng.randint(1, 99)}%，"
@@ -357,7 +369,7 @@ def _reports(rng: random.Random, teams: list[Team], weeks: list[Week], leads: li
     _bulk(TodoItem, todos)
 
 
-def _okrs(rng: random.Random, teams: list[Team], weeks: list[Week], leads: list[User]):
+def _okrs(seed: int, teams: list[Team], weeks: list[Week], leads: list[User]):
     objectives = _bulk(
         Objective,
         [
@@ -368,6 +380,7 @@ def _okrs(rng: random.Random, teams: list[Team], weeks: list[Week], leads: list[
     )
     objectives = list(Objective.objects.filter(team__in=teams).order_by("team__slug", "position"))
     owner_of = {team.pk: lead for team, lead in zip(teams, leads, strict=True)}
+    slug_of = {team.pk: team.slug for team in teams}
     last_monday = weeks[-1].starts_on
     _bulk(
         KeyResult,
@@ -377,15 +390,25 @@ def _okrs(rng: random.Random, teams: list[Team], weeks: list[Week], leads: list[
                 position=n,
                 title=f"{objective.code}.{n + 1} 关键结果",
                 owner=owner_of[objective.team_id],
-                eta=last_monday + dt.timedelta(days=rng.randint(-60, 120)),
+                eta=last_monday
+                + dt.timedelta(
+                    days=_rng(seed, "eta", slug_of[objective.team_id], objective.code, n).randint(-60, 120)
+                ),
             )
             for objective in objectives
             for n in range(KEY_RESULTS_PER_OBJECTIVE)
         ],
     )
-    key_results = KeyResult.objects.filter(objective__in=objectives).order_by("objective__team__slug", "pk")
+    key_results = (
+        KeyResult.objects.filter(objective__in=objectives)
+        .select_related("objective__team")
+        .order_by("objective__team__slug", "pk")
+    )
     rows = []
     for key_result in key_results:
+        rng = _rng(
+            seed, "updates", key_result.objective.team.slug, key_result.objective.code, key_result.position
+        )
         progress = 0.0
         for index, week in enumerate(weeks):
             # A half-year cycle: progress climbs from 0, with stalls, and starts again.
@@ -417,14 +440,17 @@ def _okrs(rng: random.Random, teams: list[Team], weeks: list[Week], leads: list[
     _bulk(KeyResultUpdate, rows)
 
 
-def _incidents(rng: random.Random, plan: Plan, teams: list[Team], weeks: list[Week]):
+def _incidents(seed: int, plan: Plan, teams: list[Team], weeks: list[Week]):
     week_by_monday = {week.starts_on: week for week in weeks}
     grades = [Incident.Grade.A] + [Incident.Grade.B] * 3 + [Incident.Grade.C] * 10 + [Incident.Grade.D] * 20
     grades += [Incident.Grade.NONE] * 6
     rows = []
     for team in teams:
-        for _ in range(plan.incidents_per_team):
-            week = rng.choice(weeks)
+        rng = _rng(seed, "incidents", team.slug)
+        for number in range(plan.incidents_per_team):
+            # Every team has two incidents in the last week (one still open), so the measured week
+            # shows the same parts at every scale; the rest fall anywhere in the history.
+            week = weeks[-1] if number < INCIDENTS_IN_LAST_WEEK else rng.choice(weeks)
             # Local time in the configured zone; the week follows from it, as Incident.save() would do.
             local = dt.datetime.combine(week.starts_on, dt.time()) + dt.timedelta(
                 minutes=rng.randrange(7 * 24 * 60)
@@ -432,7 +458,7 @@ def _incidents(rng: random.Random, plan: Plan, teams: list[Team], weeks: list[We
             started = timezone.make_aware(local)
             detected = started + dt.timedelta(minutes=rng.randint(0, 30))
             resolved = detected + dt.timedelta(minutes=rng.randint(5, 600))
-            open_incident = week == weeks[-1] and rng.random() < 0.5
+            open_incident = number == 0
             rows.append(
                 Incident(
                     team=team,
@@ -470,21 +496,20 @@ def _incidents(rng: random.Random, plan: Plan, teams: list[Team], weeks: list[We
 def generate(scale: int, seed: int = 42, weeks: int = DEFAULT_WEEKS, log=lambda message: None) -> Plan:
     """Fill the database with a bench dataset; the caller has made sure none is there."""
     plan = Plan(scale=scale, weeks=weeks)
-    rng = random.Random(seed)
     started = timezone.now()
     with transaction.atomic():
         week_rows = _ensure_weeks(plan)
         leads = _users(plan)
         teams = _teams(plan, leads)
         log(f"{len(teams)} teams, {len(week_rows)} weeks")
-        kpis = _kpis(rng, teams)
-        _kpi_values(rng, plan, kpis, week_rows)
+        kpis = _kpis(seed, teams)
+        _kpi_values(seed, plan, kpis, week_rows)
         log(f"{plan.kpi_values} KPI values")
-        _reports(rng, teams, week_rows, leads)
+        _reports(seed, teams, week_rows, leads)
         log(f"{plan.reports} weekly reports")
-        _okrs(rng, teams, week_rows, leads)
+        _okrs(seed, teams, week_rows, leads)
         log(f"{plan.key_result_updates} key result updates")
-        _incidents(rng, plan, teams, week_rows)
+        _incidents(seed, plan, teams, week_rows)
         log(f"{plan.incidents} incidents")
         _write_marker(plan, seed, (timezone.now() - started).total_seconds())
     return plan

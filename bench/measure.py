@@ -34,6 +34,7 @@ from reports.models import KPI, Team, Week  # noqa: E402
 WEEK = generator.LAST_WEEK
 TIME_PER_PAGE = float(os.environ.get("BENCH_SECONDS_PER_PAGE", "4"))
 MIN_REPS, MAX_REPS, WARMUP = 15, 200, 3
+TRACEMALLOC_LINES = 50_000
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -54,10 +55,11 @@ def summary(seconds: list[float]) -> dict:
 class _FormFields(HTMLParser):
     """The fields a browser would submit from the page's POST form (first submit button pressed)."""
 
-    def __init__(self):
+    def __init__(self, action: str):
         super().__init__()
+        self.action = action
         self.fields: list[tuple[str, str]] = []
-        self.in_form = False
+        self.in_form = self.done = False
         self.submit: tuple[str, str] | None = None
         self._textarea: str | None = None
         self._select: str | None = None
@@ -66,7 +68,14 @@ class _FormFields(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
-        if tag == "form" and (attrs.get("method") or "").lower() == "post" and not self.fields:
+        # The page's own form posts to itself; base.html's language switcher posts elsewhere.
+        is_post = (attrs.get("method") or "").lower() == "post"
+        if (
+            tag == "form"
+            and is_post
+            and not self.done
+            and (attrs.get("action") or self.action) == self.action
+        ):
             self.in_form = True
         if not self.in_form:
             return
@@ -100,7 +109,7 @@ class _FormFields(HTMLParser):
 
     def handle_endtag(self, tag):
         if tag == "form" and self.in_form:
-            self.in_form = False
+            self.in_form, self.done = False, True
         elif tag == "textarea" and self._textarea:
             self.fields.append((self._textarea, self._text.removeprefix("\n")))
             self._textarea = None
@@ -110,8 +119,8 @@ class _FormFields(HTMLParser):
             self._select = None
 
 
-def form_data(html: str) -> dict[str, list[str]]:
-    parser = _FormFields()
+def form_data(html: str, action: str) -> dict[str, list[str]]:
+    parser = _FormFields(action)
     parser.feed(html)
     data: dict[str, list[str]] = {}
     for name, value in parser.fields:
@@ -162,7 +171,7 @@ def pages(ctx: dict) -> list[dict]:
 def _request(client: Client, page: dict):
     """One timed request; for the form POST, the untimed GET before it supplies fresh fields."""
     if page.get("post"):
-        data = form_data(client.get(page["url"]).content.decode())
+        data = form_data(client.get(page["url"]).content.decode(), page["url"])
         started = time.perf_counter()
         response = client.post(page["url"], data)
     else:
@@ -184,7 +193,7 @@ def measure_page(client: Client, page: dict) -> dict:
             result["error"] += " (the form re-rendered: the submitted fields were rejected)"
         return result
     if page.get("post"):
-        data = form_data(client.get(page["url"]).content.decode())
+        data = form_data(client.get(page["url"]).content.decode(), page["url"])
         with CaptureQueriesContext(connection) as queries:
             client.post(page["url"], data)
     else:
@@ -252,13 +261,15 @@ def run_pages(out: str, gunicorn: bool):
         json.dump(result, handle, indent=2, default=str)
 
 
-def _stream_export(client: Client):
+def _stream_export(client: Client, max_lines: int | None = None):
     response = client.get(reverse("kpi-list") + "?_export=csv")
     size = lines = 0
     chunks = response.streaming_content if response.streaming else [response.content]
     for chunk in chunks:
         size += len(chunk)
         lines += chunk.count(b"\n")
+        if max_lines and lines >= max_lines:
+            break
     return response, size, lines
 
 
@@ -273,9 +284,10 @@ def run_csv_memory(out: str):
     response, size, lines = _stream_export(client)
     seconds = time.perf_counter() - started
     rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    # A second pass under tracemalloc (slower, so not timed): Python's own allocations at their peak.
+    # A second pass under tracemalloc (several times slower, so not timed, and over the first lines
+    # only): Python's own allocations at their peak, which a streaming export reaches early.
     tracemalloc.start()
-    _stream_export(client)
+    _stream_export(client, max_lines=TRACEMALLOC_LINES)
     _current, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     result = {
@@ -286,6 +298,7 @@ def run_csv_memory(out: str):
         "lines": lines,
         "seconds": round(seconds, 2),
         "tracemalloc_peak_mb": round(peak / 2**20, 1),
+        "tracemalloc_lines": min(lines, TRACEMALLOC_LINES),
         # ru_maxrss is in KiB on Linux; the growth over the process's peak before the request.
         "rss_before_mb": round(rss_before / 1024, 1),
         "rss_peak_mb": round(rss_after / 1024, 1),

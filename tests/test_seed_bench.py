@@ -178,3 +178,22 @@ def test_bad_sizes_are_rejected_and_nothing_is_written(options):
         seed(**options)
     assert Team.objects.count() == 0
     assert KPIValue.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_every_team_has_two_incidents_in_the_last_week_one_still_open():
+    seed(scale=10)
+    for team in Team.objects.all():
+        last = Incident.objects.filter(team=team, week__starts_on=LAST_WEEK.monday)
+        # Two placed there; the rest of the history may add more.
+        assert last.count() >= 2
+        assert last.filter(resolved_at__isnull=True).count() == 1
+
+
+@pytest.mark.django_db
+def test_a_team_gets_the_same_data_whatever_the_scale():
+    seed(scale=1)
+    alone = [row for row in snapshot()["values"] if row[0] == "bench-000"]
+    seed(scale=10, fresh=True)
+    among_others = [row for row in snapshot()["values"] if row[0] == "bench-000"]
+    assert alone == among_others
