@@ -75,7 +75,8 @@ def _ensure_users(writer: _Writer) -> tuple[dict[str, User], set[str]]:
         if created:
             user.set_password(spec.password)
             user.save(update_fields=["password"])
-            user.groups.add(*Group.objects.filter(name__in=spec.groups))
+            # get_or_create: the role groups come from a migration, but a flushed database lacks them.
+            user.groups.add(*(Group.objects.get_or_create(name=name)[0] for name in spec.groups))
             writer.created[User._meta.verbose_name_plural] += 1
             created_names.add(spec.username)
         users[spec.username] = user
