@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 from documents.importer.figures import name_key
@@ -64,6 +65,8 @@ def import_report(parsed: ParsedReport, team: Team, user=None, *, allow_locked: 
         report, created = WeeklyReport.objects.get_or_create(
             team=team, week=week, defaults={"updated_by": user}
         )
+        # Locked like a weekly-form save locks it, so the two never interleave on one week.
+        report = WeeklyReport.objects.select_for_update().get(pk=report.pk)
         if report.is_locked and not allow_locked:
             raise ImportRefused(
                 _("%(week)s of %(team)s is published; only an admin can overwrite it.")
@@ -79,6 +82,11 @@ def import_report(parsed: ParsedReport, team: Team, user=None, *, allow_locked: 
         _write_figures(parsed, team, week, user, result)
         _write_okrs(parsed, team, week, user, result)
         _write_incidents(parsed, team, result)
+        if result.changed and not created:
+            # A weekly form opened before this import carries the old revision: its save must be a
+            # conflict, not a silent overwrite of what was just imported.
+            WeeklyReport.objects.filter(pk=report.pk).update(revision=F("revision") + 1)
+            report.revision += 1
         return result
 
 
