@@ -493,6 +493,18 @@ def _incidents(seed: int, plan: Plan, teams: list[Team], weeks: list[Week]):
     )
 
 
+def analyze():
+    """Refresh the planner's statistics, as any bulk load should be followed by.
+
+    PostgreSQL's autovacuum would get there by itself after a while; SQLite never does unless
+    told, and without statistics it sorts every KPI value for the first page of /kpis/.
+    """
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("PRAGMA analysis_limit=400")
+        cursor.execute("ANALYZE")
+
+
 def generate(scale: int, seed: int = 42, weeks: int = DEFAULT_WEEKS, log=lambda message: None) -> Plan:
     """Fill the database with a bench dataset; the caller has made sure none is there."""
     plan = Plan(scale=scale, weeks=weeks)
@@ -512,4 +524,5 @@ def generate(scale: int, seed: int = 42, weeks: int = DEFAULT_WEEKS, log=lambda 
         _incidents(seed, plan, teams, week_rows)
         log(f"{plan.incidents} incidents")
         _write_marker(plan, seed, (timezone.now() - started).total_seconds())
+    analyze()
     return plan

@@ -128,7 +128,12 @@ def throughput(team_week_path: str, cookie: str) -> dict:
     server = start_gunicorn(port)
     try:
         result = {"workers": WORKERS, "threads": THREADS, "seconds_per_target": SECONDS}
-        for name, path in (("minimal", "/bench/minimal"), ("team_week", team_week_path)):
+        targets = (
+            ("minimal", "/bench/minimal"),
+            ("minimal_logged_in", "/bench/minimal-logged-in"),
+            ("team_week", team_week_path),
+        )
+        for name, path in targets:
             hammer(port, path, cookie, WARMUP_SECONDS)
             result[name] = hammer(port, path, cookie, SECONDS)
         minimal = result["minimal"]["requests_per_second"]

@@ -164,7 +164,8 @@ def _run_section(run: dict) -> str:
             "",
             f"Throughput under gunicorn (-w {load['workers']}, {load['threads']} client threads, "
             f"{load['seconds_per_target']} s each): minimal view "
-            f"{load['minimal']['requests_per_second']} req/s, "
+            f"{load['minimal']['requests_per_second']} req/s, logged-in minimal view "
+            f"{load.get('minimal_logged_in', {}).get('requests_per_second')} req/s, "
             f"team week {load['team_week']['requests_per_second']} req/s "
             f"(statuses {load['team_week']['statuses']}), ratio {load['ratio']}.",
         ]

@@ -102,7 +102,8 @@ def prepare(url: str, scale: int, fresh: bool) -> dict:
 _MARKER_SCRIPT = """
 import json, django
 django.setup()
-from bench.generator import DEFAULT_WEEKS, GENERATOR_VERSION, read_marker
+from bench.generator import DEFAULT_WEEKS, GENERATOR_VERSION, analyze, read_marker
+analyze()
 from reports.models import KPIValue, Team, WeeklyReport, ReportSection
 from okrs.models import KeyResult, KeyResultUpdate
 from incidents.models import Incident
