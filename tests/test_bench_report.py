@@ -1,0 +1,112 @@
+"""The bench's own logic: the budget verdicts and the form reader the POST measurement relies on."""
+
+from bench.measure import form_data, percentile
+from bench.report import budget, markdown
+
+FORM_PAGE = """
+<form method="post" action="/i18n/setlang/"><input name="language" value="zh-hans"></form>
+<form method="post">
+  <input type="hidden" name="revision" value="3">
+  <input name="kpi_1" value="313">
+  <input type="checkbox" name="plan_1_done" checked>
+  <input type="checkbox" name="plan_2_done">
+  <textarea name="reflections">
+line one
+line two</textarea>
+  <select name="kr_1_status">
+    <option value="on_track">On</option><option value="done" selected>Done</option>
+  </select>
+  <select name="kr_2_status"><option value="on_track">On</option><option value="blocked">B</option></select>
+  <button type="submit" name="action" value="save">Save draft</button>
+  <button type="submit" name="action" value="submit">Submit</button>
+</form>
+"""
+
+
+def test_form_reader_submits_the_pages_own_form_as_a_browser_would():
+    data = form_data(FORM_PAGE, "/teams/payments/weeks/2024-W33/edit/")
+    assert data == {
+        "revision": ["3"],
+        "kpi_1": ["313"],
+        "plan_1_done": ["on"],
+        "reflections": ["line one\nline two"],
+        "kr_1_status": ["done"],
+        "kr_2_status": ["on_track"],
+        "action": ["save"],
+    }
+
+
+def test_percentile_picks_the_95th_of_twenty():
+    assert percentile([float(n) for n in range(1, 21)], 0.95) == 19.0
+
+
+def _run(scale, *, queries=10, median=20.0, admin=30.0, ratio=0.5, rss=50.0):
+    pages = {"team_week": {"queries": queries, "median_ms": median, "p95_ms": median}}
+    pages["admin_changelist"] = {"queries": 9, "median_ms": admin, "p95_ms": admin}
+    return {
+        "db": "sqlite",
+        "scale": scale,
+        "pages": pages,
+        "throughput": {
+            "ratio": ratio,
+            "workers": 2,
+            "threads": 4,
+            "seconds_per_target": 8,
+            "team_week": {"ok": 10, "requests_per_second": 40, "statuses": {"200": 10}},
+            "minimal": {"requests_per_second": 80},
+        },
+        "csv_export": {
+            "status": 200,
+            "streaming": True,
+            "rss_peak_mb": 90.0,
+            "rss_growth_mb": rss,
+            "tracemalloc_peak_mb": 5.0,
+            "lines": 1,
+            "bytes": 1,
+            "seconds": 1,
+        },
+    }
+
+
+def verdicts(checks):
+    return {check["check"]: check["result"] for check in checks}
+
+
+def test_budget_passes_when_every_figure_is_within_it():
+    result = verdicts(budget([_run(1), _run(100, median=25.0)]))
+    assert result["queries constant: team_week"] == "PASS"
+    assert result["time x100/x1 <= 1.3: team_week"] == "PASS"
+    assert result["team week faster than admin changelist (x100)"] == "PASS"
+    assert result["team week throughput >= 40% of minimal (x100)"] == "PASS"
+    assert result["CSV export of all values (x100) < 100 MB"] == "PASS"
+    # Pages that were not measured are neither passed nor missed.
+    assert result["queries constant: overview"] == "N/A"
+
+
+def test_budget_misses_growing_queries_slower_pages_and_memory():
+    runs = [_run(1), _run(100, queries=11, median=27.0, admin=26.0, ratio=0.39, rss=120.0)]
+    result = verdicts(budget(runs))
+    assert result["queries constant: team_week"] == "MISS"
+    assert result["time x100/x1 <= 1.3: team_week"] == "MISS"
+    assert result["team week faster than admin changelist (x100)"] == "MISS"
+    assert result["team week throughput >= 40% of minimal (x100)"] == "MISS"
+    assert result["CSV export of all values (x100) < 100 MB"] == "MISS"
+
+
+def test_results_page_has_a_budget_table_and_a_section_per_run():
+    runs = [_run(1), _run(100)]
+    for run in runs:
+        run.update(database="bench", generation_seconds=1.0, rows={})
+        for page in run["pages"].values():
+            page.update(method="GET", url="/x/", status=200, n=20)
+    results = {
+        "date": "2026-01-01T00:00:00+00:00",
+        "machine": {"cpu": "cpu", "cpus": 2, "platform": "linux", "python": "3.11"},
+        "total_seconds": 1,
+        "runs": runs,
+        "budget": budget(runs),
+    }
+    text = markdown(results)
+    assert "| team week faster than admin changelist (x100) | sqlite | **PASS** |" in text
+    assert "### sqlite — scale 1" in text
+    assert "### sqlite — scale 100" in text
