@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -52,9 +53,19 @@ def _fresh_form(data, *, read_only=False) -> WeekForm:
     return WeekForm(data, initial=initial, read_only=read_only)
 
 
+def _week_with_neighbours(week):
+    # The page links the weeks before and after; at the calendar's ends (0001-W01) those do not exist.
+    try:
+        week.previous(), week.next()
+    except (ValueError, OverflowError) as error:
+        raise Http404 from error
+    return week
+
+
 @login_required
 def edit_week(request, team, week):
     team = get_team_for_edit(request.user, team)
+    week = _week_with_neighbours(week)
     data = load_week(team, week)
     admin = is_admin(request.user)
     read_only = data.is_locked and not admin

@@ -213,6 +213,8 @@ def test_unknown_team_or_week_is_404(client_for, lead, team):
     assert client.get("/teams/nope/weeks/2024-W34/edit/").status_code == 404
     assert client.get("/teams/payments/weeks/2024-W99/edit/").status_code == 404
     assert client.get("/teams/payments/weeks/2021-W53/edit/").status_code == 404
+    assert client.get("/teams/payments/weeks/0001-W01/edit/").status_code == 404
+    assert client.get("/teams/payments/weeks/9998-W52/edit/").status_code in (200, 404)
 
 
 def test_lead_of_a_locked_week_gets_read_only_page_and_cannot_post(client_for, lead, team, last_week):
