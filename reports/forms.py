@@ -150,7 +150,7 @@ def kr_key(key_result) -> str:
 
 
 class SectionForm(forms.Form):
-    id = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
+    id = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1, max_value=2**63 - 1)
     title = forms.CharField(label=gettext_lazy("Title"), max_length=200, required=False)
     body = forms.CharField(
         label=gettext_lazy("Text"), required=False, widget=forms.Textarea(attrs={"rows": 6})
@@ -164,7 +164,7 @@ class SectionForm(forms.Form):
 
 
 class TodoForm(forms.Form):
-    id = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
+    id = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1, max_value=2**63 - 1)
     text = forms.CharField(
         label=gettext_lazy("TODO"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -178,7 +178,8 @@ TodoFormSet = forms.formset_factory(TodoForm, extra=3, can_delete=True, max_num=
 class WeekForm(forms.Form):
     """Everything the lead types for one week; its fields follow the team's KPIs and key results."""
 
-    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    # Bounded so a tampered value cannot overflow the database's integer in the revision check.
+    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=2**31 - 1)
     # What the page showed when it was opened, so a conflict can say what changed since.
     opened = forms.CharField(widget=forms.HiddenInput, required=False)
     action = forms.ChoiceField(

@@ -85,6 +85,8 @@ def test_incident_of_another_week_is_filed_there_with_a_warning(client_for, lead
         ("responsibility_share", "1.5", ""),
         ("started_at", "yesterday", "valid date"),
         ("impact_count", "-3", ""),
+        ("impact_count", "99999999999999999999", ""),
+        ("responsibility_share", "1e5", ""),
         ("grade", "Z", "valid choice"),
     ],
 )

@@ -145,6 +145,8 @@ def test_section_text_without_a_title_is_refused(client_for, lead, team, last_we
         {"todos-INITIAL_FORMS": ""},
         {"action": "delete-everything"},
         {"sections-0-id": "not-a-number"},
+        {"sections-0-id": "99999999999999999999999"},
+        {"revision": "99999999999999999999"},
     ],
 )
 def test_tampered_form_data_is_rejected_without_a_crash(client_for, lead, team, last_week, tamper):
