@@ -1,7 +1,6 @@
 """The KPI values list: every KPI's value per week beside last week's, filtered, sorted, exported."""
 
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import Http404
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
@@ -38,8 +37,3 @@ class KPIValueListView(LoginRequiredMixin, ListExportMixin, SingleTableMixin, Fi
 
 
 kpi_list = KPIValueListView.as_view()
-
-
-def kpi_detail(request, *args, **kwargs):
-    # Placeholder until the KPI page moves to its own module (another change edits its route).
-    raise Http404
