@@ -47,6 +47,7 @@ ROLES = ["contend", "contend", "mixed_form", "mixed_import", "reader", "form", "
 WEEK = "2024-W40"
 PREVIOUS_WEEK = "2024-W39"
 REQUEST_TIMEOUT = 60
+IMPORT_PAUSE = 0.3
 STEMS = "甲乙丙丁戊己庚辛壬癸"
 BRANCHES = "子丑寅卯辰巳午未申酉戌亥"
 MAX_REQUESTS_PER_CLIENT = 100_000
@@ -61,6 +62,9 @@ def database_url(base: str) -> str:
     if parts.scheme.startswith("postgres"):
         name = (parts.path.lstrip("/") or "reportsite") + "_concurrent"
         return urlunsplit(parts._replace(path=f"/{name}"))
+    # A file named for this run may be given (tests use their own tmp_path); anything else is replaced.
+    if parts.path.endswith("concurrent.sqlite3"):
+        return base
     TMP.mkdir(parents=True, exist_ok=True)
     return f"sqlite:///{TMP / 'concurrent.sqlite3'}"
 
@@ -397,6 +401,10 @@ def run_client(port: int, client: Client, deadline: float, teams: list[str]):
                 form_save(session, value)
             elif client.role in ("import", "mixed_import"):
                 import_save(session, value)
+                if client.role == "mixed_import":
+                    # Back-to-back imports would starve the form writer of the same week (every import
+                    # bumps the revision); people pause between imports.
+                    time.sleep(IMPORT_PAUSE)
             elif client.role == "probe":
                 probe(session, value)
     except Exception as error:  # noqa: BLE001 - a harness bug must show in the results, not hang
