@@ -59,9 +59,11 @@ def sparkline(
     known = [value for value in values if value is not None]
     title = f"<title>{escape(label)}</title>" if label else ""
     if not known:
+        # Gettext calls stay outside f-strings: xgettext 0.21 does not extract them from inside one.
+        no_history = _("no history")
         return mark_safe(
             f'<svg class="spark" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
-            f'role="img" aria-label="{escape(_("no history"))}">{title}'
+            f'role="img" aria-label="{escape(no_history)}">{title}'
             f'<line x1="{pad}" y1="{height / 2}" x2="{width - pad}" y2="{height / 2}" '
             f'stroke="{GRID}" stroke-dasharray="2 3"/></svg>'
         )
@@ -91,9 +93,10 @@ def sparkline(
     last_position = max(position for position, value in enumerate(values) if value is not None)
     last_x, last_y = pad + last_position * step, to_y(values[last_position])
     colour = TONE_COLOURS.get(tone, MUTED)
+    aria_label = label or _("trend")
     return mark_safe(
         f'<svg class="spark" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
-        f'role="img" aria-label="{escape(label or _("trend"))}">{title}{"".join(paths)}'
+        f'role="img" aria-label="{escape(aria_label)}">{title}{"".join(paths)}'
         f'<circle cx="{_fmt(last_x)}" cy="{_fmt(last_y)}" r="2.6" fill="{colour}"/></svg>'
     )
 
@@ -117,9 +120,10 @@ def line_chart(
         f'role="img" aria-label="{escape(title)}"><title>{escape(title)}</title>'
     )
     if not points:
+        empty = _("No values yet.")
         return mark_safe(
             f'{head}<text x="{width / 2}" y="{height / 2}" text-anchor="middle" fill="{MUTED}">'
-            f"{escape(_('No values yet.'))}</text></svg>"
+            f"{escape(empty)}</text></svg>"
         )
     values = [value for _label, value in points]
     extra = [target] if target is not None else []
@@ -141,11 +145,12 @@ def line_chart(
         )
     if target is not None:
         y = _fmt(to_y(target))
+        target_word = _("target")
         parts.append(
             f'<line class="target" x1="{left}" y1="{y}" x2="{width - right}" y2="{y}" '
             f'stroke="#b25e09" stroke-dasharray="6 4" stroke-width="1.2"/>'
             f'<text x="{width - right}" y="{y}" dy="-0.4em" text-anchor="end" font-size="11" fill="#b25e09">'
-            f"{escape(_('target'))} {escape(value_label(target))}</text>"
+            f"{escape(target_word)} {escape(value_label(target))}</text>"
         )
     # Label at most ~10 weeks on the x axis so long histories stay readable.
     every = max(1, -(-len(points) // 10))
@@ -207,9 +212,10 @@ def tally_bars(rows: Sequence[tuple[str, Decimal, Decimal]], width: int = 220) -
     bar_w = width - label_w - figure_w
     most = max([Decimal(1), *(max(this, last) for _g, this, last in rows)])
     height = row_h * len(rows) + 4
+    aria_label = _("Incidents by grade, this week against last week")
     parts = [
         f'<svg class="tally" width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img" '
-        f'aria-label="{escape(_("Incidents by grade, this week against last week"))}">'
+        f'aria-label="{escape(aria_label)}">'
     ]
     for index, (grade, this, last) in enumerate(rows):
         y = index * row_h + 2
