@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 WORKERS = 2
 THREADS = int(os.environ.get("BENCH_LOAD_THREADS", "4"))
-SECONDS = float(os.environ.get("BENCH_LOAD_SECONDS", "8"))
+SECONDS = float(os.environ.get("BENCH_LOAD_SECONDS", "6"))
 WARMUP_SECONDS = 1.5
 MAX_REQUESTS = 200_000
 

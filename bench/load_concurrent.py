@@ -599,6 +599,21 @@ def write_results(section: str):
     RESULTS.write_text(text.rstrip("\n") + "\n", encoding="utf-8")
 
 
+def _run_in_subprocess(args, url: str) -> dict:
+    import subprocess
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder) / "result.json"
+        command = [
+            sys.executable, "-m", "bench.load_concurrent", "--seconds", str(args.seconds),
+            "--clients", str(args.clients), "--workers", str(args.workers), "--threads", str(args.threads),
+            "--database-url", url, "--json", str(out),
+        ]  # fmt: skip
+        subprocess.run(command, cwd=ROOT, stdout=subprocess.DEVNULL, check=False)
+        return json.loads(out.read_text(encoding="utf-8"))
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seconds", type=float, default=60)
@@ -607,23 +622,34 @@ def main(argv=None):
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument(
         "--database-url",
-        default=os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/reportsite"),
-        help="PostgreSQL (the run uses <name>_concurrent beside it) or sqlite://",
+        action="append",
+        help="PostgreSQL (the run uses <name>_concurrent beside it) or sqlite://; repeat to run on "
+        "several databases one after the other (default: $DATABASE_URL)",
     )
     parser.add_argument("--json", help="also write the results as JSON to this file")
     parser.add_argument("--results", action="store_true", help=f"write the '{HEADING}' section of RESULTS.md")
     args = parser.parse_args(argv)
-    result = run(args.seconds, args.clients, args.database_url, args.workers, args.threads)
-    print(json.dumps(result, indent=2, ensure_ascii=False))
+    urls = args.database_url or [
+        os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/reportsite")
+    ]
+    results = []
+    for url in urls:
+        # Each run in its own process: Django is set up once per process, on one database.
+        if len(urls) > 1:
+            results.append(_run_in_subprocess(args, url))
+        else:
+            results.append(run(args.seconds, args.clients, url, args.workers, args.threads))
+    print(json.dumps(results if len(results) > 1 else results[0], indent=2, ensure_ascii=False))
     if args.json:
-        Path(args.json).write_text(json.dumps(result, ensure_ascii=False), encoding="utf-8")
+        Path(args.json).write_text(
+            json.dumps(results if len(results) > 1 else results[0], ensure_ascii=False), encoding="utf-8"
+        )
     if args.results:
         command = f"python -m bench.load_concurrent --seconds {args.seconds:g} --clients {args.clients}"
-        write_results(markdown_section([result], command))
-    ok = (
-        not result["server_errors"]
-        and not result["lost_or_overwritten"]
-        and not result["stale_writes_accepted"]
+        write_results(markdown_section(results, command))
+    ok = all(
+        not r["server_errors"] and not r["lost_or_overwritten"] and not r["stale_writes_accepted"]
+        for r in results
     )
     return 0 if ok else 1
 

@@ -11,7 +11,6 @@ import argparse
 import json
 import os
 import resource
-import statistics
 import sys
 import time
 import tracemalloc
@@ -29,27 +28,13 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
 from bench import generator  # noqa: E402
+from bench.report import percentile, summary  # noqa: E402,F401
 from reports.models import KPI, Team, Week  # noqa: E402
 
 WEEK = generator.LAST_WEEK
-TIME_PER_PAGE = float(os.environ.get("BENCH_SECONDS_PER_PAGE", "4"))
-MIN_REPS, MAX_REPS, WARMUP = 15, 200, 3
+TIME_PER_PAGE = float(os.environ.get("BENCH_SECONDS_PER_PAGE", "2.5"))
+MIN_REPS, MAX_REPS, WARMUP = 10, 100, 3
 TRACEMALLOC_LINES = 50_000
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(share * (len(ordered) - 1))))
-    return ordered[index]
-
-
-def summary(seconds: list[float]) -> dict:
-    return {
-        "n": len(seconds),
-        "median_ms": round(statistics.median(seconds) * 1000, 3),
-        "p95_ms": round(percentile(seconds, 0.95) * 1000, 3),
-        "min_ms": round(min(seconds) * 1000, 3),
-    }
 
 
 class _FormFields(HTMLParser):
@@ -208,6 +193,8 @@ def measure_page(client: Client, page: dict) -> dict:
         elapsed, _response = _request(client, page)
         seconds.append(elapsed)
     result.update(summary(seconds))
+    # Kept so bench.run can pool rounds measured at different moments into one median.
+    result["samples_ms"] = [round(value * 1000, 3) for value in seconds]
     return result
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import statistics
 from pathlib import Path
 
 FINDINGS = Path(__file__).resolve().parent / "FINDINGS.md"
@@ -20,6 +21,40 @@ PAGE_ORDER = [
     "incident_list",
     "admin_changelist",
 ]
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(share * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def summary(seconds: list[float]) -> dict:
+    return {
+        "n": len(seconds),
+        "median_ms": round(statistics.median(seconds) * 1000, 3),
+        "p95_ms": round(percentile(seconds, 0.95) * 1000, 3),
+        "min_ms": round(min(seconds) * 1000, 3),
+    }
+
+
+def merge_round(run: dict, measured: dict):
+    """Pool a later round's samples into the run; a page whose query count differs says so."""
+    if "pages" not in run:
+        run.update(measured)
+        return
+    for name, page in measured["pages"].items():
+        pooled = run["pages"].setdefault(name, page)
+        if pooled is page or "samples_ms" not in page or "samples_ms" not in pooled:
+            continue
+        if page.get("queries") != pooled.get("queries"):
+            pooled.setdefault("queries_by_round", [pooled["queries"]]).append(page.get("queries"))
+            pooled["queries"] = max(pooled["queries"], page.get("queries") or 0)
+        pooled["samples_ms"] += page["samples_ms"]
+        pooled.update(summary([value / 1000 for value in pooled["samples_ms"]]))
+    for key in ("throughput", "sql_floor"):
+        if key in measured:
+            run[key] = measured[key]
 
 
 def _runs_by(runs: list[dict]) -> dict[str, dict[int, dict]]:

@@ -115,18 +115,20 @@ print(json.dumps(marker))
 """
 
 
-def measure(url: str, label: str, gunicorn: bool) -> dict:
-    pages_out = TMP / f"pages-{label}.json"
-    csv_out = TMP / f"csv-{label}.json"
-    command = [sys.executable, "-m", "bench.measure", "pages", "--out", str(pages_out)]
+def measure_pages(url: str, label: str, gunicorn: bool) -> dict:
+    out = TMP / f"pages-{label}.json"
+    command = [sys.executable, "-m", "bench.measure", "pages", "--out", str(out)]
     _run([*command, *([] if gunicorn else ["--no-gunicorn"])], url)
-    result = json.loads(pages_out.read_text())
+    return json.loads(out.read_text())
+
+
+def measure_csv(url: str, label: str) -> dict:
+    out = TMP / f"csv-{label}.json"
     try:
-        _run([sys.executable, "-m", "bench.measure", "csv-memory", "--out", str(csv_out)], url)
-        result["csv_export"] = json.loads(csv_out.read_text())
+        _run([sys.executable, "-m", "bench.measure", "csv-memory", "--out", str(out)], url)
     except subprocess.CalledProcessError as error:
-        result["csv_export"] = {"error": f"exit status {error.returncode}"}
-    return result
+        return {"error": f"exit status {error.returncode}"}
+    return json.loads(out.read_text())
 
 
 def machine() -> dict:
@@ -161,6 +163,7 @@ def main(argv=None):
     )
     parser.add_argument("--fresh", action="store_true", help="Regenerate the datasets.")
     parser.add_argument("--no-gunicorn", action="store_true", help="Skip the throughput measurement.")
+    parser.add_argument("--rounds", type=int, default=2, help="Passes over every scale, pooled.")
     parser.add_argument("--prepare-only", action="store_true", help="Generate the datasets, measure nothing.")
     args = parser.parse_args(argv)
     scales = [int(scale) for scale in args.scales.split(",")]
@@ -182,23 +185,36 @@ def main(argv=None):
         "runs": [],
     }
     for db in dbs:
+        runs, urls = {}, {}
         for scale in scales:
-            url = sqlite_url(scale) if db == "sqlite" else postgres_url(base, scale)
+            urls[scale] = sqlite_url(scale) if db == "sqlite" else postgres_url(base, scale)
             if db == "postgres":
-                ensure_postgres_database(url)
-            label = f"{db}-{scale}"
-            print(f"== {label}: {urlsplit(url).path}", flush=True)
-            run = {"db": db, "scale": scale, "database": urlsplit(url).path.lstrip("/")}
-            run.update(prepare(url, scale, args.fresh))
-            if args.prepare_only:
-                continue
-            run.update(measure(url, label, gunicorn=not args.no_gunicorn))
-            results["runs"].append(run)
+                ensure_postgres_database(urls[scale])
+            print(f"== {db}-{scale}: {urlsplit(urls[scale]).path}", flush=True)
+            runs[scale] = {"db": db, "scale": scale, "database": urlsplit(urls[scale]).path.lstrip("/")}
+            runs[scale].update(prepare(urls[scale], scale, args.fresh))
+        if args.prepare_only:
+            continue
+        # Rounds go over every scale in turn, so a burst of load on the shared machine lands on
+        # all scales alike instead of on one of them; the samples of all rounds are pooled.
+        for round_number in range(1, args.rounds + 1):
+            last = round_number == args.rounds
+            for scale in scales:
+                print(f"== {db}-{scale}: round {round_number}/{args.rounds}", flush=True)
+                measured = measure_pages(urls[scale], f"{db}-{scale}", gunicorn=last and not args.no_gunicorn)
+                report.merge_round(runs[scale], measured)
+        for scale in scales:
+            print(f"== {db}-{scale}: CSV export", flush=True)
+            runs[scale]["csv_export"] = measure_csv(urls[scale], f"{db}-{scale}")
+            results["runs"].append(runs[scale])
     if args.prepare_only:
         return
     results["total_seconds"] = round(time.perf_counter() - started, 1)
     results["machine"]["load_average_at_end"] = os.getloadavg()
     results["budget"] = report.budget(results["runs"])
+    for run in results["runs"]:
+        for page in run.get("pages", {}).values():
+            page.pop("samples_ms", None)
     bench = ROOT / "bench"
     (bench / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False, default=str) + "\n")
     (bench / "RESULTS.md").write_text(report.markdown(results))

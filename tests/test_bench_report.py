@@ -1,7 +1,7 @@
 """The bench's own logic: the budget verdicts and the form reader the POST measurement relies on."""
 
 from bench.measure import form_data, percentile
-from bench.report import budget, markdown
+from bench.report import budget, markdown, merge_round
 
 FORM_PAGE = """
 <form method="post" action="/i18n/setlang/"><input name="language" value="zh-hans"></form>
@@ -110,3 +110,17 @@ def test_results_page_has_a_budget_table_and_a_section_per_run():
     assert "| team week faster than admin changelist (x100) | sqlite | **PASS** |" in text
     assert "### sqlite — scale 1" in text
     assert "### sqlite — scale 100" in text
+
+
+def test_rounds_are_pooled_into_one_median_and_a_changing_query_count_shows():
+    run = {}
+    first = {"pages": {"team_week": {"queries": 15, "samples_ms": [10.0, 12.0, 14.0]}}}
+    second = {"pages": {"team_week": {"queries": 16, "samples_ms": [30.0, 32.0]}}, "throughput": {"x": 1}}
+    merge_round(run, first)
+    merge_round(run, second)
+    page = run["pages"]["team_week"]
+    assert page["n"] == 5
+    assert page["median_ms"] == 14.0
+    assert page["queries_by_round"] == [15, 16]
+    assert page["queries"] == 16
+    assert run["throughput"] == {"x": 1}
