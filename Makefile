@@ -47,8 +47,8 @@ format: $(STAMP)
 	$(PY) -m ruff check --fix .
 
 messages: $(STAMP)
-	$(PY) manage.py makemessages -l zh_Hans --no-obsolete
-	$(PY) manage.py compilemessages -l zh_Hans
+	$(PY) manage.py makemessages -l zh_Hans --no-obsolete --ignore=.venv --ignore=bench --ignore=tests
+	$(PY) manage.py compilemessages -l zh_Hans --ignore=.venv
 
 bench: $(STAMP)
 	$(PY) -m bench.run
