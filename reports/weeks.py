@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 ISO_WEEK_RE = re.compile(r"^(\d{4})-W(\d{2})$")
 URL_PATTERN = r"\d{4}-W\d{2}"
+URL_YEARS = (1000, 9000)
 
 
 @dataclass(frozen=True, order=True)
@@ -67,7 +68,12 @@ class IsoWeekConverter:
     regex = URL_PATTERN
 
     def to_python(self, value: str) -> IsoWeek:
-        return IsoWeek.parse(value)
+        week = IsoWeek.parse(value)
+        # Pages reach weeks back and ahead (previous week, history); at the ends of the calendar
+        # those weeks do not exist and the arithmetic overflows, so such URLs are 404s.
+        if not URL_YEARS[0] <= week.year <= URL_YEARS[1]:
+            raise ValueError(f"{value} is outside the weeks the site shows")
+        return week
 
     def to_url(self, value) -> str:
         return str(value)
