@@ -9,6 +9,9 @@ from django.utils.translation import gettext as _
 from incidents.models import FollowUpAction, Incident
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+# Year 1 or 9999 pass the date parser but overflow converting to UTC or finding the ISO week.
+MOMENT_YEARS = (1970, 2999)
+MOMENTS = ("started_at", "detected_at", "mitigated_at", "resolved_at")
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -54,6 +57,15 @@ class IncidentForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
+        for name in MOMENTS:
+            moment = data.get(name)
+            if moment and not MOMENT_YEARS[0] <= moment.year <= MOMENT_YEARS[1]:
+                self.add_error(
+                    name,
+                    _("Enter a time between %(first)s and %(last)s.")
+                    % {"first": MOMENT_YEARS[0], "last": MOMENT_YEARS[1]},
+                )
+                data.pop(name, None)
         started = data.get("started_at")
         messages = {
             "detected_at": _("An incident cannot be detected before it started."),
