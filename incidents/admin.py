@@ -1,7 +1,16 @@
+from django import forms
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from incidents.forms import refuse_moments_out_of_range
 from incidents.models import FollowUpAction, Incident
+
+
+class IncidentAdminForm(forms.ModelForm):
+    def clean(self):
+        data = super().clean()
+        refuse_moments_out_of_range(self, data)
+        return data
 
 
 class FollowUpActionInline(admin.TabularInline):
@@ -12,6 +21,7 @@ class FollowUpActionInline(admin.TabularInline):
 
 @admin.register(Incident)
 class IncidentAdmin(SimpleHistoryAdmin):
+    form = IncidentAdminForm
     list_display = [
         "title",
         "team",

@@ -21,6 +21,18 @@ class DateTimeInput(forms.DateTimeInput):
         super().__init__(format=DATETIME_FORMAT, **kwargs)
 
 
+def refuse_moments_out_of_range(form, data):
+    """Field errors for times the database and the week arithmetic cannot hold (also used by the admin)."""
+    for name in MOMENTS:
+        moment = data.get(name)
+        if moment and not MOMENT_YEARS[0] <= moment.year <= MOMENT_YEARS[1]:
+            form.add_error(
+                name,
+                _("Enter a time between %(first)s and %(last)s.")
+                % {"first": MOMENT_YEARS[0], "last": MOMENT_YEARS[1]},
+            )
+
+
 class IncidentForm(forms.ModelForm):
     class Meta:
         model = Incident
@@ -57,15 +69,7 @@ class IncidentForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        for name in MOMENTS:
-            moment = data.get(name)
-            if moment and not MOMENT_YEARS[0] <= moment.year <= MOMENT_YEARS[1]:
-                self.add_error(
-                    name,
-                    _("Enter a time between %(first)s and %(last)s.")
-                    % {"first": MOMENT_YEARS[0], "last": MOMENT_YEARS[1]},
-                )
-                data.pop(name, None)
+        refuse_moments_out_of_range(self, data)
         started = data.get("started_at")
         messages = {
             "detected_at": _("An incident cannot be detected before it started."),
