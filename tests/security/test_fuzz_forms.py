@@ -138,3 +138,26 @@ def test_the_valid_incident_is_accepted(client_for, lead, team):
     response = client_for(lead).post(CREATE, VALID_INCIDENT)
     assert response.status_code == 302
     assert Incident.objects.get().actions.get().description == "复盘"
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
+def test_the_admin_incident_form_refuses_times_at_the_ends_of_the_calendar(client_for, admin_user, team, day):
+    data = {
+        "team": team.pk,
+        "title": "x",
+        "kind": "incident",
+        "grade": "",
+        "started_at_0": day,
+        "started_at_1": "00:00:00",
+        "detection": "proactive",
+        "responsibility_share": "1",
+        "actions-TOTAL_FORMS": "0",
+        "actions-INITIAL_FORMS": "0",
+    }
+    before = census()
+    response = client_for(admin_user).post(reverse("admin:incidents_incident_add"), data)
+    assert response.status_code == 200
+    assert "Enter a time between 1970 and 2999." in response.content.decode()
+    assert census() == before
+    data["started_at_0"] = "2024-08-20"
+    assert client_for(admin_user).post(reverse("admin:incidents_incident_add"), data).status_code == 302
