@@ -562,6 +562,11 @@ def markdown_section(results: list[dict], command: str) -> str:
         "docstring): contended and private weekly-form saves, imports, a form writer racing an importer "
         "on one week, stale-revision probes, and readers (dashboards, lists, CSV export).",
         "",
+        "Checked afterwards in the database: every KPI holds its owner's last accepted value, with exactly "
+        "one history row per accepted write (a silent overwrite adds a row); form-only weeks are at "
+        "revision = accepted saves; a stale-revision POST was never accepted. Latencies are on a shared "
+        "machine (other test runs were active) and are not a throughput benchmark.",
+        "",
         "| database | clients | seconds | gunicorn | requests | req/s | 5xx or dropped | accepted writes "
         "| conflicts detected (409) | stale writes accepted | lost or overwritten | median ms | p95 ms |",
         "|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
