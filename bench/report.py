@@ -219,6 +219,21 @@ def _run_section(run: dict) -> str:
     return "\n".join(lines)
 
 
+# Sections of RESULTS.md that other bench tools write (bench.load_concurrent); kept on rewrite.
+FOREIGN_HEADINGS = ("## Concurrent writers",)
+
+
+def foreign_sections(text: str) -> str:
+    kept = []
+    for heading in FOREIGN_HEADINGS:
+        start = text.find(heading)
+        if start == -1:
+            continue
+        end = text.find("\n## ", start + len(heading))
+        kept.append(text[start:] if end == -1 else text[start : end + 1])
+    return "".join("\n" + section.rstrip("\n") + "\n" for section in kept)
+
+
 def markdown(results: dict) -> str:
     machine = results["machine"]
     parts = [

@@ -217,7 +217,9 @@ def main(argv=None):
             page.pop("samples_ms", None)
     bench = ROOT / "bench"
     (bench / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False, default=str) + "\n")
-    (bench / "RESULTS.md").write_text(report.markdown(results))
+    results_md = bench / "RESULTS.md"
+    kept = report.foreign_sections(results_md.read_text() if results_md.exists() else "")
+    results_md.write_text(report.markdown(results) + kept)
     print(report.budget_table(results["budget"]))
     print(f"Wrote bench/RESULTS.md and bench/results.json in {results['total_seconds']} s.")
 

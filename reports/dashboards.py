@@ -24,6 +24,9 @@ from reports.weeks import IsoWeek
 SPARK_WEEKS = 12
 HEADLINE_PER_TEAM = 4
 MOVERS = 5
+# The overview's lists show their most important rows only; the count links to the full list page.
+# Uncapped, a 30-team department rendered ~1,200 rows here (bench/RESULTS.md, overview at scale 100).
+OVERVIEW_LIST_LIMIT = 15
 GRADES = ("A", "B", "C", "D")
 # OKR updates are read this far back: enough for "last update" and "stalled", bounded whatever the history.
 OKR_LOOKBACK_WEEKS = 12
@@ -269,6 +272,10 @@ class DepartmentWeek:
     okr_stalled: list[OkrRow]
     okr_overdue: list[OkrRow]
     has_data: bool
+    attention_total: int = 0
+    okr_moved_total: int = 0
+    okr_stalled_total: int = 0
+    okr_overdue_total: int = 0
 
     @property
     def missing_teams(self) -> list[TeamOverview]:
@@ -319,17 +326,28 @@ def department_week(week: IsoWeek) -> DepartmentWeek:
         or any(change.current is not None for change in changes.values())
         or any(row.update for row in okrs)
     )
+    attention = sorted(
+        (row for row in rows if is_attention(row.change)), key=lambda row: row.change.magnitude, reverse=True
+    )
+    moved = sorted((row for row in okrs if row.has_moved), key=lambda row: abs(row.delta), reverse=True)
+    stalled = [row for row in okrs if row.is_stalled]
+    overdue = sorted((row for row in okrs if row.is_overdue), key=lambda row: row.key_result.eta)
+    limit = OVERVIEW_LIST_LIMIT
     return DepartmentWeek(
         week=week,
         teams=overviews,
         best_moves=movers(Tone.BETTER),
         worst_moves=movers(Tone.WORSE),
-        attention=[row for row in rows if is_attention(row.change)],
+        attention=attention[:limit],
         incidents=incidents,
-        okr_moved=[row for row in okrs if row.has_moved],
-        okr_stalled=[row for row in okrs if row.is_stalled],
-        okr_overdue=[row for row in okrs if row.is_overdue],
+        okr_moved=moved[:limit],
+        okr_stalled=stalled[:limit],
+        okr_overdue=overdue[:limit],
         has_data=has_data,
+        attention_total=len(attention),
+        okr_moved_total=len(moved),
+        okr_stalled_total=len(stalled),
+        okr_overdue_total=len(overdue),
     )
 
 

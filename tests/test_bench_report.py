@@ -1,7 +1,7 @@
 """The bench's own logic: the budget verdicts and the form reader the POST measurement relies on."""
 
 from bench.measure import form_data, percentile
-from bench.report import budget, markdown, merge_round
+from bench.report import budget, foreign_sections, markdown, merge_round
 
 FORM_PAGE = """
 <form method="post" action="/i18n/setlang/"><input name="language" value="zh-hans"></form>
@@ -124,3 +124,9 @@ def test_rounds_are_pooled_into_one_median_and_a_changing_query_count_shows():
     assert page["queries_by_round"] == [15, 16]
     assert page["queries"] == 16
     assert run["throughput"] == {"x": 1}
+
+
+def test_the_concurrent_writers_section_survives_a_rewrite():
+    old = "# Results\n\n## Budget\n\nold\n\n## Concurrent writers\n\n| x |\n\n## Findings\n\nold\n"
+    assert foreign_sections(old) == "\n## Concurrent writers\n\n| x |\n"
+    assert foreign_sections("# Results\n") == ""
