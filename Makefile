@@ -51,7 +51,7 @@ messages: $(STAMP)
 	$(PY) manage.py compilemessages -l zh_Hans --ignore=.venv
 
 bench: $(STAMP)
-	$(PY) -m bench.run
+	$(PY) -m bench.run $(BENCH_ARGS)
 
 backup: $(STAMP)
 	$(PY) manage.py backup
