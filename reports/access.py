@@ -1,7 +1,8 @@
 """Who may do what. Every view asks here first; nothing else decides access.
 
 Roles: admins (superusers) do everything; managers (group "Managers") read everything and
-publish; a lead (group "Team leads" and listed as a lead of the team) edits that team's weeks;
+publish; a lead edits the weeks of the teams that list them in Team.leads, and being listed there
+is all that grants editing (the "Team leads" group is only admins' bookkeeping and grants nothing);
 every other logged-in user reads.
 """
 
