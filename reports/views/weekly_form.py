@@ -27,6 +27,7 @@ from reports.editing import (
     save_week,
 )
 from reports.forms import WeekForm
+from reports.history import REASON_PUBLISHED, REASON_UNLOCKED
 from reports.models import WeeklyReport
 
 
@@ -133,7 +134,7 @@ def publish_week(request, team, week):
     report.published_by = request.user
     report.revision += 1
     report._history_user = request.user
-    report._change_reason = "published"
+    report._change_reason = REASON_PUBLISHED
     report.save()
     messages.success(request, _("Published; the week is now locked."))
     return redirect("team-week", team=team.slug, week=week)
@@ -151,9 +152,12 @@ def unlock_week(request, team, week):
         messages.error(request, _("This week is not locked."))
         return redirect(reverse("team-week-edit", kwargs={"team": team.slug, "week": week}))
     report.status = WeeklyReport.Status.SUBMITTED
+    # Unlocked is no longer published: the page must not keep saying who published it and when.
+    report.published_at = None
+    report.published_by = None
     report.revision += 1
     report._history_user = request.user
-    report._change_reason = "unlocked"
+    report._change_reason = REASON_UNLOCKED
     report.save()
     messages.success(request, _("Unlocked; the week is back to submitted and can be edited."))
     return redirect(reverse("team-week-edit", kwargs={"team": team.slug, "week": week}))

@@ -154,3 +154,29 @@ def test_team_week_page_offers_unlock_to_admins_only(client_for, manager, admin_
     page = action_url("team-week", team)
     assert action_url("team-week-unlock", team) not in client_for(manager).get(page).content.decode()
     assert action_url("team-week-unlock", team) in client_for(admin_user).get(page).content.decode()
+
+
+def test_unlock_clears_who_published_and_when(client_for, manager, admin_user, team, submitted):
+    client_for(manager).post(action_url("team-week-publish", team))
+    client_for(admin_user).post(action_url("team-week-unlock", team))
+    submitted.refresh_from_db()
+    assert (submitted.status, submitted.published_at, submitted.published_by) == ("submitted", None, None)
+    html = client_for(admin_user).get(action_url("team-week", team)).content.decode()
+    assert "Published by" not in html
+
+
+def test_workflow_reason_is_a_stable_code_shown_as_a_translated_label(client_for, manager, team, submitted):
+    from django.utils import translation
+
+    client_for(manager).post(action_url("team-week-publish", team))
+    assert submitted.history.first().history_change_reason == "published"
+    with translation.override("zh-hans"):
+        change = recent_changes(team, IsoWeek.parse(THIS_WEEK))[0]
+        label = str(change.reason_label)
+    assert change.reason == "published"
+    assert label and label != "published"
+    client = client_for(manager)
+    client.cookies["django_language"] = "zh-hans"
+    html = client.get(action_url("team-week", team), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert f'<span class="badge">{label}</span>' in html
+    assert '<span class="badge">published</span>' not in html
