@@ -27,6 +27,13 @@ ACTIONS = {
     "~": gettext_lazy("changed"),
     "-": gettext_lazy("deleted"),
 }
+# History rows store these stable codes as their change reason; pages show the translated label.
+REASON_PUBLISHED = "published"
+REASON_UNLOCKED = "unlocked"
+REASONS = {
+    REASON_PUBLISHED: gettext_lazy("published"),
+    REASON_UNLOCKED: gettext_lazy("unlocked"),
+}
 MODELS = {
     model._meta.label_lower: model
     for model in (WeeklyReport, ReportSection, TodoItem, PlanItem, KPIValue, KeyResultUpdate, Incident)
@@ -42,6 +49,10 @@ class ChangeEntry:
     kind: str
     what: str
     reason: str
+
+    @property
+    def reason_label(self) -> str:
+        return str(REASONS.get(self.reason, self.reason))
 
 
 def _start_of(day: dt.date) -> dt.datetime:
