@@ -1,4 +1,7 @@
-"""Key results as of one week: that week's update beside the previous one, in one query."""
+"""Key results as of one week: that week's update beside the previous one, in one query.
+
+Progress, previous update and change follow okrs/progress.py, the rule every OKR page shares.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +18,7 @@ from django.db.models import (
 )
 
 from okrs.models import KeyResult, KeyResultUpdate
+from okrs.progress import PERCENT_FIELD, percent_expression, window_start
 from reports.models import Week
 from reports.weeks import IsoWeek
 
@@ -43,14 +47,18 @@ def key_results_for_week(queryset, week: IsoWeek | None):
             week_status=Value(None, output_field=CharField()),
             week_note=Value(None, output_field=TextField()),
             previous_progress=Value(None, **none),
-            progress_change=Value(None, **none),
+            previous_current_value=Value(None, output_field=AMOUNT),
+            week_percent=Value(None, output_field=PERCENT_FIELD),
+            progress_change=Value(None, output_field=PERCENT_FIELD),
         ).filter(is_active=True)
     # order_by(): the default ordering would join key result, objective and team into each subquery.
     this_week = KeyResultUpdate.objects.filter(
         key_result=OuterRef("pk"), week__starts_on=week.monday
     ).order_by()
     earlier = KeyResultUpdate.objects.filter(
-        key_result=OuterRef("pk"), week__starts_on__lt=week.monday
+        key_result=OuterRef("pk"),
+        week__starts_on__lt=week.monday,
+        week__starts_on__gte=window_start(week).monday,
     ).order_by("-week__starts_on")
     return (
         queryset.annotate(
@@ -59,11 +67,15 @@ def key_results_for_week(queryset, week: IsoWeek | None):
             week_status=Subquery(this_week.values("status")[:1], output_field=CharField()),
             week_note=Subquery(this_week.values("note")[:1], output_field=TextField()),
             previous_progress=Subquery(earlier.values("progress")[:1], output_field=PROGRESS),
+            previous_current_value=Subquery(earlier.values("current_value")[:1], output_field=AMOUNT),
         )
+        # For sorting only: the table shows the exact figures of okrs.progress.
         .alias(
+            week_percent=percent_expression("week_progress", "week_current_value"),
+            previous_percent=percent_expression("previous_progress", "previous_current_value"),
             progress_change=ExpressionWrapper(
-                F("week_progress") - F("previous_progress"), output_field=PROGRESS
-            )
+                F("week_percent") - F("previous_percent"), output_field=PERCENT_FIELD
+            ),
         )
         .filter(Q(is_active=True) | Q(week_status__isnull=False))
     )

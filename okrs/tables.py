@@ -9,6 +9,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from okrs.models import KeyResult, KeyResultUpdate
+from okrs.progress import change_between, percent_of
 from reports.comparison import format_number, format_signed
 from reports.tables import LIST_TABLE_TEMPLATE, NUM, order_nulls_last
 from reports.weeks import IsoWeek
@@ -36,10 +37,13 @@ def plain(value: Decimal | None) -> Decimal | None:
     return value.quantize(Decimal(1)) if value % 1 == 0 else value.normalize()
 
 
-def progress_change(record):
-    if record.week_progress is None or record.previous_progress is None:
-        return None
-    return record.week_progress - record.previous_progress
+def week_percent(record) -> Decimal | None:
+    return percent_of(record, record.week_progress, record.week_current_value)
+
+
+def progress_change(record) -> Decimal | None:
+    previous = percent_of(record, record.previous_progress, record.previous_current_value)
+    return change_between(week_percent(record), previous)
 
 
 class KeyResultTable(tables.Table):
@@ -111,12 +115,13 @@ class KeyResultTable(tables.Table):
         if record.measure == KeyResult.Measure.VALUE and record.week_current_value is not None:
             target = "" if record.target_value is None else f" / {format_number(record.target_value, 2)}"
             return f"{format_number(record.week_current_value, 2)}{target}{record.unit_label}"
-        if record.week_progress is None:
+        percent = week_percent(record)
+        if percent is None:
             return ""
-        return f"{plain(record.week_progress):f}%"
+        return f"{plain(percent):f}%"
 
-    def value_progress(self, value):
-        return plain(value)
+    def value_progress(self, record):
+        return plain(week_percent(record))
 
     def render_change(self, record):
         change = progress_change(record)
@@ -136,7 +141,7 @@ class KeyResultTable(tables.Table):
         return order_nulls_last(queryset, "eta", is_descending)
 
     def order_progress(self, queryset, is_descending):
-        return order_nulls_last(queryset, "week_progress", is_descending)
+        return order_nulls_last(queryset, "week_percent", is_descending)
 
     def render_status(self, value):
         return format_html(

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from incidents.models import Incident
 from okrs.models import KeyResult, KeyResultUpdate
+from okrs.progress import change_between, progress_percent, recent_updates
 from reports.comparison import Change, Tone, compare_week, quantize, series
 from reports.models import KPI, KPIValue, Team, TodoItem, Week, WeeklyReport
 from reports.weeks import IsoWeek
@@ -28,8 +29,6 @@ MOVERS = 5
 # Uncapped, a 30-team department rendered ~1,200 rows here (bench/RESULTS.md, overview at scale 100).
 OVERVIEW_LIST_LIMIT = 15
 GRADES = ("A", "B", "C", "D")
-# OKR updates are read this far back: enough for "last update" and "stalled", bounded whatever the history.
-OKR_LOOKBACK_WEEKS = 12
 
 
 # ---------------------------------------------------------------- weeks
@@ -113,9 +112,7 @@ class OkrRow:
 
     @property
     def delta(self) -> Decimal | None:
-        if self.percent is None or self.previous_percent is None:
-            return None
-        return self.percent - self.previous_percent
+        return change_between(self.percent, self.previous_percent)
 
     @property
     def has_moved(self) -> bool:
@@ -129,34 +126,13 @@ class OkrRow:
         return self.update.get_status_display() if self.update else ""
 
 
-def progress_percent(key_result: KeyResult, update: KeyResultUpdate | None) -> Decimal | None:
-    """Progress in percent: as reported, or how far the current value went from start to target."""
-    if update is None:
-        return None
-    if key_result.measure == KeyResult.Measure.PROGRESS:
-        return update.progress
-    start, target, current = key_result.start_value, key_result.target_value, update.current_value
-    if start is None or target is None or current is None or target == start:
-        return update.progress
-    percent = (current - start) * 100 / (target - start)
-    return quantize(max(Decimal(0), min(Decimal(100), percent)), 2)
-
-
 def okr_rows(key_results: Iterable[KeyResult], week: IsoWeek) -> list[OkrRow]:
     """Each item's progress this week against its previous update, with stalled and overdue flags.
 
-    One query for the updates of every item over the look-back window.
+    Percent and previous update follow okrs/progress.py; one query for the look-back window.
     """
     key_results = list(key_results)
-    first = week.shifted(-(OKR_LOOKBACK_WEEKS - 1))
-    history: dict[int, list[KeyResultUpdate]] = defaultdict(list)
-    updates = KeyResultUpdate.objects.filter(
-        key_result__in=[kr.pk for kr in key_results],
-        week__starts_on__gte=first.monday,
-        week__starts_on__lte=week.monday,
-    ).select_related("week")
-    for update in updates.order_by("week__starts_on"):
-        history[update.key_result_id].append(update)
+    history = recent_updates([kr.pk for kr in key_results], week)
     rows = []
     for kr in key_results:
         past = history[kr.pk]

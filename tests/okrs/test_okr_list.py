@@ -231,3 +231,42 @@ def test_query_count_does_not_grow_with_history(client_for, member, django_asser
     page()
     add_history(6, 10, 3)
     assert len(titles(page())) == 50
+
+
+def gap_and_value_items(team):
+    """A progress item updated in W10 and W13 only, and an item measured by value from 0 to 200."""
+    objective = make_objective(team, "O1")
+    gap = make_key_result(objective, title="gap", position=1)
+    make_update(gap, "2024-W10", 50)
+    make_update(gap, "2024-W13", 60)
+    value = make_key_result(
+        objective, title="value", position=2, measure=KeyResult.Measure.VALUE, start_value=0, target_value=200
+    )
+    make_update(value, "2024-W12", current_value=50)
+    make_update(value, "2024-W13", current_value=100)
+    return gap, value
+
+
+def test_change_of_a_value_measured_item_is_in_points_of_its_way_to_target(client_for, member, team):
+    gap_and_value_items(team)
+    response = client_for(member).get(URL, {"week": "2024-W13"})
+    rows = {row.record.title: row for row in response.context["table"].paginated_rows}
+    assert rows["gap"].get_cell("change") == '<span class="tone-better">+10 pp</span>'
+    assert rows["value"].get_cell("change") == '<span class="tone-better">+25 pp</span>'
+    exported = {
+        row["Key result"]: row
+        for row in read_csv(client_for(member).get(URL, {"week": "2024-W13", "_export": "csv"}))
+    }
+    assert exported["gap"]["Change (pp)"] == "10"
+    assert exported["value"]["Change (pp)"] == "25"
+    assert exported["value"]["Progress (%)"] == "50"
+
+
+def test_sorting_by_change_and_progress_counts_value_measured_items(client_for, member, team):
+    gap, value = gap_and_value_items(team)
+    response = client_for(member).get(URL, {"week": "2024-W13", "sort": "-change"})
+    assert titles(response) == ["value", "gap"]
+    response = client_for(member).get(URL, {"week": "2024-W13", "sort": "progress"})
+    assert titles(response) == ["value", "gap"]
+    response = client_for(member).get(URL, {"week": "2024-W13", "sort": "-progress"})
+    assert titles(response) == ["gap", "value"]

@@ -14,8 +14,10 @@ from okrs.progress import (
     progress_change,
     progress_percent,
 )
+from okrs.tables import progress_change as list_change
+from okrs.tables import week_percent
 from reports.weeks import IsoWeek
-from tests.factories import make_key_result, make_update
+from tests.factories import make_key_result, make_objective, make_update
 
 VALUE = KeyResult.Measure.VALUE
 
@@ -95,3 +97,32 @@ def test_previous_update_older_than_the_lookback_is_ignored():
     assert previous_updates([item.pk], week) == {}
     make_update(item, week.shifted(-LOOKBACK_WEEKS), 20)
     assert previous_updates([item.pk], week)[item.pk].progress == 20
+
+
+@pytest.mark.django_db
+def test_dashboard_and_okr_list_give_the_same_percent_and_change(client_for, member, team):
+    from django.urls import reverse
+
+    from reports import dashboards
+
+    objective = make_objective(team, "O1")
+    gap = make_key_result(objective, title="gap", position=1)
+    make_update(gap, "2024-W10", 50)
+    make_update(gap, "2024-W13", 60)
+    value = make_key_result(
+        objective, title="value", position=2, measure=VALUE, start_value=0, target_value=200
+    )
+    make_update(value, "2024-W12", current_value=50)
+    make_update(value, "2024-W13", current_value=100)
+    week = IsoWeek.parse("2024-W13")
+
+    rows = {row.key_result.title: row for row in dashboards.team_week(team, week).okrs}
+    dashboard = {title: (row.percent, row.delta) for title, row in rows.items()}
+    response = client_for(member).get(reverse("okr-list"), {"week": str(week)})
+    table = response.context["table"]
+    listed = {
+        row.record.title: (week_percent(row.record), list_change(row.record)) for row in table.paginated_rows
+    }
+
+    assert dashboard == {"gap": (Decimal(60), Decimal(10)), "value": (Decimal(50), Decimal(25))}
+    assert listed == dashboard
