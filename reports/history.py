@@ -11,15 +11,16 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import CharField, DecimalField, F, Q, Value
+from django.db.models import Case, CharField, DecimalField, F, IntegerField, Q, Value, When
 from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from incidents.models import Incident
-from okrs.models import KeyResultUpdate
-from reports.models import KPIValue, PlanItem, ReportSection, Team, TodoItem, WeeklyReport
+from okrs.models import KeyResult, KeyResultUpdate
+from reports.comparison import format_value
+from reports.models import KPI, KPIValue, PlanItem, ReportSection, Team, TodoItem, WeeklyReport
 from reports.weeks import IsoWeek
 
 ACTIONS = {
@@ -59,17 +60,31 @@ def _start_of(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
-def _rows(queryset, model, what, amount=None):
+AMOUNT = DecimalField(max_digits=20, decimal_places=6)
+AMOUNT_PERCENT = "kr-percent"
+AMOUNT_VALUE = "kr-value"
+# How to say an amount: the KPI's unit, decimals and label, or AMOUNT_PERCENT/AMOUNT_VALUE for key results.
+AMOUNT_COLUMNS = {
+    "change_amount": AMOUNT,
+    "change_unit": CharField(),
+    "change_decimals": IntegerField(),
+    "change_label": CharField(),
+}
+
+
+def _rows(queryset, model, what, **amount):
+    # Typed NULLs: PostgreSQL would otherwise read an untyped NULL column as text in the UNION.
+    columns = {
+        name: amount[name] if name in amount else Cast(Value(None), output_field=field)
+        for name, field in AMOUNT_COLUMNS.items()
+    }
     return (
         queryset.annotate(
             change_model=Value(model._meta.label_lower, output_field=CharField()),
             change_what=F(what),
-            # Typed NULL: PostgreSQL would otherwise read an untyped NULL column as text in the UNION.
-            change_amount=amount
-            if amount is not None
-            else Cast(Value(None), output_field=DecimalField(max_digits=20, decimal_places=6)),
+            **columns,
         )
-        .values(*COLUMNS, "change_model", "change_what", "change_amount")
+        .values(*COLUMNS, "change_model", "change_what", *AMOUNT_COLUMNS)
         .order_by()
     )
 
@@ -104,13 +119,30 @@ def _queries(team: Team, week: IsoWeek):
         "text",
     )
     yield _rows(
-        KPIValue.history.filter(kpi__team=team, week__starts_on=monday), KPIValue, "kpi__name", F("value")
+        KPIValue.history.filter(kpi__team=team, week__starts_on=monday),
+        KPIValue,
+        "kpi__name",
+        change_amount=Cast(F("value"), output_field=AMOUNT),
+        change_unit=F("kpi__unit"),
+        change_decimals=Cast(F("kpi__decimals"), output_field=IntegerField()),
+        change_label=F("kpi__unit_label"),
     )
+    by_value = Q(key_result__measure=KeyResult.Measure.VALUE)
     yield _rows(
         KeyResultUpdate.history.filter(key_result__objective__team=team, week__starts_on=monday),
         KeyResultUpdate,
         "key_result__title",
-        F("progress"),
+        change_amount=Case(
+            When(by_value, then=Cast(F("current_value"), output_field=AMOUNT)),
+            default=Cast(F("progress"), output_field=AMOUNT),
+            output_field=AMOUNT,
+        ),
+        change_unit=Case(
+            When(by_value, then=Value(AMOUNT_VALUE)),
+            default=Value(AMOUNT_PERCENT),
+            output_field=CharField(),
+        ),
+        change_label=F("key_result__unit_label"),
     )
     yield _rows(Incident.history.filter(team=team, week__starts_on=monday), Incident, "title")
 
@@ -121,12 +153,25 @@ def _describe(row) -> str:
     if kind == "reports.weeklyreport":
         return str(WeeklyReport.Status(what).label) if what in WeeklyReport.Status.values else what
     what = what.splitlines()[0] if what else ""
-    if amount is not None:
-        amount = Decimal(amount)
-        text = f"{amount:f}".rstrip("0").rstrip(".") if "." in f"{amount:f}" else f"{amount:f}"
-        suffix = "%" if kind == "okrs.keyresultupdate" else ""
-        return f"{what}: {text}{suffix}"
-    return what
+    if amount is None:
+        return what
+    return f"{what}: {_amount_text(row, Decimal(amount))}"
+
+
+def _amount_text(row, amount: Decimal) -> str:
+    unit, label = row["change_unit"], row["change_label"] or ""
+    if unit == AMOUNT_PERCENT:
+        return f"{_short(amount)}%"
+    if unit == AMOUNT_VALUE:
+        return f"{_short(amount)}{label}"
+    # A KPI value: said exactly as its KPI's pages say it (81.72%, 1829万元).
+    kpi = KPI(unit=unit, decimals=row["change_decimals"] or 0, unit_label=label)
+    return format_value(kpi, amount)
+
+
+def _short(amount: Decimal) -> str:
+    text = f"{amount:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def recent_changes(team: Team, week: IsoWeek, limit: int = 10) -> list[ChangeEntry]:
