@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from documents.importer import ReportFormatError, decode, parse_document
-from documents.importer.text import MAX_BYTES, check_text
+from documents.importer.text import MAX_BYTES, check_text, in_years, week_range_message
 from reports.weeks import IsoWeek
 
 
@@ -27,9 +27,12 @@ class ImportForm(forms.Form):
         if not text:
             return None
         try:
-            return IsoWeek.parse(text)
+            week = IsoWeek.parse(text)
         except ValueError as error:
             raise forms.ValidationError(_("Give the week as 2024-W33.")) from error
+        if not in_years(week.year):
+            raise forms.ValidationError(week_range_message(week))
+        return week
 
     def clean(self):
         cleaned = super().clean()

@@ -11,8 +11,15 @@ import re
 import unicodedata
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 from documents.importer.structure import Figure
 from reports.models import KPI
+
+# What KPI and KPIValue hold: a 100-character name, 20 digits of which 6 after the point.
+MAX_NAME = 100
+MAX_PLACES = 6
+MAX_VALUE = Decimal(10) ** 13
 
 NUMBER = r"[-−]?\d+(?:\.\d+)?"
 UNITS = {
@@ -84,6 +91,26 @@ def places(text: str | None) -> int:
     if not text or "." not in text:
         return 0
     return len(text.split(".", 1)[1])
+
+
+def unstorable(figure: Figure) -> str | None:
+    """Why the figure cannot be stored as a KPI value (a message for the user), or None if it can."""
+    if len(figure.name) > MAX_NAME:
+        return _(
+            "“%(name)s…” is longer than %(limit)d characters, too long for a KPI name; kept as text."
+        ) % {
+            "name": figure.name[:20],
+            "limit": MAX_NAME,
+        }
+    numbers = [figure.value] if figure.previous is None else [figure.value, figure.previous]
+    if any(abs(number) >= MAX_VALUE for number in numbers):
+        return _("“%(name)s” is too large to store; kept as text.") % {"name": figure.name}
+    if figure.decimals > MAX_PLACES:
+        return _("“%(name)s” has more than %(places)d decimal places; kept as text.") % {
+            "name": figure.name,
+            "places": MAX_PLACES,
+        }
+    return None
 
 
 def unit_of(label: str | None) -> tuple[str, str]:

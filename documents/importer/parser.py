@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from documents.importer.figures import figures_in_line, name_key, normalize, parse_canonical
+from documents.importer.figures import figures_in_line, name_key, normalize, parse_canonical, unstorable
 from documents.importer.structure import (
     Figure,
     IncidentEntry,
@@ -24,7 +24,9 @@ from documents.importer.text import (
     Block,
     ReportFormatError,
     check_text,
+    check_week,
     dedent,
+    in_years,
     indent_of,
     join,
     read_week,
@@ -54,6 +56,8 @@ RESOLVED = re.compile(
 )
 IMPACT = re.compile(r"(?P<count>\d+)\s*次(?:报错|失败|错误|异常)")
 FIRST_CLAUSE = re.compile(r"^[^:,;。，；：]+")
+# Incident.impact_count is a PositiveIntegerField: a 32-bit signed integer on PostgreSQL.
+MAX_COUNT = 2**31 - 1
 
 
 def section_kind(title: str) -> str:
@@ -88,6 +92,7 @@ def parse_document(text: str, week: IsoWeek | None = None) -> ParsedReport:
     week = week or title_week
     if week is None:
         raise ReportFormatError(_("The document has no week title such as “# 2024-W33”; give the week."))
+    check_week(week)
     blocks = split_blocks(lines)
     if not any(block.title for block in blocks):
         raise ReportFormatError(
@@ -96,8 +101,17 @@ def parse_document(text: str, week: IsoWeek | None = None) -> ParsedReport:
     report = ParsedReport(week=week)
     for block in blocks:
         _read_block(report, block)
-    report.figures = _dedupe(report.figures, report.warnings)
+    report.figures = [
+        figure for figure in _dedupe(report.figures, report.warnings) if not _refused(figure, report.warnings)
+    ]
     return report
+
+
+def _refused(figure: Figure, warnings: list[str]) -> bool:
+    reason = unstorable(figure)
+    if reason:
+        warnings.append(reason)
+    return bool(reason)
 
 
 def _read_block(report: ParsedReport, block: Block) -> None:
@@ -168,7 +182,10 @@ def _take_figures(report: ParsedReport, group: str, lines: list[str]) -> str:
                 note_lines.append(lines[index])
             canonical.note = join(note_lines)
             canonical.name = line.strip().rsplit(" ", 1)[0].strip() or canonical.name
-            report.figures.append(canonical)
+            if _refused(canonical, report.warnings):
+                body.extend([line, *note_lines])  # not stored as data, so it stays in the narrative
+            else:
+                report.figures.append(canonical)
         else:
             body.append(line)
             if line.strip():
@@ -200,22 +217,31 @@ def _read_okr(report: ParsedReport, title: str, lines: list[str]) -> None:
         else:
             body.append(line)
     for number, item_lines in raw_items:
-        okr.items.append(_okr_item(number, [line for line in item_lines if line.strip()], report.week))
+        lines = [line for line in item_lines if line.strip()]
+        okr.items.append(_okr_item(number, lines, report.week, report.warnings))
     report.sections.append(Section(title=title, body=_take_figures(report, group, body), okr=okr))
 
 
-def _okr_item(number: int, lines: list[str], week: IsoWeek) -> OkrItem:
+def _okr_item(number: int, lines: list[str], week: IsoWeek, warnings: list[str]) -> OkrItem:
     progress = eta = None
-    if len(lines) > 1 and (status := STATUS_LINE.match(normalize(lines[-1]).strip())) and lines[-1].strip():
+    status = STATUS_LINE.match(normalize(lines[-1]).strip()) if len(lines) > 1 and lines[-1].strip() else None
+    stated = Decimal(status.group("progress")) if status and status.group("progress") else None
+    # A status line whose progress cannot be stored stays in the item's text, where the warning points.
+    if status and (stated is None or 0 <= stated <= 100):
         lines = lines[:-1]
-        if status.group("progress"):
-            progress = Decimal(status.group("progress"))
+        progress = stated
         if status.group("eta"):
             eta = _date(*(int(part) for part in status.group("eta").split("-")))
     text = "\n".join(lines)
     flat = normalize(text)
     if progress is None:
         progress = _progress(flat)
+        stated = PROGRESS.search(flat)
+        if progress is None and stated and not 0 <= Decimal(stated.group("value")) <= 100:
+            warnings.append(
+                _("Item %(number)s states progress %(progress)s%%, outside 0–100; it is kept as text.")
+                % {"number": number, "progress": stated.group("value")}
+            )
     if eta is None:
         eta = _eta(flat, week)
     title_match = FIRST_CLAUSE.match(normalize(lines[0]).strip())
@@ -236,6 +262,8 @@ def _progress(text: str) -> Decimal | None:
 
 
 def _date(year: int, month: int, day: int) -> dt.date | None:
+    if not in_years(year):
+        return None
     try:
         return dt.date(year, month, day)
     except ValueError:
@@ -279,18 +307,18 @@ def _read_incidents(report: ParsedReport, lines: list[str]) -> None:
             intro.append(line)
     for started, text_lines, heading in entries:
         text = join(text_lines)
-        if IsoWeek.from_date(started.date()) != report.week:
+        if not in_years(started.year) or IsoWeek.from_date(started.date()) != report.week:
             report.warnings.append(
                 _("The event of %(time)s is outside %(week)s; it is kept as text.")
                 % {"time": heading, "week": report.week}
             )
             intro.extend(["", heading, *text.splitlines()])
             continue
-        report.incidents.append(_incident(started, text))
+        report.incidents.append(_incident(started, text, report.warnings))
     report.incidents_intro = _append(report.incidents_intro, join(intro))
 
 
-def _incident(started: dt.datetime, text: str) -> IncidentEntry:
+def _incident(started: dt.datetime, text: str, warnings: list[str]) -> IncidentEntry:
     flat = normalize(text)
     resolved = None
     for match in RESOLVED.finditer(flat):
@@ -306,13 +334,20 @@ def _incident(started: dt.datetime, text: str) -> IncidentEntry:
     else:
         kind = Incident.Kind.INCIDENT
     impact = IMPACT.search(flat)
+    count = int(impact.group("count")) if impact else None
+    if count is not None and count > MAX_COUNT:
+        warnings.append(
+            _("The event of %(time)s states %(count)s failures, more than can be stored; kept as text.")
+            % {"time": f"{started:%Y-%m-%d %H:%M}", "count": impact.group("count")}
+        )
+        count = None
     return IncidentEntry(
         started_at=started,
         text=text,
         title=title[:300],
         kind=kind,
         resolved_at=resolved,
-        impact_count=int(impact.group("count")) if impact else None,
+        impact_count=count,
     )
 
 

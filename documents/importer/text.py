@@ -13,9 +13,12 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from documents.importer.figures import normalize
+from incidents.forms import MOMENT_YEARS
 from reports.weeks import IsoWeek
 
 MAX_BYTES = 1024 * 1024
+# The incident form's range: beyond it the week arithmetic and the conversion to UTC overflow.
+YEARS = MOMENT_YEARS
 
 WEEK_TITLE = re.compile(r"^#*\s*(?P<year>\d{4})\s*-?\s*W(?P<number>\d{1,2})\s*$", re.IGNORECASE)
 WEEK_TITLE_ZH = re.compile(r"^#*\s*(?P<year>\d{4})\s*年\s*第\s*(?P<number>\d{1,2})\s*周\s*$")
@@ -60,6 +63,24 @@ def check_text(text: str) -> str:
     if not text.strip():
         raise ReportFormatError(_("The document is empty."))
     return text
+
+
+def in_years(year: int) -> bool:
+    return YEARS[0] <= year <= YEARS[1]
+
+
+def check_week(week: IsoWeek) -> IsoWeek:
+    if not in_years(week.year):
+        raise ReportFormatError(week_range_message(week))
+    return week
+
+
+def week_range_message(week) -> str:
+    return _("%(week)s is outside the weeks this site keeps, %(first)s to %(last)s.") % {
+        "week": week,
+        "first": YEARS[0],
+        "last": YEARS[1],
+    }
 
 
 def split_lines(text: str) -> list[str]:

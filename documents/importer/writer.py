@@ -18,7 +18,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
-from documents.importer.figures import name_key
+from documents.importer.figures import MAX_VALUE, name_key
 from documents.importer.structure import Figure, OkrSection, ParsedReport
 from incidents.models import Incident
 from okrs.models import KeyResult, KeyResultUpdate, Objective
@@ -26,7 +26,6 @@ from reports.models import KPI, KPIValue, PlanItem, ReportSection, Team, TodoIte
 from reports.weeks import IsoWeek
 
 INCIDENTS_SECTION = "生产事件"
-MAX_VALUE = Decimal(10) ** 13
 LOWER_IS_BETTER = re.compile(r"延期|bug|事故|失败|故障|报错|耗时|时长", re.IGNORECASE)
 HIGHER_IS_BETTER = re.compile(r"成功率|可用性|交付|吞吐|识别率|准确率|饱和度")
 
