@@ -61,10 +61,21 @@ class TeamAdmin(ArchiveNotDeleteMixin, SimpleHistoryAdmin):
 
 @admin.register(Week)
 class WeekAdmin(admin.ModelAdmin):
+    """Read-only: weeks are made by Week.objects.get_for, and moving one would move its whole history."""
+
     list_display = ["__str__", "starts_on"]
     search_fields = ["starts_on"]
-    fields = ["starts_on"]
+    fields = ["starts_on", "year", "number"]
     date_hierarchy = "starts_on"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class ReportSectionInline(admin.StackedInline):

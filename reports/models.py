@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -12,6 +14,9 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from reports.weeks import IsoWeek
+
+# The years a week may be entered for by hand; the same range as incident times.
+WEEK_YEARS = (1970, 2999)
 
 
 class Team(models.Model):
@@ -90,6 +95,37 @@ class Week(models.Model):
     @property
     def iso(self) -> IsoWeek:
         return IsoWeek(self.year, self.number)
+
+    def clean_fields(self, exclude=None):
+        # Year and number follow from the Monday; derive them first so they are not reported missing.
+        if self._starts_on_allowed():
+            iso = IsoWeek.from_date(self.starts_on)
+            self.year, self.number = iso.year, iso.number
+        super().clean_fields(exclude=exclude)
+
+    def clean(self):
+        super().clean()
+        starts_on = self.starts_on
+        if not isinstance(starts_on, dt.date):
+            return
+        if starts_on.weekday() != 0:
+            raise ValidationError({"starts_on": _("A week starts on a Monday.")})
+        if not self._starts_on_allowed():
+            # Beyond these years the week arithmetic (next week, UTC conversion) overflows.
+            raise ValidationError(
+                {
+                    "starts_on": _("Choose a Monday between %(first)s and %(last)s.")
+                    % {"first": WEEK_YEARS[0], "last": WEEK_YEARS[1]}
+                }
+            )
+
+    def _starts_on_allowed(self) -> bool:
+        starts_on = self.starts_on
+        return (
+            isinstance(starts_on, dt.date)
+            and starts_on.weekday() == 0
+            and WEEK_YEARS[0] <= starts_on.year <= WEEK_YEARS[1]
+        )
 
     def save(self, *args, **kwargs):
         # The Monday is the source of truth; year and number always follow from it.
