@@ -126,8 +126,31 @@ class OkrRow:
         return self.update.get_status_display() if self.update else ""
 
 
+def _is_flat_since(key_result: KeyResult, updates: list[KeyResultUpdate], since: IsoWeek) -> bool:
+    """The item had a progress figure at or before `since` and every figure reported after it is the same.
+
+    `updates` are oldest first. Updates without a figure (a note only) neither count as progress nor
+    break the run.
+    """
+    figures = [
+        (update.week.starts_on, percent)
+        for update in updates
+        if (percent := progress_percent(key_result, update)) is not None
+    ]
+    anchor = None
+    for index, (monday, _percent) in enumerate(figures):
+        if monday <= since.monday:
+            anchor = index
+    if anchor is None:
+        return False
+    return all(percent == figures[anchor][1] for _monday, percent in figures[anchor:])
+
+
 def okr_rows(key_results: Iterable[KeyResult], week: IsoWeek) -> list[OkrRow]:
     """Each item's progress this week against its previous update, with stalled and overdue flags.
+
+    Stalled: not done, reported this week, and progress unchanged for two weeks or more, i.e. the
+    figure as of two weeks ago is still the figure now.
 
     Percent and previous update follow okrs/progress.py; one query for the look-back window.
     """
@@ -143,13 +166,7 @@ def okr_rows(key_results: Iterable[KeyResult], week: IsoWeek) -> list[OkrRow]:
         is_done = (update or previous) is not None and (
             update or previous
         ).status == KeyResultUpdate.Status.DONE
-        stalled = (
-            update is not None
-            and not is_done
-            and percent is not None
-            and len(earlier) >= 2
-            and all(progress_percent(kr, old) == percent for old in earlier[-2:])
-        )
+        stalled = percent is not None and not is_done and _is_flat_since(kr, past, week.shifted(-2))
         rows.append(
             OkrRow(
                 key_result=kr,

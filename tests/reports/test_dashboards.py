@@ -344,6 +344,56 @@ def test_overview_okr_moved_stalled_and_overdue(team):
     assert [row.key_result.title for row in overview.okr_overdue] == ["overdue"]
 
 
+def stalled_titles(team, histories: dict[str, list[tuple[str, int | None]]], **fields) -> list[str]:
+    objective = make_objective(team, "O3")
+    for title, updates in histories.items():
+        item = make_key_result(objective, title=title, **fields)
+        for week, progress in updates:
+            make_update(item, week, progress)
+    return [row.key_result.title for row in dashboards.department_week(W33).okr_stalled]
+
+
+def test_stalled_is_no_progress_change_since_two_weeks_ago_whatever_the_gaps(team):
+    assert stalled_titles(
+        team,
+        {
+            # Moved in W31, then nothing since: unchanged for two weeks although the last two
+            # earlier updates differ.
+            "moved then flat": [("2024-W30", 20), ("2024-W31", 30), (W33, 30)],
+            # Reported two weeks ago and this week only, same figure.
+            "gap of two weeks": [("2024-W31", 30), (W33, 30)],
+            # Last reported many weeks ago, same figure now.
+            "long gap": [("2024-W25", 30), (W33, 30)],
+        },
+    ) == ["moved then flat", "gap of two weeks", "long gap"]
+
+
+def test_not_stalled_when_progress_moved_within_the_last_two_weeks_or_history_is_too_short(team):
+    assert (
+        stalled_titles(
+            team,
+            {
+                "one week flat": [(W32, 40), (W33, 40)],
+                "moved last week": [("2024-W20", 30), ("2024-W21", 30), (W32, 40), (W33, 40)],
+                "moved and back": [("2024-W31", 30), (W32, 40), (W33, 30)],
+                "moved this week": [("2024-W31", 30), (W32, 30), (W33, 35)],
+                "no update this week": [("2024-W30", 30), ("2024-W31", 30)],
+                "no figure this week": [("2024-W30", 30), ("2024-W31", 30), (W33, None)],
+            },
+        )
+        == []
+    )
+
+
+def test_done_items_are_never_stalled(team):
+    objective = make_objective(team, "O3")
+    item = make_key_result(objective, title="done")
+    for week in ("2024-W31", W32):
+        make_update(item, week, 100)
+    make_update(item, W33, 100, status="done")
+    assert dashboards.department_week(W33).okr_stalled == []
+
+
 def test_overview_okr_section_renders_change_and_flags(client_for, manager, team):
     objective = make_objective(team, "O1")
     kr = make_key_result(objective, title="新银收入", eta=dt.date(2024, 8, 1))
