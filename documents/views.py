@@ -63,6 +63,8 @@ def import_report(request, team):
             except ImportRefused as error:
                 form.add_error(None, str(error))
             else:
+                for warning in result.warnings:
+                    messages.warning(request, warning)
                 if result.changed:
                     messages.success(request, _("Imported %(week)s.") % {"week": parsed.week})
                 else:

@@ -78,7 +78,7 @@ def import_report(parsed: ParsedReport, team: Team, user=None, *, allow_locked: 
         _write_sections(parsed, report, result)
         _write_todos(parsed, report, result)
         _write_plans(parsed, report, result)
-        _write_figures(parsed, team, week, user, result)
+        _write_figures(parsed, team, week, user, result, allow_locked=allow_locked)
         _write_okrs(parsed, team, week, user, result)
         _write_incidents(parsed, team, result)
         if result.changed and not created:
@@ -139,7 +139,9 @@ def _write_plans(parsed, report, result) -> None:
     _sync(existing, wanted, lambda **f: PlanItem.objects.create(report=report, **f), result, "plan")
 
 
-def _write_figures(parsed: ParsedReport, team: Team, week: Week, user, result: ImportResult) -> None:
+def _write_figures(
+    parsed: ParsedReport, team: Team, week: Week, user, result: ImportResult, *, allow_locked: bool
+) -> None:
     if not parsed.figures:
         return
     kpis = list(team.kpis.all())
@@ -154,6 +156,15 @@ def _write_figures(parsed: ParsedReport, team: Team, week: Week, user, result: I
         (value.kpi_id, value.week_id): value
         for value in KPIValue.objects.filter(kpi__team=team, week__in=[week, previous_week])
     }
+    previous_report = None
+    if any(figure.previous is not None for figure in parsed.figures):
+        # Locked like this week's report: a weekly form saving last week must not interleave with us.
+        previous_report = (
+            WeeklyReport.objects.select_for_update().filter(team=team, week=previous_week).first()
+        )
+    previous_refused = previous_report is not None and previous_report.is_locked and not allow_locked
+    not_written: list[str] = []
+    wrote_previous = False
     next_position = max((kpi.position for kpi in kpis), default=0) + 1
     for figure in parsed.figures:
         if abs(figure.value) >= MAX_VALUE or (
@@ -176,13 +187,24 @@ def _write_figures(parsed: ParsedReport, team: Team, week: Week, user, result: I
         _write_value(kpi, week, figure.value, figure.note if figure.canonical else None, values, user, result)
         if figure.previous is not None:
             stored = values.get((kpi.pk, previous_week.pk))
-            if stored is None:
+            if stored is None and previous_refused:
+                not_written.append(kpi.name)
+            elif stored is None:
                 _write_value(kpi, previous_week, figure.previous, None, values, user, result)
+                wrote_previous = True
             elif stored.value != figure.previous:
                 result.warnings.append(
                     _("Last week's “%(name)s” is stored as %(stored)s, the document says %(stated)s; kept.")
                     % {"name": kpi.name, "stored": stored.value.normalize(), "stated": figure.previous}
                 )
+    if not_written:
+        result.warnings.append(
+            _("%(week)s is published, so last week's values stated here were not written: %(names)s.")
+            % {"week": parsed.week.previous(), "names": "、".join(not_written)}
+        )
+    if wrote_previous and previous_report is not None:
+        # Last week's form, if open, must see that its values changed under it.
+        WeeklyReport.objects.filter(pk=previous_report.pk).update(revision=F("revision") + 1)
 
 
 def _create_kpi(figure: Figure, team: Team, position: int) -> KPI:

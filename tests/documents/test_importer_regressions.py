@@ -14,9 +14,10 @@ from django.urls import reverse
 from documents.importer import ReportFormatError, import_report, parse_document
 from incidents.models import Incident
 from okrs.models import KeyResultUpdate
-from reports.models import KPI, KPIValue, ReportSection
+from reports.models import KPI, KPIValue, ReportSection, WeeklyReport
 from reports.weeks import IsoWeek
 from tests.documents.helpers import census, seed_text
+from tests.factories import make_report
 
 W33 = IsoWeek(2024, 33)
 W32 = W33.previous()
@@ -143,3 +144,48 @@ def test_events_and_etas_outside_1970_to_2999_are_kept_as_text(team):
     assert "1969-12-29 09:00" in parsed.incidents_intro
     import_report(parsed, team)
     assert not Incident.objects.exists()
+
+
+# -- 2. Last week's stated value and last week's report ---------------------------------------------
+
+
+def test_last_weeks_value_is_not_written_into_a_published_week(client_for, lead, team):
+    previous = make_report(team, W32, status=WeeklyReport.Status.PUBLISHED)
+    response = post_import(client_for(lead), team, seed_text())
+    assert response.status_code == 302
+    assert not KPIValue.objects.filter(week__starts_on=W32.monday).exists()
+    assert KPIValue.objects.filter(week__starts_on=W33.monday, kpi__name="需求交付数").exists()
+    previous.refresh_from_db()
+    assert previous.revision == 1
+    page = client_for(lead).get(response["Location"])
+    assert "values stated here were not written" in page.content.decode()  # shown after the redirect
+
+
+def test_an_admin_import_writes_last_week_and_bumps_its_revision(team):
+    previous = make_report(team, W32, status=WeeklyReport.Status.PUBLISHED)
+    import_report(parse_document(seed_text()), team, allow_locked=True)
+    assert KPIValue.objects.get(week__starts_on=W32.monday, kpi__name="需求交付数").value == 292
+    previous.refresh_from_db()
+    assert previous.revision == 2
+
+
+def test_writing_last_weeks_value_bumps_its_draft_revision_once(team):
+    previous = make_report(team, W32)
+    import_report(parse_document(seed_text()), team)
+    previous.refresh_from_db()
+    assert previous.revision == 2
+    import_report(parse_document(seed_text()), team)
+    previous.refresh_from_db()
+    assert previous.revision == 2  # nothing written the second time
+
+
+def test_import_command_leaves_a_published_last_week_alone_without_the_flag(team, tmp_path):
+    make_report(team, W32, status=WeeklyReport.Status.PUBLISHED)
+    path = tmp_path / "in.md"
+    path.write_text(seed_text(), encoding="utf-8")
+    err = io.StringIO()
+    call_command("import_report", str(path), team="payments", stdout=io.StringIO(), stderr=err)
+    assert not KPIValue.objects.filter(week__starts_on=W32.monday).exists()
+    assert "were not written" in err.getvalue()
+    call_command("import_report", str(path), team="payments", allow_published=True, stdout=io.StringIO())
+    assert KPIValue.objects.filter(week__starts_on=W32.monday).exists()
