@@ -35,9 +35,14 @@ GRADES = ("A", "B", "C", "D")
 
 
 def latest_week_with_data() -> IsoWeek | None:
-    """The newest week holding a KPI value, a report or an incident, in one query."""
+    """The newest week up to the current one holding a KPI value, a report or an incident, in one query.
+
+    Later weeks are left out so one future-dated import, incident or form save cannot send everyone
+    to a week in 2999.
+    """
     week = (
-        Week.objects.filter(
+        Week.objects.filter(starts_on__lte=current_week().monday)
+        .filter(
             Q(Exists(KPIValue.objects.filter(week=OuterRef("pk"))))
             | Q(Exists(WeeklyReport.objects.filter(week=OuterRef("pk"))))
             | Q(Exists(Incident.objects.filter(week=OuterRef("pk"))))

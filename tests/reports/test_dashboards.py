@@ -434,6 +434,21 @@ def test_home_with_an_incident_only_week_redirects_there(client_for, member, tea
     assert response["Location"] == department_url(IsoWeek(2024, 36))
 
 
+def test_home_ignores_weeks_after_the_current_one(client_for, member, team, seeded):
+    far = IsoWeek(2999, 10)
+    make_value(seeded["需求交付数"], far, "1")
+    make_report(team, far)
+    make_incident(team, timezone.make_aware(dt.datetime.combine(far.monday, dt.time(9))))
+    response = client_for(member).get(reverse("home"))
+    assert response["Location"] == department_url(W33)
+
+
+def test_home_with_only_future_data_redirects_to_the_current_week(client_for, member, team):
+    make_report(team, IsoWeek(2999, 10))
+    response = client_for(member).get(reverse("home"))
+    assert response["Location"] == department_url(dashboards.current_week())
+
+
 def test_home_without_any_data_redirects_to_the_current_week(client_for, member):
     response = client_for(member).get(reverse("home"))
     assert response["Location"] == department_url(dashboards.current_week())
