@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from okrs.models import KeyResult, KeyResultUpdate
 from reports.models import KPI
+from reports.number_rules import check_kpi_value, check_percent, check_places
 
 # The model columns are DecimalField(max_digits=20, decimal_places=6): 14 digits before the point.
 MAX_INTEGER_DIGITS = 14
@@ -58,26 +59,6 @@ def parse_decimal(text: str, *, percent=False, suffixes=()) -> Decimal | None:
     return value
 
 
-def decimal_places(value: Decimal) -> int:
-    """Significant places after the point: 81.720 has 2, 313.0 has 0."""
-    exponent = value.normalize().as_tuple().exponent
-    return max(0, -exponent) if isinstance(exponent, int) else 0
-
-
-def check_places(value: Decimal, places: int) -> None:
-    if decimal_places(value) > places:
-        if places == 0:
-            raise ValidationError(_("Enter a whole number."), code="places")
-        raise ValidationError(
-            _("Enter at most %(places)s decimal places.") % {"places": places}, code="places"
-        )
-
-
-def check_percent(value: Decimal) -> None:
-    if not Decimal(0) <= value <= Decimal(100):
-        raise ValidationError(_("A percentage runs from 0 to 100."), code="percent_range")
-
-
 class NumberTextField(forms.CharField):
     """Text, not type=number: "81.72%" and full-width digits must reach the server to be understood."""
 
@@ -100,13 +81,7 @@ class KPIValueField(NumberTextField):
         number = parse_decimal(super().to_python(value), percent=kpi.is_percent, suffixes=(kpi.unit_label,))
         if number is None:
             return None
-        if kpi.unit in (KPI.Unit.COUNT, KPI.Unit.PERCENT, KPI.Unit.DURATION) and number < 0:
-            raise ValidationError(_("This value cannot be negative."), code="negative")
-        if kpi.is_percent:
-            check_percent(number)
-        if kpi.unit == KPI.Unit.COUNT:
-            check_places(number, 0)
-        check_places(number, kpi.decimals)
+        check_kpi_value(kpi, number)
         return number
 
 

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from reports.number_rules import check_kpi_value
 from reports.weeks import IsoWeek
 
 # The years a week may be entered for by hand; the same range as incident times.
@@ -414,3 +415,13 @@ class KPIValue(models.Model):
 
     def __str__(self):
         return f"{self.kpi} · {self.week}: {self.value}"
+
+    def clean(self):
+        super().clean()
+        if self.kpi_id is None or self.value is None:
+            return
+        # The weekly form's rule, so the admin cannot store what the form would refuse.
+        try:
+            check_kpi_value(self.kpi, self.value)
+        except ValidationError as error:
+            raise ValidationError({"value": error}) from error

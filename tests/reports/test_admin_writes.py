@@ -1,13 +1,15 @@
 """Admin writes that could corrupt data or slip past the weekly form: weeks, KPI values, revisions."""
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from reports.models import Week
-from tests.factories import make_week
+from reports.forms import KPIValueField
+from reports.models import KPIValue, Week
+from tests.factories import make_kpi, make_value, make_week
 from tests.reports.weekform_helpers import database_state
 
 pytestmark = pytest.mark.django_db
@@ -76,3 +78,57 @@ def test_week_clean_accepts_a_monday_and_derives_year_and_number():
     week = Week(starts_on=dt.date(2024, 12, 30))
     week.full_clean()
     assert (week.year, week.number) == (2025, 1)
+
+
+# KPI values entered in the admin follow the weekly form's rules for the KPI.
+
+
+def kpi_value_post(value, note="", week=None):
+    data = {"value": value, "note": note, "is_generated": ""}
+    if week is not None:
+        data.update(kpi=str(week[0].pk), week=str(week[1].pk), updated_by="")
+    return data
+
+
+@pytest.mark.parametrize(
+    ("unit", "decimals", "typed", "message"),
+    [
+        ("percent", 3, "99.9985", "Enter at most 3 decimal places."),
+        ("percent", 2, "100.5", "A percentage runs from 0 to 100."),
+        ("percent", 2, "-1", "This value cannot be negative."),
+        ("count", 0, "1.5", "Enter a whole number."),
+        ("count", 2, "1.5", "Enter a whole number."),
+        ("count", 0, "-3", "This value cannot be negative."),
+        ("currency", 1, "18.25", "Enter at most 1 decimal places."),
+    ],
+)
+def test_admin_kpi_value_follows_the_kpis_rules(admin_client, team, unit, decimals, typed, message):
+    kpi = make_kpi(team, "k", unit=unit, decimals=decimals)
+    value = make_value(kpi, "2024-W33", "1")
+    before = database_state()
+    response = admin_client.post(
+        admin_url(KPIValue, "change", value.pk), kpi_value_post(typed, week=(kpi, value.week))
+    )
+    assert response.status_code == 200
+    assert message in response.context["adminform"].form.errors["value"]
+    assert database_state() == before
+
+
+def test_admin_kpi_value_within_the_rules_is_saved(admin_client, team):
+    kpi = make_kpi(team, "k", unit="percent", decimals=3)
+    value = make_value(kpi, "2024-W33", "1")
+    response = admin_client.post(
+        admin_url(KPIValue, "change", value.pk), kpi_value_post("99.998", week=(kpi, value.week))
+    )
+    assert response.status_code == 302
+    value.refresh_from_db()
+    assert value.value == Decimal("99.998")
+
+
+def test_kpi_value_clean_uses_the_weekly_form_rule(team):
+    kpi = make_kpi(team, "k", unit="percent", decimals=3)
+    with pytest.raises(ValidationError) as error:
+        KPIValue(kpi=kpi, week=make_week("2024-W33"), value=Decimal("99.9985")).full_clean()
+    assert error.value.message_dict["value"] == ["Enter at most 3 decimal places."]
+    with pytest.raises(ValidationError):
+        KPIValueField(kpi).clean("99.9985")
