@@ -18,7 +18,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
-from documents.importer.figures import MAX_VALUE, name_key
+from documents.importer.figures import name_key, unstorable
 from documents.importer.structure import Figure, OkrSection, ParsedReport
 from incidents.models import Incident
 from okrs.models import KeyResult, KeyResultUpdate, Objective
@@ -74,11 +74,13 @@ def import_report(parsed: ParsedReport, team: Team, user=None, *, allow_locked: 
         result = ImportResult(report=report, warnings=list(parsed.warnings))
         if created:
             result.changes["report created"] += 1
+        kpis, lookup = _kpi_lookup(team) if parsed.figures else ([], {})
+        figures, kept_as_text = _fitting_figures(parsed, lookup, result)
         _write_report_fields(parsed, report, user, result)
-        _write_sections(parsed, report, result)
+        _write_sections(parsed, report, result, kept_as_text)
         _write_todos(parsed, report, result)
         _write_plans(parsed, report, result)
-        _write_figures(parsed, team, week, user, result, allow_locked=allow_locked)
+        _write_figures(parsed, figures, kpis, lookup, team, week, user, result, allow_locked=allow_locked)
         _write_okrs(parsed, team, week, user, result)
         _write_incidents(parsed, team, result)
         if result.changed and not created:
@@ -119,8 +121,12 @@ def _write_report_fields(parsed, report, user, result) -> None:
         result.changes["report updated"] += 1
 
 
-def _write_sections(parsed, report, result) -> None:
-    wanted = [{"title": section.title[:200], "body": section.body} for section in parsed.sections]
+def _write_sections(parsed, report, result, kept_as_text: dict[str, list[str]]) -> None:
+    wanted = []
+    for section in parsed.sections:
+        body = "\n".join(filter(None, [section.body, *kept_as_text.pop(section.title, [])]))
+        wanted.append({"title": section.title[:200], "body": body})
+    wanted.extend({"title": title[:200], "body": "\n".join(lines)} for title, lines in kept_as_text.items())
     if parsed.incidents_intro:
         wanted.append({"title": INCIDENTS_SECTION, "body": parsed.incidents_intro})
     existing = list(report.sections.order_by("position", "id"))
@@ -139,11 +145,7 @@ def _write_plans(parsed, report, result) -> None:
     _sync(existing, wanted, lambda **f: PlanItem.objects.create(report=report, **f), result, "plan")
 
 
-def _write_figures(
-    parsed: ParsedReport, team: Team, week: Week, user, result: ImportResult, *, allow_locked: bool
-) -> None:
-    if not parsed.figures:
-        return
+def _kpi_lookup(team: Team) -> tuple[list[KPI], dict[str, KPI]]:
     kpis = list(team.kpis.all())
     lookup: dict[str, KPI] = {}
     for kpi in kpis:
@@ -151,13 +153,56 @@ def _write_figures(
     for kpi in kpis:
         for alias in kpi.alias_list():
             lookup.setdefault(name_key(alias), kpi)
+    return kpis, lookup
+
+
+def _fitting_figures(parsed: ParsedReport, lookup, result) -> tuple[list[Figure], dict[str, list[str]]]:
+    """The figures the KPIs can hold as stated; the exporter's lines of the others, to keep as text."""
+    fitting: list[Figure] = []
+    kept_as_text: dict[str, list[str]] = {}
+    for figure in parsed.figures:
+        kpi = lookup.get(name_key(figure.name))
+        reason = unstorable(figure) or (_misfit(figure, kpi) if kpi else None)
+        if reason is None:
+            fitting.append(figure)
+            continue
+        result.warnings.append(reason)
+        if figure.canonical:  # free-text figures never left their line in the narrative
+            note = [f"    {line}" for line in figure.note.splitlines() if line.strip()]
+            kept_as_text.setdefault(figure.group, []).extend([figure.line, *note])
+    return fitting, kept_as_text
+
+
+def _misfit(figure: Figure, kpi: KPI) -> str | None:
+    """Why an existing KPI cannot hold the figure as stated: its decimals are the KPI's, never the file's."""
+    numbers = [figure.value] if figure.previous is None else [figure.value, figure.previous]
+    if kpi.unit == KPI.Unit.COUNT and any(number != number.to_integral_value() for number in numbers):
+        return _("“%(name)s” counts whole numbers; %(value)s is kept as text.") % {
+            "name": kpi.name,
+            "value": figure.value,
+        }
+    step = Decimal(1).scaleb(-kpi.decimals)
+    if any(number != number.quantize(step) for number in numbers):
+        return _("“%(name)s” keeps %(decimals)d decimal places; %(value)s is kept as text.") % {
+            "name": kpi.name,
+            "decimals": kpi.decimals,
+            "value": figure.value,
+        }
+    return None
+
+
+def _write_figures(
+    parsed: ParsedReport, figures: list[Figure], kpis, lookup, team, week, user, result, *, allow_locked
+) -> None:
+    if not figures:
+        return
     previous_week = Week.objects.get_for(parsed.week.previous())
     values = {
         (value.kpi_id, value.week_id): value
         for value in KPIValue.objects.filter(kpi__team=team, week__in=[week, previous_week])
     }
     previous_report = None
-    if any(figure.previous is not None for figure in parsed.figures):
+    if any(figure.previous is not None for figure in figures):
         # Locked like this week's report: a weekly form saving last week must not interleave with us.
         previous_report = (
             WeeklyReport.objects.select_for_update().filter(team=team, week=previous_week).first()
@@ -166,24 +211,13 @@ def _write_figures(
     not_written: list[str] = []
     wrote_previous = False
     next_position = max((kpi.position for kpi in kpis), default=0) + 1
-    for figure in parsed.figures:
-        if abs(figure.value) >= MAX_VALUE or (
-            figure.previous is not None and abs(figure.previous) >= MAX_VALUE
-        ):
-            result.warnings.append(
-                _("“%(name)s” is too large to store; kept as text.") % {"name": figure.name}
-            )
-            continue
+    for figure in figures:
         kpi = lookup.get(name_key(figure.name))
         if kpi is None:
             kpi = _create_kpi(figure, team, next_position)
             lookup[name_key(figure.name)] = kpi
             next_position += 1
             result.changes["KPI created"] += 1
-        elif figure.decimals > kpi.decimals:
-            # Shown with fewer decimals than the document states, 99.998% would read 100.00%.
-            kpi.decimals = min(figure.decimals, 6)
-            kpi.save(update_fields=["decimals"])
         _write_value(kpi, week, figure.value, figure.note if figure.canonical else None, values, user, result)
         if figure.previous is not None:
             stored = values.get((kpi.pk, previous_week.pk))

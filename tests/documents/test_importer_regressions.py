@@ -17,7 +17,7 @@ from okrs.models import KeyResultUpdate
 from reports.models import KPI, KPIValue, ReportSection, WeeklyReport
 from reports.weeks import IsoWeek
 from tests.documents.helpers import census, seed_text
-from tests.factories import make_report
+from tests.factories import make_kpi, make_report
 
 W33 = IsoWeek(2024, 33)
 W32 = W33.previous()
@@ -189,3 +189,51 @@ def test_import_command_leaves_a_published_last_week_alone_without_the_flag(team
     assert "were not written" in err.getvalue()
     call_command("import_report", str(path), team="payments", allow_published=True, stdout=io.StringIO())
     assert KPIValue.objects.filter(week__starts_on=W32.monday).exists()
+
+
+# -- 3. An existing KPI's decimals are the KPI's, not the document's ---------------------------------
+
+
+def kpi_section_body(team):
+    return ReportSection.objects.get(report__team=team, title="效能度量").body
+
+
+@pytest.mark.parametrize(
+    "line", ["需求交付数 3.5个（新）", "需求交付数 3.1234567个（新）", "需求交付数：3.5个"]
+)
+def test_a_fraction_for_a_count_kpi_is_kept_as_text_and_decimals_stay(client_for, lead, team, line):
+    kpi = make_kpi(team, "需求交付数", unit=KPI.Unit.COUNT, decimals=0)
+    response = post_import(client_for(lead), team, document("效能度量", line))
+    assert response.status_code == 302
+    kpi.refresh_from_db()
+    assert kpi.decimals == 0
+    assert not KPIValue.objects.filter(kpi=kpi).exists()
+    assert line in kpi_section_body(team)
+    page = client_for(lead).get(response["Location"]).content.decode()
+    assert "需求交付数" in page and "kept as text" in page
+
+
+def test_more_places_than_the_kpi_keeps_is_kept_as_text(team):
+    kpi = make_kpi(team, "入金有效成功率", unit=KPI.Unit.PERCENT, decimals=2)
+    line = "入金有效成功率 99.998%（↓0.001pp，99.999%→99.998%）"
+    result = import_report(parse_document(document("效能度量", line)), team)
+    kpi.refresh_from_db()
+    assert kpi.decimals == 2
+    assert not KPIValue.objects.filter(kpi=kpi).exists()
+    assert any("入金有效成功率" in warning for warning in result.warnings)
+    assert line in kpi_section_body(team)
+    again = import_report(parse_document(document("效能度量", line)), team)
+    assert not again.changed  # the line kept as text is the same text the second time
+
+
+def test_a_value_that_fits_the_kpi_is_taken_whatever_its_trailing_zeros(team):
+    kpi = make_kpi(team, "身份证", unit=KPI.Unit.PERCENT, decimals=1)
+    import_report(parse_document(document("效能度量", "身份证 95.10%（新）")), team)
+    assert KPIValue.objects.get(kpi=kpi).value == Decimal("95.1")
+    kpi.refresh_from_db()
+    assert kpi.decimals == 1
+
+
+def test_a_new_kpi_takes_its_decimals_from_the_text(team):
+    import_report(parse_document(document("效能度量", "代码当量 4990.125（新）")), team)
+    assert KPI.objects.get(team=team, name="代码当量").decimals == 3
