@@ -14,15 +14,17 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
-from documents.importer.figures import name_key, unstorable
+from documents.importer.figures import MAX_PLACES, name_key, unstorable
 from documents.importer.structure import Figure, OkrSection, ParsedReport
 from incidents.models import Incident
 from okrs.models import KeyResult, KeyResultUpdate, Objective
 from reports.models import KPI, KPIValue, PlanItem, ReportSection, Team, TodoItem, Week, WeeklyReport
+from reports.number_rules import check_kpi_value
 from reports.weeks import IsoWeek
 
 INCIDENTS_SECTION = "生产事件"
@@ -162,7 +164,7 @@ def _fitting_figures(parsed: ParsedReport, lookup, result) -> tuple[list[Figure]
     kept_as_text: dict[str, list[str]] = {}
     for figure in parsed.figures:
         kpi = lookup.get(name_key(figure.name))
-        reason = unstorable(figure) or (_misfit(figure, kpi) if kpi else None)
+        reason = unstorable(figure) or _misfit(figure, kpi or _new_kpi(figure))
         if reason is None:
             fitting.append(figure)
             continue
@@ -188,7 +190,20 @@ def _misfit(figure: Figure, kpi: KPI) -> str | None:
             "decimals": kpi.decimals,
             "value": figure.value,
         }
+    for number in numbers:
+        try:
+            check_kpi_value(kpi, number)  # the weekly form's and the admin's rule
+        except ValidationError as error:
+            return _("“%(name)s” %(value)s: %(reason)s It is kept as text.") % {
+                "name": kpi.name,
+                "value": number,
+                "reason": " ".join(error.messages),
+            }
     return None
+
+
+def _new_kpi(figure: Figure) -> KPI:
+    return KPI(name=figure.name, unit=figure.unit, decimals=min(figure.decimals, MAX_PLACES))
 
 
 def _write_figures(
@@ -248,7 +263,7 @@ def _create_kpi(figure: Figure, team: Team, position: int) -> KPI:
         group=figure.group[:100],
         unit=figure.unit,
         unit_label=figure.unit_label[:20],
-        decimals=min(figure.decimals, 6),
+        decimals=min(figure.decimals, MAX_PLACES),
         direction=guess_direction(figure.name),
         position=position,
     )

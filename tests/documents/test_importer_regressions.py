@@ -237,3 +237,21 @@ def test_a_value_that_fits_the_kpi_is_taken_whatever_its_trailing_zeros(team):
 def test_a_new_kpi_takes_its_decimals_from_the_text(team):
     import_report(parse_document(document("效能度量", "代码当量 4990.125（新）")), team)
     assert KPI.objects.get(team=team, name="代码当量").decimals == 3
+
+
+@pytest.mark.parametrize(
+    ("line", "existing"),
+    [
+        ("入金有效成功率 150%（新）", True),
+        ("入金有效成功率 -5%（新）", False),
+        ("需求交付数 -3个（新）", False),
+    ],
+)
+def test_values_the_weekly_form_refuses_are_kept_as_text(team, line, existing):
+    if existing:
+        make_kpi(team, "入金有效成功率", unit=KPI.Unit.PERCENT, decimals=2)
+    result = import_report(parse_document(document("效能度量", line)), team)
+    assert not KPIValue.objects.exists()
+    assert KPI.objects.filter(team=team).count() == int(existing)
+    assert line in kpi_section_body(team)
+    assert any("kept as text" in warning for warning in result.warnings)
