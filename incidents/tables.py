@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from incidents.filtersets import MITIGATED, OPEN, STATUS_LABELS
 from incidents.models import Incident
 from incidents.services import duration_minutes, format_duration
+from reports.comparison import plain_decimal
 from reports.exports import DATETIME_FORMAT
 from reports.tables import LIST_TABLE_TEMPLATE, NUM, order_nulls_last
 
@@ -74,7 +75,7 @@ class IncidentTable(tables.Table):
         return duration_minutes(record.time_to_resolve)
 
     def render_responsibility_share(self, value):
-        return f"{value.normalize():f}"
+        return f"{plain_decimal(value):f}"
 
     def value_responsibility_share(self, value):
-        return value.normalize()
+        return plain_decimal(value)

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from okrs.models import KeyResult, KeyResultUpdate
 from okrs.progress import change_between, percent_of
-from reports.comparison import format_number, format_signed
+from reports.comparison import format_number, format_signed, plain_decimal
 from reports.tables import LIST_TABLE_TEMPLATE, NUM, order_nulls_last
 from reports.weeks import IsoWeek
 
@@ -28,13 +28,6 @@ def is_past_eta(record, week: IsoWeek | None) -> bool:
     if week is None or record.eta is None:
         return False
     return record.eta <= week.sunday and record.week_status != KeyResultUpdate.Status.DONE
-
-
-def plain(value: Decimal | None) -> Decimal | None:
-    """80.00 → 80, 85.50 → 85.5: progress is stored with two places but read as people wrote it."""
-    if value is None:
-        return None
-    return value.quantize(Decimal(1)) if value % 1 == 0 else value.normalize()
 
 
 def week_percent(record) -> Decimal | None:
@@ -118,10 +111,10 @@ class KeyResultTable(tables.Table):
         percent = week_percent(record)
         if percent is None:
             return ""
-        return f"{plain(percent):f}%"
+        return f"{plain_decimal(percent):f}%"
 
     def value_progress(self, record):
-        return plain(week_percent(record))
+        return plain_decimal(week_percent(record))
 
     def render_change(self, record):
         change = progress_change(record)
@@ -132,7 +125,7 @@ class KeyResultTable(tables.Table):
         return format_html('<span class="tone-{}">{} pp</span>', tone, format_signed(change, places))
 
     def value_change(self, record):
-        return plain(progress_change(record))
+        return plain_decimal(progress_change(record))
 
     def order_change(self, queryset, is_descending):
         return order_nulls_last(queryset, "progress_change", is_descending)

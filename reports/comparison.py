@@ -87,6 +87,20 @@ def quantize(value: Decimal, places: int) -> Decimal:
     return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
+def plain_decimal(value: Decimal | None) -> Decimal | None:
+    """The value as people write it: 80.00 → 80, 85.50 → 85.5, 1E+2 → 100, -0 → 0.
+
+    Stored figures carry their column's places; pages and exports drop the trailing zeros.
+    Format the result with `:f` so tiny values never print in exponent form.
+    """
+    if value is None:
+        return None
+    plain = value.normalize()
+    if plain.as_tuple().exponent > 0:
+        plain = plain.quantize(Decimal(1))
+    return plain if plain else Decimal(0)
+
+
 def format_number(value: Decimal, places: int) -> str:
     return f"{quantize(value, places):f}"
 

@@ -11,15 +11,16 @@ from decimal import Decimal
 from django import template
 from django.utils.translation import gettext as _
 
+from incidents.services import format_duration
 from reports import charts
 from reports.comparison import (
     Change,
     Tone,
     format_absolute,
-    format_number,
     format_relative,
     format_signed,
     format_value,
+    plain_decimal,
 )
 from reports.markdown import render_markdown
 
@@ -80,7 +81,8 @@ def signed_pp(value: Decimal | None) -> str:
     """A progress change in percentage points: +5 pp, −2.5 pp."""
     if value is None:
         return ""
-    return f"{format_signed(value.normalize(), max(0, -value.normalize().as_tuple().exponent))} pp"
+    plain = plain_decimal(value)
+    return f"{format_signed(plain, max(0, -plain.as_tuple().exponent))} pp"
 
 
 @register.filter
@@ -88,8 +90,7 @@ def percent(value: Decimal | None) -> str:
     """85 → 85%, 62.50 → 62.5%."""
     if value is None:
         return "–"
-    normal = value.normalize()
-    return f"{format_number(normal, max(0, -normal.as_tuple().exponent))}%"
+    return f"{plain_decimal(value):f}%"
 
 
 @register.filter
@@ -97,22 +98,15 @@ def share(value: Decimal | None) -> str:
     """The grade tally's responsibility sums: 0.50 → 0.5, 1.00 → 1."""
     if value is None:
         return "–"
-    return f"{value.normalize():f}"
+    return f"{plain_decimal(value):f}"
 
 
 @register.filter
 def duration(value: dt.timedelta | None) -> str:
-    """1 h 29 min, 2 d 3 h, 12 min."""
+    """1 h 29 min, 2 d 3 h, 12 min, as on the incident pages."""
     if value is None:
         return "–"
-    minutes = int(value.total_seconds() // 60)
-    days, minutes = divmod(minutes, 24 * 60)
-    hours, minutes = divmod(minutes, 60)
-    if days:
-        return _("%(days)d d %(hours)d h") % {"days": days, "hours": hours}
-    if hours:
-        return _("%(hours)d h %(minutes)d min") % {"hours": hours, "minutes": minutes}
-    return _("%(minutes)d min") % {"minutes": minutes}
+    return format_duration(value)
 
 
 @register.simple_tag

@@ -13,6 +13,7 @@ from reports.comparison import (
     format_absolute,
     format_relative,
     format_value,
+    plain_decimal,
     series,
 )
 from reports.models import KPI
@@ -135,3 +136,29 @@ def test_series_fills_gaps_with_none_oldest_first(team):
     make_value(k, "2024-W33", 3)
     make_value(k, "2024-W20", 99)  # outside the window
     assert series([k], W33, weeks=4)[k.pk] == [None, Decimal(1), None, Decimal(3)]
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        ("80.00", "80"),
+        ("85.50", "85.5"),
+        ("100", "100"),
+        ("100.000000", "100"),
+        ("1E+2", "100"),
+        ("0.00", "0"),
+        ("-0.00", "0"),
+        ("-2.50", "-2.5"),
+        ("99.998000", "99.998"),
+        ("0.000000100", "0.0000001"),
+        ("12345678901234.123400", "12345678901234.1234"),
+    ],
+)
+def test_plain_decimal_drops_trailing_zeros_and_never_writes_an_exponent(value, text):
+    plain = plain_decimal(Decimal(value))
+    assert f"{plain:f}" == text
+    assert plain == Decimal(value)
+
+
+def test_plain_decimal_of_nothing_is_nothing():
+    assert plain_decimal(None) is None
