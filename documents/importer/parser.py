@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import zoneinfo
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -58,6 +58,7 @@ IMPACT = re.compile(r"(?P<count>\d+)\s*次(?:报错|失败|错误|异常)")
 FIRST_CLAUSE = re.compile(r"^[^:,;。，；：]+")
 # Incident.impact_count is a PositiveIntegerField: a 32-bit signed integer on PostgreSQL.
 MAX_COUNT = 2**31 - 1
+PROGRESS_STEP = Decimal("0.01")  # KeyResultUpdate.progress has two decimal places
 
 
 def section_kind(title: str) -> str:
@@ -244,6 +245,10 @@ def _okr_item(number: int, lines: list[str], week: IsoWeek, warnings: list[str])
             )
     if eta is None:
         eta = _eta(flat, week)
+    if progress is not None and progress != progress.quantize(PROGRESS_STEP):
+        # Stored with two places: compared unrounded, every re-import would be a change. Rounded
+        # down, so 99.999% never reads as done; the text keeps what was written.
+        progress = progress.quantize(PROGRESS_STEP, rounding=ROUND_DOWN)
     title_match = FIRST_CLAUSE.match(normalize(lines[0]).strip())
     title = (title_match.group(0) if title_match else lines[0]).strip()[:100] or lines[0].strip()[:100]
     return OkrItem(number=number, title=title, text=text, progress=progress, eta=eta)

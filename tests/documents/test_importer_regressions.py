@@ -255,3 +255,27 @@ def test_values_the_weekly_form_refuses_are_kept_as_text(team, line, existing):
     assert KPI.objects.filter(team=team).count() == int(existing)
     assert line in kpi_section_body(team)
     assert any("kept as text" in warning for warning in result.warnings)
+
+
+# -- 4. Progress with more places than stored ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "item",
+    [["1. 对公收佣：资源申请", "    进度33.3333%"], ["1. 对公收佣：资源申请进度33.3333%"]],
+    ids=["status", "inline"],
+)
+def test_reimporting_progress_with_many_places_changes_nothing(team, item):
+    text = document("O1 业务服务", *item)
+    import_report(parse_document(text), team)
+    assert KeyResultUpdate.objects.get().progress == Decimal("33.33")
+    before = census()
+    assert not import_report(parse_document(text), team).changed
+    assert census() == before
+
+
+def test_progress_just_under_100_is_not_rounded_to_done(team):
+    import_report(parse_document(document("O1 业务服务", "1. 对公收佣：资源申请", "    进度99.999%")), team)
+    update = KeyResultUpdate.objects.get()
+    assert update.progress == Decimal("99.99")
+    assert update.status != KeyResultUpdate.Status.DONE
