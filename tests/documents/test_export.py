@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from documents.export import team_week_markdown
+from okrs.models import KeyResult
 from reports.models import KPI, ReportSection
 from reports.weeks import IsoWeek
 from tests.factories import (
@@ -122,11 +123,36 @@ def test_department_document_joins_teams_in_team_order(client_for, member, team)
     assert html.index("Payments") < html.index("Risk")
 
 
+def test_okr_change_is_since_the_most_recent_update_within_twelve_weeks(team):
+    objective = make_objective(team, "O1", title="业务服务")
+    gap = make_key_result(objective, title="对公收佣", position=1)
+    make_update(gap, W33.shifted(-3), 50, note="对公收佣")
+    make_update(gap, W33, 60, note="对公收佣")
+    old = make_key_result(objective, title="新银收入", position=2)
+    make_update(old, W33.shifted(-13), 10, note="新银收入")
+    make_update(old, W33, 20, note="新银收入")
+    text = team_week_markdown(team, W33)
+    assert "1. 对公收佣\n    进度60%（+10pp）" in text
+    assert "2. 新银收入\n    进度20%\n" in text  # the last update is beyond the look-back
+
+
+def test_value_measured_item_shows_its_way_from_start_to_target(client_for, member, team):
+    item = make_key_result(
+        make_objective(team, "O1", title="业务服务"), title="商户数", position=1,
+        measure=KeyResult.Measure.VALUE, start_value=Decimal(0), target_value=Decimal(200),
+    )  # fmt: skip
+    make_update(item, W33.previous(), current_value=Decimal(50), note="商户数")
+    make_update(item, W33, current_value=Decimal(100), note="商户数")
+    assert "1. 商户数\n    进度50%（+25pp）" in team_week_markdown(team, W33)
+    html = client_for(member).get(reverse("team-week-print", args=[team.slug, W33])).content.decode()
+    assert "50%" in html and "+25" in html
+
+
 QUERIES = {
-    "team-week-markdown": 10,
-    "team-week-print": 10,
-    "department-markdown": 10,
-    "department-document": 10,
+    "team-week-markdown": 11,
+    "team-week-print": 11,
+    "department-markdown": 11,
+    "department-document": 11,
 }
 
 
