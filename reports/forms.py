@@ -71,8 +71,9 @@ class NumberTextField(forms.CharField):
 class KPIValueField(NumberTextField):
     """A KPI's weekly value, checked against the KPI's unit and precision."""
 
-    def __init__(self, kpi: KPI, **kwargs):
+    def __init__(self, kpi: KPI, *, stored: Decimal | None = None, **kwargs):
         self.kpi = kpi
+        self.stored = stored
         kwargs.setdefault("required", False)
         super().__init__(**kwargs)
 
@@ -81,6 +82,10 @@ class KPIValueField(NumberTextField):
         number = parse_decimal(super().to_python(value), percent=kpi.is_percent, suffixes=(kpi.unit_label,))
         if number is None:
             return None
+        # The value already stored passes as it is (it may predate the rule, or the KPI's decimals
+        # may have been lowered since): refusing it would block saving fields the lead did change.
+        if self.stored is not None and number == self.stored:
+            return number
         check_kpi_value(kpi, number)
         return number
 
@@ -178,9 +183,10 @@ class WeekForm(forms.Form):
     def __init__(self, week_data, *args, read_only=False, **kwargs):
         self.week_data = week_data
         super().__init__(*args, **kwargs)
+        stored = {row.kpi.pk: row.change.current for row in week_data.kpi_rows}
         for kpi in week_data.kpis:
             key = kpi_key(kpi)
-            self.fields[key] = KPIValueField(kpi, label=kpi.name)
+            self.fields[key] = KPIValueField(kpi, stored=stored.get(kpi.pk), label=kpi.name)
             self.fields[f"{key}_note"] = forms.CharField(
                 label=_("%(name)s — note") % {"name": kpi.name},
                 required=False,

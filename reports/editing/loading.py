@@ -204,7 +204,8 @@ def initial_for(data: WeekData) -> dict:
     }
     for row in data.kpi_rows:
         key = kpi_key(row.kpi)
-        initial[key] = decimal_text(row.change.current, row.kpi.decimals)
+        # Exactly as stored, not rounded to the KPI's decimals: a save must not change what nobody typed.
+        initial[key] = decimal_text(row.change.current)
         initial[f"{key}_note"] = row.value.note if row.value else ""
     for row in data.key_result_rows:
         key = kr_key(row.key_result)

@@ -95,3 +95,50 @@ def test_a_stale_revision_without_snapshot_still_conflicts(two_leads, team, last
     assert response.status_code == 409
     assert database_state() == before
     assert [row.label for row in response.context["conflict"]] == ["Reflections (收获与反思)"]
+
+
+# A value stored with more places than its KPI shows (entered before the rule, or decimals lowered
+# since) is shown exactly and survives a save that did not touch it.
+
+
+@pytest.mark.parametrize("snapshot", [True, False], ids=["with-snapshot", "without-snapshot"])
+def test_an_untouched_precise_value_is_not_rounded_by_a_save(client_for, lead, team, last_week, snapshot):
+    from decimal import Decimal
+
+    from tests.factories import make_report, make_value
+
+    success = last_week["success"]  # percent, 3 decimals
+    make_report(team, "2024-W34")
+    make_value(success, "2024-W34", "99.9985")
+    client = client_for(lead)
+    data = form_data(client.get(edit_url(team)))
+    assert data[f"kpi_{success.pk}"] == "99.9985"
+    if not snapshot:
+        data.pop("opened")
+    data["reflections"] = "typed"
+    assert client.post(edit_url(team), data).status_code == 302
+    assert KPIValue.objects.get(kpi=success, week__number=34).value == Decimal("99.9985")
+
+
+def test_typing_a_new_value_with_too_many_places_is_still_refused(client_for, lead, team, last_week):
+    from tests.factories import make_report, make_value
+
+    success = last_week["success"]
+    make_report(team, "2024-W34")
+    make_value(success, "2024-W34", "99.9985")
+    client = client_for(lead)
+    data = form_data(client.get(edit_url(team)))
+    data[f"kpi_{success.pk}"] = "99.9975"
+    before = database_state()
+    response = client.post(edit_url(team), data)
+    assert response.status_code == 400
+    assert database_state() == before
+
+
+def test_exact_prefill_strips_trailing_zeros(client_for, lead, team, last_week):
+    from tests.factories import make_report, make_value
+
+    make_report(team, "2024-W34")
+    make_value(last_week["throughput"], "2024-W34", "81.70")
+    data = form_data(client_for(lead).get(edit_url(team)))
+    assert data[f"kpi_{last_week['throughput'].pk}"] == "81.7"
