@@ -63,9 +63,6 @@ class WeekQuerySet(models.QuerySet):
         )
         return obj
 
-    def find(self, week: IsoWeek) -> Week | None:
-        return self.filter(starts_on=week.monday).first()
-
 
 class Week(models.Model):
     """An ISO week (2024-W33 runs Monday 2024-08-12 to Sunday 2024-08-18)."""
@@ -369,14 +366,6 @@ class KPI(models.Model):
         return value <= self.target
 
 
-class KPIValueQuerySet(models.QuerySet):
-    def for_weeks(self, first: IsoWeek, last: IsoWeek):
-        """Values of the weeks first..last inclusive, with KPI and week joined."""
-        return self.filter(
-            week__starts_on__gte=first.monday, week__starts_on__lte=last.monday
-        ).select_related("kpi", "week")
-
-
 class KPIValue(models.Model):
     """One KPI's value in one week."""
 
@@ -395,8 +384,6 @@ class KPIValue(models.Model):
         verbose_name=_("updated by"),
     )
     history = HistoricalRecords()
-
-    objects = KPIValueQuerySet.as_manager()
 
     class Meta:
         ordering = ["kpi", "week__starts_on"]
