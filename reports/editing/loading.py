@@ -241,6 +241,6 @@ def flatten(initial: dict) -> dict[str, str]:
     for prefix, rows in (("sections", initial.get("_sections", [])), ("todos", initial.get("_todos", []))):
         for index, row in enumerate(rows):
             for name, value in row.items():
-                if name != "id":
-                    flat[f"{prefix}-{index}-{name}"] = str(value)
+                # The id ties the snapshot to its row, however the rows are ordered when it is posted.
+                flat[f"{prefix}-{index}-{name}"] = str(value)
     return flat

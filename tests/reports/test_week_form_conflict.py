@@ -97,6 +97,95 @@ def test_a_stale_revision_without_snapshot_still_conflicts(two_leads, team, last
     assert [row.label for row in response.context["conflict"]] == ["Reflections (收获与反思)"]
 
 
+# A save writes only what the person changed since opening the form: data written meanwhile by a
+# path that did not bump the revision (a direct fix, an older admin) is never silently put back.
+
+
+@pytest.fixture
+def saved_week(client_for, lead, team, last_week):
+    """Week 34 saved once by the lead with a value in every part of the form."""
+    client = client_for(lead)
+    data = form_data(client.get(edit_url(team)))
+    data[f"kpi_{last_week['delivered'].pk}"] = "300"
+    data[f"kpi_{last_week['delivered'].pk}_note"] = "lead note"
+    data[f"kr_{last_week['progress_kr'].pk}_progress"] = "85"
+    data[f"kr_{last_week['progress_kr'].pk}_note"] = "kr note"
+    data["sections-0-body"] = "lead body"
+    data["todos-0-text"] = "own todo"
+    data["plans_text"] = "plan A"
+    data["reflections"] = "lead reflections"
+    assert client.post(edit_url(team), data).status_code == 302
+    return client
+
+
+def _write_behind_the_forms_back(team, last_week):
+    from okrs.models import KeyResultUpdate
+    from reports.models import PlanItem, ReportSection, TodoItem
+
+    report = WeeklyReport.objects.get(team=team, week__number=34)
+    KPIValue.objects.filter(kpi=last_week["delivered"], week__number=34).update(value=350, note="admin note")
+    KeyResultUpdate.objects.filter(key_result=last_week["progress_kr"], week__number=34).update(
+        progress=90, note="admin kr note"
+    )
+    ReportSection.objects.filter(report=report, position=0).update(body="admin body")
+    TodoItem.objects.filter(report=report).update(text="admin todo")
+    PlanItem.objects.filter(report=report).update(text="admin plan")
+    PlanItem.objects.filter(pk=last_week["plan"].pk).update(is_done=True)
+    TodoItem.objects.filter(pk=last_week["todo"].pk).update(done_in=report)
+    WeeklyReport.objects.filter(pk=report.pk).update(reflections="admin reflections")
+
+
+def test_untouched_fields_do_not_overwrite_newer_data(saved_week, team, last_week):
+    from okrs.models import KeyResultUpdate
+    from reports.models import PlanItem, ReportSection, TodoItem
+
+    data = form_data(saved_week.get(edit_url(team)))
+    _write_behind_the_forms_back(team, last_week)
+    data["other"] = "only this was typed"
+    assert saved_week.post(edit_url(team), data).status_code == 302
+
+    report = WeeklyReport.objects.get(team=team, week__number=34)
+    value = KPIValue.objects.get(kpi=last_week["delivered"], week__number=34)
+    update = KeyResultUpdate.objects.get(key_result=last_week["progress_kr"], week__number=34)
+    assert (value.value, value.note) == (350, "admin note")
+    assert (update.progress, update.note) == (90, "admin kr note")
+    assert ReportSection.objects.get(report=report, position=0).body == "admin body"
+    assert TodoItem.objects.get(report=report).text == "admin todo"
+    assert list(PlanItem.objects.filter(report=report).values_list("text", flat=True)) == ["admin plan"]
+    assert PlanItem.objects.get(pk=last_week["plan"].pk).is_done
+    assert TodoItem.objects.get(pk=last_week["todo"].pk).done_in == report
+    assert (report.reflections, report.other) == ("admin reflections", "only this was typed")
+
+
+def test_a_touched_field_is_written_and_its_untouched_neighbour_kept(saved_week, team, last_week):
+    delivered = last_week["delivered"]
+    data = form_data(saved_week.get(edit_url(team)))
+    _write_behind_the_forms_back(team, last_week)
+    data[f"kpi_{delivered.pk}"] = "333"
+    data["reflections"] = "typed again"
+    assert saved_week.post(edit_url(team), data).status_code == 302
+    value = KPIValue.objects.get(kpi=delivered, week__number=34)
+    assert (value.value, value.note) == (333, "admin note")
+    assert WeeklyReport.objects.get(team=team, week__number=34).reflections == "typed again"
+
+
+def test_an_untouched_value_deleted_meanwhile_is_not_brought_back(saved_week, team, last_week):
+    data = form_data(saved_week.get(edit_url(team)))
+    KPIValue.objects.filter(kpi=last_week["delivered"], week__number=34).delete()
+    data["other"] = "x"
+    assert saved_week.post(edit_url(team), data).status_code == 302
+    assert not KPIValue.objects.filter(kpi=last_week["delivered"], week__number=34).exists()
+
+
+def test_clearing_a_shown_value_still_deletes_it(saved_week, team, last_week):
+    delivered = last_week["delivered"]
+    data = form_data(saved_week.get(edit_url(team)))
+    data[f"kpi_{delivered.pk}"] = ""
+    data[f"kpi_{delivered.pk}_note"] = ""
+    assert saved_week.post(edit_url(team), data).status_code == 302
+    assert not KPIValue.objects.filter(kpi=delivered, week__number=34).exists()
+
+
 # A value stored with more places than its KPI shows (entered before the rule, or decimals lowered
 # since) is shown exactly and survives a save that did not touch it.
 
