@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from django.db.models import Prefetch
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from documents.importer.figures import name_key
 from documents.importer.parser import section_kind
@@ -57,6 +58,20 @@ class ItemView:
             parts.append(f"预计{self.eta.isoformat()}")
         return " · ".join(parts)
 
+    @property
+    def status_label(self) -> str:
+        """The status line for HTML pages, in the reader's language (the Markdown keeps the house one)."""
+        parts = []
+        if self.progress is not None:
+            part = _("progress %(progress)s%%") % {"progress": plain(self.progress)}
+            if self.previous_progress is not None:
+                delta = self.progress - self.previous_progress
+                part += f" ({signed_pp(delta) if delta else _('unchanged')})"
+            parts.append(part)
+        if self.eta:
+            parts.append(f"{_('ETA')} {self.eta.isoformat()}")
+        return " · ".join(parts)
+
 
 @dataclass
 class KpiRow:
@@ -65,7 +80,8 @@ class KpiRow:
 
     @property
     def delta(self) -> str:
-        return change_text(self.change)
+        """The change for HTML pages: "new" and "unchanged" in the reader's language."""
+        return change_text(self.change, new=_("new"), unchanged=_("unchanged"))
 
     @property
     def value_text(self) -> str:
@@ -145,16 +161,16 @@ def signed_pp(delta: Decimal) -> str:
     return f"{format_signed(delta, places)}pp"
 
 
-def change_text(change: Change) -> str:
+def change_text(change: Change, *, new: str = NEW_MARK, unchanged: str = UNCHANGED_MARK) -> str:
     """↑7.19% for counts, ↓14.33pp for percent KPIs, ↑5万元 from 0, 新 for a first value."""
     kpi = change.kpi
     if change.current is None:
         return ""
     if change.previous is None:
-        return NEW_MARK
+        return new
     arrow = "↑" if change.current > change.previous else "↓"
     if change.absolute == 0:
-        return UNCHANGED_MARK
+        return unchanged
     if kpi.is_percent:
         return f"{arrow}{format_number(abs(change.absolute), kpi.decimals)}pp"
     if change.relative is None:

@@ -189,3 +189,65 @@ def test_export_command_writes_stdout_and_a_file(team, tmp_path):
 def test_export_command_rejects_bad_arguments(team, options):
     with pytest.raises(CommandError):
         call_command("export_report", **options)
+
+
+HOUSE_WORDS = [
+    "【生产事件】",
+    "【其他】",
+    "收获与反思",
+    "下周工作及目标",
+    "进度",
+    "预计",
+    "（新）",
+    ">新<",
+    "持平",
+]
+
+
+def build_full_week(team):
+    report = build_week(team)
+    report.other, report.reflections = "年会准备", "稳定性总结"
+    report.save()
+    report.plans.create(position=0, text="年度OKR复盘")
+    report.todos.create(position=0, text="补监控")
+    same = make_kpi(team, "线上bug", group="效能度量", position=9)
+    make_value(same, W33.previous(), 12)
+    make_value(same, W33, 12)
+    make_value(make_kpi(team, "新指标", group="效能度量", position=10), W33, 5)
+    item = KeyResult.objects.get(title="对公收佣")
+    item.eta = dt.date(2024, 9, 10)
+    item.save()
+
+
+@pytest.mark.parametrize("name", ["team-week-print", "department-document"])
+def test_html_pages_use_translated_labels_not_the_house_chinese(client_for, member, team, name):
+    build_full_week(team)
+    args = [W33] if name.startswith("department") else [team.slug, W33]
+    html = client_for(member).get(reverse(name, args=args)).content.decode()
+    html = html.replace("对公收佣：资源申请进度80%", "")  # the item's own text is the lead's words
+    assert [word for word in HOUSE_WORDS if word in html] == []
+    for label in ["Production events", "Other", "Reflections", "Next week", "TODO", "unchanged", "new"]:
+        assert label in html, label
+    assert "progress 80% (+5pp) · ETA 2024-09-10" in html
+
+
+def test_html_page_in_chinese_uses_the_translations(client_for, member, team, settings):
+    build_full_week(team)
+    client = client_for(member)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    html = client.get(reverse("team-week-print", args=[team.slug, W33])).content.decode()
+    assert "生产事件" in html and "收获与反思" in html and "持平" in html and "新增" in html
+
+
+def test_markdown_keeps_the_house_chinese_headings(team):
+    build_full_week(team)
+    text = team_week_markdown(team, W33)
+    for word in [
+        "## 【生产事件】",
+        "## 【其他】",
+        "## 收获与反思",
+        "# 下周工作及目标",
+        "线上bug 12（持平，12→12）",
+    ]:
+        assert word in text, word
+    assert "新指标 5（新）" in text and "进度80%（+5pp） · 预计2024-09-10" in text

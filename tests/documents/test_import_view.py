@@ -173,3 +173,9 @@ def test_import_command_missing_file(team):
 def test_nothing_given_asks_for_a_file(client_for, lead, team):
     response = client_for(lead).post(url(team), {"content": "", "confirm": "1"})
     assert "Choose a file or paste the report." in response.content.decode()
+
+
+def test_preview_labels_its_fixed_parts_in_the_readers_language(client_for, lead, team):
+    html = client_for(lead).post(url(team), {"content": seed_text()}).content.decode()
+    assert "<h3>Other</h3>" in html and "<h3>Reflections</h3>" in html
+    assert "<h3>【其他】</h3>" not in html and "<h3>收获与反思</h3>" not in html
