@@ -209,6 +209,8 @@ def collect(teams: list[Team], week: IsoWeek) -> list[TeamWeek]:
     current: dict[int, dict] = defaultdict(dict)
     previous: dict[int, dict] = defaultdict(dict)
     kpis: dict[int, object] = {}
+    # Rows come from the week's values, so an archived KPI appears exactly in the weeks it was
+    # reported: the document is the record of that week (a KPI archived later still belongs in it).
     for value in KPIValue.objects.filter(kpi__team__in=team_ids, week__starts_on__in=mondays).select_related(
         "kpi", "week"
     ):

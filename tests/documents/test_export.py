@@ -251,3 +251,14 @@ def test_markdown_keeps_the_house_chinese_headings(team):
     ]:
         assert word in text, word
     assert "新指标 5（新）" in text and "进度80%（+5pp） · 预计2024-09-10" in text
+
+
+def test_archived_kpis_appear_in_the_weeks_they_have_a_value(team):
+    reported = make_kpi(team, "旧指标", group="效能度量", is_active=False)
+    make_value(reported, W33.previous(), 3)
+    make_value(reported, W33, 4)
+    silent = make_kpi(team, "停用指标", group="效能度量", is_active=False)
+    make_value(silent, W33.previous(), 9)
+    text = team_week_markdown(team, W33)
+    assert "旧指标 4（↑33.33%，3→4）" in text  # the document records what was reported that week
+    assert "停用指标" not in text
