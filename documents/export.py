@@ -21,7 +21,7 @@ from documents.importer.parser import section_kind
 from incidents.models import Incident
 from okrs.models import KeyResultUpdate
 from okrs.progress import previous_updates, progress_percent
-from reports.comparison import Change, format_number, format_signed, format_value
+from reports.comparison import Change, format_number, format_signed, format_value, plain_decimal
 from reports.markdown import render_markdown
 from reports.models import KPIValue, PlanItem, ReportSection, Team, TodoItem, WeeklyReport
 from reports.weeks import IsoWeek
@@ -151,7 +151,7 @@ class TeamWeek:
 
 
 def plain(value: Decimal) -> str:
-    return f"{value.normalize():f}" if value == value.to_integral() else f"{value:f}".rstrip("0").rstrip(".")
+    return f"{plain_decimal(value):f}"
 
 
 def signed_pp(delta: Decimal) -> str:
