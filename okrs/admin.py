@@ -2,7 +2,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from okrs.models import KeyResult, KeyResultUpdate, Objective
-from reports.admin import ArchiveNotDeleteMixin
+from reports.admin import ArchiveNotDeleteMixin, BumpsRevisionInlinesMixin, BumpsRevisionMixin
 
 
 class KeyResultInline(admin.TabularInline):
@@ -35,7 +35,7 @@ class KeyResultUpdateInline(admin.TabularInline):
 
 
 @admin.register(KeyResult)
-class KeyResultAdmin(ArchiveNotDeleteMixin, SimpleHistoryAdmin):
+class KeyResultAdmin(ArchiveNotDeleteMixin, BumpsRevisionInlinesMixin, SimpleHistoryAdmin):
     list_display = ["title", "objective", "owner", "eta", "measure", "is_active"]
     list_filter = ["objective__team", "objective__code", "measure", "is_active"]
     search_fields = ["title", "description", "objective__title"]
@@ -45,7 +45,7 @@ class KeyResultAdmin(ArchiveNotDeleteMixin, SimpleHistoryAdmin):
 
 
 @admin.register(KeyResultUpdate)
-class KeyResultUpdateAdmin(SimpleHistoryAdmin):
+class KeyResultUpdateAdmin(BumpsRevisionMixin, SimpleHistoryAdmin):
     list_display = [
         "key_result",
         "week",

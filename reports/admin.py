@@ -1,8 +1,12 @@
+import datetime as dt
+
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
+from okrs.models import KeyResultUpdate
+from reports.editing import bump_revisions
 from reports.models import (
     KPI,
     KPIValue,
@@ -46,6 +50,66 @@ class ArchiveNotDeleteMixin:
                 ),
             )
         return response
+
+
+def reports_showing(obj) -> list[dict]:
+    """The weekly reports whose form shows `obj`, as WeeklyReport filters for bump_revisions."""
+    if isinstance(obj, KPIValue):
+        return [{"team_id": obj.kpi.team_id, "week_id": obj.week_id}]
+    if isinstance(obj, KeyResultUpdate):
+        return [{"team_id": obj.key_result.objective.team_id, "week_id": obj.week_id}]
+    if isinstance(obj, TodoItem):
+        # Raised in one report, ticked off in another.
+        return [{"pk": pk} for pk in (obj.report_id, obj.done_in_id) if pk]
+    if isinstance(obj, PlanItem):
+        # Written in its week's form, ticked off in the next week's.
+        report = obj.report
+        following = report.week.starts_on + dt.timedelta(days=7)
+        return [{"pk": report.pk}, {"team_id": report.team_id, "week__starts_on": following}]
+    if isinstance(obj, ReportSection):
+        return [{"pk": obj.report_id}]
+    return []
+
+
+class BumpsRevisionMixin:
+    """Admin writes of what the weekly form shows bump that week's revision.
+
+    A lead's form opened before the admin's save is then a conflict that shows the admin's values,
+    instead of writing its old ones back over them.
+    """
+
+    def save_model(self, request, obj, form, change):
+        # Before and after: a value moved to another week or KPI changes both weeks.
+        before = reports_showing(self.model._default_manager.get(pk=obj.pk)) if change else []
+        super().save_model(request, obj, form, change)
+        bump_revisions(before + reports_showing(obj))
+
+    def delete_model(self, request, obj):
+        shown = reports_showing(obj)
+        super().delete_model(request, obj)
+        bump_revisions(shown)
+
+    def delete_queryset(self, request, queryset):
+        shown = [item for obj in queryset for item in reports_showing(obj)]
+        super().delete_queryset(request, queryset)
+        bump_revisions(shown)
+
+
+class BumpsRevisionInlinesMixin:
+    """The same for rows saved through an inline (a KPI's values, a key result's updates)."""
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        written = [
+            *formset.new_objects,
+            *(obj for obj, _fields in formset.changed_objects),
+            *formset.deleted_objects,
+        ]
+        shown = [item for obj in written for item in reports_showing(obj)]
+        if isinstance(form.instance, WeeklyReport):
+            # The report itself was bumped by its save_model; its rows may still touch other weeks.
+            shown = [item for item in shown if item != {"pk": form.instance.pk}]
+        bump_revisions(shown)
 
 
 @admin.register(Team)
@@ -96,7 +160,7 @@ class PlanItemInline(admin.TabularInline):
 
 
 @admin.register(WeeklyReport)
-class WeeklyReportAdmin(SimpleHistoryAdmin):
+class WeeklyReportAdmin(BumpsRevisionInlinesMixin, SimpleHistoryAdmin):
     list_display = [
         "week",
         "team",
@@ -118,6 +182,16 @@ class WeeklyReportAdmin(SimpleHistoryAdmin):
         queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
         return queryset, True if search_term else may_have_duplicates
 
+    def save_model(self, request, obj, form, change):
+        if change:
+            # Row-locked and bumped within the admin's transaction: a lead's form opened before this
+            # save is a conflict, and a lead's save landing meanwhile cannot be undone by a stale count.
+            current = (
+                WeeklyReport.objects.select_for_update().values_list("revision", flat=True).get(pk=obj.pk)
+            )
+            obj.revision = current + 1
+        super().save_model(request, obj, form, change)
+
 
 class KPIValueInline(admin.TabularInline):
     model = KPIValue
@@ -132,7 +206,7 @@ class KPIValueInline(admin.TabularInline):
 
 
 @admin.register(KPI)
-class KPIAdmin(ArchiveNotDeleteMixin, SimpleHistoryAdmin):
+class KPIAdmin(ArchiveNotDeleteMixin, BumpsRevisionInlinesMixin, SimpleHistoryAdmin):
     list_display = [
         "name",
         "team",
@@ -152,7 +226,7 @@ class KPIAdmin(ArchiveNotDeleteMixin, SimpleHistoryAdmin):
 
 
 @admin.register(KPIValue)
-class KPIValueAdmin(SimpleHistoryAdmin):
+class KPIValueAdmin(BumpsRevisionMixin, SimpleHistoryAdmin):
     list_display = ["kpi", "week", "value", "note", "updated_at", "updated_by", "is_generated"]
     list_filter = ["kpi__team", "kpi__group", "is_generated"]
     search_fields = ["kpi__name", "note", "week__starts_on"]
@@ -162,7 +236,7 @@ class KPIValueAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ReportSection)
-class ReportSectionAdmin(SimpleHistoryAdmin):
+class ReportSectionAdmin(BumpsRevisionMixin, SimpleHistoryAdmin):
     list_display = ["title", "report", "position"]
     search_fields = ["title", "body"]
     list_select_related = ["report__team", "report__week"]
@@ -170,7 +244,7 @@ class ReportSectionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(TodoItem)
-class TodoItemAdmin(SimpleHistoryAdmin):
+class TodoItemAdmin(BumpsRevisionMixin, SimpleHistoryAdmin):
     list_display = ["__str__", "report", "section_title", "done_in"]
     list_filter = [("done_in", admin.EmptyFieldListFilter), "report__team"]
     search_fields = ["text"]
@@ -179,7 +253,7 @@ class TodoItemAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(PlanItem)
-class PlanItemAdmin(SimpleHistoryAdmin):
+class PlanItemAdmin(BumpsRevisionMixin, SimpleHistoryAdmin):
     list_display = ["text", "report", "is_done"]
     list_filter = ["is_done", "report__team"]
     search_fields = ["text"]

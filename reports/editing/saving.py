@@ -296,6 +296,16 @@ def _save_plans(report, text, user):
         _delete(plan, user)
 
 
+def bump_revisions(reports: list[dict]) -> None:
+    """Someone changed these reports' weeks outside the weekly form: forms opened before are stale.
+
+    Each item filters WeeklyReport (`{"pk": 3}`, `{"team_id": 1, "week_id": 9}`); a week without a
+    report has no open form to warn, so nothing is created.
+    """
+    for filters in {tuple(sorted(item.items())) for item in reports}:
+        WeeklyReport.objects.filter(**dict(filters)).update(revision=F("revision") + 1)
+
+
 @dataclass
 class ConflictRow:
     label: str
