@@ -13,11 +13,45 @@ from django.utils.translation import gettext as _
 
 from incidents.forms import FollowUpFormSet, IncidentForm, owner_choices
 from incidents.models import Incident, week_of
-from reports.access import get_team_for_edit
+from reports.access import get_team_for_edit, is_admin
+from reports.editing import bump_revisions
+from reports.models import WeeklyReport
 
 
 def _start_of_week(week) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(week.monday, dt.time(9, 0)))
+
+
+def _record(form, actions, team, *, allow_locked: bool) -> Incident | None:
+    """Save the incident and its actions into its week, unless that week is locked; None when refused.
+
+    An incident is part of its week's report: a published week refuses it (only an admin may add),
+    and the report's revision is bumped so weekly forms opened before it know the week changed.
+    """
+    # Both evaluated, so every error shows on the first re-render.
+    if not all([form.is_valid(), actions.is_valid()]):
+        return None
+    week = week_of(form.cleaned_data["started_at"])
+    with transaction.atomic():
+        # Row-locked, so a publish cannot slip in between this check and the save.
+        report = (
+            WeeklyReport.objects.select_for_update().filter(team=team, week__starts_on=week.monday).first()
+        )
+        if report is not None and report.is_locked and not allow_locked:
+            form.add_error(
+                "started_at",
+                _("%(week)s is published and locked: only an admin can add an incident to it.")
+                % {"week": week},
+            )
+            return None
+        incident = form.save()
+        actions.instance = incident
+        for position, action in enumerate(actions.save(commit=False)):
+            action.position = position
+            action.save()
+        if report is not None:
+            bump_revisions([{"pk": report.pk}])
+    return incident
 
 
 @login_required
@@ -28,14 +62,8 @@ def incident_create(request, team, week):
     if request.method == "POST":
         form = IncidentForm(request.POST, instance=incident)
         actions = FollowUpFormSet(request.POST, instance=incident, prefix="actions", owners=owners)
-        form_ok, actions_ok = form.is_valid(), actions.is_valid()
-        if form_ok and actions_ok:
-            with transaction.atomic():
-                incident = form.save()
-                actions.instance = incident
-                for position, action in enumerate(actions.save(commit=False)):
-                    action.position = position
-                    action.save()
+        incident = _record(form, actions, team, allow_locked=is_admin(request.user))
+        if incident is not None:
             saved_week = week_of(incident.started_at)
             if saved_week != week:
                 messages.warning(

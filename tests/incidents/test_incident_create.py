@@ -145,3 +145,58 @@ def test_owner_list_costs_one_query_whatever_the_rows(client_for, lead, team, dj
         make_user(f"extra{number}")
     with django_assert_num_queries(len(first.captured_queries)):
         client.get(URL)
+
+
+# A published week is locked: its incidents change only through an admin, and any new incident
+# makes weekly forms opened before it stale.
+
+
+def _published(team, week):
+    from reports.models import WeeklyReport
+    from tests.factories import make_report
+
+    return make_report(team, week, status=WeeklyReport.Status.PUBLISHED)
+
+
+@pytest.mark.parametrize("url_week", ["2024-W32", "2024-W33"])
+def test_lead_cannot_add_an_incident_to_a_published_week(client_for, lead, team, url_week):
+    report = _published(team, "2024-W32")
+    url = reverse("incident-create", kwargs={"team": "payments", "week": url_week})
+    before = database_state()
+    response = client_for(lead).post(
+        url, post_data(started_at="2024-08-07T10:00", detected_at="", resolved_at="")
+    )
+    assert response.status_code == 400
+    errors = response.context["form"].errors["started_at"]
+    assert errors == ["2024-W32 is published and locked: only an admin can add an incident to it."]
+    assert database_state() == before
+    report.refresh_from_db()
+    assert report.revision == 1
+
+
+def test_admin_adds_an_incident_to_a_published_week_and_bumps_its_revision(client_for, admin_user, team):
+    report = _published(team, "2024-W32")
+    url = reverse("incident-create", kwargs={"team": "payments", "week": "2024-W32"})
+    response = client_for(admin_user).post(
+        url, post_data(started_at="2024-08-07T10:00", detected_at="", resolved_at="")
+    )
+    assert response.status_code == 302
+    assert str(Incident.objects.get().week) == "2024-W32"
+    report.refresh_from_db()
+    assert report.revision == 2
+
+
+def test_new_incident_bumps_the_revision_of_its_weeks_report(client_for, lead, team):
+    from tests.factories import make_report
+
+    report = make_report(team, "2024-W33")
+    assert client_for(lead).post(URL, post_data()).status_code == 302
+    report.refresh_from_db()
+    assert report.revision == 2
+
+
+def test_new_incident_of_a_week_without_report_creates_no_report(client_for, lead, team):
+    from reports.models import WeeklyReport
+
+    assert client_for(lead).post(URL, post_data()).status_code == 302
+    assert not WeeklyReport.objects.exists()
