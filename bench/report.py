@@ -18,9 +18,13 @@ PAGE_ORDER = [
     "kpi_list_week",
     "kpi_detail",
     "okr_list",
+    "okr_list_all",
     "incident_list",
     "admin_changelist",
 ]
+# Measured and shown, but outside the budget: the admin is the yardstick, and the whole department's
+# OKR board is one row per key result of every team, so its content grows with the scale by design.
+OUTSIDE_BUDGET = {"admin_changelist", "okr_list_all"}
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -75,6 +79,8 @@ def budget(runs: list[dict]) -> list[dict]:
         scales = sorted(by_scale)
         small, large = scales[0], scales[-1]
         for page in PAGE_ORDER:
+            if page in OUTSIDE_BUDGET:
+                continue
             measured = [by_scale[s]["pages"].get(page, {}) for s in scales]
             counts = [m.get("queries") for m in measured]
             if any(count is None for count in counts):
@@ -181,8 +187,9 @@ def _run_section(run: dict) -> str:
         page = run["pages"].get(name)
         if page is None:
             continue
+        label = f"{name} (outside the budget)" if name in OUTSIDE_BUDGET else name
         lines.append(
-            f"| {name} | `{page['method']} {page['url']}` | {page.get('status')} | "
+            f"| {label} | `{page['method']} {page['url']}` | {page.get('status')} | "
             f"{page.get('queries', '–')} | {page.get('median_ms', '–')} | {page.get('p95_ms', '–')} | "
             f"{page.get('n', page.get('error', ''))} |"
         )

@@ -131,6 +131,14 @@ def measure_csv(url: str, label: str) -> dict:
     return json.loads(out.read_text())
 
 
+def write_results(results: dict):
+    bench = ROOT / "bench"
+    (bench / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False, default=str) + "\n")
+    results_md = bench / "RESULTS.md"
+    kept = report.foreign_sections(results_md.read_text() if results_md.exists() else "")
+    results_md.write_text(report.markdown(results) + kept)
+
+
 def machine() -> dict:
     try:
         load = os.getloadavg()
@@ -165,7 +173,15 @@ def main(argv=None):
     parser.add_argument("--no-gunicorn", action="store_true", help="Skip the throughput measurement.")
     parser.add_argument("--rounds", type=int, default=2, help="Passes over every scale, pooled.")
     parser.add_argument("--prepare-only", action="store_true", help="Generate the datasets, measure nothing.")
+    parser.add_argument(
+        "--report-only", action="store_true", help="Rewrite RESULTS.md from results.json, measure nothing."
+    )
     args = parser.parse_args(argv)
+    if args.report_only:
+        results = json.loads((ROOT / "bench" / "results.json").read_text())
+        results["budget"] = report.budget(results["runs"])
+        write_results(results)
+        return
     scales = [int(scale) for scale in args.scales.split(",")]
     base = os.environ.get("DATABASE_URL", "")
     dbs = (
@@ -215,11 +231,7 @@ def main(argv=None):
     for run in results["runs"]:
         for page in run.get("pages", {}).values():
             page.pop("samples_ms", None)
-    bench = ROOT / "bench"
-    (bench / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False, default=str) + "\n")
-    results_md = bench / "RESULTS.md"
-    kept = report.foreign_sections(results_md.read_text() if results_md.exists() else "")
-    results_md.write_text(report.markdown(results) + kept)
+    write_results(results)
     print(report.budget_table(results["budget"]))
     print(f"Wrote bench/RESULTS.md and bench/results.json in {results['total_seconds']} s.")
 

@@ -34,4 +34,4 @@ LOGGING = {
 }
 
 # WhiteNoise warns once per process when STATIC_ROOT was never collected; the bench serves no static files.
-warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
+warnings.filterwarnings("ignore", message="No directory at")
