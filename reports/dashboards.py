@@ -283,7 +283,11 @@ class DepartmentWeek:
 def department_week(week: IsoWeek) -> DepartmentWeek:
     """Everything the department overview shows, in seven queries whatever the size of the history."""
     teams = list(Team.objects.filter(is_active=True))
-    kpis = list(KPI.objects.filter(is_active=True, team__is_active=True).select_related("team"))
+    kpis = list(
+        KPI.objects.filter(Q(is_active=True) | Q(values__week__starts_on=week.monday), team__is_active=True)
+        .distinct()
+        .select_related("team")
+    )
     changes = compare_week(kpis, week)
     reports = {
         report.team_id: report
@@ -375,7 +379,12 @@ class TeamWeek:
 
 def team_week(team: Team, week: IsoWeek) -> TeamWeek:
     """One team's week, in a fixed number of queries whatever its history."""
-    kpis = list(team.kpis.filter(is_active=True).order_by("position", "name"))
+    # An archived KPI leaves the form, not the record: a week it has a value in still shows it.
+    kpis = list(
+        team.kpis.filter(Q(is_active=True) | Q(values__week__starts_on=week.monday))
+        .distinct()
+        .order_by("position", "name")
+    )
     changes = compare_week(kpis, week)
     trends = series(kpis, week, SPARK_WEEKS)
     notes = dict(

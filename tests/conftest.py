@@ -1,10 +1,18 @@
 """The shared cast: a team with its lead and member, another team's lead, a manager, an admin."""
 
 import pytest
+from django.utils import translation
 
 from tests.factories import make_lead, make_manager, make_team, make_user
 
 pytest_plugins = ["tests.browser"]
+
+
+@pytest.fixture(autouse=True)
+def english_by_default():
+    """A request in Chinese leaves its language active in the thread; every test starts in English."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

@@ -222,6 +222,16 @@ def test_links_to_edit_only_for_who_can_edit(client_for, lead, other_lead, team,
     assert team_url(team, W32) in html and team_url(team, IsoWeek(2024, 34)) in html
 
 
+def test_archived_kpi_stays_in_the_weeks_it_has_values_and_leaves_the_others(
+    client_for, member, team, seeded
+):
+    make_value(seeded["饱和度"], IsoWeek(2024, 34), "88")
+    KPI.objects.filter(pk=seeded["饱和度"].pk).update(is_active=False)
+    client = client_for(member)
+    assert 'data-kpi="饱和度"' in client.get(team_url(team)).content.decode()
+    assert 'data-kpi="饱和度"' not in client.get(team_url(team, IsoWeek(2024, 35))).content.decode()
+
+
 def test_team_week_with_no_data_is_a_friendly_empty_state(client_for, member, team):
     response = client_for(member).get(team_url(team, IsoWeek(2020, 53)))
     assert response.status_code == 200
