@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from incidents.models import Incident
 from okrs.models import KeyResult, KeyResultUpdate
-from reports.comparison import format_value
+from reports.comparison import format_value, plain_decimal
 from reports.models import KPI, KPIValue, PlanItem, ReportSection, Team, TodoItem, WeeklyReport
 from reports.weeks import IsoWeek
 
@@ -170,8 +170,7 @@ def _amount_text(row, amount: Decimal) -> str:
 
 
 def _short(amount: Decimal) -> str:
-    text = f"{amount:f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    return f"{plain_decimal(amount):f}"
 
 
 def recent_changes(team: Team, week: IsoWeek, limit: int = 10) -> list[ChangeEntry]:

@@ -11,7 +11,14 @@ from django.db.models import Q
 
 from incidents.models import Incident
 from okrs.models import KeyResult, KeyResultUpdate
-from reports.comparison import Change, format_absolute, format_number, format_relative, format_value
+from reports.comparison import (
+    Change,
+    format_absolute,
+    format_number,
+    format_relative,
+    format_value,
+    plain_decimal,
+)
 from reports.forms import kpi_key, kr_key
 from reports.models import KPI, KPIValue, PlanItem, ReportSection, Team, TodoItem, WeeklyReport
 from reports.weeks import IsoWeek
@@ -187,8 +194,7 @@ def decimal_text(value, places: int | None = None) -> str:
     if value is None:
         return ""
     if places is None:
-        text = f"{value:f}"
-        return text.rstrip("0").rstrip(".") if "." in text else text
+        return f"{plain_decimal(value):f}"
     return format_number(value, places)
 
 
