@@ -31,9 +31,11 @@ ACTIONS = {
 # History rows store these stable codes as their change reason; pages show the translated label.
 REASON_PUBLISHED = "published"
 REASON_UNLOCKED = "unlocked"
+REASON_DEMO = "demo"
 REASONS = {
     REASON_PUBLISHED: gettext_lazy("published"),
     REASON_UNLOCKED: gettext_lazy("unlocked"),
+    REASON_DEMO: gettext_lazy("demo data"),
 }
 MODELS = {
     model._meta.label_lower: model

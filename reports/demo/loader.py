@@ -21,10 +21,9 @@ from okrs.models import KeyResult, KeyResultUpdate, Objective
 from reports.demo import seed
 from reports.demo.history import GENERATED_WEEKS, generate
 from reports.demo.teams import NEIGHBOUR_KPIS, NEIGHBOUR_OBJECTIVES, PAYMENTS, TEAMS, USERS
+from reports.history import REASON_DEMO
 from reports.models import KPI, KPIValue, PlanItem, ReportSection, Team, TodoItem, Week, WeeklyReport
 from reports.weeks import IsoWeek
-
-CHANGE_REASON = "Demo data (load_demo)"
 
 
 def _has_history(model) -> bool:
@@ -41,7 +40,7 @@ class _Writer:
         if not objs:
             return []
         if _has_history(model):
-            objs = bulk_create_with_history(objs, model, default_change_reason=CHANGE_REASON)
+            objs = bulk_create_with_history(objs, model, default_change_reason=REASON_DEMO)
         else:
             objs = model.objects.bulk_create(objs)
         self.created[model._meta.verbose_name_plural] += len(objs)
