@@ -248,7 +248,9 @@ def markdown(results: dict) -> str:
         "",
         "Written by `make bench` (`python -m bench.run`); the generator and its formula are described in "
         "`bench/generator.py`. Server times are the Django test client in-process (DEBUG off, logged in), "
-        "medians and 95th percentiles after warm-up.",
+        "medians and 95th percentiles after warm-up, every scale measured in two interleaved rounds whose "
+        "samples are pooled. Conditions: a 2-CPU machine shared with other engineers' test suites while "
+        "this ran (see the load averages), so single figures are noisy; the budget compares medians.",
         "",
         f"- Date: {results['date']} (UTC)",
         f"- Machine: {machine['cpu']} × {machine['cpus']} CPUs, {machine['platform']}, "
