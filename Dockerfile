@@ -26,7 +26,9 @@ USER reportsite
 
 EXPOSE 8000
 ENTRYPOINT ["/app/docker/entrypoint.sh"]
-CMD ["gunicorn", "reportsite.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "60", "--access-logfile", "-"]
+# gthread: a worker keeps answering its heartbeat while one thread streams a long CSV export,
+# which a sync worker would be killed for after --timeout.
+CMD ["gunicorn", "reportsite.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--worker-class", "gthread", "--threads", "4", "--timeout", "60", "--access-logfile", "-"]
 
 HEALTHCHECK --interval=30s --timeout=5s --start-period=40s --retries=3 \
     CMD ["python", "/app/docker/healthcheck.py"]

@@ -49,7 +49,8 @@ class KPIValueTable(tables.Table):
     week = tables.Column(
         accessor="week",
         verbose_name=_("Week"),
-        order_by=("week__starts_on",),
+        # pk breaks the ties within a week, so paging never repeats or skips a row.
+        order_by=("week__starts_on", "pk"),
         attrs={"td": {"class": "nowrap"}},
     )
     value = tables.Column(verbose_name=_("This week"), attrs=NUM)
