@@ -8,7 +8,7 @@ from django.db.models import Case, CharField, DurationField, ExpressionWrapper, 
 from django.utils.translation import gettext_lazy as _
 
 from incidents.models import Incident
-from reports.filtersets import team_choices_queryset
+from reports.filtersets import search_any, team_filter
 
 OPEN, MITIGATED, RESOLVED = "open", "mitigated", "resolved"
 STATUS_CHOICES = [(OPEN, _("Open")), (MITIGATED, _("Mitigated")), (RESOLVED, _("Resolved"))]
@@ -59,13 +59,7 @@ class IncidentFilterForm(forms.Form):
 
 class IncidentFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
-    team = django_filters.ModelChoiceFilter(
-        field_name="team",
-        to_field_name="slug",
-        queryset=team_choices_queryset,
-        label=_("Team"),
-        empty_label=_("All teams"),
-    )
+    team = team_filter("team")
     grade = django_filters.ChoiceFilter(
         choices=GRADE_CHOICES, method="filter_grade", label=_("Grade"), empty_label=_("Any")
     )
@@ -90,16 +84,7 @@ class IncidentFilterSet(django_filters.FilterSet):
         form = IncidentFilterForm
 
     def search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(
-            Q(title__icontains=value)
-            | Q(affected_system__icontains=value)
-            | Q(description__icontains=value)
-            | Q(cause__icontains=value)
-            | Q(impact__icontains=value)
-        )
+        return search_any(queryset, value, ("title", "affected_system", "description", "cause", "impact"))
 
     def filter_grade(self, queryset, name, value):
         return queryset.filter(grade="" if value == NOT_GRADED else value)

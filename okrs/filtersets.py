@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import django_filters
-from django.db.models import Q
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from okrs.models import KeyResult, KeyResultUpdate, Objective
 from okrs.services import key_results_for_week, latest_update_week
-from reports.filtersets import IsoWeekFilter, team_choices_queryset
+from reports.filtersets import IsoWeekFilter, search_any, team_filter
 from reports.weeks import IsoWeek
 
 
@@ -27,13 +26,7 @@ class WeekParameter(IsoWeekFilter):
 
 class KeyResultFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
-    team = django_filters.ModelChoiceFilter(
-        field_name="objective__team",
-        to_field_name="slug",
-        queryset=team_choices_queryset,
-        label=_("Team"),
-        empty_label=_("All teams"),
-    )
+    team = team_filter("objective__team")
     period = django_filters.ChoiceFilter(
         field_name="objective__period",
         choices=period_choices,
@@ -69,12 +62,4 @@ class KeyResultFilterSet(django_filters.FilterSet):
         self.queryset = key_results_for_week(self.queryset, self.selected_week)
 
     def search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(
-            Q(title__icontains=value)
-            | Q(description__icontains=value)
-            | Q(objective__title__icontains=value)
-            | Q(week_note__icontains=value)
-        )
+        return search_any(queryset, value, ("title", "description", "objective__title", "week_note"))

@@ -52,6 +52,28 @@ def team_choices_queryset(request=None):
     return Team.objects.order_by("position", "name")
 
 
+def team_filter(field_name: str) -> django_filters.ModelChoiceFilter:
+    """The team picker every list shares: chosen by slug, teams in their own order."""
+    return django_filters.ModelChoiceFilter(
+        field_name=field_name,
+        to_field_name="slug",
+        queryset=team_choices_queryset,
+        label=_("Team"),
+        empty_label=_("All teams"),
+    )
+
+
+def search_any(queryset, value: str, fields: tuple[str, ...]):
+    """The `q` box: rows where any of the fields contains the text; a blank search keeps every row."""
+    value = value.strip()
+    if not value:
+        return queryset
+    condition = Q()
+    for field in fields:
+        condition |= Q(**{f"{field}__icontains": value})
+    return queryset.filter(condition)
+
+
 def kpi_group_choices():
     groups = KPI.objects.exclude(group="").order_by("group").values_list("group", flat=True).distinct()
     return [(group, group) for group in groups]
@@ -91,13 +113,7 @@ def kpi_values_with_comparison():
 
 class KPIValueFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
-    team = django_filters.ModelChoiceFilter(
-        field_name="kpi__team",
-        to_field_name="slug",
-        queryset=team_choices_queryset,
-        label=_("Team"),
-        empty_label=_("All teams"),
-    )
+    team = team_filter("kpi__team")
     week = IsoWeekFilter(field_name="week", label=_("Week"))
     group = django_filters.ChoiceFilter(
         field_name="kpi__group", choices=kpi_group_choices, label=_("Group"), empty_label=_("All groups")
@@ -114,15 +130,7 @@ class KPIValueFilterSet(django_filters.FilterSet):
         fields = []
 
     def search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(
-            Q(kpi__name__icontains=value)
-            | Q(kpi__aliases__icontains=value)
-            | Q(kpi__group__icontains=value)
-            | Q(note__icontains=value)
-        )
+        return search_any(queryset, value, ("kpi__name", "kpi__aliases", "kpi__group", "note"))
 
     def filter_worse(self, queryset, name, value):
         worse = Q(kpi__direction=KPI.Direction.HIGHER_IS_BETTER, value__lt=F("previous_value")) | Q(
