@@ -1,29 +1,19 @@
 """The OKR list: key results of every team with one week's progress, change and status; exports."""
 
-from django.contrib.auth.mixins import LoginRequiredMixin
-from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET
-from django_filters.views import FilterView
-from django_tables2 import SingleTableMixin
 
 from okrs.filtersets import KeyResultFilterSet
 from okrs.services import key_results_base
 from okrs.tables import KeyResultTable
-from reports.exports import ListExportMixin
-
-PAGE_SIZE = 50
+from reports.views.lists import FilteredListView
 
 
-@method_decorator(require_GET, name="dispatch")
-class KeyResultListView(LoginRequiredMixin, ListExportMixin, SingleTableMixin, FilterView):
+class KeyResultListView(FilteredListView):
     """Every logged-in user reads every team's OKRs."""
 
     template_name = "okrs/okr_list.html"
     filterset_class = KeyResultFilterSet
     table_class = KeyResultTable
-    # The table paginates (a bad ?page= falls back to a real page); ListView's own pager would 404.
-    table_pagination = {"per_page": PAGE_SIZE}
     export_name = "okrs"
 
     def get_queryset(self):

@@ -3,33 +3,24 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
-from django_filters.views import FilterView
-from django_tables2 import SingleTableMixin
 
 from incidents.filtersets import STATUS_LABELS, IncidentFilterSet, incidents_for_list
 from incidents.models import FollowUpAction, Incident
 from incidents.services import format_duration, timeline
 from incidents.tables import IncidentTable
-from reports.exports import ListExportMixin
 from reports.markdown import render_markdown
+from reports.views.lists import FilteredListView
 
-PAGE_SIZE = 50
 
-
-@method_decorator(require_GET, name="dispatch")
-class IncidentListView(LoginRequiredMixin, ListExportMixin, SingleTableMixin, FilterView):
+class IncidentListView(FilteredListView):
     template_name = "incidents/incident_list.html"
     filterset_class = IncidentFilterSet
     table_class = IncidentTable
-    # The table paginates (a bad ?page= falls back to a real page); ListView's own pager would 404.
-    table_pagination = {"per_page": PAGE_SIZE}
     export_name = "incidents"
 
     def get_queryset(self):
