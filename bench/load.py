@@ -101,7 +101,12 @@ def start_gunicorn(port: int) -> subprocess.Popen:
         "warning",
     ]
     server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
+    return wait_until_healthy(server, port)
+
+
+def wait_until_healthy(server: subprocess.Popen, port: int, seconds: float = 60) -> subprocess.Popen:
+    """The server once /healthz answers 200; stopped, and an error raised, if it dies or stays silent."""
+    deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if server.poll() is not None:
             raise RuntimeError(f"gunicorn exited with {server.returncode}")
@@ -111,7 +116,7 @@ def start_gunicorn(port: int) -> subprocess.Popen:
         except OSError:
             time.sleep(0.2)
     stop(server)
-    raise RuntimeError("gunicorn did not answer /healthz within 60 s")
+    raise RuntimeError(f"gunicorn did not answer /healthz within {seconds:.0f} s")
 
 
 def stop(server: subprocess.Popen):

@@ -518,7 +518,7 @@ def run(seconds: float, clients: int, base_url: str, workers: int, threads: int)
 def start_gunicorn(port: int, url: str, workers: int, threads: int):
     import subprocess
 
-    from bench.load import _get, stop
+    from bench.load import wait_until_healthy
 
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings", "DATABASE_URL": url}
     command = [
@@ -540,17 +540,7 @@ def start_gunicorn(port: int, url: str, workers: int, threads: int):
         "warning",
     ]
     server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"gunicorn exited with {server.returncode}")
-        try:
-            if _get(port, "/healthz", "") == 200:
-                return server
-        except OSError:
-            time.sleep(0.2)
-    stop(server)
-    raise RuntimeError("gunicorn did not answer /healthz within 60 s")
+    return wait_until_healthy(server, port)
 
 
 def markdown_section(results: list[dict], command: str) -> str:
