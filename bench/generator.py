@@ -33,6 +33,7 @@ from django.utils import timezone
 
 from incidents.models import FollowUpAction, Incident, week_of
 from okrs.models import KeyResult, KeyResultUpdate, Objective
+from ops import data_version
 from reports.access import LEADS_GROUP, MANAGERS_GROUP
 from reports.models import KPI, KPIValue, PlanItem, ReportSection, Team, TodoItem, Week, WeeklyReport
 from reports.weeks import IsoWeek
@@ -195,6 +196,7 @@ def delete_bench_data():
         _ensure_marker_table()
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {MARKER_TABLE}")
+        data_version.changed()  # raw deletes send no signals
 
 
 # -- the generator ---------------------------------------------------------------------------
@@ -524,5 +526,5 @@ def generate(scale: int, seed: int = 42, weeks: int = DEFAULT_WEEKS, log=lambda 
         _incidents(seed, plan, teams, week_rows)
         log(f"{plan.incidents} incidents")
         _write_marker(plan, seed, (timezone.now() - started).total_seconds())
-    analyze()
+        data_version.changed()  # bulk inserts send no signals
     return plan

@@ -23,11 +23,14 @@ from django.core.management import call_command
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DEFAULT_DB_ALIAS, connection, router, transaction
 
+from ops import data_version
+
 FORMAT_VERSION = 1
 # Created by migrations in every database, so they are matched by natural key rather than primary key.
 MIGRATION_MADE = {ContentType, Permission, Group}
-# Transient: restoring sessions would log people back in; throttling state belongs to the old server.
-SKIPPED_LABELS = {"sessions.session", "ops.loginfailure"}
+# Transient: restoring sessions would log people back in; throttling state and the data version belong
+# to the old server (a restore writes a new data version itself).
+SKIPPED_LABELS = {"sessions.session", "ops.loginfailure", "ops.dataversion"}
 
 
 class ExactJSONEncoder(DjangoJSONEncoder):
@@ -145,3 +148,5 @@ def restore_from_file(path: Path, *, force: bool = False) -> None:
         if in_the_way or force:
             flush_database()
         call_command("loaddata", str(path.resolve()), verbosity=0)
+        # The flush sent no signals: cached pages of the replaced data must go whatever was loaded.
+        data_version.changed()

@@ -1,4 +1,4 @@
-"""Operational records that are not report data: failed logins kept for throttling."""
+"""Operational records that are not report data: failed logins kept for throttling, the data version."""
 
 from django.db import models
 from django.utils import timezone
@@ -24,3 +24,22 @@ class LoginFailure(models.Model):
 
     def __str__(self):
         return f"{self.key} @ {self.attempted_at:%Y-%m-%d %H:%M:%S}"
+
+
+class DataVersion(models.Model):
+    """One row whose token changes after every committed write to report data.
+
+    Rendered pages are cached under the token they were rendered with (ops/page_cache.py), so a new
+    token makes every earlier rendering unreachable at once, in every server process. A random token
+    rather than a counter: a restored backup or a rolled-back bump can never bring back a value that
+    old renderings are still cached under.
+    """
+
+    token = models.CharField(max_length=32)
+
+    class Meta:
+        verbose_name = _("data version")
+        verbose_name_plural = _("data versions")
+
+    def __str__(self):
+        return self.token

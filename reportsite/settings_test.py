@@ -18,3 +18,7 @@ LANGUAGE_CODE = "en"
 # Serve static files from the apps' folders as in development: tests never run collectstatic.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+# Every page still goes through ops/page_cache.py (markers rendered and filled in), but nothing is kept
+# between requests: tests run inside one transaction, where the data version cannot change before the
+# commit that never comes. tests/ops/test_page_cache.py runs the real cache with real commits.
+CACHES = {**CACHES, "pages": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}  # noqa: F405

@@ -23,6 +23,7 @@ from documents.importer.figures import MAX_PLACES, name_key, unstorable
 from documents.importer.structure import Figure, OkrSection, ParsedReport
 from incidents.models import Incident
 from okrs.models import KeyResult, KeyResultUpdate, Objective
+from ops import data_version
 from reports.models import KPI, KPIValue, PlanItem, ReportSection, Team, TodoItem, Week, WeeklyReport
 from reports.number_rules import check_kpi_value
 from reports.weeks import IsoWeek
@@ -89,6 +90,7 @@ def import_report(parsed: ParsedReport, team: Team, user=None, *, allow_locked: 
             # A weekly form opened before this import carries the old revision: its save must be a
             # conflict, not a silent overwrite of what was just imported.
             WeeklyReport.objects.filter(pk=report.pk).update(revision=F("revision") + 1)
+            data_version.changed()  # update() sends no signal
             report.revision += 1
         return result
 
@@ -254,6 +256,7 @@ def _write_figures(
     if wrote_previous and previous_report is not None:
         # Last week's form, if open, must see that its values changed under it.
         WeeklyReport.objects.filter(pk=previous_report.pk).update(revision=F("revision") + 1)
+        data_version.changed()  # update() sends no signal
 
 
 def _create_kpi(figure: Figure, team: Team, position: int) -> KPI:

@@ -18,6 +18,7 @@ from simple_history.utils import bulk_create_with_history
 
 from incidents.models import FollowUpAction, Incident
 from okrs.models import KeyResult, KeyResultUpdate, Objective
+from ops import data_version
 from reports.demo import seed
 from reports.demo.history import GENERATED_WEEKS, generate
 from reports.demo.teams import NEIGHBOUR_KPIS, NEIGHBOUR_OBJECTIVES, PAYMENTS, TEAMS, USERS
@@ -43,6 +44,7 @@ class _Writer:
             objs = bulk_create_with_history(objs, model, default_change_reason=REASON_DEMO)
         else:
             objs = model.objects.bulk_create(objs)
+        data_version.changed()  # bulk inserts send no signals
         self.created[model._meta.verbose_name_plural] += len(objs)
         return objs
 

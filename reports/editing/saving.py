@@ -21,6 +21,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from okrs.models import KeyResultUpdate
+from ops import data_version
 from reports.editing.loading import WeekData, flatten, initial_for
 from reports.forms import WeekForm, kpi_key, kr_key
 from reports.models import KPIValue, PlanItem, ReportSection, TodoItem, Week, WeeklyReport
@@ -67,6 +68,7 @@ def _claim_report(data: WeekData, expected: int, user, *, allow_locked: bool) ->
     claimed = WeeklyReport.objects.filter(pk=report.pk, revision=expected).update(revision=F("revision") + 1)
     if not claimed:
         raise EditConflict
+    data_version.changed()  # update() sends no signal
     if report.is_locked and not allow_locked:
         raise WeekLocked
     report.revision = expected + 1
