@@ -55,8 +55,16 @@ def browser():
 
 
 @pytest.fixture
-def browser_page(browser):
-    """A page in a fresh context: no cookies or storage leak from one test to the next."""
+def browser_page(browser, settings):
+    """A page in a fresh context: no cookies or storage leak from one test to the next.
+
+    The live server keeps rendered pages as production does (the rest of the suite renders every
+    time), so the journeys also prove that what one person saves is what the next one sees.
+    """
+    settings.CACHES = {
+        **settings.CACHES,
+        "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "browser-pages"},
+    }
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
     context.set_default_timeout(15_000)
     page = context.new_page()
