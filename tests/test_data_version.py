@@ -8,6 +8,7 @@ incident form, the importer, the admin, the demo and bench loaders, a restore, a
 import re
 from io import StringIO
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth.models import Group
@@ -47,7 +48,8 @@ def version_writes(queries) -> int:
 # ---------------------------------------------------------------- the mechanism
 
 
-def test_there_is_no_token_before_the_first_write_and_a_new_one_after_each():
+def test_the_migration_gives_a_token_and_every_write_a_new_one():
+    DataVersion.objects.all().delete()  # as after a flush; the migration's row is tested below
     assert data_version.current() is None
     team = make_team("Payments", slug="payments")
     first = data_version.current()
@@ -91,6 +93,18 @@ def test_writes_after_a_rolled_back_savepoint_still_change_the_token():
             pass
         make_kpi(team, "second")
     assert data_version.current() != before
+
+
+def test_the_migration_writes_the_first_token():
+    from importlib import import_module
+
+    from django.apps import apps
+
+    DataVersion.objects.all().delete()
+    import_module("ops.migrations.0002_dataversion").first_version(
+        apps, SimpleNamespace(connection=connection)
+    )
+    assert len(data_version.current()) == 32
 
 
 def test_a_lost_version_row_is_recreated_by_the_next_write():
