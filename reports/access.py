@@ -24,10 +24,11 @@ def _group_names(user) -> frozenset[str]:
     return user._reportsite_groups
 
 
-def _led_team_ids(user) -> frozenset[int]:
-    if not hasattr(user, "_reportsite_led_team_ids"):
-        user._reportsite_led_team_ids = frozenset(user.led_teams.values_list("pk", flat=True))
-    return user._reportsite_led_team_ids
+def _led_team_slugs(user) -> frozenset[str]:
+    # Slugs, not ids: a cached team week knows its team by the slug in its URL (ops/page_cache.py).
+    if not hasattr(user, "_reportsite_led_team_slugs"):
+        user._reportsite_led_team_slugs = frozenset(user.led_teams.values_list("slug", flat=True))
+    return user._reportsite_led_team_slugs
 
 
 def is_admin(user) -> bool:
@@ -39,11 +40,16 @@ def is_manager(user) -> bool:
 
 
 def leads_team(user, team: Team) -> bool:
-    return user.is_authenticated and team.pk in _led_team_ids(user)
+    return user.is_authenticated and team.slug in _led_team_slugs(user)
 
 
 def can_edit_team(user, team: Team) -> bool:
-    return is_admin(user) or leads_team(user, team)
+    return can_edit_team_slug(user, team.slug)
+
+
+def can_edit_team_slug(user, slug: str) -> bool:
+    """can_edit_team without loading the team: the rule for a team known only by its URL."""
+    return is_admin(user) or (user.is_authenticated and slug in _led_team_slugs(user))
 
 
 def can_publish(user) -> bool:

@@ -70,8 +70,8 @@ def test_a_second_view_is_served_from_the_cache_in_a_few_queries(
     assert CSRF_INPUT.sub("", again) == CSRF_INPUT.sub("", first)
 
     page(lead_client, team_url(team))
-    # session, user, team, led teams (edit link), groups (publish button), data version.
-    with django_assert_num_queries(6):
+    # session, user, led teams (edit link), groups (publish button), data version: not even the team.
+    with django_assert_num_queries(5):
         page(lead_client, team_url(team))
 
 
@@ -181,3 +181,15 @@ def test_switched_off_with_zero_seconds(settings, seeded, team, lead, django_ass
     page(client, team_url(team))
     with django_assert_num_queries(18):
         page(client, team_url(team))
+
+
+def test_an_unknown_or_renamed_team_is_a_404_also_after_its_page_was_cached(seeded, team, manager):
+    client = logged_in(manager)
+    assert client.get(team_url(team)).status_code == 200
+    assert client.get("/teams/nope/weeks/2024-W33/").status_code == 404
+    assert client.get("/teams/nope/weeks/2024-W33/").status_code == 404
+    old_url = team_url(team)
+    team.slug = "payments-cn"
+    team.save()
+    assert client.get(old_url).status_code == 404
+    assert client.get(team_url(team)).status_code == 200

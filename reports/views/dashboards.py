@@ -6,7 +6,7 @@ from django.views.decorators.http import require_GET
 
 from ops.page_cache import cached_page
 from reports import dashboards
-from reports.access import can_edit_team, can_publish, get_team_for_read, is_admin
+from reports.access import can_edit_team_slug, can_publish, get_team_for_read, is_admin
 from reports.weeks import IsoWeek
 
 
@@ -34,13 +34,15 @@ def department_week(request, week: IsoWeek):
 @require_GET
 @login_required
 def team_week(request, team: str, week: IsoWeek):
-    team = get_team_for_read(request.user, team)
-    can_edit = can_edit_team(request.user, team)
+    # Everything the cache key needs comes from the URL and the user, so a page served from the cache
+    # does not even load the team; an unknown team is a 404 when the page is rendered.
+    can_edit = can_edit_team_slug(request.user, team)
 
     def build_context():
-        data = dashboards.team_week(team, week)
+        team_row = get_team_for_read(request.user, team)
+        data = dashboards.team_week(team_row, week)
         return {
-            "team": team,
+            "team": team_row,
             "week": week,
             "previous_week": week.previous(),
             "next_week": week.next(),
