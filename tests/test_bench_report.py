@@ -1,7 +1,7 @@
 """The bench's own logic: the budget verdicts and the form reader the POST measurement relies on."""
 
 from bench.measure import form_data, percentile
-from bench.report import budget, foreign_sections, markdown, merge_round
+from bench.report import budget, cold_table, foreign_sections, markdown, merge_round
 
 FORM_PAGE = """
 <form method="post" action="/i18n/setlang/"><input name="language" value="zh-hans"></form>
@@ -130,3 +130,23 @@ def test_the_concurrent_writers_section_survives_a_rewrite():
     old = "# Results\n\n## Budget\n\nold\n\n## Concurrent writers\n\n| x |\n\n## Findings\n\nold\n"
     assert foreign_sections(old) == "\n## Concurrent writers\n\n| x |\n"
     assert foreign_sections("# Results\n") == ""
+
+
+def test_first_views_after_a_write_are_shown_beside_the_budget_not_in_it():
+    runs = [_run(1), _run(100)]
+    for run, cold_ms in zip(runs, (30.0, 300.0), strict=True):
+        run["pages"]["overview_cold"] = {"queries": 11, "median_ms": cold_ms, "p95_ms": cold_ms}
+        run["pages"]["team_week_cold"] = {"queries": 18, "median_ms": 40.0, "p95_ms": 40.0}
+    checks = budget(runs)
+    assert not any("cold" in check["check"] for check in checks)
+    assert (
+        "first view after a write: 40.0 ms"
+        in verdict_details(checks)["team week faster than admin changelist (x1)"]
+    )
+    table = cold_table(runs)
+    assert "| overview | sqlite | 11 / 11 | x1: 30.0 / x100: 300.0 | x10.00 |" in table
+    assert "| team_week | sqlite | 18 / 18 | x1: 40.0 / x100: 40.0 | x1.00 |" in table
+
+
+def verdict_details(checks):
+    return {check["check"]: check["detail"] for check in checks}
