@@ -79,6 +79,9 @@ def recent_updates(
             week__starts_on__lte=week.monday,
         )
         .select_related("week")
+        # No page shows when or by whom an update was saved, and parsing ~10k timestamps was a fifth of
+        # the department overview's first render at scale 100 (bench/FINDINGS.md).
+        .defer("updated_at", "updated_by")
         .order_by("key_result_id", "week__starts_on")
     )
     for update in updates:
