@@ -15,6 +15,7 @@ Pages with one-off messages ("Saved.") are rendered fresh: those messages are fo
 from __future__ import annotations
 
 import hashlib
+import re
 
 from django.conf import settings
 from django.core.cache import caches
@@ -30,6 +31,8 @@ from ops import data_version
 CACHE_ALIAS = "pages"
 CSRF_MARKER = mark_safe("<!--rs:csrf-token-->")
 WHOAMI_MARKER = mark_safe("<!--rs:whoami-->")
+MARKERS = (CSRF_MARKER, WHOAMI_MARKER)
+MARKER_SPLIT = re.compile("(" + "|".join(re.escape(marker) for marker in MARKERS) + ")")
 
 
 def has_pending_messages(request: HttpRequest) -> bool:
@@ -43,10 +46,19 @@ def cache_key(request: HttpRequest, token: str, variant: tuple) -> str:
     return f"page:{digest}"
 
 
-def personalise(request: HttpRequest, html: str) -> str:
+def freeze(html: str) -> tuple[bytes | str, ...]:
+    """The page encoded once and cut at its markers, so a hit only joins bytes: [bytes, marker, bytes…]."""
+    return tuple(part if part in MARKERS else part.encode() for part in MARKER_SPLIT.split(html))
+
+
+def personalise(request: HttpRequest, frozen: tuple[bytes | str, ...]) -> bytes:
     user = request.user
-    name = conditional_escape(user.get_full_name() or user.get_username())
-    return html.replace(CSRF_MARKER, get_token(request)).replace(WHOAMI_MARKER, name)
+    # One CSRF token per response, as a rendered page has: each get_token() draws and masks anew.
+    fills = {
+        CSRF_MARKER: get_token(request).encode(),
+        WHOAMI_MARKER: conditional_escape(user.get_full_name() or user.get_username()).encode(),
+    }
+    return b"".join(part if isinstance(part, bytes) else fills[part] for part in frozen)
 
 
 def cached_page(request: HttpRequest, template_name: str, build_context, variant: tuple = ()) -> HttpResponse:
@@ -61,9 +73,9 @@ def cached_page(request: HttpRequest, template_name: str, build_context, variant
         return HttpResponse(render_to_string(template_name, build_context(), request))
     cache = caches[CACHE_ALIAS]
     key = cache_key(request, token, variant)
-    html = cache.get(key)
-    if html is None:
+    frozen = cache.get(key)
+    if frozen is None:
         context = {**build_context(), "csrf_token": CSRF_MARKER, "whoami": WHOAMI_MARKER}
-        html = render_to_string(template_name, context, request)
-        cache.set(key, html, settings.PAGE_CACHE_SECONDS)
-    return HttpResponse(personalise(request, html))
+        frozen = freeze(render_to_string(template_name, context, request))
+        cache.set(key, frozen, settings.PAGE_CACHE_SECONDS)
+    return HttpResponse(personalise(request, frozen))
