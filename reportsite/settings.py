@@ -167,6 +167,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_ENGINE = "reportsite.sessions"
+AUTHENTICATION_BACKENDS = ["reportsite.backends.ModelBackendWithPlainUserLookup"]
 
 # Login throttling (ops.throttle): failed logins counted per username and per client address over a
 # sliding window. The per-address limit is higher because an office behind one NAT address shares it.
