@@ -171,7 +171,7 @@ def main(argv=None):
     )
     parser.add_argument("--fresh", action="store_true", help="Regenerate the datasets.")
     parser.add_argument("--no-gunicorn", action="store_true", help="Skip the throughput measurement.")
-    parser.add_argument("--rounds", type=int, default=2, help="Passes over every scale, pooled.")
+    parser.add_argument("--rounds", type=int, default=3, help="Passes over every scale, pooled.")
     parser.add_argument("--prepare-only", action="store_true", help="Generate the datasets, measure nothing.")
     parser.add_argument(
         "--report-only", action="store_true", help="Rewrite RESULTS.md from results.json, measure nothing."
@@ -196,6 +196,7 @@ def main(argv=None):
     started = time.perf_counter()
     results = {
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "rounds": args.rounds,
         "machine": machine(),
         "seed": SEED,
         "runs": [],

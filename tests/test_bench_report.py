@@ -126,6 +126,14 @@ def test_rounds_are_pooled_into_one_median_and_a_changing_query_count_shows():
     assert run["throughput"] == {"x": 1}
 
 
+def test_the_round_with_the_median_throughput_ratio_stands_for_the_run():
+    run = {}
+    for ratio in (0.52, 0.31, 0.47):
+        merge_round(run, {"pages": {}, "throughput": {"ratio": ratio}})
+    assert run["throughput"] == {"ratio": 0.47}
+    assert [load["ratio"] for load in run["throughput_rounds"]] == [0.52, 0.31, 0.47]
+
+
 def test_the_concurrent_writers_section_survives_a_rewrite():
     old = "# Results\n\n## Budget\n\nold\n\n## Concurrent writers\n\n| x |\n\n## Findings\n\nold\n"
     assert foreign_sections(old) == "\n## Concurrent writers\n\n| x |\n"
