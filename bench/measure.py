@@ -145,7 +145,9 @@ def pages(ctx: dict) -> list[dict]:
         {"name": "form_get", "url": edit, "user": "lead"},
         {"name": "form_post", "url": edit, "user": "lead", "post": True},
         {"name": "kpi_list", "url": reverse("kpi-list"), "user": "admin"},
-        {"name": "kpi_list_week", "url": reverse("kpi-list") + f"?week={week}", "user": "admin"},
+        # One team's week: the same 40 rows at every scale. The whole department's week showed 40 rows
+        # at scale 1 and a full page of 50 beyond, which measured the page size, not the scale.
+        {"name": "kpi_list_week", "url": reverse("kpi-list") + f"?week={week}&team={team}", "user": "admin"},
         {"name": "kpi_detail", "url": reverse("kpi-detail", kwargs={"pk": ctx["kpi"].pk}), "user": "admin"},
         # The team's board shows the same 20 items at every scale; the whole department's grows with it.
         {"name": "okr_list", "url": reverse("okr-list") + f"?team={team}", "user": "admin"},

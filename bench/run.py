@@ -215,10 +215,9 @@ def main(argv=None):
         # Rounds go over every scale in turn, so a burst of load on the shared machine lands on
         # all scales alike instead of on one of them; the samples of all rounds are pooled.
         for round_number in range(1, args.rounds + 1):
-            last = round_number == args.rounds
             for scale in scales:
                 print(f"== {db}-{scale}: round {round_number}/{args.rounds}", flush=True)
-                measured = measure_pages(urls[scale], f"{db}-{scale}", gunicorn=last and not args.no_gunicorn)
+                measured = measure_pages(urls[scale], f"{db}-{scale}", gunicorn=not args.no_gunicorn)
                 report.merge_round(runs[scale], measured)
         for scale in scales:
             print(f"== {db}-{scale}: CSV export", flush=True)

@@ -113,6 +113,9 @@ class Incident(models.Model):
         indexes = [
             models.Index(fields=["week", "team", "started_at"], name="incidents_week_team_start"),
             models.Index(fields=["team", "started_at"], name="incidents_team_start"),
+            # The incident list's default order, newest first: its first page is read backwards from
+            # here instead of sorting every incident (46 ms for 19,980 on PostgreSQL, bench/FINDINGS.md).
+            models.Index(fields=["started_at"], name="incidents_started_at"),
         ]
 
     def __str__(self):
