@@ -39,10 +39,6 @@ def is_manager(user) -> bool:
     return is_admin(user) or (user.is_authenticated and MANAGERS_GROUP in _group_names(user))
 
 
-def leads_team(user, team: Team) -> bool:
-    return user.is_authenticated and team.slug in _led_team_slugs(user)
-
-
 def can_edit_team(user, team: Team) -> bool:
     return can_edit_team_slug(user, team.slug)
 
