@@ -68,7 +68,7 @@ def cached_page(request: HttpRequest, template_name: str, build_context, variant
     user, such as whether they may edit the team: users who differ in it never share a rendering.
     `build_context` is only called when the page has to be rendered.
     """
-    token = data_version.current()
+    token = data_version.for_request(request)
     if token is None or has_pending_messages(request):
         return HttpResponse(render_to_string(template_name, build_context(), request))
     cache = caches[CACHE_ALIAS]

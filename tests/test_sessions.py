@@ -1,6 +1,7 @@
 """reportsite.sessions: Django's database sessions with the load written in SQL; it must load the same."""
 
 import datetime as dt
+from types import SimpleNamespace
 
 import pytest
 from django.conf import settings
@@ -9,6 +10,7 @@ from django.contrib.sessions.models import Session
 from django.urls import reverse
 from django.utils import timezone
 
+from ops import data_version
 from reportsite.sessions import SessionStore
 
 pytestmark = pytest.mark.django_db
@@ -55,3 +57,24 @@ def test_a_logged_in_user_stays_logged_in_and_logging_out_ends_it(client, lead, 
     client.post(reverse("logout"))
     response = client.get(url)
     assert response.status_code == 302 and reverse("login") in response["Location"]
+
+
+def test_the_load_brings_the_data_version_along():
+    data_version.bump()
+    store = SessionStore()
+    store["k"] = "v"
+    store.create()
+    loaded = SessionStore(store.session_key)
+    assert loaded.data_version is None  # nothing read yet
+    loaded.load()
+    assert loaded.data_version is not None
+    assert loaded.data_version == data_version.current()
+
+
+def test_no_session_no_data_version_and_the_page_cache_asks_itself():
+    data_version.bump()
+    missing = SessionStore("nosuchkey00000000000000000000000")
+    missing.load()
+    assert missing.data_version is None
+    assert data_version.for_request(SimpleNamespace(session=missing)) == data_version.current()
+    assert data_version.for_request(SimpleNamespace()) == data_version.current()

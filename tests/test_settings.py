@@ -50,6 +50,13 @@ def test_database_url_selects_postgresql():
     assert (database["HOST"], int(database["PORT"])) == ("db.internal", 6543)
 
 
+@pytest.mark.parametrize("value, checked", [(None, True), ("false", False), ("true", True)])
+def test_connection_health_checks_are_on_unless_switched_off(value, checked):
+    env = {"DATABASE_CONN_HEALTH_CHECKS": value} if value else {}
+    database = read_settings(["DATABASES"], DEBUG="true", **env)["DATABASES"]["default"]
+    assert database["CONN_HEALTH_CHECKS"] is checked
+
+
 def test_production_defaults_are_hardened():
     names = [
         "DEBUG",

@@ -529,11 +529,12 @@ def test_team_week_query_count_does_not_grow_with_history(client_for, lead, team
     assert len(response.context["data"].todos) == 40
 
 
-# session, user, data version (ops/page_cache.py), then: teams, KPIs, compare_week, reports, series,
-# key results, updates, incidents. A page served from the cache stops after the data version.
-OVERVIEW_QUERIES = 11
-# session, user, team, the lead check for the edit link, the publish check (the user's groups), data
-# version (ops/page_cache.py); then KPIs, compare_week, series, notes, report (+ sections, plans),
-# TODOs, key results, updates, incidents, and the latest-changes panel (reports/history.py, one UNION
-# query). A page served from the cache stops after the data version.
-TEAM_WEEK_QUERIES = 18
+# session (which brings the data version along, reportsite/sessions.py), user, then: teams, KPIs,
+# compare_week, reports, series, key results, updates, incidents. A page served from the cache stops
+# after the user.
+OVERVIEW_QUERIES = 10
+# session with the data version, user, team, the lead check for the edit link, the publish check (the
+# user's groups); then KPIs, compare_week, series, notes, report (+ sections, plans), TODOs, key
+# results, updates, incidents, and the latest-changes panel (reports/history.py, one UNION query). A
+# page served from the cache stops after the publish check.
+TEAM_WEEK_QUERIES = 17
