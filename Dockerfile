@@ -26,9 +26,8 @@ USER reportsite
 
 EXPOSE 8000
 ENTRYPOINT ["/app/docker/entrypoint.sh"]
-# gthread: a worker keeps answering its heartbeat while one thread streams a long CSV export,
-# which a sync worker would be killed for after --timeout.
-CMD ["gunicorn", "reportsite.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--worker-class", "gthread", "--threads", "4", "--timeout", "60", "--access-logfile", "-"]
+# Workers, threads and timeouts live in gunicorn.conf.py, which the benchmark runs with too.
+CMD ["gunicorn", "--config", "gunicorn.conf.py", "reportsite.wsgi:application"]
 
 HEALTHCHECK --interval=30s --timeout=5s --start-period=40s --retries=3 \
     CMD ["python", "/app/docker/healthcheck.py"]

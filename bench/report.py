@@ -205,6 +205,14 @@ def budget_table(checks: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def _server(load: dict) -> str:
+    server = load.get("server")
+    if not server:  # results written before the server settings were recorded: sync workers
+        return f"-w {load['workers']} sync"
+    workers = f"{server['workers']} {server['worker_class']} workers × {server['threads']} threads"
+    return f"{workers}, gunicorn.conf.py"
+
+
 def _round_ratios(run: dict) -> str:
     ratios = [load.get("ratio") for load in run.get("throughput_rounds", [])]
     if len(ratios) < 2:
@@ -248,8 +256,8 @@ def _run_section(run: dict) -> str:
     if load:
         lines += [
             "",
-            f"Throughput under gunicorn (-w {load['workers']}, {load['threads']} client threads, "
-            f"{load['seconds_per_target']} s each): minimal view "
+            f"Throughput under gunicorn ({_server(load)}, {load.get('load_threads', load.get('threads'))} "
+            f"client threads, {load['seconds_per_target']} s each): minimal view "
             f"{load['minimal']['requests_per_second']} req/s, logged-in minimal view "
             f"{load.get('minimal_logged_in', {}).get('requests_per_second')} req/s, "
             f"team week {load['team_week']['requests_per_second']} req/s "

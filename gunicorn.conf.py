@@ -1,0 +1,20 @@
+"""gunicorn's settings for reportsite: the Docker image runs with them, and so does the benchmark.
+
+Threaded workers (gthread): a CSV export of ten years of KPI values streams for minutes, and a sync
+worker is killed once a single request outlasts `timeout`; a gthread worker's main thread goes on
+answering the heartbeat while one of its threads streams.
+
+One worker per CPU with two threads each measured best on 2 CPUs (bench/FINDINGS.md, "Server
+configuration"). More threads per worker only queue for the same interpreter lock: three workers of
+four threads served the team week 20–25% slower.
+"""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count()))
+worker_class = "gthread"
+threads = int(os.environ.get("GUNICORN_THREADS", "2"))
+timeout = 60
+accesslog = "-"

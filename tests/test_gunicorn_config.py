@@ -1,0 +1,40 @@
+"""gunicorn.conf.py: the one server configuration, run by the Docker image and by the benchmark alike."""
+
+import re
+from pathlib import Path
+
+from bench import load
+from tests.settings_probe import PRODUCTION, run
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def check_config(**env: str):
+    command = ["-m", "gunicorn", "--check-config", "--config", "gunicorn.conf.py", "reportsite.wsgi"]
+    return run(command, **PRODUCTION, **env)
+
+
+def test_gunicorn_accepts_it_and_loads_the_app():
+    result = check_config()
+    assert result.returncode == 0, result.stderr + result.stdout
+
+
+def test_a_bad_worker_count_stops_gunicorn_at_start():
+    result = check_config(WEB_CONCURRENCY="many")
+    assert result.returncode != 0
+    assert "invalid literal for int() with base 10: 'many'" in result.stderr
+
+
+def test_threaded_workers_so_a_long_export_outlives_the_timeout(monkeypatch):
+    monkeypatch.setenv("WEB_CONCURRENCY", "3")
+    monkeypatch.setenv("GUNICORN_THREADS", "5")
+    assert load.server_settings() == {"worker_class": "gthread", "workers": 3, "threads": 5}
+    monkeypatch.delenv("WEB_CONCURRENCY")
+    monkeypatch.delenv("GUNICORN_THREADS")
+    assert load.server_settings()["threads"] == 2
+
+
+def test_the_image_and_the_benchmark_run_the_same_file():
+    cmd = re.search(r"^CMD (.+)$", (ROOT / "Dockerfile").read_text(), re.MULTILINE).group(1)
+    assert '"--config", "gunicorn.conf.py"' in cmd
+    assert load.CONFIG == ROOT / "gunicorn.conf.py"
