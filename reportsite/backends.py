@@ -2,21 +2,58 @@
 
 Every logged-in request loads its user after its session. The ORM took longer to build that query than
 the database took to answer it: 0.36 ms against 0.19 ms on SQLite, 0.81 ms against 0.54 ms on
-PostgreSQL (bench/FINDINGS.md, "Team week throughput"). A raw query still converts every column the
-ORM's way; logging in, permissions and everything else stay Django's own.
+PostgreSQL (bench/FINDINGS.md, "Team week throughput"). `raw()` still cost 85 µs a request on top of
+the query (§5c), so the row goes through a cursor, each column is converted by the same converters the
+ORM applies, and `Model.from_db` builds the user as a queryset would. Logging in, permissions and
+everything else stay Django's own.
 """
+
+from weakref import WeakKeyDictionary
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.db import connections, router
 
+# Per connection (one per thread and database), as the converters are the connection's own methods.
+_converters_by_connection = WeakKeyDictionary()
+
 
 class ModelBackendWithPlainUserLookup(ModelBackend):
     def get_user(self, user_id):
         model = get_user_model()
-        quote = connections[router.db_for_read(model)].ops.quote_name
+        alias = router.db_for_read(model)
+        connection = connections[alias]
+        quote = connection.ops.quote_name
         meta = model._meta
-        columns = ", ".join(quote(field.column) for field in meta.concrete_fields)
+        fields = meta.concrete_fields
+        columns = ", ".join(quote(field.column) for field in fields)
         sql = f"SELECT {columns} FROM {quote(meta.db_table)} WHERE {quote(meta.pk.column)} = %s"
-        user = next(iter(model._default_manager.raw(sql, [user_id])), None)
-        return user if user is not None and self.user_can_authenticate(user) else None
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [user_id])
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        user = model.from_db(alias, [field.attname for field in fields], _converted(connection, meta, row))
+        return user if self.user_can_authenticate(user) else None
+
+
+def _converted(connection, meta, row) -> list:
+    """The row's values as the ORM would hand them over, e.g. SQLite's datetime text as aware datetimes."""
+    converters = _converters_by_connection.get(connection)
+    if converters is None:
+        converters = _converters_by_connection[connection] = _column_converters(connection, meta)
+    values = list(row)
+    for index, column, functions in converters:
+        for converter in functions:
+            values[index] = converter(values[index], column, connection)
+    return values
+
+
+def _column_converters(connection, meta) -> list:
+    converters = []
+    for index, field in enumerate(meta.concrete_fields):
+        column = field.get_col(meta.db_table)
+        functions = (*connection.ops.get_db_converters(column), *field.get_db_converters(connection))
+        if functions:
+            converters.append((index, column, functions))
+    return converters
