@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -13,8 +14,9 @@ from django.urls import reverse
 from django.utils import translation
 
 from reports import pagination
+from reports.models import KPI, KPIValue
 from reports.views.lists import FilteredListView
-from tests.factories import make_incident, make_key_result, make_kpi, make_objective, make_value
+from tests.factories import make_incident, make_key_result, make_kpi, make_objective, make_value, make_week
 from tests.reports.test_kpi_list import QUERIES as KPI_LIST_QUERIES
 
 URL = reverse("kpi-list")
@@ -163,7 +165,25 @@ def test_more_than_is_translated_to_chinese(client_for, member, dozen):
     response = client_for(member).get(URL, HTTP_ACCEPT_LANGUAGE="zh-hans")
     assert result_count(response) == "超过 5 行"
     # Through variables, so makemessages does not list this test as a source of the string.
-    singular, plural = "More than %(counter)s row", "More than %(counter)s rows"
+    singular, plural = "More than %(shown)s row", "More than %(shown)s rows"
     with translation.override("zh-hans"):
-        assert translation.ngettext(singular, plural, 1) % {"counter": 1} == "超过 1 行"
-        assert translation.ngettext(singular, plural, 10000) % {"counter": 10000} == "超过 10000 行"
+        assert translation.ngettext(singular, plural, 1) % {"shown": "1"} == "超过 1 行"
+        assert translation.ngettext(singular, plural, 10000) % {"shown": "10,000"} == "超过 10,000 行"
+
+
+@pytest.mark.parametrize(
+    ("cap", "english", "chinese"),
+    # Each language's own convention: Django's Chinese format writes no thousands separator.
+    [(2000, "1,001 rows", "共 1001 行"), (1000, "More than 1,000 rows", "超过 1000 行")],
+    ids=["exact", "past-the-cap"],
+)
+def test_counts_are_written_as_the_language_writes_numbers(
+    client_for, member, team, monkeypatch, cap, english, chinese
+):
+    monkeypatch.setattr(pagination, "COUNT_CAP", cap)
+    week = make_week("2024-W33")
+    kpis = KPI.objects.bulk_create(KPI(team=team, name=f"K{number:04d}") for number in range(1001))
+    KPIValue.objects.bulk_create(KPIValue(kpi=kpi, week=week, value=Decimal(1)) for kpi in kpis)
+    client = client_for(member)
+    assert result_count(client.get(URL)) == english
+    assert result_count(client.get(URL, HTTP_ACCEPT_LANGUAGE="zh-hans")) == chinese
