@@ -9,11 +9,14 @@ configuration"). More threads per worker only queue for the same interpreter loc
 four threads served the team week 20–25% slower.
 """
 
-import multiprocessing
 import os
 
-bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
-workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count()))
+# The CPUs this process may run on (a container's cpuset, not the host's count). A CPU quota without a
+# cpuset is not visible here: set WEB_CONCURRENCY to the quota then.
+USABLE_CPUS = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+bind = "0.0.0.0:8000"
+workers = int(os.environ.get("WEB_CONCURRENCY", USABLE_CPUS))
 worker_class = "gthread"
 threads = int(os.environ.get("GUNICORN_THREADS", "2"))
 timeout = 60
