@@ -4,9 +4,9 @@ Threaded workers (gthread): a CSV export of ten years of KPI values streams for 
 worker is killed once a single request outlasts `timeout`; a gthread worker's main thread goes on
 answering the heartbeat while one of its threads streams.
 
-One worker per CPU with two threads each measured best on 2 CPUs (bench/FINDINGS.md, "Server
-configuration"). More threads per worker only queue for the same interpreter lock: three workers of
-four threads served the team week 20–25% slower.
+One worker per CPU with two threads each measured best on 2 CPUs (bench/FINDINGS.md §5c). More
+threads per worker only queue for the same interpreter lock: three workers of four threads served the
+team week 15–27 % slower.
 """
 
 import os

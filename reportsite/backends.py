@@ -3,9 +3,9 @@
 Every logged-in request loads its user after its session. The ORM took longer to build that query than
 the database took to answer it: 0.36 ms against 0.19 ms on SQLite, 0.81 ms against 0.54 ms on
 PostgreSQL (bench/FINDINGS.md, "Team week throughput"). `raw()` still cost 85 µs a request on top of
-the query (§5c), so the row goes through a cursor, each column is converted by the same converters the
-ORM applies, and `Model.from_db` builds the user as a queryset would. Logging in, permissions and
-everything else stay Django's own.
+the query (bench/FINDINGS.md §5c), so the row goes through a cursor, each column is converted by the
+converters the ORM applies, and `Model.from_db` builds the user as a queryset would. Logging in,
+permissions and everything else stay Django's own.
 """
 
 from weakref import WeakKeyDictionary
