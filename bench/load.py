@@ -50,16 +50,26 @@ def _get(port: int, path: str, cookie: str) -> int:
     return _fetch(port, path, cookie).status
 
 
-def browser_cookies(port: int, path: str, session_key: str) -> str:
-    """The Cookie header a browser sends after its first view of `path`: session plus CSRF cookie."""
-    cookies = {"sessionid": session_key}
-    response = _fetch(port, path, f"sessionid={session_key}")
+def cookies_set(response: http.client.HTTPResponse) -> dict[str, str]:
+    """The cookies a response sets, by name, as a browser keeps them (attributes dropped)."""
+    cookies = {}
     for header in response.msg.get_all("Set-Cookie") or ():
         name, _, rest = header.partition("=")
         cookies[name.strip()] = rest.split(";", 1)[0]
+    return cookies
+
+
+def cookie_header(cookies: dict[str, str]) -> str:
+    return "; ".join(f"{name}={value}" for name, value in cookies.items())
+
+
+def browser_cookies(port: int, path: str, session_key: str) -> str:
+    """The Cookie header a browser sends after its first view of `path`: session plus CSRF cookie."""
+    cookies = {"sessionid": session_key}
+    cookies.update(cookies_set(_fetch(port, path, cookie_header(cookies))))
     if "csrftoken" not in cookies:
         raise RuntimeError(f"{path} set no CSRF cookie; the load would not be what a browser sends")
-    return "; ".join(f"{name}={value}" for name, value in cookies.items())
+    return cookie_header(cookies)
 
 
 def hammer(port: int, path: str, cookie: str, seconds: float, threads: int = THREADS) -> dict:

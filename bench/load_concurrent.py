@@ -39,6 +39,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
+from bench.load import cookie_header, cookies_set
+
 ROOT = Path(__file__).resolve().parent.parent
 TMP = ROOT / "bench" / "tmp"
 RESULTS = ROOT / "bench" / "RESULTS.md"
@@ -245,7 +247,7 @@ class Session:
     def request(self, method: str, path: str, data: dict | None = None) -> tuple[int, str, str]:
         headers = {
             "Host": "127.0.0.1",
-            "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()),
+            "Cookie": cookie_header(self.cookies),
         }
         body = None
         if data is not None:
@@ -270,10 +272,7 @@ class Session:
         self.client.latencies.append(time.perf_counter() - started)
         self.client.requests += 1
         self.client.statuses[response.status] += 1
-        for header, value in response.getheaders():
-            if header.lower() == "set-cookie":
-                name, _, rest = value.partition("=")
-                self.cookies[name.strip()] = rest.split(";", 1)[0]
+        self.cookies.update(cookies_set(response))
         if response.status >= 500:
             self.client.errors.append(f"{method} {path}: {response.status}")
         return response.status, response.getheader("Location") or "", text
