@@ -31,12 +31,12 @@ from django.contrib.auth.models import Group, User
 from django.db import connection, transaction
 from django.utils import timezone
 
+from common.weeks import IsoWeek
 from incidents.models import FollowUpAction, Incident, week_of
 from okrs.models import KeyResult, KeyResultUpdate, Objective
 from ops import data_version
 from reports.access import LEADS_GROUP, MANAGERS_GROUP
 from reports.models import KPI, KPIValue, PlanItem, ReportSection, Team, TodoItem, Week, WeeklyReport
-from reports.weeks import IsoWeek
 
 GENERATOR_VERSION = 3
 LAST_WEEK = IsoWeek(2024, 33)

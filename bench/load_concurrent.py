@@ -122,9 +122,9 @@ def build_world(clients: int) -> list[Client]:
     from django.core.management import call_command
     from django.test import Client as DjangoClient
 
+    from common.weeks import IsoWeek
     from reports.access import LEADS_GROUP
     from reports.models import KPI, KPIValue, Team, Week
-    from reports.weeks import IsoWeek
 
     call_command("migrate", verbosity=0)
     leads = Group.objects.get(name=LEADS_GROUP)

@@ -16,15 +16,16 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.formatting import format_number, format_signed, plain_decimal
+from common.markdown import render_markdown
+from common.weeks import IsoWeek
 from documents.importer.figures import name_key
 from documents.importer.parser import section_kind
 from incidents.models import Incident
 from okrs.models import KeyResultUpdate
 from okrs.progress import previous_updates, progress_percent
-from reports.comparison import Change, format_number, format_signed, format_value, plain_decimal
-from reports.markdown import render_markdown
+from reports.comparison import Change, format_value
 from reports.models import KPIValue, PlanItem, ReportSection, Team, TodoItem, WeeklyReport
-from reports.weeks import IsoWeek
 
 NEW_MARK = "新"
 UNCHANGED_MARK = "持平"

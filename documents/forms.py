@@ -3,9 +3,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from common.weeks import IsoWeek
 from documents.importer import ReportFormatError, decode, parse_document
 from documents.importer.text import MAX_BYTES, check_text, in_years, week_range_message
-from reports.weeks import IsoWeek
 
 
 class ImportForm(forms.Form):

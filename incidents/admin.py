@@ -4,6 +4,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from incidents.forms import refuse_moments_out_of_range
 from incidents.models import FollowUpAction, Incident
+from reports.admin import BumpsRevisionInlinesMixin, BumpsRevisionMixin
 
 
 class IncidentAdminForm(forms.ModelForm):
@@ -20,7 +21,7 @@ class FollowUpActionInline(admin.TabularInline):
 
 
 @admin.register(Incident)
-class IncidentAdmin(SimpleHistoryAdmin):
+class IncidentAdmin(BumpsRevisionMixin, BumpsRevisionInlinesMixin, SimpleHistoryAdmin):
     form = IncidentAdminForm
     list_display = [
         "title",

@@ -7,8 +7,9 @@ from django import forms
 from django.db.models import Case, CharField, DurationField, ExpressionWrapper, F, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
+from common.lists.filters import search_any
 from incidents.models import Incident
-from reports.filtersets import search_any, team_filter
+from reports.filtersets import team_filter
 
 OPEN, MITIGATED, RESOLVED = "open", "mitigated", "resolved"
 STATUS_CHOICES = [(OPEN, _("Open")), (MITIGATED, _("Mitigated")), (RESOLVED, _("Resolved"))]

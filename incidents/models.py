@@ -13,8 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from common.weeks import IsoWeek
 from reports.models import Team, Week
-from reports.weeks import IsoWeek
 
 
 def week_of(moment: dt.datetime) -> IsoWeek:
@@ -124,6 +124,9 @@ class Incident(models.Model):
     def get_absolute_url(self):
         return reverse("incident-detail", kwargs={"pk": self.pk})
 
+    def weekly_reports_showing(self) -> list[Q]:
+        return [Q(team_id=self.team_id, week_id=self.week_id)]
+
     def save(self, *args, **kwargs):
         self.week = Week.objects.get_for(week_of(self.started_at))
         super().save(*args, **kwargs)
@@ -166,3 +169,6 @@ class FollowUpAction(models.Model):
 
     def __str__(self):
         return self.description.splitlines()[0] if self.description else ""
+
+    def weekly_reports_showing(self) -> list[Q]:
+        return self.incident.weekly_reports_showing()

@@ -5,31 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from common.formatting import format_duration
 from incidents.models import Incident
-
-
-def duration_minutes(duration: dt.timedelta | None) -> int | None:
-    """Whole minutes, for exports where a duration must stay a number."""
-    if duration is None:
-        return None
-    return int(duration.total_seconds() // 60)
-
-
-def format_duration(duration: dt.timedelta | None) -> str:
-    """1 h 29 min, 2 d 3 h, 45 min; rounded down to the minute."""
-    if duration is None:
-        return ""
-    minutes = duration_minutes(duration)
-    days, minutes = divmod(minutes, 24 * 60)
-    hours, minutes = divmod(minutes, 60)
-    if days:
-        return _("%(days)d d %(hours)d h") % {"days": days, "hours": hours}
-    if hours:
-        return _("%(hours)d h %(minutes)d min") % {"hours": hours, "minutes": minutes}
-    return _("%(minutes)d min") % {"minutes": minutes}
 
 
 @dataclass(frozen=True)

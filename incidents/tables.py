@@ -7,12 +7,11 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from common.formatting import duration_minutes, format_duration, plain_decimal
+from common.lists.exports import DATETIME_FORMAT
+from common.lists.tables import NUM, ListTable, order_nulls_last
 from incidents.filtersets import MITIGATED, OPEN, STATUS_LABELS
 from incidents.models import Incident
-from incidents.services import duration_minutes, format_duration
-from reports.comparison import plain_decimal
-from reports.exports import DATETIME_FORMAT
-from reports.tables import LIST_TABLE_TEMPLATE, NUM, order_nulls_last
 
 STATUS_BADGES = {OPEN: "badge-worse", MITIGATED: "badge-warn"}
 
@@ -21,7 +20,7 @@ def local_minute(moment) -> str:
     return timezone.localtime(moment).strftime(DATETIME_FORMAT) if moment else ""
 
 
-class IncidentTable(tables.Table):
+class IncidentTable(ListTable):
     started_at = tables.Column(verbose_name=_("Started"), attrs={"td": {"class": "nowrap"}})
     team = tables.Column(
         accessor="team__name", verbose_name=_("Team"), order_by=("team__position", "team__name")
@@ -42,12 +41,9 @@ class IncidentTable(tables.Table):
     impact_count = tables.Column(verbose_name=_("Failed operations"), visible=False)
     responsibility_share = tables.Column(verbose_name=_("Responsibility share"), attrs=NUM)
 
-    class Meta:
-        template_name = LIST_TABLE_TEMPLATE
-        attrs = {"class": "list-table"}
+    class Meta(ListTable.Meta):
         order_by = ("-started_at",)
         empty_text = _("No incidents match these filters.")
-        default = ""
 
     def render_started_at(self, value):
         return local_minute(value)

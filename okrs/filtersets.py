@@ -6,10 +6,11 @@ import django_filters
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from common.lists.filters import IsoWeekFilter, search_any
+from common.weeks import IsoWeek
 from okrs.models import KeyResult, KeyResultUpdate, Objective
 from okrs.services import key_results_for_week, latest_update_week
-from reports.filtersets import IsoWeekFilter, search_any, team_filter
-from reports.weeks import IsoWeek
+from reports.filtersets import team_filter
 
 
 def period_choices():

@@ -137,3 +137,6 @@ class KeyResultUpdate(models.Model):
 
     def __str__(self):
         return f"{self.key_result} · {self.week}"
+
+    def weekly_reports_showing(self) -> list[Q]:
+        return [Q(team_id=self.key_result.objective.team_id, week_id=self.week_id)]

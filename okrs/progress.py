@@ -20,9 +20,9 @@ from decimal import Decimal
 from django.db.models import Case, DecimalField, ExpressionWrapper, F, Q, Value, When
 from django.db.models.functions import Greatest, Least
 
+from common.formatting import quantize
+from common.weeks import IsoWeek
 from okrs.models import KeyResult, KeyResultUpdate
-from reports.comparison import quantize
-from reports.weeks import IsoWeek
 
 LOOKBACK_WEEKS = 12
 PLACES = 2

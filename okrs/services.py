@@ -17,10 +17,10 @@ from django.db.models import (
     Value,
 )
 
+from common.weeks import IsoWeek
 from okrs.models import KeyResult, KeyResultUpdate
 from okrs.progress import PERCENT_FIELD, percent_expression, window_start
 from reports.models import Week
-from reports.weeks import IsoWeek
 
 PROGRESS = DecimalField(max_digits=5, decimal_places=2)
 AMOUNT = DecimalField(max_digits=20, decimal_places=6)

@@ -8,11 +8,11 @@ import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from common.formatting import format_number, format_signed, plain_decimal
+from common.lists.tables import NUM, ListTable, order_nulls_last
+from common.weeks import IsoWeek
 from okrs.models import KeyResult, KeyResultUpdate
 from okrs.progress import change_between, percent_of
-from reports.comparison import format_number, format_signed, plain_decimal
-from reports.tables import LIST_TABLE_TEMPLATE, NUM, order_nulls_last
-from reports.weeks import IsoWeek
 
 STATUS_BADGES = {
     KeyResultUpdate.Status.ON_TRACK: "badge-better",
@@ -39,7 +39,7 @@ def progress_change(record) -> Decimal | None:
     return change_between(week_percent(record), previous)
 
 
-class KeyResultTable(tables.Table):
+class KeyResultTable(ListTable):
     team = tables.Column(
         accessor="objective__team__name",
         verbose_name=_("Team"),
@@ -69,12 +69,9 @@ class KeyResultTable(tables.Table):
         accessor="week_note", verbose_name=_("Note"), orderable=False, attrs={"td": {"class": "note"}}
     )
 
-    class Meta:
-        template_name = LIST_TABLE_TEMPLATE
-        attrs = {"class": "list-table"}
+    class Meta(ListTable.Meta):
         row_attrs = {"class": lambda record, table: "past-eta" if is_past_eta(record, table.week) else ""}
         empty_text = _("No key results match these filters.")
-        default = ""
 
     def __init__(self, *args, week: IsoWeek | None = None, **kwargs):
         self.week = week

@@ -2,10 +2,10 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from common.lists.views import FilteredListView
 from okrs.filtersets import KeyResultFilterSet
 from okrs.services import key_results_base
 from okrs.tables import KeyResultTable
-from reports.views.lists import FilteredListView
 
 
 class KeyResultListView(FilteredListView):

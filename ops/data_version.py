@@ -6,7 +6,7 @@ write to report data must lead to a new token once it is committed. Three paths 
 - every save, delete and many-to-many change of a model in WATCHED_APPS (and of a user's name),
   through signals, which covers the forms, the importer, the admin and any shell session;
 - writes that send no signal (QuerySet.update, bulk_create, raw SQL, loaddata of a restore) call
-  `changed()` or `bump()` themselves; tests/test_data_version.py walks every such path;
+  `changed()` or `bump()` themselves; tests/ops/test_data_version.py walks every such path;
 - nothing else writes report data.
 
 The new token is written after the commit, never inside the writing transaction: a reader that sees

@@ -1,12 +1,8 @@
-import datetime as dt
-
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from okrs.models import KeyResultUpdate
-from reports.editing import bump_revisions
 from reports.models import (
     KPI,
     KPIValue,
@@ -52,25 +48,6 @@ class ArchiveNotDeleteMixin:
         return response
 
 
-def reports_showing(obj) -> list[dict]:
-    """The weekly reports whose form shows `obj`, as WeeklyReport filters for bump_revisions."""
-    if isinstance(obj, KPIValue):
-        return [{"team_id": obj.kpi.team_id, "week_id": obj.week_id}]
-    if isinstance(obj, KeyResultUpdate):
-        return [{"team_id": obj.key_result.objective.team_id, "week_id": obj.week_id}]
-    if isinstance(obj, TodoItem):
-        # Raised in one report, ticked off in another.
-        return [{"pk": pk} for pk in (obj.report_id, obj.done_in_id) if pk]
-    if isinstance(obj, PlanItem):
-        # Written in its week's form, ticked off in the next week's.
-        report = obj.report
-        following = report.week.starts_on + dt.timedelta(days=7)
-        return [{"pk": report.pk}, {"team_id": report.team_id, "week__starts_on": following}]
-    if isinstance(obj, ReportSection):
-        return [{"pk": obj.report_id}]
-    return []
-
-
 class BumpsRevisionMixin:
     """Admin writes of what the weekly form shows bump that week's revision.
 
@@ -80,19 +57,20 @@ class BumpsRevisionMixin:
 
     def save_model(self, request, obj, form, change):
         # Before and after: a value moved to another week or KPI changes both weeks.
-        before = reports_showing(self.model._default_manager.get(pk=obj.pk)) if change else []
+        before = [self.model._default_manager.get(pk=obj.pk)] if change else []
         super().save_model(request, obj, form, change)
-        bump_revisions(before + reports_showing(obj))
+        WeeklyReport.objects.showing([*before, obj]).bump_revision()
 
     def delete_model(self, request, obj):
-        shown = reports_showing(obj)
+        # Read before the delete: afterwards the row no longer says which week showed it.
+        shown = list(WeeklyReport.objects.showing([obj]).values_list("pk", flat=True))
         super().delete_model(request, obj)
-        bump_revisions(shown)
+        WeeklyReport.objects.filter(pk__in=shown).bump_revision()
 
     def delete_queryset(self, request, queryset):
-        shown = [item for obj in queryset for item in reports_showing(obj)]
+        shown = list(WeeklyReport.objects.showing(list(queryset)).values_list("pk", flat=True))
         super().delete_queryset(request, queryset)
-        bump_revisions(shown)
+        WeeklyReport.objects.filter(pk__in=shown).bump_revision()
 
 
 class BumpsRevisionInlinesMixin:
@@ -105,11 +83,11 @@ class BumpsRevisionInlinesMixin:
             *(obj for obj, _fields in formset.changed_objects),
             *formset.deleted_objects,
         ]
-        shown = [item for obj in written for item in reports_showing(obj)]
+        shown = WeeklyReport.objects.showing(written)
         if isinstance(form.instance, WeeklyReport):
             # The report itself was bumped by its save_model; its rows may still touch other weeks.
-            shown = [item for item in shown if item != {"pk": form.instance.pk}]
-        bump_revisions(shown)
+            shown = shown.exclude(pk=form.instance.pk)
+        shown.bump_revision()
 
 
 @admin.register(Team)

@@ -10,13 +10,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
+from common.formatting import format_number, format_signed, quantize
+from common.weeks import IsoWeek
 from reports.models import KPI, KPIValue
-from reports.weeks import IsoWeek
 
 RELATIVE_PLACES = 2
-MINUS = "\u2212"
 
 
 class Tone:
@@ -83,28 +83,6 @@ class Change:
         return abs(self.absolute) if self.absolute is not None else Decimal(0)
 
 
-def quantize(value: Decimal, places: int) -> Decimal:
-    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-
-
-def plain_decimal(value: Decimal | None) -> Decimal | None:
-    """The value as people write it: 80.00 → 80, 85.50 → 85.5, 1E+2 → 100, -0 → 0.
-
-    Stored figures carry their column's places; pages and exports drop the trailing zeros.
-    Format the result with `:f` so tiny values never print in exponent form.
-    """
-    if value is None:
-        return None
-    plain = value.normalize()
-    if plain.as_tuple().exponent > 0:
-        plain = plain.quantize(Decimal(1))
-    return plain if plain else Decimal(0)
-
-
-def format_number(value: Decimal, places: int) -> str:
-    return f"{quantize(value, places):f}"
-
-
 def format_value(kpi: KPI, value: Decimal | None) -> str:
     """The value as people write it: 81.72%, 1829万元, 313."""
     if value is None:
@@ -113,16 +91,6 @@ def format_value(kpi: KPI, value: Decimal | None) -> str:
     if kpi.is_percent:
         return f"{text}%"
     return f"{text}{kpi.unit_label}"
-
-
-def format_signed(value: Decimal, places: int) -> str:
-    """+21, −14.33 (a true minus sign), 0."""
-    text = format_number(abs(value), places)
-    if value > 0:
-        return f"+{text}"
-    if value < 0:
-        return f"{MINUS}{text}"
-    return text
 
 
 def format_absolute(change: Change) -> str:
@@ -167,3 +135,21 @@ def series(kpis: Iterable[KPI], last: IsoWeek, weeks: int = 12) -> dict[int, lis
     for kpi_id, starts_on, value in values:
         result[kpi_id][index[starts_on]] = value
     return {kpi.pk: result[kpi.pk] for kpi in kpis}
+
+
+@dataclass
+class KpiHistoryRow:
+    week: IsoWeek
+    value: KPIValue
+    change: Change
+
+
+def kpi_history(kpi: KPI) -> list[KpiHistoryRow]:
+    """Every value of the KPI, oldest first, each against the value of the calendar week before."""
+    values = list(kpi.values.select_related("week").order_by("week__starts_on"))
+    by_monday = {value.week.starts_on: value.value for value in values}
+    rows = []
+    for value in values:
+        iso = value.week.iso
+        rows.append(KpiHistoryRow(iso, value, Change(kpi, value.value, by_monday.get(iso.previous().monday))))
+    return rows

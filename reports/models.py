@@ -8,13 +8,14 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from common.weeks import IsoWeek
+from ops import data_version
 from reports.number_rules import check_kpi_value
-from reports.weeks import IsoWeek
 
 # The years a week may be entered for by hand; the same range as incident times.
 WEEK_YEARS = (1970, 2999)
@@ -132,6 +133,34 @@ class Week(models.Model):
         super().save(*args, **kwargs)
 
 
+class WeeklyReportQuerySet(models.QuerySet):
+    def done(self):
+        """Handed in: submitted or published. A draft still counts as missing."""
+        return self.filter(status__in=WeeklyReport.DONE_STATUSES)
+
+    def showing(self, rows) -> WeeklyReportQuerySet:
+        """The reports whose weekly form shows any of `rows` (see `weekly_reports_showing`)."""
+        conditions = [condition for row in rows for condition in row.weekly_reports_showing()]
+        if not conditions:
+            return self.none()
+        combined = Q()
+        for condition in conditions:
+            combined |= condition
+        return self.filter(combined)
+
+    def bump_revision(self) -> int:
+        """These weeks changed: a weekly form opened before now is stale, and so are cached pages.
+
+        The one way a revision moves, whoever writes (the form, the importer, publish and unlock, the
+        admin, incident edits). Chain it after a filter on the expected revision for a compare-and-swap.
+        Returns the number of reports bumped; a week without a report has no open form to warn.
+        """
+        bumped = self.update(revision=F("revision") + 1)
+        if bumped:
+            data_version.changed(self.db)  # update() sends no signal
+        return bumped
+
+
 class WeeklyReport(models.Model):
     """One team's week: its status, narrative, reflections and plans."""
 
@@ -139,6 +168,8 @@ class WeeklyReport(models.Model):
         DRAFT = "draft", _("Draft")
         SUBMITTED = "submitted", _("Submitted")
         PUBLISHED = "published", _("Published")
+
+    DONE_STATUSES = (Status.SUBMITTED, Status.PUBLISHED)
 
     team = models.ForeignKey(Team, models.PROTECT, related_name="reports", verbose_name=_("team"))
     week = models.ForeignKey(Week, models.PROTECT, related_name="reports", verbose_name=_("week"))
@@ -182,6 +213,8 @@ class WeeklyReport(models.Model):
     )
     history = HistoricalRecords()
 
+    objects = WeeklyReportQuerySet.as_manager()
+
     class Meta:
         ordering = ["-week__starts_on", "team__position", "team__name"]
         verbose_name = _("weekly report")
@@ -198,6 +231,13 @@ class WeeklyReport(models.Model):
 
     def __str__(self):
         return f"{self.team} · {self.week}"
+
+    @property
+    def is_done(self) -> bool:
+        return self.status in self.DONE_STATUSES
+
+    def weekly_reports_showing(self) -> list[Q]:
+        return [Q(pk=self.pk)]
 
     @property
     def is_locked(self) -> bool:
@@ -225,6 +265,9 @@ class ReportSection(models.Model):
 
     def __str__(self):
         return self.title
+
+    def weekly_reports_showing(self) -> list[Q]:
+        return [Q(pk=self.report_id)]
 
 
 class TodoItem(models.Model):
@@ -261,6 +304,10 @@ class TodoItem(models.Model):
     def __str__(self):
         return self.text.splitlines()[0] if self.text else ""
 
+    def weekly_reports_showing(self) -> list[Q]:
+        # Raised in one report, ticked off in another.
+        return [Q(pk=pk) for pk in (self.report_id, self.done_in_id) if pk]
+
 
 class PlanItem(models.Model):
     """One of a report's next-week plans (下周工作及目标); the following week ticks it off."""
@@ -278,6 +325,12 @@ class PlanItem(models.Model):
 
     def __str__(self):
         return self.text
+
+    def weekly_reports_showing(self) -> list[Q]:
+        # Written in its week's form, ticked off in the next week's.
+        report = self.report
+        following = report.week.starts_on + dt.timedelta(days=7)
+        return [Q(pk=report.pk), Q(team_id=report.team_id, week__starts_on=following)]
 
 
 class KPI(models.Model):
@@ -402,6 +455,9 @@ class KPIValue(models.Model):
 
     def __str__(self):
         return f"{self.kpi} · {self.week}: {self.value}"
+
+    def weekly_reports_showing(self) -> list[Q]:
+        return [Q(team_id=self.kpi.team_id, week_id=self.week_id)]
 
     def clean(self):
         super().clean()

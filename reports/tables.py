@@ -8,20 +8,12 @@ text (−14.33 pp); exports get the plain numbers (-14.33) through the `value_*`
 from __future__ import annotations
 
 import django_tables2 as tables
-from django.db.models import F
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from reports.comparison import Change, format_absolute, format_relative, format_value, quantize
-
-LIST_TABLE_TEMPLATE = "_list_table.html"
-NUM = {"td": {"class": "num"}, "th": {"class": "num"}}
-
-
-def order_nulls_last(queryset, field: str, is_descending: bool):
-    """Sort on an annotation with rows that have nothing to compare at the end on every database."""
-    expression = F(field).desc(nulls_last=True) if is_descending else F(field).asc(nulls_last=True)
-    return queryset.order_by(expression, "pk"), True
+from common.formatting import quantize
+from common.lists.tables import NUM, ListTable, order_nulls_last
+from reports.comparison import Change, format_absolute, format_relative, format_value
 
 
 def change_of(record) -> Change:
@@ -33,7 +25,7 @@ def change_of(record) -> Change:
     return change
 
 
-class KPIValueTable(tables.Table):
+class KPIValueTable(ListTable):
     team = tables.Column(
         accessor="kpi__team__name",
         verbose_name=_("Team"),
@@ -63,12 +55,9 @@ class KPIValueTable(tables.Table):
     target_status = tables.Column(verbose_name=_("Target status"), empty_values=(), orderable=False)
     note = tables.Column(verbose_name=_("Note"), orderable=False, attrs={"td": {"class": "note"}})
 
-    class Meta:
-        template_name = LIST_TABLE_TEMPLATE
-        attrs = {"class": "list-table"}
+    class Meta(ListTable.Meta):
         order_by = ("-week",)
         empty_text = _("No KPI values match these filters.")
-        default = ""
 
     def render_week(self, value):
         return str(value.iso)

@@ -43,11 +43,14 @@ INSTALLED_APPS = [
     "django_filters",
     "django_tables2",
     "simple_history",
+    # Bottom to top; tests/test_layering.py keeps imports running downward only.
+    "ops",
     "reports",
     "okrs",
     "incidents",
+    "pages",
     "documents",
-    "ops",
+    "bench",
 ]
 
 MIDDLEWARE = [

@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path, register_converter
 from django.views.generic import RedirectView
 
-from reports.weeks import IsoWeekConverter
+from common.weeks import IsoWeekConverter
 from reportsite.auth import ThrottledLoginView
 
 register_converter(IsoWeekConverter, "week")
@@ -18,6 +18,8 @@ urlpatterns = [
     # The admin's own login form would bypass throttling; send it to ours, keeping ?next=.
     path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
     path("admin/", admin.site.urls),
+    path("", include("ops.urls")),
+    path("", include("pages.urls")),
     path("", include("reports.urls")),
     path("", include("okrs.urls")),
     path("", include("incidents.urls")),

@@ -9,11 +9,11 @@ from decimal import Decimal
 from django.contrib.auth.models import Group, User
 from django.utils import timezone
 
+from common.weeks import IsoWeek
 from incidents.models import Incident
 from okrs.models import KeyResult, KeyResultUpdate, Objective
 from reports.access import LEADS_GROUP, MANAGERS_GROUP
 from reports.models import KPI, KPIValue, Team, Week, WeeklyReport
-from reports.weeks import IsoWeek
 
 _sequence = itertools.count(1)
 

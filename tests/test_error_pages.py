@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from reports.weeks import IsoWeek
+from common.weeks import IsoWeek
 
 pytestmark = pytest.mark.django_db
 

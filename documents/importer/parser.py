@@ -10,6 +10,7 @@ from decimal import ROUND_DOWN, Decimal
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from common.weeks import IsoWeek
 from documents.importer.figures import figures_in_line, name_key, normalize, parse_canonical, unstorable
 from documents.importer.structure import (
     Figure,
@@ -34,7 +35,6 @@ from documents.importer.text import (
     split_lines,
 )
 from incidents.models import Incident
-from reports.weeks import IsoWeek
 
 ITEM = re.compile(r"^(?P<number>\d{1,3})[.、．)](?!\d)\s*(?P<text>.*)$")
 BULLET = re.compile(r"^[-*+•]\s+(?P<text>.*)$")

@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from reports.weeks import IsoWeek
+from common.weeks import IsoWeek
 
 
 @dataclass

@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from common.weeks import IsoWeek
 from documents.importer.figures import normalize
 from incidents.forms import MOMENT_YEARS
-from reports.weeks import IsoWeek
 
 MAX_BYTES = 1024 * 1024
 # The incident form's range: beyond it the week arithmetic and the conversion to UTC overflow.

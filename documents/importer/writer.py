@@ -16,17 +16,15 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils.translation import gettext as _
 
+from common.weeks import IsoWeek
 from documents.importer.figures import MAX_PLACES, name_key, unstorable
 from documents.importer.structure import Figure, OkrSection, ParsedReport
 from incidents.models import Incident
 from okrs.models import KeyResult, KeyResultUpdate, Objective
-from ops import data_version
 from reports.models import KPI, KPIValue, PlanItem, ReportSection, Team, TodoItem, Week, WeeklyReport
 from reports.number_rules import check_kpi_value
-from reports.weeks import IsoWeek
 
 INCIDENTS_SECTION = "生产事件"
 LOWER_IS_BETTER = re.compile(r"延期|bug|事故|失败|故障|报错|耗时|时长", re.IGNORECASE)
@@ -89,8 +87,7 @@ def import_report(parsed: ParsedReport, team: Team, user=None, *, allow_locked: 
         if result.changed and not created:
             # A weekly form opened before this import carries the old revision: its save must be a
             # conflict, not a silent overwrite of what was just imported.
-            WeeklyReport.objects.filter(pk=report.pk).update(revision=F("revision") + 1)
-            data_version.changed()  # update() sends no signal
+            WeeklyReport.objects.filter(pk=report.pk).bump_revision()
             report.revision += 1
         return result
 
@@ -255,8 +252,7 @@ def _write_figures(
         )
     if wrote_previous and previous_report is not None:
         # Last week's form, if open, must see that its values changed under it.
-        WeeklyReport.objects.filter(pk=previous_report.pk).update(revision=F("revision") + 1)
-        data_version.changed()  # update() sends no signal
+        WeeklyReport.objects.filter(pk=previous_report.pk).bump_revision()
 
 
 def _create_kpi(figure: Figure, team: Team, position: int) -> KPI:

@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from incidents.forms import FollowUpFormSet, IncidentForm, owner_choices
 from incidents.models import Incident, week_of
 from reports.access import get_team_for_edit, is_admin
-from reports.editing import bump_revisions
 from reports.models import WeeklyReport
 
 
@@ -50,7 +49,7 @@ def _record(form, actions, team, *, allow_locked: bool) -> Incident | None:
             action.position = position
             action.save()
         if report is not None:
-            bump_revisions([{"pk": report.pk}])
+            WeeklyReport.objects.filter(pk=report.pk).bump_revision()
     return incident
 
 

@@ -9,12 +9,13 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
+from common.formatting import format_duration
+from common.lists.views import FilteredListView
+from common.markdown import render_markdown
 from incidents.filtersets import STATUS_LABELS, IncidentFilterSet, incidents_for_list
 from incidents.models import FollowUpAction, Incident
-from incidents.services import format_duration, timeline
+from incidents.services import timeline
 from incidents.tables import IncidentTable
-from reports.markdown import render_markdown
-from reports.views.lists import FilteredListView
 
 
 class IncidentListView(FilteredListView):

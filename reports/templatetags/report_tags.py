@@ -11,18 +11,10 @@ from decimal import Decimal
 from django import template
 from django.utils.translation import gettext as _
 
-from incidents.services import format_duration
-from reports import charts
-from reports.comparison import (
-    Change,
-    Tone,
-    format_absolute,
-    format_relative,
-    format_signed,
-    format_value,
-    plain_decimal,
-)
-from reports.markdown import render_markdown
+from common import charts
+from common.formatting import format_duration, format_signed, plain_decimal
+from common.markdown import render_markdown
+from reports.comparison import Change, Tone, format_absolute, format_relative, format_value
 
 register = template.Library()
 

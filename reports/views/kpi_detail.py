@@ -4,9 +4,8 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
-from reports import charts
-from reports.comparison import format_value
-from reports.dashboards import kpi_history
+from common import charts
+from reports.comparison import format_value, kpi_history
 from reports.models import KPI
 
 

@@ -2,9 +2,9 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from common.lists.views import FilteredListView
 from reports.filtersets import KPIValueFilterSet, kpi_values_with_comparison
 from reports.tables import KPIValueTable
-from reports.views.lists import FilteredListView
 
 
 class KPIValueListView(FilteredListView):

@@ -11,8 +11,9 @@ from incidents.models import Incident
 from okrs.models import KeyResult, KeyResultUpdate, Objective
 from reports.models import KPI, KPIValue, PlanItem, ReportSection, TodoItem, Week, WeeklyReport
 
-SEED = Path("/work/shared/seed/2024-W33.md")
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+# The project's own copy of ../shared/seed/2024-W33.md: a clone must test without anything beside it.
+SEED = FIXTURES / "2024-W33.md"
 MODELS = [
     Week, WeeklyReport, ReportSection, TodoItem, PlanItem, KPI, KPIValue,
     Objective, KeyResult, KeyResultUpdate, Incident,
@@ -20,9 +21,7 @@ MODELS = [
 
 
 def seed_text() -> str:
-    if SEED.exists():
-        return SEED.read_text(encoding="utf-8")
-    return (FIXTURES / "2024-W33.md").read_text(encoding="utf-8")
+    return SEED.read_text(encoding="utf-8")
 
 
 def fixture(name: str) -> str:

@@ -9,10 +9,10 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from common.weeks import IsoWeek
 from documents.export import team_week_markdown
 from okrs.models import KeyResult
 from reports.models import KPI, ReportSection
-from reports.weeks import IsoWeek
 from tests.factories import (
     make_incident,
     make_key_result,

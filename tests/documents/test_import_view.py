@@ -7,9 +7,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from common.weeks import IsoWeek
 from documents.importer.text import MAX_BYTES
 from reports.models import KPIValue, WeeklyReport
-from reports.weeks import IsoWeek
 from tests.documents.helpers import FIXTURES, census, seed_text
 from tests.factories import make_report
 

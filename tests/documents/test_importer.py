@@ -6,13 +6,13 @@ from decimal import Decimal
 
 import pytest
 
+from common.weeks import IsoWeek
 from documents.export import team_week_markdown
 from documents.importer import ImportRefused, ReportFormatError, decode, import_report, parse_document
 from documents.importer.text import MAX_BYTES
 from incidents.models import Incident
 from okrs.models import KeyResultUpdate, Objective
 from reports.models import KPI, KPIValue, WeeklyReport
-from reports.weeks import IsoWeek
 from tests.documents.helpers import census, fixture, missing_lines, seed_text, week_haystack
 from tests.factories import make_kpi, make_report, make_value
 

@@ -11,11 +11,11 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from common.weeks import IsoWeek
 from documents.importer import ReportFormatError, import_report, parse_document
 from incidents.models import Incident
 from okrs.models import KeyResultUpdate
 from reports.models import KPI, KPIValue, ReportSection, WeeklyReport
-from reports.weeks import IsoWeek
 from tests.documents.helpers import census, seed_text
 from tests.factories import make_kpi, make_report
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from incidents.models import FollowUpAction, Incident
 from tests.factories import make_user
-from tests.reports.weekform_helpers import database_state
+from tests.pages.weekform_helpers import database_state
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.urls import reverse
 
+from common.formatting import format_duration
 from incidents.models import FollowUpAction, Incident
-from incidents.services import format_duration, timeline
+from incidents.services import timeline
 from tests.factories import make_incident, make_user
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

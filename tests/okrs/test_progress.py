@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 
+from common.weeks import IsoWeek
 from okrs.models import KeyResult, KeyResultUpdate
 from okrs.progress import (
     LOOKBACK_WEEKS,
@@ -16,7 +17,6 @@ from okrs.progress import (
 )
 from okrs.tables import progress_change as list_change
 from okrs.tables import week_percent
-from reports.weeks import IsoWeek
 from tests.factories import make_key_result, make_objective, make_update
 
 VALUE = KeyResult.Measure.VALUE
@@ -103,7 +103,7 @@ def test_previous_update_older_than_the_lookback_is_ignored():
 def test_dashboard_and_okr_list_give_the_same_percent_and_change(client_for, member, team):
     from django.urls import reverse
 
-    from reports import dashboards
+    from pages import dashboards
 
     objective = make_objective(team, "O1")
     gap = make_key_result(objective, title="gap", position=1)

@@ -8,10 +8,10 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
-from reports.forms import KPIValueField
+from pages.forms import KPIValueField
 from reports.models import KPIValue, Week, WeeklyReport
 from tests.factories import make_kpi, make_value, make_week
-from tests.reports.weekform_helpers import database_state
+from tests.pages.weekform_helpers import database_state
 
 pytestmark = pytest.mark.django_db
 
@@ -177,7 +177,7 @@ def admin_save(client, obj, **changes):
 @pytest.fixture
 def lead_saved(client_for, lead, team):
     """The lead saved week 34 once (revision 1) with a KPI value, a key-result update and rows."""
-    from tests.reports.weekform_helpers import build_last_week, edit_url, form_data
+    from tests.pages.weekform_helpers import build_last_week, edit_url, form_data
 
     last_week = build_last_week(team)
     client = client_for(lead)
@@ -198,7 +198,7 @@ def revision(saved):
 
 
 def test_admin_change_of_a_kpi_value_makes_the_open_form_a_conflict(admin_client, lead_saved, team):
-    from tests.reports.weekform_helpers import edit_url, form_data
+    from tests.pages.weekform_helpers import edit_url, form_data
 
     client, delivered = lead_saved["client"], lead_saved["delivered"]
     stale = form_data(client.get(edit_url(team)))

@@ -6,6 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from common.formatting import plain_decimal
+from common.weeks import IsoWeek
 from reports.comparison import (
     Change,
     Tone,
@@ -13,11 +15,9 @@ from reports.comparison import (
     format_absolute,
     format_relative,
     format_value,
-    plain_decimal,
     series,
 )
 from reports.models import KPI
-from reports.weeks import IsoWeek
 from tests.factories import make_kpi, make_value
 
 W33 = IsoWeek(2024, 33)

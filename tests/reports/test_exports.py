@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
-from reports.exports import export_value, guard_text
+from common.lists.exports import export_value, guard_text
 from reports.models import KPI
 from tests.factories import make_kpi, make_value
 

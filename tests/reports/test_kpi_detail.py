@@ -6,8 +6,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from common.weeks import IsoWeek
 from reports.models import KPI, KPIValue
-from reports.weeks import IsoWeek
 from tests.factories import make_kpi, make_team, make_value
 
 W33 = IsoWeek(2024, 33)

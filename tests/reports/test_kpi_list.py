@@ -7,8 +7,8 @@ from collections import Counter
 import pytest
 from django.urls import reverse
 
+from common.weeks import IsoWeek
 from reports.models import KPI
-from reports.weeks import IsoWeek
 from tests.factories import make_kpi, make_team, make_value
 
 URL = reverse("kpi-list")

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from incidents.services import format_duration
+from common.formatting import format_duration
 from reports.templatetags.report_tags import duration, percent, share, signed_pp
 
 

@@ -21,7 +21,7 @@ from django.urls import reverse
 from documents.importer import import_report, parse_document
 from reports.models import KPIValue, WeeklyReport
 from tests.factories import make_kpi
-from tests.reports.weekform_helpers import database_state, form_data
+from tests.pages.weekform_helpers import database_state, form_data
 
 ROOT = Path(__file__).resolve().parents[2]
 WEEK = "2024-W40"

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from incidents.models import FollowUpAction, Incident
 from reports.models import KPIValue, WeeklyReport
-from tests.reports.weekform_helpers import build_last_week, form_data
+from tests.pages.weekform_helpers import build_last_week, form_data
 from tests.security.fuzz import FUZZ, hostile
 from tests.security.helpers import census
 

@@ -13,9 +13,9 @@ from django.urls import reverse
 from hypothesis import example, given
 from hypothesis import strategies as st
 
+from common.weeks import IsoWeek
 from documents.importer import ImportRefused, ReportFormatError, decode, import_report, parse_document
 from reports.models import WeeklyReport
-from reports.weeks import IsoWeek
 from tests.security.fuzz import FUZZ, HOSTILE, any_text, hostile
 from tests.security.helpers import census
 

@@ -4,9 +4,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from common.weeks import IsoWeek
 from documents.export import team_week_markdown
 from reports.models import Team
-from reports.weeks import IsoWeek
 
 
 class Command(BaseCommand):

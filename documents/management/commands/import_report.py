@@ -4,10 +4,10 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from common.weeks import IsoWeek
 from documents.importer import ImportRefused, ReportFormatError, decode, import_report, parse_document
 from documents.importer.text import MAX_BYTES
 from reports.models import Team
-from reports.weeks import IsoWeek
 
 
 class Command(BaseCommand):

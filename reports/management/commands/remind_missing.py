@@ -14,8 +14,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from common.weeks import IsoWeek
 from reports.models import Team, WeeklyReport
-from reports.weeks import IsoWeek
 
 DONE = (WeeklyReport.Status.SUBMITTED, WeeklyReport.Status.PUBLISHED)
 

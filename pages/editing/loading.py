@@ -1,0 +1,246 @@
+"""Everything the weekly form shows for one team and week, read in a fixed number of queries.
+
+Nothing is created here: opening a week that nobody has saved yet leaves the database untouched.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+
+from common.formatting import format_number, plain_decimal
+from common.weeks import IsoWeek
+from incidents.models import Incident
+from okrs.models import KeyResult, KeyResultUpdate
+from pages.forms import kpi_key, kr_key
+from reports.comparison import Change, format_absolute, format_relative, format_value
+from reports.models import KPI, KPIValue, PlanItem, ReportSection, Team, TodoItem, WeeklyReport
+
+
+@dataclass
+class KPIRow:
+    kpi: KPI
+    change: Change
+    value: KPIValue | None
+
+    @property
+    def previous_text(self) -> str:
+        return format_value(self.kpi, self.change.previous)
+
+    @property
+    def current_text(self) -> str:
+        return format_value(self.kpi, self.change.current)
+
+    @property
+    def absolute_text(self) -> str:
+        return format_absolute(self.change)
+
+    @property
+    def relative_text(self) -> str:
+        return format_relative(self.change)
+
+    @property
+    def unit_suffix(self) -> str:
+        return "%" if self.kpi.is_percent else self.kpi.unit_label
+
+
+@dataclass
+class KeyResultRow:
+    key_result: KeyResult
+    current: KeyResultUpdate | None
+    previous: KeyResultUpdate | None
+
+    @property
+    def is_value(self) -> bool:
+        return self.key_result.measure == KeyResult.Measure.VALUE
+
+    @property
+    def previous_text(self) -> str:
+        previous = self.previous
+        if previous is None:
+            return ""
+        if self.is_value:
+            text = decimal_text(previous.current_value)
+            return f"{text}{self.key_result.unit_label}" if text else ""
+        text = decimal_text(previous.progress)
+        return f"{text}%" if text else ""
+
+
+@dataclass
+class WeekData:
+    team: Team
+    week: IsoWeek
+    report: WeeklyReport | None = None
+    previous_report: WeeklyReport | None = None
+    kpis: list[KPI] = field(default_factory=list)
+    kpi_rows: list[KPIRow] = field(default_factory=list)
+    key_results: list[KeyResult] = field(default_factory=list)
+    key_result_rows: list[KeyResultRow] = field(default_factory=list)
+    sections: list[ReportSection] = field(default_factory=list)
+    previous_sections: list[ReportSection] = field(default_factory=list)
+    open_todos: list[TodoItem] = field(default_factory=list)
+    own_todos: list[TodoItem] = field(default_factory=list)
+    plans: list[PlanItem] = field(default_factory=list)
+    previous_plans: list[PlanItem] = field(default_factory=list)
+    incidents: list[Incident] = field(default_factory=list)
+
+    @property
+    def revision(self) -> int:
+        return self.report.revision if self.report else 0
+
+    @property
+    def is_locked(self) -> bool:
+        return bool(self.report and self.report.is_locked)
+
+    def kpi_groups(self) -> list[tuple[str, list[KPIRow]]]:
+        groups: dict[str, list[KPIRow]] = {}
+        for row in self.kpi_rows:
+            groups.setdefault(row.kpi.group, []).append(row)
+        return list(groups.items())
+
+    def objective_groups(self) -> list[tuple[object, list[KeyResultRow]]]:
+        groups: dict[int, tuple[object, list[KeyResultRow]]] = {}
+        for row in self.key_result_rows:
+            objective = row.key_result.objective
+            groups.setdefault(objective.pk, (objective, []))[1].append(row)
+        return list(groups.values())
+
+
+def load_week(team: Team, week: IsoWeek) -> WeekData:
+    data = WeekData(team=team, week=week)
+    mondays = [week.monday, week.previous().monday]
+
+    reports = {
+        report.week.starts_on: report
+        for report in WeeklyReport.objects.filter(team=team, week__starts_on__in=mondays).select_related(
+            "week", "updated_by", "submitted_by", "published_by"
+        )
+    }
+    data.report = reports.get(week.monday)
+    data.previous_report = reports.get(mondays[1])
+    report_ids = [report.pk for report in reports.values()]
+
+    # Groups appear in the order of their first KPI by position, as the report reads.
+    data.kpis = list(KPI.objects.filter(team=team, is_active=True).order_by("position", "name"))
+    values = {
+        (value.kpi_id, value.week.starts_on): value
+        for value in KPIValue.objects.filter(
+            kpi__in=[kpi.pk for kpi in data.kpis], week__starts_on__in=mondays
+        ).select_related("week")
+    }
+    for kpi in data.kpis:
+        current = values.get((kpi.pk, mondays[0]))
+        previous = values.get((kpi.pk, mondays[1]))
+        change = Change(kpi, current.value if current else None, previous.value if previous else None)
+        data.kpi_rows.append(KPIRow(kpi, change, current))
+
+    data.key_results = list(
+        KeyResult.objects.filter(objective__team=team, is_active=True, objective__is_active=True)
+        .select_related("objective", "owner")
+        .order_by("objective__position", "objective__code", "position", "id")
+    )
+    updates = {
+        (update.key_result_id, update.week.starts_on): update
+        for update in KeyResultUpdate.objects.filter(
+            key_result__in=[kr.pk for kr in data.key_results], week__starts_on__in=mondays
+        ).select_related("week")
+    }
+    data.key_result_rows = [
+        KeyResultRow(kr, updates.get((kr.pk, mondays[0])), updates.get((kr.pk, mondays[1])))
+        for kr in data.key_results
+    ]
+
+    for section in ReportSection.objects.filter(report__in=report_ids):
+        if data.report and section.report_id == data.report.pk:
+            data.sections.append(section)
+        else:
+            data.previous_sections.append(section)
+    for plan in PlanItem.objects.filter(report__in=report_ids):
+        if data.report and plan.report_id == data.report.pk:
+            data.plans.append(plan)
+        else:
+            data.previous_plans.append(plan)
+
+    # Raised here, or raised earlier and still open as of this week (or closed in this very report).
+    todos = (
+        TodoItem.objects.filter(report__team=team)
+        .filter(
+            Q(report__week__starts_on=week.monday)
+            | Q(report__week__starts_on__lt=week.monday)
+            & (Q(done_in__isnull=True) | Q(done_in__week__starts_on__gte=week.monday))
+        )
+        .select_related("report__week", "done_in__week")
+        .order_by("report__week__starts_on", "position", "id")
+    )
+    for todo in todos:
+        if todo.report.week.starts_on == week.monday:
+            data.own_todos.append(todo)
+        else:
+            data.open_todos.append(todo)
+
+    data.incidents = list(Incident.objects.in_week(week).filter(team=team).order_by("started_at"))
+    return data
+
+
+def decimal_text(value, places: int | None = None) -> str:
+    """313, 81.72; without places, as short as the value allows (80 rather than 80.00)."""
+    if value is None:
+        return ""
+    if places is None:
+        return f"{plain_decimal(value):f}"
+    return format_number(value, places)
+
+
+def initial_for(data: WeekData) -> dict:
+    """The form's initial values: this week's when saved, otherwise a start from last week."""
+    report = data.report
+    initial = {
+        "revision": data.revision,
+        "action": "",
+        "reflections": report.reflections if report else "",
+        "other": report.other if report else "",
+        "plans_text": "\n".join(plan.text for plan in data.plans),
+    }
+    for row in data.kpi_rows:
+        key = kpi_key(row.kpi)
+        # Exactly as stored, not rounded to the KPI's decimals: a save must not change what nobody typed.
+        initial[key] = decimal_text(row.change.current)
+        initial[f"{key}_note"] = row.value.note if row.value else ""
+    for row in data.key_result_rows:
+        key = kr_key(row.key_result)
+        current, previous = row.current, row.previous
+        if row.is_value:
+            initial[f"{key}_value"] = decimal_text(current.current_value if current else None)
+        else:
+            initial[f"{key}_progress"] = decimal_text(current.progress if current else None)
+        status = current or previous
+        initial[f"{key}_status"] = status.status if status else KeyResultUpdate.Status.ON_TRACK
+        initial[f"{key}_note"] = current.note if current else ""
+    for todo in data.open_todos:
+        initial[f"todo_{todo.pk}_done"] = bool(report and todo.done_in_id == report.pk)
+    for plan in data.previous_plans:
+        initial[f"plan_{plan.pk}_done"] = plan.is_done
+    if report:
+        initial["_sections"] = [{"id": s.pk, "title": s.title, "body": s.body} for s in data.sections]
+    else:
+        initial["_sections"] = [{"title": s.title, "body": ""} for s in data.previous_sections]
+    initial["_todos"] = [
+        {"id": todo.pk, "text": todo.text, "section_title": todo.section_title} for todo in data.own_todos
+    ]
+    return initial
+
+
+def flatten(initial: dict) -> dict[str, str]:
+    """Initial values keyed like the POST data, as strings: what the page showed, comparable to input."""
+    flat = {}
+    for key, value in initial.items():
+        if key in ("_sections", "_todos", "revision", "action"):
+            continue
+        flat[key] = "on" if value is True else "" if value is False else str(value)
+    for prefix, rows in (("sections", initial.get("_sections", [])), ("todos", initial.get("_todos", []))):
+        for index, row in enumerate(rows):
+            for name, value in row.items():
+                # The id ties the snapshot to its row, however the rows are ordered when it is posted.
+                flat[f"{prefix}-{index}-{name}"] = str(value)
+    return flat

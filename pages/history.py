@@ -1,0 +1,192 @@
+"""The latest changes to one team's week, read from django-simple-history's tables.
+
+One UNION ALL over the history tables of the report, its sections, TODOs and plans, KPI values,
+key-result updates and incidents, newest first and cut to a few rows in the database: a single
+query whatever the number of weeks, KPIs or changes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Case, CharField, DecimalField, F, IntegerField, Q, Value, When
+from django.db.models.functions import Cast
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from common.formatting import plain_decimal
+from common.weeks import IsoWeek
+from incidents.models import Incident
+from okrs.models import KeyResult, KeyResultUpdate
+from reports.comparison import format_value
+from reports.models import KPI, KPIValue, PlanItem, ReportSection, Team, TodoItem, WeeklyReport
+
+ACTIONS = {
+    "+": gettext_lazy("added"),
+    "~": gettext_lazy("changed"),
+    "-": gettext_lazy("deleted"),
+}
+# History rows store these stable codes as their change reason; pages show the translated label.
+REASON_PUBLISHED = "published"
+REASON_UNLOCKED = "unlocked"
+REASON_DEMO = "demo"
+REASONS = {
+    REASON_PUBLISHED: gettext_lazy("published"),
+    REASON_UNLOCKED: gettext_lazy("unlocked"),
+    REASON_DEMO: gettext_lazy("demo data"),
+}
+MODELS = {
+    model._meta.label_lower: model
+    for model in (WeeklyReport, ReportSection, TodoItem, PlanItem, KPIValue, KeyResultUpdate, Incident)
+}
+COLUMNS = ("history_date", "history_type", "history_change_reason", "history_user__username")
+
+
+@dataclass(frozen=True)
+class ChangeEntry:
+    when: dt.datetime
+    who: str
+    action: str
+    kind: str
+    what: str
+    reason: str
+
+    @property
+    def reason_label(self) -> str:
+        return str(REASONS.get(self.reason, self.reason))
+
+
+def _start_of(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+AMOUNT = DecimalField(max_digits=20, decimal_places=6)
+AMOUNT_PERCENT = "kr-percent"
+AMOUNT_VALUE = "kr-value"
+# How to say an amount: the KPI's unit, decimals and label, or AMOUNT_PERCENT/AMOUNT_VALUE for key results.
+AMOUNT_COLUMNS = {
+    "change_amount": AMOUNT,
+    "change_unit": CharField(),
+    "change_decimals": IntegerField(),
+    "change_label": CharField(),
+}
+
+
+def _rows(queryset, model, what, **amount):
+    # Typed NULLs: PostgreSQL would otherwise read an untyped NULL column as text in the UNION.
+    columns = {
+        name: amount[name] if name in amount else Cast(Value(None), output_field=field)
+        for name, field in AMOUNT_COLUMNS.items()
+    }
+    return (
+        queryset.annotate(
+            change_model=Value(model._meta.label_lower, output_field=CharField()),
+            change_what=F(what),
+            **columns,
+        )
+        .values(*COLUMNS, "change_model", "change_what", *AMOUNT_COLUMNS)
+        .order_by()
+    )
+
+
+def _queries(team: Team, week: IsoWeek):
+    monday = week.monday
+    yield _rows(WeeklyReport.history.filter(team=team, week__starts_on=monday), WeeklyReport, "status")
+    yield _rows(
+        ReportSection.history.filter(report__team=team, report__week__starts_on=monday),
+        ReportSection,
+        "title",
+    )
+    # Raised this week, or an older TODO ticked off this week.
+    yield _rows(
+        TodoItem.history.filter(report__team=team).filter(
+            Q(report__week__starts_on=monday) | Q(done_in__week__starts_on=monday)
+        ),
+        TodoItem,
+        "text",
+    )
+    # This week's plans, and last week's plans ticked off since this week began.
+    yield _rows(
+        PlanItem.history.filter(report__team=team).filter(
+            Q(report__week__starts_on=monday)
+            | Q(
+                report__week__starts_on=week.previous().monday,
+                history_type="~",
+                history_date__gte=_start_of(monday),
+            )
+        ),
+        PlanItem,
+        "text",
+    )
+    yield _rows(
+        KPIValue.history.filter(kpi__team=team, week__starts_on=monday),
+        KPIValue,
+        "kpi__name",
+        change_amount=Cast(F("value"), output_field=AMOUNT),
+        change_unit=F("kpi__unit"),
+        change_decimals=Cast(F("kpi__decimals"), output_field=IntegerField()),
+        change_label=F("kpi__unit_label"),
+    )
+    by_value = Q(key_result__measure=KeyResult.Measure.VALUE)
+    yield _rows(
+        KeyResultUpdate.history.filter(key_result__objective__team=team, week__starts_on=monday),
+        KeyResultUpdate,
+        "key_result__title",
+        change_amount=Case(
+            When(by_value, then=Cast(F("current_value"), output_field=AMOUNT)),
+            default=Cast(F("progress"), output_field=AMOUNT),
+            output_field=AMOUNT,
+        ),
+        change_unit=Case(
+            When(by_value, then=Value(AMOUNT_VALUE)),
+            default=Value(AMOUNT_PERCENT),
+            output_field=CharField(),
+        ),
+        change_label=F("key_result__unit_label"),
+    )
+    yield _rows(Incident.history.filter(team=team, week__starts_on=monday), Incident, "title")
+
+
+def _describe(row) -> str:
+    what = (row["change_what"] or "").strip()
+    kind, amount = row["change_model"], row["change_amount"]
+    if kind == "reports.weeklyreport":
+        return str(WeeklyReport.Status(what).label) if what in WeeklyReport.Status.values else what
+    what = what.splitlines()[0] if what else ""
+    if amount is None:
+        return what
+    return f"{what}: {_amount_text(row, Decimal(amount))}"
+
+
+def _amount_text(row, amount: Decimal) -> str:
+    unit, label = row["change_unit"], row["change_label"] or ""
+    if unit == AMOUNT_PERCENT:
+        return f"{_short(amount)}%"
+    if unit == AMOUNT_VALUE:
+        return f"{_short(amount)}{label}"
+    # A KPI value: said exactly as its KPI's pages say it (81.72%, 1829万元).
+    kpi = KPI(unit=unit, decimals=row["change_decimals"] or 0, unit_label=label)
+    return format_value(kpi, amount)
+
+
+def _short(amount: Decimal) -> str:
+    return f"{plain_decimal(amount):f}"
+
+
+def recent_changes(team: Team, week: IsoWeek, limit: int = 10) -> list[ChangeEntry]:
+    first, *rest = _queries(team, week)
+    rows = first.union(*rest, all=True).order_by("-history_date")[:limit]
+    return [
+        ChangeEntry(
+            when=row["history_date"],
+            who=row["history_user__username"] or _("system"),
+            action=str(ACTIONS.get(row["history_type"], row["history_type"])),
+            kind=str(MODELS[row["change_model"]]._meta.verbose_name),
+            what=_describe(row),
+            reason=row["history_change_reason"] or "",
+        )
+        for row in rows
+    ]
