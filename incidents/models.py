@@ -1,8 +1,9 @@
-"""Production incidents, risk warnings and rollbacks, with their follow-up actions."""
+"""Production incidents, risk warnings and changes (releases, rollbacks), with their follow-up actions."""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 from django.conf import settings
@@ -20,6 +21,20 @@ from reports.models import Team, Week
 def week_of(moment: dt.datetime) -> IsoWeek:
     """The ISO week an incident belongs to, by its start in the configured time zone."""
     return IsoWeek.from_date(timezone.localtime(moment).date())
+
+
+# A clause ends at a sentence or clause mark, Chinese or Western, or at the end of a line.
+CLAUSE_END = re.compile(r"[。；;，,.!?！？\n]")
+TITLE_LENGTH = 80
+
+
+def title_from(description: str) -> str:
+    """The first clause of a description, without Markdown marks, cut to a title's length."""
+    text = re.sub(r"[*_`#>\[\]]", "", description).strip()
+    clause = CLAUSE_END.split(text, maxsplit=1)[0].strip() if text else ""
+    if len(clause) > TITLE_LENGTH:
+        clause = clause[: TITLE_LENGTH - 1].rstrip() + "…"
+    return clause or str(_("Untitled incident"))
 
 
 class IncidentQuerySet(models.QuerySet):
@@ -40,18 +55,26 @@ class Incident(models.Model):
     class Kind(models.TextChoices):
         INCIDENT = "incident", _("Incident")
         RISK = "risk", _("Risk or capacity warning")
-        ROLLBACK = "rollback", _("Rollback")
+        # A release, migration or rollback worth recording; graded when it hurt production.
+        CHANGE = "change", _("Change or rollback")
 
     class Detection(models.TextChoices):
         PROACTIVE = "proactive", _("Found by the team")
         REPORTED = "reported", _("Reported by others")
+        # Most reports do not say; claiming "found by us" then would inflate the proactive share.
+        UNKNOWN = "unknown", _("Not stated")
 
     team = models.ForeignKey(Team, models.PROTECT, related_name="incidents", verbose_name=_("team"))
     # Derived from started_at on every save; stored so a week's incidents are one indexed lookup.
     week = models.ForeignKey(
         Week, models.PROTECT, related_name="incidents", verbose_name=_("week"), editable=False
     )
-    title = models.CharField(_("title"), max_length=300)
+    title = models.CharField(
+        _("title"),
+        max_length=300,
+        blank=True,
+        help_text=_("Optional: the first clause of the description when left empty."),
+    )
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.INCIDENT)
     grade = models.CharField(_("grade"), max_length=1, choices=Grade.choices, default=Grade.NONE, blank=True)
     affected_system = models.CharField(_("affected system"), max_length=200, blank=True)
@@ -67,7 +90,7 @@ class Incident(models.Model):
     cause = models.TextField(_("cause"), blank=True)
     resolution = models.TextField(_("resolution"), blank=True)
     detection = models.CharField(
-        _("detected"), max_length=10, choices=Detection.choices, default=Detection.PROACTIVE
+        _("detected"), max_length=10, choices=Detection.choices, default=Detection.UNKNOWN
     )
     responsibility_share = models.DecimalField(
         _("responsibility share"),
@@ -128,6 +151,8 @@ class Incident(models.Model):
         return [Q(team_id=self.team_id, week_id=self.week_id)]
 
     def save(self, *args, **kwargs):
+        if not self.title.strip():
+            self.title = title_from(self.description)
         self.week = Week.objects.get_for(week_of(self.started_at))
         super().save(*args, **kwargs)
 

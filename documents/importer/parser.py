@@ -333,7 +333,7 @@ def _incident(started: dt.datetime, text: str, warnings: list[str]) -> IncidentE
     title_match = FIRST_CLAUSE.match(text.strip().splitlines()[0]) if text.strip() else None
     title = (title_match.group(0).strip() if title_match else "") or text.strip()[:80] or "生产事件"
     if "回滚" in flat:
-        kind = Incident.Kind.ROLLBACK
+        kind = Incident.Kind.CHANGE
     elif re.search(r"使用率|扩容|容量|水位", flat):
         kind = Incident.Kind.RISK
     else:

@@ -259,7 +259,7 @@ def _incidents(rng: random.Random) -> list[GeneratedIncident]:
             start = dt.datetime(day.year, day.month, day.day, rng.randint(9, 17), rng.randint(0, 59))
             start = start.replace(tzinfo=SHANGHAI)
             grade = rng.choice(["", "", "D", "D", "C"])
-            kind = "rollback" if "回滚" in title else ("risk" if "告警" in title else "incident")
+            kind = "change" if "回滚" in title else ("risk" if "告警" in title else "incident")
             incidents.append(
                 GeneratedIncident(
                     team=team,

@@ -333,7 +333,7 @@ INCIDENTS: list[IncidentSeed] = [
     # opening is the only one with customer impact from our own change, so it carries the half.
     IncidentSeed(
         title="账户多状态管理功能上线后开户失败，回滚",
-        kind="rollback",
+        kind="change",
         affected_system="账户系统 · 开户",
         started_at=shanghai(2024, 8, 13, 16, 57),
         resolved_at=shanghai(2024, 8, 13, 18, 20),

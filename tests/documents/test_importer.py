@@ -57,7 +57,7 @@ def test_seed_incidents_have_their_times(team, seeded):
     ]  # fmt: skip
     assert incidents[0].resolved_at == at(2024, 8, 12, 10, 56)
     assert incidents[1].resolved_at == at(2024, 8, 13, 18, 20)
-    assert incidents[1].kind == Incident.Kind.ROLLBACK
+    assert incidents[1].kind == Incident.Kind.CHANGE
     assert incidents[2].kind == Incident.Kind.RISK
     assert incidents[3].impact_count == 201
     assert all(incident.week.iso == W33 for incident in incidents)

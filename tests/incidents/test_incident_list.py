@@ -36,6 +36,7 @@ def incidents(team, other_team):
         responsibility_share=Decimal("0.5"),
         impact_count=201,
         affected_system="收银台",
+        detection=Incident.Detection.PROACTIVE,
     )
     warning = make_incident(
         team,
@@ -49,7 +50,7 @@ def incidents(team, other_team):
         other_team,
         at(2024, 8, 20, 1, 5),
         title="Rollback of release 42",
-        kind=Incident.Kind.ROLLBACK,
+        kind=Incident.Kind.CHANGE,
         grade=Incident.Grade.A,
     )
     return {"pos": pos, "warning": warning, "rollback": rollback}
@@ -89,12 +90,13 @@ def test_list_shows_local_iso_start_status_and_time_to_resolve(client_for, outsi
         ({"team": "payments"}, {"POS卡类型试算失败", "=cmd|' /C calc'!A0"}),
         ({"grade": "C"}, {"POS卡类型试算失败"}),
         ({"grade": "none"}, {"=cmd|' /C calc'!A0"}),
-        ({"kind": "rollback"}, {"Rollback of release 42"}),
+        ({"kind": "change"}, {"Rollback of release 42"}),
         ({"status": "open"}, {"Rollback of release 42"}),
         ({"status": "mitigated"}, {"=cmd|' /C calc'!A0"}),
         ({"status": "resolved"}, {"POS卡类型试算失败"}),
         ({"detection": "reported"}, {"=cmd|' /C calc'!A0"}),
-        ({"detection": "proactive"}, {"POS卡类型试算失败", "Rollback of release 42"}),
+        ({"detection": "proactive"}, {"POS卡类型试算失败"}),
+        ({"detection": "unknown"}, {"Rollback of release 42"}),
         ({"started_from": "2024-08-14"}, {"=cmd|' /C calc'!A0", "Rollback of release 42"}),
         ({"started_to": "2024-08-14"}, {"POS卡类型试算失败", "=cmd|' /C calc'!A0"}),
         # 2024-08-20 01:05 Shanghai is 2024-08-19 in UTC: dates are local days.

@@ -150,7 +150,7 @@ def test_the_four_production_events_with_their_shanghai_times(demo):
     ]
     pos, rollback, disk, forbidden = incidents
     assert pos.resolved_at == dt.datetime(2024, 8, 12, 10, 56, tzinfo=SHANGHAI)
-    assert (rollback.kind, rollback.grade, rollback.responsibility_share) == ("rollback", "C", Decimal("0.5"))
+    assert (rollback.kind, rollback.grade, rollback.responsibility_share) == ("change", "C", Decimal("0.5"))
     assert rollback.resolved_at == dt.datetime(2024, 8, 13, 18, 20, tzinfo=SHANGHAI)
     assert (disk.kind, disk.resolved_at) == ("risk", None)
     assert (forbidden.impact_count, forbidden.cause, forbidden.detection) == (
