@@ -301,10 +301,18 @@ def test_overview_headline_is_first_kpi_of_each_group_with_its_change(client_for
 
 
 def test_overview_incident_tally_sums_responsibility_share_against_last_week(client_for, manager, team):
+    proactive = Incident.Detection.PROACTIVE
     make_incident(
-        team, at(12, 9, 27), grade="C", responsibility_share=Decimal("0.5"), resolved_at=at(12, 10, 56)
+        team,
+        at(12, 9, 27),
+        grade="C",
+        responsibility_share=Decimal("0.5"),
+        resolved_at=at(12, 10, 56),
+        detection=proactive,
     )
-    make_incident(team, at(13, 16, 57), kind=Incident.Kind.CHANGE, resolved_at=at(13, 18, 20))
+    make_incident(
+        team, at(13, 16, 57), kind=Incident.Kind.CHANGE, resolved_at=at(13, 18, 20), detection=proactive
+    )
     make_incident(team, at(15, 14, 36), detection=Incident.Detection.REPORTED)
     make_incident(team, at(7, 10, 0), grade="B", resolved_at=at(7, 11, 0))  # W32
     make_incident(team, at(8, 10, 0), grade="C")  # W32
