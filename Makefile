@@ -25,16 +25,23 @@ run: $(STAMP)
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
+# Parallel on every usable CPU (pytest-xdist); TEST_WORKERS=0 runs in one process.
+TEST_WORKERS ?= $(shell $(PYTHON) -c 'import os; n = len(os.sched_getaffinity(0)); print(n if n > 1 else 0)')
+PYTEST = $(PY) -m pytest -n $(TEST_WORKERS)
+# Runs a command, then says how long it took, keeping the command's exit code.
+TIMED = started=$$(date +%s); status=0; $(1) || status=$$?; \
+	echo "$(2) took $$(( $$(date +%s) - started )) s (exit $$status)"; exit $$status
+
 # The whole suite, browser tests included; narrow it with PYTEST_ARGS="tests/reports -k week".
 test: $(STAMP)
-	$(PY) -m pytest $(PYTEST_ARGS)
+	@$(call TIMED,$(PYTEST) $(PYTEST_ARGS),make test)
 
 test-sqlite: $(STAMP)
-	env -u DATABASE_URL $(PY) -m pytest $(PYTEST_ARGS)
+	@$(call TIMED,env -u DATABASE_URL $(PYTEST) $(PYTEST_ARGS),make test-sqlite)
 
 # Needs a role that may create databases; see README.md "PostgreSQL".
 test-postgres: $(STAMP)
-	DATABASE_URL=$(PG_URL) $(PY) -m pytest $(PYTEST_ARGS)
+	@$(call TIMED,DATABASE_URL=$(PG_URL) $(PYTEST) $(PYTEST_ARGS),make test-postgres)
 
 lint: $(STAMP)
 	$(PY) -m ruff check .

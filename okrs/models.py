@@ -38,6 +38,29 @@ class Objective(models.Model):
         return f"{self.code} {self.title}"
 
 
+# An item counts while both it and its objective are open; as a Q so a list can also keep closed
+# items that still have an update in the shown week.
+ACTIVE_KEY_RESULT = Q(is_active=True, objective__is_active=True)
+
+
+class KeyResultQuerySet(models.QuerySet):
+    def active(self):
+        """Open items of open objectives: what a week's form asks about and the overview follows."""
+        return self.filter(ACTIVE_KEY_RESULT)
+
+    def in_board_order(self):
+        """Team, objective, then the item's own position: the order of the form, the overview and the list."""
+        return self.order_by(
+            "objective__team__position",
+            "objective__team__name",
+            "objective__period",
+            "objective__position",
+            "objective__code",
+            "position",
+            "pk",
+        )
+
+
 class KeyResult(models.Model):
     """An item of an objective, measured by a progress percentage or by a value from start to target."""
 
@@ -74,6 +97,8 @@ class KeyResult(models.Model):
         help_text=_("Closed items keep their history but leave the weekly form."),
     )
     history = HistoricalRecords()
+
+    objects = KeyResultQuerySet.as_manager()
 
     class Meta:
         ordering = ["objective", "position", "id"]

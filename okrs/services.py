@@ -18,7 +18,7 @@ from django.db.models import (
 )
 
 from common.weeks import IsoWeek
-from okrs.models import KeyResult, KeyResultUpdate
+from okrs.models import ACTIVE_KEY_RESULT, KeyResult, KeyResultUpdate
 from okrs.progress import PERCENT_FIELD, percent_expression, window_start
 from reports.models import Week
 
@@ -45,12 +45,13 @@ def key_results_for_week(queryset, week: IsoWeek | None):
             week_progress=Value(None, **none),
             week_current_value=Value(None, output_field=AMOUNT),
             week_status=Value(None, output_field=CharField()),
+            status_as_of_week=Value(None, output_field=CharField()),
             week_note=Value(None, output_field=TextField()),
             previous_progress=Value(None, **none),
             previous_current_value=Value(None, output_field=AMOUNT),
             week_percent=Value(None, output_field=PERCENT_FIELD),
             progress_change=Value(None, output_field=PERCENT_FIELD),
-        ).filter(is_active=True)
+        ).filter(ACTIVE_KEY_RESULT)
     # order_by(): the default ordering would join key result, objective and team into each subquery.
     this_week = KeyResultUpdate.objects.filter(
         key_result=OuterRef("pk"), week__starts_on=week.monday
@@ -60,9 +61,14 @@ def key_results_for_week(queryset, week: IsoWeek | None):
         week__starts_on__lt=week.monday,
         week__starts_on__gte=window_start(week).monday,
     ).order_by("-week__starts_on")
+    # The latest status at or before the week, however old: okrs.rules decides "overdue" on it.
+    as_of_week = KeyResultUpdate.objects.filter(
+        key_result=OuterRef("pk"), week__starts_on__lte=week.monday
+    ).order_by("-week__starts_on")
     return (
         queryset.annotate(
             week_progress=Subquery(this_week.values("progress")[:1], output_field=PROGRESS),
+            status_as_of_week=Subquery(as_of_week.values("status")[:1], output_field=CharField()),
             week_current_value=Subquery(this_week.values("current_value")[:1], output_field=AMOUNT),
             week_status=Subquery(this_week.values("status")[:1], output_field=CharField()),
             week_note=Subquery(this_week.values("note")[:1], output_field=TextField()),
@@ -77,17 +83,9 @@ def key_results_for_week(queryset, week: IsoWeek | None):
                 F("week_percent") - F("previous_percent"), output_field=PERCENT_FIELD
             ),
         )
-        .filter(Q(is_active=True) | Q(week_status__isnull=False))
+        .filter(ACTIVE_KEY_RESULT | Q(week_status__isnull=False))
     )
 
 
 def key_results_base():
-    return KeyResult.objects.select_related("objective__team", "owner").order_by(
-        "objective__team__position",
-        "objective__team__name",
-        "objective__period",
-        "objective__position",
-        "objective__code",
-        "position",
-        "pk",
-    )
+    return KeyResult.objects.select_related("objective__team", "owner").in_board_order()

@@ -13,6 +13,7 @@ from common.lists.tables import NUM, ListTable, order_nulls_last
 from common.weeks import IsoWeek
 from okrs.models import KeyResult, KeyResultUpdate
 from okrs.progress import change_between, percent_of
+from okrs.rules import is_overdue
 
 STATUS_BADGES = {
     KeyResultUpdate.Status.ON_TRACK: "badge-better",
@@ -24,10 +25,7 @@ STATUS_LABELS = dict(KeyResultUpdate.Status.choices)
 
 
 def is_past_eta(record, week: IsoWeek | None) -> bool:
-    """The ETA fell on or before the end of the shown week and the item was not done by then."""
-    if week is None or record.eta is None:
-        return False
-    return record.eta <= week.sunday and record.week_status != KeyResultUpdate.Status.DONE
+    return is_overdue(record.eta, record.status_as_of_week, week)
 
 
 def week_percent(record) -> Decimal | None:

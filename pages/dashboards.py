@@ -18,8 +18,7 @@ from django.utils import timezone
 from common.formatting import quantize
 from common.weeks import IsoWeek
 from incidents.models import Incident
-from okrs.models import KeyResult, KeyResultUpdate
-from okrs.progress import change_between, progress_percent, recent_updates
+from okrs.rules import OkrRow, active_key_results, okr_rows
 from reports.comparison import Change, Tone, compare_week, series
 from reports.models import KPI, KPIValue, Team, TodoItem, Week, WeeklyReport
 
@@ -106,97 +105,6 @@ def is_attention(change: Change) -> bool:
 # ---------------------------------------------------------------- OKRs
 
 
-@dataclass
-class OkrRow:
-    key_result: KeyResult
-    update: KeyResultUpdate | None
-    previous: KeyResultUpdate | None
-    percent: Decimal | None
-    previous_percent: Decimal | None
-    is_stalled: bool
-    is_overdue: bool
-
-    @property
-    def delta(self) -> Decimal | None:
-        return change_between(self.percent, self.previous_percent)
-
-    @property
-    def has_moved(self) -> bool:
-        return bool(self.delta)
-
-    @property
-    def status(self) -> str:
-        return self.update.status if self.update else ""
-
-    def get_status_display(self) -> str:
-        return self.update.get_status_display() if self.update else ""
-
-
-def _is_flat_since(key_result: KeyResult, updates: list[KeyResultUpdate], since: IsoWeek) -> bool:
-    """The item had a progress figure at or before `since` and every figure reported after it is the same.
-
-    `updates` are oldest first. Updates without a figure (a note only) neither count as progress nor
-    break the run.
-    """
-    figures = [
-        (update.week.starts_on, percent)
-        for update in updates
-        if (percent := progress_percent(key_result, update)) is not None
-    ]
-    anchor = None
-    for index, (monday, _percent) in enumerate(figures):
-        if monday <= since.monday:
-            anchor = index
-    if anchor is None:
-        return False
-    return all(percent == figures[anchor][1] for _monday, percent in figures[anchor:])
-
-
-def okr_rows(key_results: Iterable[KeyResult], week: IsoWeek) -> list[OkrRow]:
-    """Each item's progress this week against its previous update, with stalled and overdue flags.
-
-    Stalled: not done, reported this week, and progress unchanged for two weeks or more, i.e. the
-    figure as of two weeks ago is still the figure now.
-
-    Percent and previous update follow okrs/progress.py; one query for the look-back window.
-    """
-    key_results = list(key_results)
-    history = recent_updates([kr.pk for kr in key_results], week)
-    rows = []
-    for kr in key_results:
-        past = history[kr.pk]
-        update = past[-1] if past and past[-1].week.starts_on == week.monday else None
-        earlier = past[:-1] if update else past
-        previous = earlier[-1] if earlier else None
-        percent = progress_percent(kr, update)
-        is_done = (update or previous) is not None and (
-            update or previous
-        ).status == KeyResultUpdate.Status.DONE
-        stalled = percent is not None and not is_done and _is_flat_since(kr, past, week.shifted(-2))
-        rows.append(
-            OkrRow(
-                key_result=kr,
-                update=update,
-                previous=previous,
-                percent=percent,
-                previous_percent=progress_percent(kr, previous),
-                is_stalled=stalled,
-                is_overdue=kr.eta is not None and kr.eta <= week.sunday and not is_done,
-            )
-        )
-    return rows
-
-
-def _key_results(**filters):
-    return (
-        KeyResult.objects.filter(is_active=True, objective__is_active=True, **filters)
-        .select_related("objective__team", "owner")
-        .order_by(
-            "objective__team__position", "objective__team__name", "objective__position", "position", "id"
-        )
-    )
-
-
 # ---------------------------------------------------------------- incidents
 
 
@@ -256,7 +164,8 @@ class TeamOverview:
 
     @property
     def is_missing(self) -> bool:
-        return self.report is None or self.report.status == WeeklyReport.Status.DRAFT
+        # Team.objects.missing_report's rule, on the report already loaded.
+        return self.report is None or not self.report.is_done
 
 
 @dataclass
@@ -288,7 +197,10 @@ def _value_in(week: IsoWeek):
 
 
 def department_week(week: IsoWeek) -> DepartmentWeek:
-    """Everything the department overview shows, in seven queries whatever the size of the history."""
+    """Everything the department overview shows, in a fixed number of queries whatever the history.
+
+    The count is pinned in tests/pages/test_dashboards.py (OVERVIEW_QUERIES).
+    """
     teams = list(Team.objects.filter(is_active=True))
     kpis = list(
         KPI.objects.filter(
@@ -327,7 +239,7 @@ def department_week(week: IsoWeek) -> DepartmentWeek:
         moved = [row for row in rows if row.change.tone == tone]
         return sorted(moved, key=lambda row: row.change.magnitude, reverse=True)[:MOVERS]
 
-    okrs = okr_rows(_key_results(objective__team__is_active=True), week)
+    okrs = okr_rows(active_key_results(objective__team__is_active=True), week)
     incidents = summarize_incidents(_incidents(week), week)
     has_data = bool(
         reports
@@ -404,8 +316,7 @@ def team_week(team: Team, week: IsoWeek) -> TeamWeek:
     )
     # Open TODOs carried forward: raised this week or earlier, not closed before this week.
     todos = list(
-        TodoItem.objects.filter(report__team=team, report__week__starts_on__lte=week.monday)
-        .filter(Q(done_in__isnull=True) | Q(done_in__week__starts_on__gte=week.monday))
+        TodoItem.objects.open_in(team, week)
         .select_related("report__week", "done_in__week")
         .order_by("report__week__starts_on", "position", "id")
     )
@@ -414,7 +325,7 @@ def team_week(team: Team, week: IsoWeek) -> TeamWeek:
         week=week,
         report=report,
         kpi_groups=_group_rows(rows),
-        okrs=okr_rows(_key_results(objective__team=team), week),
+        okrs=okr_rows(active_key_results(objective__team=team), week),
         incidents=summarize_incidents(_incidents(week, team=team), week),
         todos=todos,
     )

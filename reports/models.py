@@ -21,6 +21,13 @@ from reports.number_rules import check_kpi_value
 WEEK_YEARS = (1970, 2999)
 
 
+class TeamQuerySet(models.QuerySet):
+    def missing_report(self, week: IsoWeek):
+        """Active teams that have not handed in the week (no report, or only a draft)."""
+        handed_in = WeeklyReport.objects.done().filter(week__starts_on=week.monday).values("team")
+        return self.filter(is_active=True).exclude(pk__in=handed_in)
+
+
 class Team(models.Model):
     """An org unit that reports weekly; leads edit its week, members read it."""
 
@@ -47,6 +54,8 @@ class Team(models.Model):
         help_text=_("Archived teams keep their history but expect no new reports."),
     )
     history = HistoricalRecords(excluded_fields=["position"])
+
+    objects = TeamQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "name"]
@@ -270,6 +279,17 @@ class ReportSection(models.Model):
         return [Q(pk=self.report_id)]
 
 
+class TodoItemQuerySet(models.QuerySet):
+    def open_in(self, team: Team, week: IsoWeek):
+        """A team's TODOs as of a week: raised in it or earlier, and not closed before it.
+
+        One closed in this very week still shows, ticked, so the week's page says what got done.
+        """
+        return self.filter(report__team=team, report__week__starts_on__lte=week.monday).filter(
+            Q(done_in__isnull=True) | Q(done_in__week__starts_on__gte=week.monday)
+        )
+
+
 class TodoItem(models.Model):
     """A TODO raised in one week's report, carried forward until a later week marks it done."""
 
@@ -295,6 +315,8 @@ class TodoItem(models.Model):
         verbose_name=_("done in report"),
     )
     history = HistoricalRecords()
+
+    objects = TodoItemQuerySet.as_manager()
 
     class Meta:
         ordering = ["report", "position", "id"]

@@ -104,15 +104,3 @@ class ParsedReport:
     def verbatim_sections(self) -> list[Section]:
         """Sections whose text is kept as written (what the preview lists as 'kept verbatim')."""
         return [section for section in self.sections if section.body.strip()]
-
-    def is_empty(self) -> bool:
-        return not (
-            self.sections
-            or self.figures
-            or self.incidents
-            or self.incidents_intro
-            or self.todos
-            or self.plans
-            or self.other
-            or self.reflections
-        )

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Q
-
 from common.formatting import format_number, plain_decimal
 from common.weeks import IsoWeek
 from incidents.models import Incident
@@ -27,10 +25,6 @@ class KPIRow:
     @property
     def previous_text(self) -> str:
         return format_value(self.kpi, self.change.previous)
-
-    @property
-    def current_text(self) -> str:
-        return format_value(self.kpi, self.change.current)
 
     @property
     def absolute_text(self) -> str:
@@ -136,9 +130,10 @@ def load_week(team: Team, week: IsoWeek) -> WeekData:
         data.kpi_rows.append(KPIRow(kpi, change, current))
 
     data.key_results = list(
-        KeyResult.objects.filter(objective__team=team, is_active=True, objective__is_active=True)
+        KeyResult.objects.active()
+        .filter(objective__team=team)
         .select_related("objective", "owner")
-        .order_by("objective__position", "objective__code", "position", "id")
+        .in_board_order()
     )
     updates = {
         (update.key_result_id, update.week.starts_on): update
@@ -162,14 +157,8 @@ def load_week(team: Team, week: IsoWeek) -> WeekData:
         else:
             data.previous_plans.append(plan)
 
-    # Raised here, or raised earlier and still open as of this week (or closed in this very report).
     todos = (
-        TodoItem.objects.filter(report__team=team)
-        .filter(
-            Q(report__week__starts_on=week.monday)
-            | Q(report__week__starts_on__lt=week.monday)
-            & (Q(done_in__isnull=True) | Q(done_in__week__starts_on__gte=week.monday))
-        )
+        TodoItem.objects.open_in(team, week)
         .select_related("report__week", "done_in__week")
         .order_by("report__week__starts_on", "position", "id")
     )

@@ -9,12 +9,11 @@ import datetime as dt
 from decimal import Decimal
 
 from django import template
-from django.utils.translation import gettext as _
 
 from common import charts
 from common.formatting import format_duration, format_signed, plain_decimal
 from common.markdown import render_markdown
-from reports.comparison import Change, Tone, format_absolute, format_relative, format_value
+from reports.comparison import Change, format_absolute, format_relative, format_value
 
 register = template.Library()
 
@@ -42,19 +41,6 @@ def change_rel(change: Change) -> str:
 @register.filter
 def tone_class(change: Change) -> str:
     return f"tone-{change.tone}" if isinstance(change, Change) else "tone-neutral"
-
-
-@register.filter
-def tone_label(change: Change) -> str:
-    labels = {
-        Tone.BETTER: _("better"),
-        Tone.WORSE: _("worse"),
-        Tone.NEUTRAL: _("changed"),
-        Tone.UNCHANGED: _("unchanged"),
-        Tone.NEW: _("new"),
-        Tone.MISSING: _("no value"),
-    }
-    return labels.get(getattr(change, "tone", ""), "")
 
 
 @register.filter

@@ -61,6 +61,8 @@ class Command(BaseCommand):
         generator.generate(
             scale, seed=seed, weeks=weeks, log=lambda message: self.stdout.write(f"  {message}")
         )
+        # Fresh statistics, or SQLite sorts every KPI value for the first page of /kpis/ (FINDINGS §1).
+        generator.analyze()
         seconds = time.perf_counter() - started
         self.stdout.write(
             self.style.SUCCESS(

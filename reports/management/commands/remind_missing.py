@@ -15,20 +15,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from common.weeks import IsoWeek
-from reports.models import Team, WeeklyReport
-
-DONE = (WeeklyReport.Status.SUBMITTED, WeeklyReport.Status.PUBLISHED)
+from reports.models import Team
 
 
 def teams_missing(week: IsoWeek):
     """Active teams without a submitted or published report for the week, with their leads."""
-    done = WeeklyReport.objects.filter(week__starts_on=week.monday, status__in=DONE).values("team")
-    return (
-        Team.objects.filter(is_active=True)
-        .exclude(pk__in=done)
-        .prefetch_related("leads")
-        .order_by("position", "name")
-    )
+    return Team.objects.missing_report(week).prefetch_related("leads").order_by("position", "name")
 
 
 class Command(BaseCommand):

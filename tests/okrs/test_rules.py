@@ -1,0 +1,76 @@
+"""okrs.rules is the one home of overdue, stalled and moved: every page gives the same answer."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from common.weeks import IsoWeek
+from okrs.models import KeyResultUpdate
+from okrs.rules import has_moved, is_overdue
+from pages import dashboards
+from tests.factories import make_key_result, make_objective, make_update
+
+W33 = IsoWeek(2024, 33)
+Status = KeyResultUpdate.Status
+
+
+def overdue_titles_on_the_overview():
+    return {row.key_result.title for row in dashboards.department_week(W33).okr_overdue}
+
+
+def past_eta_rows_on_the_okr_list(client_for, manager) -> str:
+    return client_for(manager).get(reverse("okr-list"), {"week": str(W33)}).content.decode()
+
+
+@pytest.mark.django_db
+def test_done_last_week_with_no_update_this_week_is_overdue_nowhere(client_for, manager, team):
+    """The regression: done in W32, ETA 1 August, no W33 update. The overview said on time while the
+    OKR list painted the row red."""
+    objective = make_objective(team, "O2", title="能力升级")
+    finished = make_key_result(objective, title="存管账户能力", eta=dt.date(2024, 8, 1))
+    make_update(finished, "2024-W32", 100, status=Status.DONE)
+    late = make_key_result(objective, title="对公收佣", eta=dt.date(2024, 8, 1))
+    make_update(late, "2024-W32", 60, status=Status.ON_TRACK)
+
+    assert overdue_titles_on_the_overview() == {"对公收佣"}
+    html = past_eta_rows_on_the_okr_list(client_for, manager)
+    rows = [row for row in html.split("<tr") if "存管账户能力" in row or "对公收佣" in row]
+    assert len(rows) == 2
+    assert ["past-eta" in row for row in rows] == ["对公收佣" in row for row in rows]
+
+
+@pytest.mark.django_db
+def test_an_item_reopened_after_done_is_overdue_again(client_for, manager, team):
+    objective = make_objective(team, "O1")
+    item = make_key_result(objective, title="新银收入", eta=dt.date(2024, 8, 1))
+    make_update(item, "2024-W31", 100, status=Status.DONE)
+    make_update(item, "2024-W32", 90, status=Status.AT_RISK)
+
+    assert overdue_titles_on_the_overview() == {"新银收入"}
+    html = past_eta_rows_on_the_okr_list(client_for, manager)
+    row = next(row for row in html.split("<tr") if "新银收入" in row)
+    assert "past-eta" in row
+
+
+@pytest.mark.parametrize(
+    ("eta", "status", "expected"),
+    [
+        (None, None, False),
+        (dt.date(2024, 8, 18), None, True),  # the week's Sunday: due by the end of the shown week
+        (dt.date(2024, 8, 19), None, False),
+        (dt.date(2024, 8, 1), Status.DONE, False),
+        (dt.date(2024, 8, 1), Status.BLOCKED, True),
+    ],
+)
+def test_overdue_is_the_eta_by_the_weeks_end_and_not_done(eta, status, expected):
+    assert is_overdue(eta, status, W33) is expected
+    assert is_overdue(eta, status, None) is False
+
+
+def test_moved_means_any_change_either_way():
+    assert has_moved(Decimal("5")) and has_moved(Decimal("-20"))
+    assert not has_moved(Decimal("0")) and not has_moved(None)
