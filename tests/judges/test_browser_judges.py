@@ -39,14 +39,14 @@ def test_every_page_is_accessible_and_fits_the_window(browser, live_server, role
     page = context.new_page()
     console_errors: list[str] = []
     page.on("console", lambda message: message.type == "error" and console_errors.append(message.text))
-    # A refused page (403) is a page to judge; a stylesheet, script or image that fails is a problem.
-    # Browsers ask for /favicon.ico on the admin's pages, which link no icon; the app's link theirs.
+    # A refused page (403) is a page to judge; a stylesheet, script or icon that fails is a problem.
     page.on(
         "response",
-        lambda response: response.status >= 400
-        and response.request.resource_type != "document"
-        and not response.url.endswith("/favicon.ico")
-        and console_errors.append(f"{response.status} {response.url}"),
+        lambda response: (
+            response.status >= 400
+            and response.request.resource_type != "document"
+            and console_errors.append(f"{response.status} {response.url}")
+        ),
     )
     page.on("pageerror", lambda error: console_errors.append(str(error)))
     problems: list[str] = []
@@ -56,7 +56,9 @@ def test_every_page_is_accessible_and_fits_the_window(browser, live_server, role
             page.set_viewport_size(DESKTOP)
             page.goto(live_server.url + sample.path)
             for violation in axe_violations(page, axe_source):
-                problems.append(f"{sample}: axe {violation['impact']} {violation['id']} {violation['nodes'][:3]}")
+                problems.append(
+                    f"{sample}: axe {violation['impact']} {violation['id']} {violation['nodes'][:3]}"
+                )
             for viewport in (DESKTOP, PHONE):
                 page.set_viewport_size(viewport)
                 layout = page.evaluate(OVERFLOW_JS)
@@ -66,7 +68,9 @@ def test_every_page_is_accessible_and_fits_the_window(browser, live_server, role
                     )
                     screenshot(page, f"overflow-{role}-{language}-{sample.name}-{viewport['width']}")
             problems.extend(
-                f"{sample}: {text}" for text in console_errors if not text.startswith("Failed to load resource")
+                f"{sample}: {text}"
+                for text in console_errors
+                if not text.startswith("Failed to load resource")
             )
             console_errors.clear()
     finally:

@@ -17,7 +17,16 @@ from django.template import loader
 from django.test import Client
 
 from tests.documents.helpers import fixture
-from tests.judges.pages import LANGUAGES, ROLES, SEED_TEAM, SEED_WEEK, load_demo, nu_errors, pages, require_vnu
+from tests.judges.pages import (
+    LANGUAGES,
+    ROLES,
+    SEED_TEAM,
+    SEED_WEEK,
+    load_demo,
+    nu_errors,
+    pages,
+    require_vnu,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +44,10 @@ def _extra_states(client: Client) -> list[tuple[str, object]]:
     return [
         ("import preview", client.post(f"/teams/{SEED_TEAM}/import/", {"content": fixture("2024-W34.md")})),
         ("weekly form with errors", client.post(edit, {"revision": "x"})),
-        ("incident form with errors", client.post(f"/teams/{SEED_TEAM}/weeks/{SEED_WEEK}/incidents/new/", {})),
+        (
+            "incident form with errors",
+            client.post(f"/teams/{SEED_TEAM}/weeks/{SEED_WEEK}/incidents/new/", {}),
+        ),
         ("404", client.get("/weeks/2024-W99/")),
     ]
 
