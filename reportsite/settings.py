@@ -54,8 +54,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "reportsite.middleware.HttpMethodsMiddleware",
+    # Outermost after security, so that refusals and errors raised further in carry the headers too.
+    "reportsite.middleware.PrivateResponsesMiddleware",
     "csp.middleware.CSPMiddleware",
+    "reportsite.middleware.HttpMethodsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -64,7 +66,6 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "reportsite.middleware.PrivateResponsesMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
@@ -193,10 +194,9 @@ _CSP = {
         "object-src": [NONE],
     }
 }
-if env_bool("CSP_REPORT_ONLY", default=False):
-    CONTENT_SECURITY_POLICY_REPORT_ONLY = _CSP
-else:
-    CONTENT_SECURITY_POLICY = _CSP
+CSP_REPORT_ONLY = env_bool("CSP_REPORT_ONLY", default=False)
+CONTENT_SECURITY_POLICY = None if CSP_REPORT_ONLY else _CSP
+CONTENT_SECURITY_POLICY_REPORT_ONLY = _CSP if CSP_REPORT_ONLY else None
 # Browser features the app never uses, turned off for it and anything it might embed.
 PERMISSIONS_POLICY = ", ".join(
     f"{feature}=()"

@@ -7,9 +7,9 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from reports.exports import ListExportMixin
-from reports.pagination import CappedCountPaginator
+from reports.pagination import DEFAULT_PER_PAGE, CappedCountPaginator
 
-PAGE_SIZE = 50
+PAGE_SIZE = DEFAULT_PER_PAGE
 
 
 @method_decorator(require_GET, name="dispatch")

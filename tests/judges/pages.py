@@ -186,9 +186,8 @@ OVERFLOW_JS = """
   const scrolls = el => {
     for (let node = el.parentElement; node && node !== document.body; node = node.parentElement) {
       const overflowX = getComputedStyle(node).overflowX;
-      if ((overflowX === 'auto' || overflowX === 'scroll') && node.getBoundingClientRect().right <= width + 1) {
-        return true;
-      }
+      const inside = node.getBoundingClientRect().right <= width + 1;
+      if ((overflowX === 'auto' || overflowX === 'scroll') && inside) return true;
     }
     return false;
   };
@@ -197,7 +196,8 @@ OVERFLOW_JS = """
     const box = el.getBoundingClientRect();
     if (box.width === 0 || box.height === 0) continue;
     if ((box.right > width + 1 || box.left < -1) && !scrolls(el)) {
-      wide.push(`${el.tagName.toLowerCase()}.${[...el.classList].join('.')}: ${Math.round(box.left)}..${Math.round(box.right)}`);
+      const name = `${el.tagName.toLowerCase()}.${[...el.classList].join('.')}`;
+      wide.push(`${name}: ${Math.round(box.left)}..${Math.round(box.right)}`);
     }
   }
   return {width, scrollWidth: document.documentElement.scrollWidth, wide: wide.slice(0, 8)};

@@ -63,9 +63,8 @@ def test_every_page_is_accessible_and_fits_the_window(browser, live_server, role
                 page.set_viewport_size(viewport)
                 layout = page.evaluate(OVERFLOW_JS)
                 if layout["scrollWidth"] > layout["width"] or layout["wide"]:
-                    problems.append(
-                        f"{sample} at {viewport['width']} px: page {layout['scrollWidth']} px wide; {layout['wide']}"
-                    )
+                    width = f"page {layout['scrollWidth']} px wide"
+                    problems.append(f"{sample} at {viewport['width']} px: {width}; {layout['wide']}")
                     screenshot(page, f"overflow-{role}-{language}-{sample.name}-{viewport['width']}")
             problems.extend(
                 f"{sample}: {text}"
