@@ -75,3 +75,37 @@ def test_every_page_is_accessible_and_fits_the_window(browser, live_server, role
     finally:
         context.close()
     assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems)
+
+
+TEXTAREA_LINES_JS = """
+() => [...document.querySelectorAll('textarea')].filter(t => t.offsetParent !== null).map(t => {
+  const style = getComputedStyle(t);
+  const inner = t.clientHeight - parseFloat(style.paddingTop) - parseFloat(style.paddingBottom);
+  return {name: t.name, rows: t.rows, lines: inner / parseFloat(style.lineHeight)};
+})
+"""
+
+FOCUS_JS = """
+() => {
+  const el = document.activeElement;
+  const style = getComputedStyle(el);
+  return {tag: el.tagName, outline: style.outlineStyle, width: parseFloat(style.outlineWidth)};
+}
+"""
+
+
+def test_textareas_show_whole_lines_and_focus_is_always_visible(browser_page, live_server):
+    load_demo()
+    page = browser_page
+    login(page, live_server.url, "lead", ROLES["lead"])
+    for path in ("/teams/payments/weeks/2024-W33/edit/", "/teams/payments/weeks/2024-W33/incidents/new/"):
+        page.goto(live_server.url + path)
+        textareas = page.evaluate(TEXTAREA_LINES_JS)
+        assert textareas
+        for textarea in textareas:
+            # A note of one row shows one whole line: no half line cut at the bottom.
+            assert abs(textarea["lines"] - textarea["rows"]) < 0.05, textarea
+        for _ in range(12):
+            page.keyboard.press("Tab")
+            focused = page.evaluate(FOCUS_JS)
+            assert focused["outline"] != "none" and focused["width"] >= 2, focused
