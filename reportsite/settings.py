@@ -179,7 +179,7 @@ SESSION_COOKIE_HTTPONLY = True
 # inline, so injected markup can neither run nor restyle a page. Forms post only back to the app.
 # CSP_REPORT_ONLY=true sends the same policy as Content-Security-Policy-Report-Only, to try a change
 # of the policy on a staging copy; production enforces it.
-_CSP = {
+csp_policy = {
     "DIRECTIVES": {
         "default-src": [NONE],
         "script-src": [SELF],
@@ -194,9 +194,10 @@ _CSP = {
         "object-src": [NONE],
     }
 }
-CSP_REPORT_ONLY = env_bool("CSP_REPORT_ONLY", default=False)
-CONTENT_SECURITY_POLICY = None if CSP_REPORT_ONLY else _CSP
-CONTENT_SECURITY_POLICY_REPORT_ONLY = _CSP if CSP_REPORT_ONLY else None
+# Lower case: django-csp's check refuses any setting named CSP_* as one of its old-style settings.
+csp_report_only = env_bool("CSP_REPORT_ONLY", default=False)
+CONTENT_SECURITY_POLICY = None if csp_report_only else csp_policy
+CONTENT_SECURITY_POLICY_REPORT_ONLY = csp_policy if csp_report_only else None
 # Browser features the app never uses, turned off for it and anything it might embed.
 PERMISSIONS_POLICY = ", ".join(
     f"{feature}=()"
