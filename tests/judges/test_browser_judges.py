@@ -109,3 +109,41 @@ def test_textareas_show_whole_lines_and_focus_is_always_visible(browser_page, li
             page.keyboard.press("Tab")
             focused = page.evaluate(FOCUS_JS)
             assert focused["outline"] != "none" and focused["width"] >= 2, focused
+
+
+def test_print_buttons_and_the_500_page_work_under_the_content_security_policy(browser_page, live_server):
+    load_demo()
+    page = browser_page
+    violations: list[str] = []
+    page.on("console", lambda message: message.type == "error" and violations.append(message.text))
+    # Stands in for the print dialog, which a headless browser cannot show; added over the DevTools
+    # protocol, so the page's policy neither sees nor blocks it.
+    page.add_init_script("window.print = () => { window.printed = (window.printed || 0) + 1; };")
+    login(page, live_server.url, "manager", ROLES["manager"])
+    for path in ("/teams/payments/weeks/2024-W33/print/", "/weeks/2024-W33/document/"):
+        response = page.goto(live_server.url + path)
+        assert "script-src 'self'" in response.headers["content-security-policy"]
+        page.get_by_role("button", name="Print").click()
+        assert page.evaluate("window.printed") == 1
+
+    # The 500 page as the server sends it, policy included, styled by its stylesheet alone.
+    from django.template import loader
+    from django.test import Client
+
+    policy = Client().get("/accounts/login/").headers["Content-Security-Policy"]
+    body = loader.get_template("500.html").render()
+    page.route(
+        live_server.url + "/boom",
+        lambda route: route.fulfill(
+            status=500,
+            body=body,
+            headers={
+                "content-type": "text/html",
+                "content-security-policy": policy,
+            },
+        ),
+    )
+    page.goto(live_server.url + "/boom")
+    assert page.locator("h1").inner_text().startswith("Server error")
+    assert page.evaluate("getComputedStyle(document.querySelector('main')).marginTop") != "0px"
+    assert not [text for text in violations if "Content Security Policy" in text], violations
