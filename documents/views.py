@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
 from documents import export
 from documents.forms import ImportForm
@@ -22,12 +23,14 @@ def _download(text: str, filename: str) -> HttpResponse:
     return response
 
 
+@require_GET
 @login_required
 def team_week_markdown(request, team, week):
     team = get_team_for_read(request.user, team)
     return _download(export.team_week_markdown(team, week), f"{team.slug}-{week}.md")
 
 
+@require_GET
 @login_required
 def team_week_print(request, team, week):
     team = get_team_for_read(request.user, team)
@@ -35,12 +38,14 @@ def team_week_print(request, team, week):
     return render(request, "documents/print.html", {"team": team, "week": week, "team_week": team_week})
 
 
+@require_GET
 @login_required
 def department_document(request, week):
     team_weeks = export.department_team_weeks(week)
     return render(request, "documents/department.html", {"week": week, "team_weeks": team_weeks})
 
 
+@require_GET
 @login_required
 def department_markdown(request, week):
     text = export.render_department(export.department_team_weeks(week), week)
