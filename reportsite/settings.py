@@ -186,7 +186,7 @@ TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR", default=False)
 
 # Notifications (notifications/, README "Notifications"): the schedule, in NOTIFY_TIME_ZONE, and delivery.
 SITE_URL = env_str("SITE_URL").rstrip("/")
-NOTIFY_TIME_ZONE = env_str("NOTIFY_TIME_ZONE", TIME_ZONE)
+NOTIFY_TIME_ZONE = env_str("NOTIFY_TIME_ZONE") or TIME_ZONE
 NOTIFY_DIGEST_WEEKDAY = env_int("NOTIFY_DIGEST_WEEKDAY", 1)
 NOTIFY_DIGEST_HOUR = env_int("NOTIFY_DIGEST_HOUR", 9)
 NOTIFY_REMINDER_WEEKDAY = env_int("NOTIFY_REMINDER_WEEKDAY", 5)
