@@ -37,12 +37,23 @@ def retry_now(modeladmin, request, queryset):
     count = queryset.exclude(status=Notification.Status.SENT).update(
         status=Notification.Status.PENDING, attempts=0, next_attempt_at=timezone.now(), lease_until=None
     )
-    modeladmin.message_user(request, _("%(count)s notification(s) queued again.") % {"count": count}, messages.SUCCESS)
+    modeladmin.message_user(
+        request, _("%(count)s notification(s) queued again.") % {"count": count}, messages.SUCCESS
+    )
 
 
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "event", "channel", "title", "status", "attempts", "next_attempt_at", "last_error"]
+    list_display = [
+        "created_at",
+        "event",
+        "channel",
+        "title",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "last_error",
+    ]
     list_filter = ["status", "event", "channel"]
     search_fields = ["title", "last_error", "channel__name"]
     list_select_related = ["channel"]

@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import random
-import socket
 import threading
 import time
 import urllib.error
@@ -70,16 +69,18 @@ def claim(limit: int = BATCH, only: list[int] | None = None) -> list[Notificatio
         if only is not None:
             due = due.filter(pk__in=only)
         ids = list(
-            due.order_by("next_attempt_at", "pk").select_for_update(skip_locked=True).values_list("pk", flat=True)[
-                :limit
-            ]
+            due.order_by("next_attempt_at", "pk")
+            .select_for_update(skip_locked=True)
+            .values_list("pk", flat=True)[:limit]
         )
         if not ids:
             return []
         Notification.objects.filter(pk__in=ids).update(
             status=Notification.Status.SENDING, lease_until=now + _lease(), attempts=F("attempts") + 1
         )
-    return list(Notification.objects.filter(pk__in=ids).select_related("channel").order_by("next_attempt_at", "pk"))
+    return list(
+        Notification.objects.filter(pk__in=ids).select_related("channel").order_by("next_attempt_at", "pk")
+    )
 
 
 def _scrub(text: str, channel: Channel | None) -> str:
@@ -111,7 +112,7 @@ def post(request: platforms.Request, kind: str) -> Outcome:
     except urllib.error.HTTPError as error:
         status = error.code
         answer = error.read(ANSWER_LIMIT).decode("utf-8", "replace") if error.fp else ""
-    except (TimeoutError, socket.timeout):
+    except TimeoutError:
         return Outcome(False, error="timed out")
     except urllib.error.URLError as error:
         return Outcome(False, error=f"connection failed: {error.reason}")

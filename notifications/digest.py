@@ -97,7 +97,9 @@ def digest_message(data: DigestData, base: str | None = None) -> Message:
     ):
         if rows:
             shown = min(len(rows), DIGEST_LINES)
-            sections.append(Section(f"{heading} ({total})", _kpi_lines(rows, data, week, base), _more(total, shown)))
+            sections.append(
+                Section(f"{heading} ({total})", _kpi_lines(rows, data, week, base), _more(total, shown))
+            )
 
     incidents = overview.incidents
     tally_this = " · ".join(f"{grade} {share_text(this)}" for grade, this, _last in incidents.tally)
@@ -109,7 +111,10 @@ def digest_message(data: DigestData, base: str | None = None) -> Message:
     ]
     if incidents.mean_time_to_resolve is not None:
         incident_lines.append(
-            Line(_("Mean time to resolve: %(duration)s") % {"duration": format_duration(incidents.mean_time_to_resolve)})
+            Line(
+                _("Mean time to resolve: %(duration)s")
+                % {"duration": format_duration(incidents.mean_time_to_resolve)}
+            )
         )
     for incident in incidents.incidents[:DIGEST_LINES]:
         grade = f"[{incident.grade}] " if incident.grade else ""
@@ -156,7 +161,8 @@ def digest_message(data: DigestData, base: str | None = None) -> Message:
     return Message(
         event=Event.DIGEST,
         title=_("Department overview %(week)s") % {"week": week},
-        intro=_("%(done)s of %(total)s teams handed in their week.") % {"done": handed_in, "total": len(overview.teams)},
+        intro=_("%(done)s of %(total)s teams handed in their week.")
+        % {"done": handed_in, "total": len(overview.teams)},
         sections=sections,
         link_text=_("Open the department overview"),
         link_url=absolute(reverse("department-week", kwargs={"week": week}), base),
@@ -167,7 +173,10 @@ def digest_message(data: DigestData, base: str | None = None) -> Message:
             "missing": [item.team.slug for item in missing],
             "attention_total": overview.attention_total,
             "incidents": incidents.count,
-            "tally": {grade: {"this": share_text(this), "last": share_text(last)} for grade, this, last in incidents.tally},
+            "tally": {
+                grade: {"this": share_text(this), "last": share_text(last)}
+                for grade, this, last in incidents.tally
+            },
             "okr_stalled_total": overview.okr_stalled_total,
             "moved_better": [_row_data(row) for row in overview.best_moves],
             "moved_worse": [_row_data(row) for row in overview.worst_moves],

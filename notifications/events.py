@@ -86,7 +86,7 @@ def announce(build, channels: Iterable[Channel]) -> list[Notification]:
 
 
 def safely(event_name: str, enqueue) -> list[Notification]:
-    """Run an enqueue in a savepoint of the caller's transaction: a broken announcement never costs the save."""
+    """Enqueue in a savepoint of the caller's transaction: a broken announcement never costs the save."""
     try:
         with transaction.atomic():
             return enqueue()

@@ -112,7 +112,9 @@ class ChannelForm(forms.ModelForm):
             if not url and "url" not in self.errors:
                 self.add_error("url", _("Paste the webhook address the platform gave you."))
             if secret and kind not in Channel.SIGNED_KINDS:
-                self.add_error("secret", _("This platform has no signing secret; its address is the credential."))
+                self.add_error(
+                    "secret", _("This platform has no signing secret; its address is the credential.")
+                )
         return data
 
     def save(self, commit=True):

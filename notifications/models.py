@@ -75,7 +75,9 @@ class Channel(models.Model):
     secret = models.CharField(_("signing secret"), max_length=200, blank=True)
     url_hint = models.CharField(_("webhook URL"), max_length=200, blank=True, editable=False)
     secret_hint = models.CharField(_("signing secret"), max_length=20, blank=True, editable=False)
-    emails = models.TextField(_("email addresses"), blank=True, help_text=_("One per line or comma-separated."))
+    emails = models.TextField(
+        _("email addresses"), blank=True, help_text=_("One per line or comma-separated.")
+    )
     on_submitted = models.BooleanField(_("week submitted"), default=True)
     on_published = models.BooleanField(_("week published"), default=True)
     on_reminder = models.BooleanField(_("reminder"), default=True)

@@ -102,7 +102,10 @@ def dingtalk_body(message: Message) -> dict:
 
 
 def wecom_body(message: Message) -> dict:
-    return {"msgtype": "markdown", "markdown": {"content": _fit(markdown(message), LIMITS["wecom"], _link_md(message))}}
+    return {
+        "msgtype": "markdown",
+        "markdown": {"content": _fit(markdown(message), LIMITS["wecom"], _link_md(message))},
+    }
 
 
 def feishu_body(message: Message) -> dict:
@@ -132,7 +135,10 @@ def feishu_body(message: Message) -> dict:
         "msg_type": "interactive",
         "card": {
             "config": {"wide_screen_mode": True},
-            "header": {"title": {"tag": "plain_text", "content": _one_line(message.title)}, "template": "blue"},
+            "header": {
+                "title": {"tag": "plain_text", "content": _one_line(message.title)},
+                "template": "blue",
+            },
             "elements": elements,
         },
     }

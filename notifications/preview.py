@@ -35,10 +35,15 @@ def _messages(channel: Channel, user) -> list[tuple[str, Message]]:
     team = channel.team or Team.objects.filter(is_active=True).first() or Team(name=_("Team"), slug="team")
     missing = list(teams_missing(week)) or [team]
     drafts = set(
-        WeeklyReport.objects.filter(week__starts_on=week.monday, team__in=missing).values_list("team", flat=True)
+        WeeklyReport.objects.filter(week__starts_on=week.monday, team__in=missing).values_list(
+            "team", flat=True
+        )
     )
     incident = (
-        Incident.objects.filter(grade__in=ANNOUNCED_GRADES).select_related("team").order_by("-started_at").first()
+        Incident.objects.filter(grade__in=ANNOUNCED_GRADES)
+        .select_related("team")
+        .order_by("-started_at")
+        .first()
     )
     if incident is None:
         incident = Incident(team=team, grade="B", title=_("Example incident"), started_at=timezone.now())

@@ -24,7 +24,10 @@ def teams_missing(week: IsoWeek):
     """Active teams without a submitted or published report for the week, with their leads."""
     done = WeeklyReport.objects.filter(week__starts_on=week.monday).done().values("team")
     return (
-        Team.objects.filter(is_active=True).exclude(pk__in=done).prefetch_related("leads").order_by("position", "name")
+        Team.objects.filter(is_active=True)
+        .exclude(pk__in=done)
+        .prefetch_related("leads")
+        .order_by("position", "name")
     )
 
 
@@ -88,13 +91,19 @@ class Reminders:
     problems: list[str] = field(default_factory=list)
 
 
-def remind(week: IsoWeek, *, base: str | None = None, scheduled: bool = False, leads: bool = True) -> Reminders:
+def remind(
+    week: IsoWeek, *, base: str | None = None, scheduled: bool = False, leads: bool = True
+) -> Reminders:
     """Queue the reminders for a week. Scheduled runs carry keys, so each goes out once a week."""
     result = Reminders()
     missing = list(teams_missing(week))
     if not missing:
         return result
-    drafts = set(WeeklyReport.objects.filter(week__starts_on=week.monday, team__in=missing).values_list("team", flat=True))
+    drafts = set(
+        WeeklyReport.objects.filter(week__starts_on=week.monday, team__in=missing).values_list(
+            "team", flat=True
+        )
+    )
     language = settings.LANGUAGE_CODE
     missing_ids = {team.pk for team in missing}
     pending: list[tuple[Notification, str]] = []
@@ -124,7 +133,9 @@ def remind(week: IsoWeek, *, base: str | None = None, scheduled: bool = False, l
             else:
                 continue
         label = f"{channel.scope()}: channel {channel.name}"
-        pending.append((notification(message, channel.language, channel=channel, key=key("channel", channel.pk)), label))
+        pending.append(
+            (notification(message, channel.language, channel=channel, key=key("channel", channel.pk)), label)
+        )
     written = queue(row for row, _label in pending)
     stored = {row.key or id(row): row for row in written}
     for row, label in pending:

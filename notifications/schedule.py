@@ -35,9 +35,9 @@ def queue_digest(week: IsoWeek, *, scheduled: bool = True, base: str | None = No
     channels = list(channels_for(Event.DIGEST, everyone=True))
     if scheduled:
         taken = set(
-            Notification.objects.filter(key__in=[f"digest:{week}:{channel.pk}" for channel in channels]).values_list(
-                "key", flat=True
-            )
+            Notification.objects.filter(
+                key__in=[f"digest:{week}:{channel.pk}" for channel in channels]
+            ).values_list("key", flat=True)
         )
         channels = [channel for channel in channels if f"digest:{week}:{channel.pk}" not in taken]
     if not channels:

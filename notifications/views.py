@@ -68,9 +68,13 @@ def channel_create(request):
         channel = form.save(commit=False)
         channel.created_by = request.user
         channel.save()
-        messages.success(request, _("Channel “%(name)s” saved. Send a test message to check it.") % {"name": channel})
+        messages.success(
+            request, _("Channel “%(name)s” saved. Send a test message to check it.") % {"name": channel}
+        )
         return redirect("notification-channel", pk=channel.pk)
-    return render(request, "notifications/channel_form.html", {"form": form}, status=400 if form.errors else 200)
+    return render(
+        request, "notifications/channel_form.html", {"form": form}, status=400 if form.errors else 200
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -82,12 +86,14 @@ def channel_edit(request, pk: int):
         form.save()
         messages.success(request, _("Channel “%(name)s” saved.") % {"name": channel})
         return redirect("notification-channel", pk=channel.pk)
-    recent = (
-        channel.notifications.order_by("-created_at", "-pk")
-        .prefetch_related(Prefetch("delivery_attempts", queryset=DeliveryAttempt.objects.order_by("number")))[
-            :RECENT
-        ]
+    recent = list(
+        channel.notifications.order_by("-created_at", "-pk").prefetch_related(
+            Prefetch("delivery_attempts", queryset=DeliveryAttempt.objects.order_by("number"))
+        )[:RECENT]
     )
+    for row in recent:
+        attempts = list(row.delivery_attempts.all())
+        row.last_attempt = attempts[-1] if attempts else None
     context = {"form": form, "channel": channel, "recent": recent}
     return render(request, "notifications/channel_form.html", context, status=400 if form.errors else 200)
 
@@ -113,7 +119,8 @@ def channel_test(request, pk: int):
         messages.success(request, _("Test message delivered."))
     else:
         messages.error(
-            request, _("The test message was not delivered: %(error)s") % {"error": row.last_error or row.status}
+            request,
+            _("The test message was not delivered: %(error)s") % {"error": row.last_error or row.status},
         )
     return redirect("notification-channel", pk=channel.pk)
 

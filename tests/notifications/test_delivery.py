@@ -90,7 +90,10 @@ def test_slack_blocks_in_mrkdwn_answered_ok(receiver):
     deliver_all()
     body = json.loads(only_request(receiver, "/services/T/B/X").body)
     assert body["text"].startswith("Test message from reportsite")
-    assert body["blocks"][0] == {"type": "header", "text": {"type": "plain_text", "text": "Test message from reportsite"}}
+    assert body["blocks"][0] == {
+        "type": "header",
+        "text": {"type": "plain_text", "text": "Test message from reportsite"},
+    }
     assert body["blocks"][-1]["elements"][0]["url"] == "https://reports.example.com/"
     assert Notification.objects.get().status == Notification.Status.SENT
 
@@ -200,11 +203,11 @@ def test_backoff_doubles_up_to_the_cap_with_jitter(settings):
 
 def test_a_client_error_is_not_retried(receiver):
     receiver.answer("/gone", status=404)
-    make_channel("generic", url=receiver.url("/gone"), on_submitted=True)
-    from notifications.events import notification, queue
-    from notifications.message import Message
-
-    queue([notification(Message(event="digest", title="x"), "en", channel=make_channel("generic", name="g2", url=receiver.url("/gone")))])
-    deliver_all()
+    events.send_test(make_channel("generic", url=receiver.url("/gone")))
     row = Notification.objects.get()
+    row.max_attempts = 5
+    row.save()
+    deliver_all()
+    row.refresh_from_db()
     assert row.status == Notification.Status.FAILED and row.attempts == 1
+    assert len(receiver.at("/gone")) == 1

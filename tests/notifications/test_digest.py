@@ -134,11 +134,16 @@ def test_the_email_digest_is_html_with_the_same_figures(demo):
 
 def test_the_digest_is_queued_once_per_channel_in_its_language(demo):
     make_channel("dingtalk", name="en", url="https://oapi.dingtalk.com/robot/send?access_token=a")
-    make_channel("feishu", name="zh", url="https://open.feishu.cn/open-apis/bot/v2/hook/b", language="zh-hans")
+    make_channel(
+        "feishu", name="zh", url="https://open.feishu.cn/open-apis/bot/v2/hook/b", language="zh-hans"
+    )
     first = queue_digest(demo)
     assert len(first) == 2
     assert queue_digest(demo) == []  # the schedule checked again: nothing new
     zh = Notification.objects.get(channel__name="zh")
     assert zh.language == "zh-hans"
     assert zh.message["sections"][0]["heading"].startswith("改善最多")
-    assert Message.from_dict(zh.message).data == Message.from_dict(Notification.objects.get(channel__name="en").message).data
+    assert (
+        Message.from_dict(zh.message).data
+        == Message.from_dict(Notification.objects.get(channel__name="en").message).data
+    )

@@ -25,7 +25,9 @@ def channels(team, other_team):
 
 
 def queued(event):
-    return sorted(row.channel.name for row in Notification.objects.filter(event=event).select_related("channel"))
+    return sorted(
+        row.channel.name for row in Notification.objects.filter(event=event).select_related("channel")
+    )
 
 
 def test_submitting_the_weekly_form_announces_to_the_team_and_department(client_for, lead, team, channels):
@@ -52,7 +54,9 @@ def test_saving_a_draft_announces_nothing(client_for, lead, team, channels):
     assert Notification.objects.count() == 0
 
 
-def test_publishing_announces_once_and_unlocking_announces_nothing(client_for, manager, admin_user, team, channels):
+def test_publishing_announces_once_and_unlocking_announces_nothing(
+    client_for, manager, admin_user, team, channels
+):
     make_report(team, THIS_WEEK, status=WeeklyReport.Status.SUBMITTED)
     Notification.objects.all().delete()  # created submitted: announced as such
     kwargs = {"team": team.slug, "week": THIS_WEEK}

@@ -42,11 +42,10 @@ class Command(BaseCommand):
         for problem in result.problems:
             self.stderr.write(problem)
         ids = [row.pk for row in result.notifications]
-        while deliver_due(only=ids):
-            pass
-        sent = dict(
-            Notification.objects.filter(pk__in=ids).values_list("pk", "status")
-        )
+        # One try each now; what fails stays queued for the worker's retries.
+        if ids:
+            deliver_due(limit=len(ids), only=ids)
+        sent = dict(Notification.objects.filter(pk__in=ids).values_list("pk", "status"))
         count = 0
         for row, label in result.reminded:
             if sent.get(row.pk) == Notification.Status.SENT:

@@ -24,9 +24,13 @@ class Command(BaseCommand):
     help = "Deliver queued notifications (chat webhooks, email) and queue the scheduled digest and reminder."
 
     def add_arguments(self, parser):
-        parser.add_argument("--once", action="store_true", help="One round: schedule, deliver what is due, exit.")
         parser.add_argument(
-            "--no-schedule", action="store_true", help="Only deliver; leave the digest and reminder to another worker."
+            "--once", action="store_true", help="One round: schedule, deliver what is due, exit."
+        )
+        parser.add_argument(
+            "--no-schedule",
+            action="store_true",
+            help="Only deliver; leave the digest and reminder to another worker.",
         )
 
     def handle(self, *args, once=False, no_schedule=False, **options):
