@@ -23,8 +23,22 @@ FORWARD = dict.fromkeys(ROLES[1:], 302) | {"anonymous": LOGIN}
 EDIT = {"anonymous": LOGIN, "member": 403, "lead": 200, "other_lead": 403, "manager": 403, "admin": 200}
 PUBLISH = {"anonymous": LOGIN, "member": 403, "lead": 403, "other_lead": 403, "manager": 302, "admin": 302}
 # Notification channels: admins any, leads their own team's (the world's channel is Payments').
-CHANNELS_NEW = {"anonymous": LOGIN, "member": 403, "lead": 200, "other_lead": 200, "manager": 403, "admin": 200}
-CHANNEL_ACT = {"anonymous": LOGIN, "member": 403, "lead": 302, "other_lead": 403, "manager": 403, "admin": 302}
+CHANNELS_NEW = {
+    "anonymous": LOGIN,
+    "member": 403,
+    "lead": 200,
+    "other_lead": 200,
+    "manager": 403,
+    "admin": 200,
+}
+CHANNEL_ACT = {
+    "anonymous": LOGIN,
+    "member": 403,
+    "lead": 302,
+    "other_lead": 403,
+    "manager": 403,
+    "admin": 302,
+}
 UNLOCK = {"anonymous": LOGIN, "member": 403, "lead": 403, "other_lead": 403, "manager": 403, "admin": 302}
 
 W = {"team": "payments", "week": "2024-W33"}
@@ -81,7 +95,9 @@ def world(team, other_team, lead, member, other_lead, manager, admin_user):
         "kpi": make_kpi(team, "需求交付数"),
         "incident": make_incident(team),
         # An email list: the test button delivers to the test mailbox, never the network.
-        "channel": Channel.objects.create(name="Payments mail", kind="email", team=team, emails="a@example.com"),
+        "channel": Channel.objects.create(
+            name="Payments mail", kind="email", team=team, emails="a@example.com"
+        ),
         "users": {
             "member": member,
             "lead": lead,
