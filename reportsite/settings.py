@@ -3,6 +3,7 @@
 SQLite in the project folder is the zero-setup default; DATABASE_URL selects PostgreSQL.
 """
 
+import zoneinfo
 from pathlib import Path
 
 import dj_database_url
@@ -52,6 +53,7 @@ INSTALLED_APPS = [
     "incidents",
     "pages",
     "documents",
+    "notifications",
     "bench",
 ]
 
@@ -221,6 +223,36 @@ LOGIN_THROTTLE_IP_ATTEMPTS = env_int("LOGIN_THROTTLE_IP_ATTEMPTS", 20)
 LOGIN_THROTTLE_WINDOW_SECONDS = env_int("LOGIN_THROTTLE_WINDOW_SECONDS", 15 * 60)
 # Only behind a proxy that sets X-Forwarded-For; otherwise clients could pick their own address.
 TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR", default=False)
+
+# Notifications (notifications/, README "Notifications"): the schedule, in NOTIFY_TIME_ZONE, and delivery.
+SITE_URL = env_str("SITE_URL").rstrip("/")
+NOTIFY_TIME_ZONE = env_str("NOTIFY_TIME_ZONE") or TIME_ZONE
+NOTIFY_DIGEST_WEEKDAY = env_int("NOTIFY_DIGEST_WEEKDAY", 1)
+NOTIFY_DIGEST_HOUR = env_int("NOTIFY_DIGEST_HOUR", 9)
+NOTIFY_REMINDER_WEEKDAY = env_int("NOTIFY_REMINDER_WEEKDAY", 5)
+NOTIFY_REMINDER_HOUR = env_int("NOTIFY_REMINDER_HOUR", 15)
+NOTIFY_REMIND_LEADS = env_bool("NOTIFY_REMIND_LEADS", default=True)
+NOTIFY_MAX_ATTEMPTS = env_int("NOTIFY_MAX_ATTEMPTS", 8)
+NOTIFY_RETRY_BASE_SECONDS = env_int("NOTIFY_RETRY_BASE_SECONDS", 60)
+NOTIFY_RETRY_MAX_SECONDS = env_int("NOTIFY_RETRY_MAX_SECONDS", 3600)
+NOTIFY_HTTP_TIMEOUT_SECONDS = env_int("NOTIFY_HTTP_TIMEOUT_SECONDS", 10)
+NOTIFY_CHANNEL_INTERVAL_SECONDS = env_int("NOTIFY_CHANNEL_INTERVAL_SECONDS", 3)
+NOTIFY_POLL_SECONDS = env_int("NOTIFY_POLL_SECONDS", 5)
+# Webhooks carry credentials in their URL: plain HTTP only for local development.
+NOTIFY_ALLOW_HTTP = env_bool("NOTIFY_ALLOW_HTTP", default=DEBUG)
+for _name, _low, _high in (
+    ("NOTIFY_DIGEST_WEEKDAY", 1, 7),
+    ("NOTIFY_REMINDER_WEEKDAY", 1, 7),
+    ("NOTIFY_DIGEST_HOUR", 0, 23),
+    ("NOTIFY_REMINDER_HOUR", 0, 23),
+    ("NOTIFY_MAX_ATTEMPTS", 1, 50),
+):
+    if not _low <= globals()[_name] <= _high:
+        raise ImproperlyConfigured(f"{_name} must be from {_low} to {_high}, got {globals()[_name]}.")
+try:
+    zoneinfo.ZoneInfo(NOTIFY_TIME_ZONE)
+except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+    raise ImproperlyConfigured(f"NOTIFY_TIME_ZONE: unknown time zone {NOTIFY_TIME_ZONE!r}.") from None
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 

@@ -12,8 +12,8 @@ from django.urls import reverse
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reports.models import KPI, KPIValue, Week
 from common.lists.pagination import DEFAULT_PER_PAGE, MAX_PER_PAGE
+from reports.models import KPI, KPIValue, Week
 from tests.factories import make_incident, make_key_result, make_kpi, make_objective, make_update, make_value
 from tests.security.fuzz import FUZZ, HOSTILE, hostile
 
