@@ -24,4 +24,5 @@ urlpatterns = [
     path("", include("okrs.urls")),
     path("", include("incidents.urls")),
     path("", include("documents.urls")),
+    path("", include("api.urls")),
 ]
