@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import django_filters
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 
 from common.lists.filters import IsoWeekField, IsoWeekFilter
 from incidents.models import Incident
@@ -14,16 +15,16 @@ from okrs.models import KeyResult, KeyResultUpdate, Objective
 from reports.models import KPI, KPIValue, Week
 
 
+@extend_schema_field({"type": "string", "pattern": r"^\d{4}-W\d{2}$", "example": "2024-W33"})
 class WeekBoundFilter(django_filters.Filter):
-    """Rows whose week starts on or after (`gte`) or on or before (`lte`) the given ISO week."""
+    """Rows whose Monday (`field_name`, a date) is on or after (`gte`) or before (`lte`) the ISO week's."""
 
     field_class = IsoWeekField
 
     def filter(self, qs, value):
         if value is None:
             return qs
-        prefix = f"{self.field_name}__" if self.field_name else ""
-        return qs.filter(**{f"{prefix}starts_on__{self.lookup_expr}": value.monday})
+        return qs.filter(**{f"{self.field_name}__{self.lookup_expr}": value.monday})
 
 
 def team_slug(field_name: str) -> django_filters.CharFilter:
@@ -31,8 +32,8 @@ def team_slug(field_name: str) -> django_filters.CharFilter:
 
 
 class WeekFilterSet(django_filters.FilterSet):
-    week_from = WeekBoundFilter(field_name="", lookup_expr="gte", label=_("From week"))
-    week_to = WeekBoundFilter(field_name="", lookup_expr="lte", label=_("To week"))
+    week_from = WeekBoundFilter(field_name="starts_on", lookup_expr="gte", label=_("From week"))
+    week_to = WeekBoundFilter(field_name="starts_on", lookup_expr="lte", label=_("To week"))
 
     class Meta:
         model = Week
@@ -54,8 +55,8 @@ class KPIValueFilterSet(django_filters.FilterSet):
     kpi = django_filters.NumberFilter(field_name="kpi_id", label=_("KPI"))
     group = django_filters.CharFilter(field_name="kpi__group", label=_("Group"))
     week = IsoWeekFilter(field_name="week", label=_("Week"))
-    week_from = WeekBoundFilter(field_name="week", lookup_expr="gte", label=_("From week"))
-    week_to = WeekBoundFilter(field_name="week", lookup_expr="lte", label=_("To week"))
+    week_from = WeekBoundFilter(field_name="week__starts_on", lookup_expr="gte", label=_("From week"))
+    week_to = WeekBoundFilter(field_name="week__starts_on", lookup_expr="lte", label=_("To week"))
 
     class Meta:
         model = KPIValue
@@ -84,8 +85,8 @@ class KeyResultUpdateFilterSet(django_filters.FilterSet):
     team = team_slug("key_result__objective__team")
     key_result = django_filters.NumberFilter(field_name="key_result_id", label=_("Key result"))
     week = IsoWeekFilter(field_name="week", label=_("Week"))
-    week_from = WeekBoundFilter(field_name="week", lookup_expr="gte", label=_("From week"))
-    week_to = WeekBoundFilter(field_name="week", lookup_expr="lte", label=_("To week"))
+    week_from = WeekBoundFilter(field_name="week__starts_on", lookup_expr="gte", label=_("From week"))
+    week_to = WeekBoundFilter(field_name="week__starts_on", lookup_expr="lte", label=_("To week"))
 
     class Meta:
         model = KeyResultUpdate
@@ -97,8 +98,8 @@ class IncidentFilterSet(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=Incident.Kind.choices, label=_("Kind"))
     grade = django_filters.ChoiceFilter(choices=Incident.Grade.choices, label=_("Grade"))
     week = IsoWeekFilter(field_name="week", label=_("Week"))
-    week_from = WeekBoundFilter(field_name="week", lookup_expr="gte", label=_("From week"))
-    week_to = WeekBoundFilter(field_name="week", lookup_expr="lte", label=_("To week"))
+    week_from = WeekBoundFilter(field_name="week__starts_on", lookup_expr="gte", label=_("From week"))
+    week_to = WeekBoundFilter(field_name="week__starts_on", lookup_expr="lte", label=_("To week"))
 
     class Meta:
         model = Incident

@@ -187,6 +187,7 @@ class KPIValuesView(APIView):
     @extend_schema(
         request=KPIValuesInputSerializer,
         responses={200: WRITE_RESULT, **REFUSALS},
+        operation_id="team_week_kpi_values_set",
         parameters=[*WEEK_PATH, IF_MATCH],
     )
     def put(self, request, team, week):
@@ -201,6 +202,7 @@ class KPIValueView(APIView):
     @extend_schema(
         request=KPIValueOneInputSerializer,
         responses={200: WRITE_RESULT, **REFUSALS},
+        operation_id="team_week_kpi_value_set",
         parameters=[*WEEK_PATH, OpenApiParameter("kpi", int, OpenApiParameter.PATH), IF_MATCH],
     )
     def put(self, request, team, week, kpi):
