@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, permissions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
+from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
 from api.models import ApiToken
@@ -71,6 +72,10 @@ class TokenRateThrottle(SimpleRateThrottle):
     """Requests per token (per user for a browser session), at API_THROTTLE_RATE."""
 
     scope = "api"
+
+    def get_rate(self):
+        # Read when used, not at import, so a changed setting (tests, a reload) takes effect.
+        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
 
     def get_cache_key(self, request, view):
         token = token_of(request)
