@@ -33,10 +33,13 @@ ACTIONS = {
 REASON_PUBLISHED = "published"
 REASON_UNLOCKED = "unlocked"
 REASON_DEMO = "demo"
+# Written through the API with a personal token (api/services.py).
+REASON_API = "api"
 REASONS = {
     REASON_PUBLISHED: gettext_lazy("published"),
     REASON_UNLOCKED: gettext_lazy("unlocked"),
     REASON_DEMO: gettext_lazy("demo data"),
+    REASON_API: gettext_lazy("via API"),
 }
 MODELS = {
     model._meta.label_lower: model

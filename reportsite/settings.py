@@ -46,6 +46,9 @@ INSTALLED_APPS = [
     "django_filters",
     "django_tables2",
     "simple_history",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     # Bottom to top; tests/test_layering.py keeps imports running downward only.
     "ops",
     "reports",
@@ -54,6 +57,7 @@ INSTALLED_APPS = [
     "pages",
     "documents",
     "notifications",
+    "api",
     "bench",
 ]
 
@@ -253,6 +257,36 @@ try:
     zoneinfo.ZoneInfo(NOTIFY_TIME_ZONE)
 except (zoneinfo.ZoneInfoNotFoundError, ValueError):
     raise ImproperlyConfigured(f"NOTIFY_TIME_ZONE: unknown time zone {NOTIFY_TIME_ZONE!r}.") from None
+# The API (api/): personal bearer tokens, or the browser session for the docs page; JSON only.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.auth.BearerTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["api.auth.ApiAccess"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.auth.TokenRateThrottle"],
+    # Counted per server process (the default cache is in memory): N processes allow up to N times this.
+    "DEFAULT_THROTTLE_RATES": {"api": env_str("API_THROTTLE_RATE", "600/minute")},
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "COERCE_DECIMAL_TO_STRING": True,
+    "DATETIME_FORMAT": "iso-8601",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "reportsite API",
+    "DESCRIPTION": "Weekly KPIs, OKR progress and incidents, in and out. See docs/api.md.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    # The docs page's script and styles come from the drf-spectacular-sidecar package: no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 

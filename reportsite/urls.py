@@ -25,4 +25,5 @@ urlpatterns = [
     path("", include("incidents.urls")),
     path("", include("documents.urls")),
     path("", include("notifications.urls")),
+    path("", include("api.urls")),
 ]

@@ -8,6 +8,7 @@ The rooms, bottom to top (README "The rooms"):
     pages     the pages that join everything: overview, team week, weekly form, change history, demo
     documents the weekly document, Markdown export and import
     notifications  channels, the outbox and its worker, the digest (built from the overview's data)
+    api       the JSON API: reads every domain, writes through the weekly form's rules (beside documents)
     reportsite the wiring: settings, URLs, WSGI
     bench     the benchmark, which runs the whole site
 Every import is read from the source (top-level and inside functions alike), so a lazy import is
@@ -32,6 +33,7 @@ LEVEL = {
     "pages": 4,
     "documents": 5,
     "notifications": 5,
+    "api": 5,
     "reportsite": 6,
     "bench": 7,
 }
