@@ -6,7 +6,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from incidents.models import FollowUpAction, Incident
 
@@ -138,39 +138,45 @@ class WeekIncidentForm(forms.Form):
 
     id = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1, max_value=2**63 - 1)
     title = forms.CharField(
-        label=_lazy("Title"),
+        label=gettext_lazy("Title"),
         max_length=300,
         required=False,
-        help_text=_lazy("Optional: the first clause of the description when left empty."),
+        help_text=gettext_lazy("Optional: the first clause of the description when left empty."),
     )
     kind = forms.ChoiceField(
-        label=_lazy("Kind"), choices=Incident.Kind.choices, initial=Incident.Kind.INCIDENT
+        label=gettext_lazy("Kind"), choices=Incident.Kind.choices, initial=Incident.Kind.INCIDENT
     )
-    grade = forms.ChoiceField(label=_lazy("Grade"), choices=Incident.Grade.choices, required=False)
+    grade = forms.ChoiceField(label=gettext_lazy("Grade"), choices=Incident.Grade.choices, required=False)
     responsibility_share = forms.DecimalField(
-        label=_lazy("Responsibility share"),
+        label=gettext_lazy("Responsibility share"),
         min_value=0,
         max_value=1,
         max_digits=3,
         decimal_places=2,
         initial="1",
-        help_text=_lazy("0.5 counts as half an incident in the grade tally."),
+        help_text=gettext_lazy("0.5 counts as half an incident in the grade tally."),
         widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 4, "class": "num-input"}),
     )
     detection = forms.ChoiceField(
-        label=_lazy("Discovery"), choices=Incident.Detection.choices, initial=Incident.Detection.UNKNOWN
+        label=gettext_lazy("Discovery"),
+        choices=Incident.Detection.choices,
+        initial=Incident.Detection.UNKNOWN,
     )
-    started_at = forms.DateTimeField(label=_lazy("Start"), required=False, widget=DateTimeInput())
-    resolved_at = forms.DateTimeField(label=_lazy("End"), required=False, widget=DateTimeInput())
+    started_at = forms.DateTimeField(label=gettext_lazy("Start"), required=False, widget=DateTimeInput())
+    resolved_at = forms.DateTimeField(label=gettext_lazy("End"), required=False, widget=DateTimeInput())
     description = forms.CharField(
-        label=_lazy("What happened"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=gettext_lazy("What happened"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-    impact = forms.CharField(label=_lazy("Impact"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    cause = forms.CharField(label=_lazy("Cause"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    impact = forms.CharField(
+        label=gettext_lazy("Impact"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    cause = forms.CharField(
+        label=gettext_lazy("Cause"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
     actions = forms.CharField(
-        label=_lazy("Follow-up actions"),
+        label=gettext_lazy("Follow-up actions"),
         required=False,
-        help_text=_lazy("One per line."),
+        help_text=gettext_lazy("One per line."),
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
