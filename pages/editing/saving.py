@@ -175,6 +175,8 @@ def _save_kpi_values(data, form, touched, week_row, user):
             continue
         value, note = cleaned.get(key), cleaned.get(f"{key}_note", "").strip()
         row = existing.get(kpi.pk)
+        if row is not None:
+            row.kpi = kpi  # already read: the computed-KPI guard (incidents.signals) needs no query for it
         if row is None:
             # A note alone is kept: it says why the figure is missing this week.
             if value is not None or note:
