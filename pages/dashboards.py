@@ -6,7 +6,6 @@ incidents, OKR items and reports a page needs and fetches each kind in one query
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -15,9 +14,9 @@ from decimal import Decimal
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from common.formatting import quantize
 from common.weeks import IsoWeek
 from incidents.models import Incident
+from incidents.summary import IncidentSummary, summarize
 from okrs.rules import OkrRow, active_key_results, okr_rows
 from reports.comparison import Change, Tone, compare_week, series
 from reports.models import KPI, KPIValue, Team, TodoItem, Week, WeeklyReport
@@ -28,7 +27,6 @@ MOVERS = 5
 # The overview's lists show their most important rows only; the count links to the full list page.
 # Uncapped, a 30-team department rendered ~1,200 rows here (bench/RESULTS.md, overview at scale 100).
 OVERVIEW_LIST_LIMIT = 15
-GRADES = ("A", "B", "C", "D")
 
 
 # ---------------------------------------------------------------- weeks
@@ -106,41 +104,6 @@ def is_attention(change: Change) -> bool:
 
 
 # ---------------------------------------------------------------- incidents
-
-
-@dataclass
-class IncidentSummary:
-    incidents: list[Incident]
-    tally: list[tuple[str, Decimal, Decimal]]
-    resolved_count: int
-    mean_time_to_resolve: dt.timedelta | None
-    proactive_count: int
-    proactive_share: Decimal | None
-
-    @property
-    def count(self) -> int:
-        return len(self.incidents)
-
-
-def summarize_incidents(incidents: Iterable[Incident], week: IsoWeek) -> IncidentSummary:
-    """Split incidents of this and last week into this week's list and the grade tally of both weeks."""
-    this_week, tally_this, tally_last = [], defaultdict(Decimal), defaultdict(Decimal)
-    for incident in incidents:
-        is_this_week = incident.week.starts_on == week.monday
-        if is_this_week:
-            this_week.append(incident)
-        if incident.grade:
-            (tally_this if is_this_week else tally_last)[incident.grade] += incident.responsibility_share
-    durations = [incident.time_to_resolve for incident in this_week if incident.resolved_at]
-    proactive = sum(1 for incident in this_week if incident.detection == Incident.Detection.PROACTIVE)
-    return IncidentSummary(
-        incidents=this_week,
-        tally=[(grade, tally_this[grade], tally_last[grade]) for grade in GRADES],
-        resolved_count=len(durations),
-        mean_time_to_resolve=sum(durations, dt.timedelta()) / len(durations) if durations else None,
-        proactive_count=proactive,
-        proactive_share=quantize(Decimal(proactive) * 100 / len(this_week), 1) if this_week else None,
-    )
 
 
 def _incidents(week: IsoWeek, **filters):
@@ -240,7 +203,7 @@ def department_week(week: IsoWeek) -> DepartmentWeek:
         return sorted(moved, key=lambda row: row.change.magnitude, reverse=True)[:MOVERS]
 
     okrs = okr_rows(active_key_results(objective__team__is_active=True), week)
-    incidents = summarize_incidents(_incidents(week), week)
+    incidents = summarize(_incidents(week), week)
     has_data = bool(
         reports
         or incidents.incidents
@@ -326,7 +289,7 @@ def team_week(team: Team, week: IsoWeek) -> TeamWeek:
         report=report,
         kpi_groups=_group_rows(rows),
         okrs=okr_rows(active_key_results(objective__team=team), week),
-        incidents=summarize_incidents(_incidents(week, team=team), week),
+        incidents=summarize(_incidents(week, team=team), week),
         todos=todos,
     )
 

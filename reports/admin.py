@@ -196,7 +196,7 @@ class KPIAdmin(ArchiveNotDeleteMixin, BumpsRevisionInlinesMixin, SimpleHistoryAd
         "target",
         "is_active",
     ]
-    list_filter = ["team", "group", "unit", "direction", "is_active"]
+    list_filter = ["team", "group", "unit", "direction", "computed_from", "is_active"]
     search_fields = ["name", "aliases", "group", "team__name"]
     list_select_related = ["team"]
     autocomplete_fields = ["team"]

@@ -87,16 +87,21 @@ def format_value(kpi: KPI, value: Decimal | None) -> str:
     """The value as people write it: 81.72%, 1829万元, 313."""
     if value is None:
         return ""
-    text = format_number(value, kpi.decimals)
+    text = format_number(value, kpi.places_for(value))
     if kpi.is_percent:
         return f"{text}%"
     return f"{text}{kpi.unit_label}"
 
 
+def export_number(kpi: KPI, value: Decimal | None) -> Decimal | None:
+    """The value for a spreadsheet cell: a number at the KPI's places (a whole count without ".0")."""
+    return None if value is None else quantize(value, kpi.places_for(value))
+
+
 def format_absolute(change: Change) -> str:
     if change.absolute is None:
         return ""
-    text = format_signed(change.absolute, change.kpi.decimals)
+    text = format_signed(change.absolute, change.kpi.places_for(change.absolute))
     return f"{text} pp" if change.kpi.is_percent else f"{text}{change.kpi.unit_label}"
 
 

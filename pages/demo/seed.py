@@ -42,6 +42,7 @@ class KpiSeed(NamedTuple):
     unit_label: str = ""
     aliases: str = ""
     target: D | None = None
+    computed_from: str = ""  # KPI.Computed value: counted from the incident records, never typed
 
 
 UP, DOWN, NEUTRAL = "up", "down", "neutral"
@@ -169,16 +170,16 @@ KPIS: list[KpiSeed] = [
         target=D("99.99"),
     ),
     KpiSeed(
-        "AB级事故数", G_OPERATIONS, NUMBER, 1, DOWN, D("0"), unit_label="次",
-        aliases="事故数AB级,AB级",
+        "AB级事故数", G_OPERATIONS, COUNT, 1, DOWN, D("0"), unit_label="次",
+        aliases="事故数AB级,AB级", computed_from="incidents_ab",
     ),
     KpiSeed(
-        "C级事故数", G_OPERATIONS, NUMBER, 1, DOWN, D("0.5"), unit_label="次",
-        aliases="事故数C级,C级", note="C级0.5次：按一半责任计入",
+        "C级事故数", G_OPERATIONS, COUNT, 1, DOWN, D("0.5"), unit_label="次",
+        aliases="事故数C级,C级", note="C级0.5次：按一半责任计入", computed_from="incidents_c",
     ),
     KpiSeed(
-        "D级事故数", G_OPERATIONS, NUMBER, 1, DOWN, D("0"), unit_label="次",
-        aliases="事故数D级,D级",
+        "D级事故数", G_OPERATIONS, COUNT, 1, DOWN, D("0"), unit_label="次",
+        aliases="事故数D级,D级", computed_from="incidents_d",
     ),
 ]  # fmt: skip
 

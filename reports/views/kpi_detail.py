@@ -16,7 +16,7 @@ def kpi_detail(request, pk: int):
     kpi = get_object_or_404(KPI.objects.select_related("team"), pk=pk)
     rows = kpi_history(kpi)
     chart = charts.line_chart(
-        [(str(row.week), row.value.value) for row in rows],
+        [(str(row.week), row.value.value) for row in rows if row.value.value is not None],
         target=kpi.target,
         value_label=lambda value: format_value(kpi, value),
         title=kpi.name,
