@@ -51,7 +51,7 @@ def test_failure_count_at_the_database_limit_is_still_taken(team):
     text = document("生产事件", "2024年8月12日 9:27 POS 接口 2147483647次报错 10:56 恢复")
     parsed = parse_document(text)
     assert parsed.warnings == []
-    import_report(parsed, team)
+    import_report(parsed, team, create_kpis=True)
     assert Incident.objects.get(team=team).impact_count == 2147483647
 
 
@@ -127,7 +127,7 @@ def test_import_command_refuses_a_week_outside_1970_to_2999(team, tmp_path):
 @pytest.mark.parametrize("week", ["1970-W01", "2999-W52"])
 def test_weeks_at_the_ends_of_the_range_import(team, week):
     text = document("效能度量", "需求交付数 5（新）", week=week)
-    import_report(parse_document(text), team)
+    import_report(parse_document(text), team, create_kpis=True)
     assert KPIValue.objects.get(kpi__team=team).week.iso == IsoWeek.parse(week)
 
 
@@ -142,7 +142,7 @@ def test_events_and_etas_outside_1970_to_2999_are_kept_as_text(team):
     assert parsed.okr_sections[0].items[0].eta is None
     assert parsed.incidents == []
     assert "1969-12-29 09:00" in parsed.incidents_intro
-    import_report(parsed, team)
+    import_report(parsed, team, create_kpis=True)
     assert not Incident.objects.exists()
 
 
@@ -163,7 +163,7 @@ def test_last_weeks_value_is_not_written_into_a_published_week(client_for, lead,
 
 def test_an_admin_import_writes_last_week_and_bumps_its_revision(team):
     previous = make_report(team, W32, status=WeeklyReport.Status.PUBLISHED)
-    import_report(parse_document(seed_text()), team, allow_locked=True)
+    import_report(parse_document(seed_text()), team, allow_locked=True, create_kpis=True)
     assert KPIValue.objects.get(week__starts_on=W32.monday, kpi__name="需求交付数").value == 292
     previous.refresh_from_db()
     assert previous.revision == 2
@@ -171,10 +171,10 @@ def test_an_admin_import_writes_last_week_and_bumps_its_revision(team):
 
 def test_writing_last_weeks_value_bumps_its_draft_revision_once(team):
     previous = make_report(team, W32)
-    import_report(parse_document(seed_text()), team)
+    import_report(parse_document(seed_text()), team, create_kpis=True)
     previous.refresh_from_db()
     assert previous.revision == 2
-    import_report(parse_document(seed_text()), team)
+    import_report(parse_document(seed_text()), team, create_kpis=True)
     previous.refresh_from_db()
     assert previous.revision == 2  # nothing written the second time
 
@@ -216,26 +216,26 @@ def test_a_fraction_for_a_count_kpi_is_kept_as_text_and_decimals_stay(client_for
 def test_more_places_than_the_kpi_keeps_is_kept_as_text(team):
     kpi = make_kpi(team, "入金有效成功率", unit=KPI.Unit.PERCENT, decimals=2)
     line = "入金有效成功率 99.998%（↓0.001pp，99.999%→99.998%）"
-    result = import_report(parse_document(document("效能度量", line)), team)
+    result = import_report(parse_document(document("效能度量", line)), team, create_kpis=True)
     kpi.refresh_from_db()
     assert kpi.decimals == 2
     assert not KPIValue.objects.filter(kpi=kpi).exists()
     assert any("入金有效成功率" in warning for warning in result.warnings)
     assert line in kpi_section_body(team)
-    again = import_report(parse_document(document("效能度量", line)), team)
+    again = import_report(parse_document(document("效能度量", line)), team, create_kpis=True)
     assert not again.changed  # the line kept as text is the same text the second time
 
 
 def test_a_value_that_fits_the_kpi_is_taken_whatever_its_trailing_zeros(team):
     kpi = make_kpi(team, "身份证", unit=KPI.Unit.PERCENT, decimals=1)
-    import_report(parse_document(document("效能度量", "身份证 95.10%（新）")), team)
+    import_report(parse_document(document("效能度量", "身份证 95.10%（新）")), team, create_kpis=True)
     assert KPIValue.objects.get(kpi=kpi).value == Decimal("95.1")
     kpi.refresh_from_db()
     assert kpi.decimals == 1
 
 
 def test_a_new_kpi_takes_its_decimals_from_the_text(team):
-    import_report(parse_document(document("效能度量", "代码当量 4990.125（新）")), team)
+    import_report(parse_document(document("效能度量", "代码当量 4990.125（新）")), team, create_kpis=True)
     assert KPI.objects.get(team=team, name="代码当量").decimals == 3
 
 
@@ -250,7 +250,7 @@ def test_a_new_kpi_takes_its_decimals_from_the_text(team):
 def test_values_the_weekly_form_refuses_are_kept_as_text(team, line, existing):
     if existing:
         make_kpi(team, "入金有效成功率", unit=KPI.Unit.PERCENT, decimals=2)
-    result = import_report(parse_document(document("效能度量", line)), team)
+    result = import_report(parse_document(document("效能度量", line)), team, create_kpis=True)
     assert not KPIValue.objects.exists()
     assert KPI.objects.filter(team=team).count() == int(existing)
     assert line in kpi_section_body(team)
@@ -267,15 +267,15 @@ def test_values_the_weekly_form_refuses_are_kept_as_text(team, line, existing):
 )
 def test_reimporting_progress_with_many_places_changes_nothing(team, item):
     text = document("O1 业务服务", *item)
-    import_report(parse_document(text), team)
+    import_report(parse_document(text), team, create_kpis=True)
     assert KeyResultUpdate.objects.get().progress == Decimal("33.33")
     before = census()
-    assert not import_report(parse_document(text), team).changed
+    assert not import_report(parse_document(text), team, create_kpis=True).changed
     assert census() == before
 
 
 def test_progress_just_under_100_is_not_rounded_to_done(team):
-    import_report(parse_document(document("O1 业务服务", "1. 对公收佣：资源申请", "    进度99.999%")), team)
+    import_report(parse_document(document("O1 业务服务", "1. 对公收佣：资源申请", "    进度99.999%")), team, create_kpis=True)
     update = KeyResultUpdate.objects.get()
     assert update.progress == Decimal("99.99")
     assert update.status != KeyResultUpdate.Status.DONE
