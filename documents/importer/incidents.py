@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from common.weeks import IsoWeek
 from documents.importer.figures import normalize
+from documents.importer.recognise import clean_view
 from documents.importer.structure import IncidentEntry
 from documents.importer.text import dedent, in_years, indent_of, join
 from incidents.models import Incident
@@ -86,18 +87,22 @@ def read_incidents(lines: list[str], week: IsoWeek, warnings: list[str]) -> tupl
     intro: list[str] = []
     entries: list[_Entry] = []
     for line in dedent(lines):
-        text = normalize(line).strip()
+        # Matched on a normalised copy (full-width digits and colons), cut from the line as written.
+        written = line.strip()
+        text, where = clean_view(written)
         top = indent_of(line) == 0
         heading = SUBHEADING.match(text) if top and text.startswith("#") else None
         start = START.match(text) if top and not heading else None
         if heading:
-            title = heading.group("title")
-            entry = _Entry(heading=line.strip(), title=title)
-            if timed := START.match(title):
-                entry.start, entry.title = timed, timed.group("rest")
+            title = written[where[heading.start("title")] : where[heading.end("title")]].strip()
+            entry = _Entry(heading=written, title=title)
+            title_text, title_where = clean_view(title)
+            if timed := START.match(title_text):
+                entry.start, entry.title = timed, title[title_where[timed.start("rest")] :]
             entries.append(entry)
         elif start:
-            entries.append(_Entry(heading=line.strip(), start=start, lines=[start.group("rest")]))
+            rest = written[where[start.start("rest")] :]
+            entries.append(_Entry(heading=written, start=start, lines=[rest]))
         elif entries:
             entries[-1].lines.append(line)
         else:
@@ -179,7 +184,9 @@ def _said_end(text: str, started: dt.datetime, week: IsoWeek) -> dt.datetime | N
         else:
             day = started.date()
         try:
-            moment = dt.datetime.combine(day, dt.time(int(match["H"]), int(match["M"])), tzinfo=started.tzinfo)
+            moment = dt.datetime.combine(
+                day, dt.time(int(match["H"]), int(match["M"])), tzinfo=started.tzinfo
+            )
         except (TypeError, ValueError):
             continue
         if moment < started and not (match["next"] or match["m"]):

@@ -74,26 +74,35 @@ def section_kind(title: str) -> str:
     return "narrative"
 
 
-def parse_document(text: str, week: IsoWeek | None = None, catalogue: Catalogue | None = None) -> ParsedReport:
+def parse_document(
+    text: str, week: IsoWeek | None = None, catalogue: Catalogue | None = None
+) -> ParsedReport:
     """Read a weekly document; raise ReportFormatError with a user-facing reason if we cannot.
 
     `week` overrides the week the document names (the user changed it in the preview); `catalogue`
     is the team's KPIs, which decide what each figure is.
     """
     lines = split_lines(check_text(text))
+    first_line = next((line.strip() for line in lines if line.strip()), "")
     found, source, title_index = detect_week(lines)
     if title_index is not None:
         lines = lines[:title_index] + lines[title_index + 1 :]
     warnings = []
     if found and week and found != week:
         warnings.append(
-            _("The document names %(found)s; it is read as %(week)s, as you chose.") % {"found": found, "week": week}
+            _("The document names %(found)s; it is read as %(week)s, as you chose.")
+            % {"found": found, "week": week}
         )
     if week is None and found is None:
         raise ReportFormatError(
-            _("No week was found in the title (such as “# 2024-W33” or “第33周”) or a “Created:” line; give the week.")
+            _(
+                "The document has no week title such as “# 2024-W33” or “第33周”, nor a “Created:” line; "
+                "give the week."
+            )
         )
-    report = ParsedReport(week=week or found, week_source="given" if week else source, warnings=warnings)
+    report = ParsedReport(
+        week=week or found, week_source="given" if week else source, warnings=warnings, title=first_line
+    )
     check_week(report.week)
     blocks = split_blocks(lines, keeps_subheadings=lambda title: section_kind(title) == "incidents")
     if not any(block.title for block in blocks):
@@ -337,6 +346,7 @@ def _dedupe(figures: list[Figure], warnings: list[str]) -> list[Figure]:
             known.previous, known.previous_source = figure.previous, figure.previous_source
     for key in ambiguous:
         warnings.append(
-            _("“%(name)s” is stated with different values; it is kept as text only.") % {"name": by_key[key].name}
+            _("“%(name)s” is stated with different values; it is kept as text only.")
+            % {"name": by_key[key].name}
         )
     return [figure for key, figure in by_key.items() if key not in ambiguous]

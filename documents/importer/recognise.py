@@ -29,7 +29,9 @@ DOWN = r"下降|回落|降低|减少|下滑|下跌|略降"
 VERB = rf"{UP}|{DOWN}"
 SINCE = r"(?:相比上周|相比上期|较上周|较上期|比上周|比上期|环比上周|环比|对比上周|与上周相比)"
 
-PREVIOUS_CLAUSE = re.compile(rf"^(?:较|比|相比)?(?:上周|上期)\s*(?:为|是|:)?\s*(?P<num>{NUM})\s*(?P<unit>{UNIT})?")
+PREVIOUS_CLAUSE = re.compile(
+    rf"^(?:较|比|相比)?(?:上周|上期)\s*(?:为|是|:)?\s*(?P<num>{NUM})\s*(?P<unit>{UNIT})?"
+)
 CHANGE_CLAUSE = re.compile(
     rf"^{SINCE}?\s*(?P<verb>{VERB})(?:了|约)*\s*(?P<num>{NUM})\s*(?P<unit>{POINTS}|{UNIT})?(?P<rest>.*)$"
 )
@@ -42,6 +44,11 @@ CHANGE_TO = re.compile(
 FROM_TO = re.compile(
     rf"^(?P<label>.+?)(?:从|由)\s*(?P<a>{NUM})\s*(?P<unit_a>{UNIT})?\s*(?:(?:{VERB})?(?:至|到)|降至|升至|增至)"
     rf"\s*(?P<b>{NUM})"
+)
+# `需求吞吐率回升：**↑3.28个百分点**（81.72%）`: a change in points and last week's value, no value written.
+CHANGE_FROM_PREVIOUS = re.compile(
+    rf"^(?P<label>.*?)(?:(?P<arrow>[↑↓])|(?P<verb>{VERB}))?\s*(?P<amount>{NUM})\s*(?:{POINTS})\s*"
+    rf"\(\s*(?:上周|上期)?\s*:?\s*(?P<previous>{NUM})\s*%?\s*\)"
 )
 PAIR = re.compile(rf"(?P<a>{NUM})\s*(?P<unit_a>{UNIT})?\s*(?:→|->)\s*(?P<b>{NUM})")
 ARROW_CHANGE = re.compile(rf"[↑↓]\s*(?:{NUM})\s*(?:%|{POINTS})?\s*[,(]?\s*$")
@@ -88,7 +95,9 @@ def clauses(text: str) -> list[tuple[int, int]]:
             continue
         boundary = char in ";。!?|"
         if char == ",":
-            boundary = not (index and text[index - 1].isdigit() and re.match(r"\d{3}(?!\d)", text[index + 1 :]))
+            boundary = not (
+                index and text[index - 1].isdigit() and re.match(r"\d{3}(?!\d)", text[index + 1 :])
+            )
         elif char == ".":
             boundary = index + 1 == len(text) or text[index + 1] == " "
             boundary = boundary and not (index and text[index - 1].isdigit())
@@ -138,7 +147,11 @@ class LineReader:
         if last is not None and (match := PREVIOUS_CLAUSE.match(clause)):
             self.stated_previous(last, match, offset)
             return None
-        if last is not None and (match := CHANGE_CLAUSE.match(clause)) and not re.match(r"^\s*(至|到)", match["rest"]):
+        if (
+            last is not None
+            and (match := CHANGE_CLAUSE.match(clause))
+            and not re.match(r"^\s*(至|到)", match["rest"])
+        ):
             self.changed(last, match["verb"], match["num"], match["unit"])
             return None
         if last is not None and UNCHANGED_CLAUSE.match(clause):
@@ -148,19 +161,24 @@ class LineReader:
             return _Pending(match["label"], kpi, (match["verb"], match["num"], match["unit"]))
         if match := CHANGE_TO.match(clause):
             label = match["label"] or (pending.label if pending else "")
-            figure = self.figure(label, match, "value", offset, clause)
+            figure = self.figure(label, match, "value", offset, clause, certain=True)
             if figure:
                 self.apply_change(figure, match["verb"], match["amount"], match["amount_unit"])
             return None
         if match := FROM_TO.match(clause):
-            figure = self.figure(match["label"], match, "b", offset, clause)
+            figure = self.figure(match["label"], match, "b", offset, clause, certain=True)
             if figure:
                 self.set_previous(figure, match, "a", offset, "stated")
+            return None
+        if (match := CHANGE_FROM_PREVIOUS.match(clause)) and (
+            match["arrow"] or match["verb"] or match["label"]
+        ):
+            self.change_from_previous(match, offset, pending)
             return None
         if match := PAIR.search(clause):
             label = ARROW_CHANGE.sub("", clause[: match.start()]).rstrip(" :(")
             label = label or (pending.label if pending else "")
-            figure = self.figure(label, match, "b", offset, clause)
+            figure = self.figure(label, match, "b", offset, clause, certain=True)
             if figure:
                 self.set_previous(figure, match, "a", offset, "stated")
             return None
@@ -171,7 +189,9 @@ class LineReader:
         if number is None:
             label = clause.strip()
             kpi = self.catalogue.match(label) if label else None
-            return _Pending(label, kpi) if kpi else None
+            if kpi or (ENDS_WITH_CHANGE.search(label) and _clean_name(label)):
+                return _Pending(label, kpi)  # "延期率上升，4.79%（3.08%）": the value follows
+            return None
         label = clause[: number.start()]
         if ENDS_WITH_CHANGE.search(label.strip()):
             return None  # "整体转化率上升约40%": a change of something, not this week's value
@@ -198,11 +218,39 @@ class LineReader:
             self.unchanged(figure)
         return None
 
+    def change_from_previous(self, match: re.Match, offset: int, pending: _Pending | None) -> None:
+        label = ARROW_CHANGE.sub("", match["label"]).rstrip(" :") or (pending.label if pending else "")
+        kpi = self.catalogue.match(label) if label else None
+        if kpi is None or kpi.unit != KPI.Unit.PERCENT:
+            return  # points only make sense for a percentage the catalogue knows
+        down = match["arrow"] == "↓" or bool(match["verb"] and re.fullmatch(DOWN, match["verb"]))
+        amount, previous = to_decimal(match["amount"]), to_decimal(match["previous"])
+        figure = Figure(
+            name=kpi.name,
+            value=previous - amount if down else previous + amount,
+            unit=kpi.unit,
+            unit_label=kpi.unit_label,
+            decimals=max(places(match["amount"]), places(match["previous"])),
+            group=self.group,
+            line=self.line.strip(),
+            kpi_id=kpi.id,
+            label=label,
+            previous=previous,
+            previous_source="stated",
+        )
+        start = offset + match.start("previous")
+        figure.spans.append(self.span(start, start + len(match["previous"]), "previous"))
+        self.figures.append(figure)
+
     def first_value(self, clause: str) -> re.Match | None:
         for match in NUMBER.finditer(clause):
             before = clause[: match.start()]
             after = clause[match.end() :]
-            if before.endswith((":", "/", "-", ".", "~", "v", "V")) and re.search(r"\d[:/\-.~]$|[vV]$", before):
+            if re.match(rf"^\s*(?:{POINTS})", after):
+                continue  # a change in percentage points is never this week's value
+            if before.endswith((":", "/", "-", ".", "~", "v", "V")) and re.search(
+                r"\d[:/\-.~]$|[vV]$", before
+            ):
                 continue
             if NOT_A_VALUE_AFTER.match(after) and not ALLOWED_AFTER.match(after):
                 continue
@@ -211,7 +259,11 @@ class LineReader:
 
     # -- building figures ------------------------------------------------------------------------
 
-    def figure(self, label: str, match: re.Match, group: str | int, offset: int, clause: str) -> Figure | None:
+    def figure(
+        self, label: str, match: re.Match, group: str | int, offset: int, clause: str, certain: bool = False
+    ) -> Figure | None:
+        """A figure of `label` with the value in `group` of `match`; `certain` when the wording (a→b, 从…至…)
+        marks it as a figure even without a unit."""
         value_text = match.group(group)
         after = clause[match.end(group) :]
         unit_match = AFTER_VALUE.match(after)
@@ -221,7 +273,7 @@ class LineReader:
         if kpi is not None and not fits(kpi, unit_text):
             kpi = None
         name = kpi.name if kpi else _clean_name(label)
-        if kpi is None and (not name or not (unit_text or label.rstrip().endswith(":"))):
+        if kpi is None and (not name or not (certain or unit_text or label.rstrip().endswith(":"))):
             return None  # a bare number in prose is not a figure unless the catalogue names it
         unit, unit_label = UNITS.get(unit_text, ("", "")) if unit_text else ("", "")
         if not unit:

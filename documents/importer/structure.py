@@ -104,6 +104,7 @@ class ParsedReport:
     week: IsoWeek
     # Where the week came from: "given", "title", "heading", "range", "created".
     week_source: str = "title"
+    title: str = ""  # the document's first line, where a report names its team
     sections: list[Section] = field(default_factory=list)
     figures: list[Figure] = field(default_factory=list)
     incidents: list[IncidentEntry] = field(default_factory=list)

@@ -89,6 +89,11 @@ def import_report(
         kpis = {kpi.pk: kpi for kpi in team.kpis.all()}
         placed = _place(parsed, catalogue, kpis, result)
         figures, kept_as_text = _fitting_figures(placed, kpis, result)
+        for figure in parsed.figures:
+            if figure.kpi_id is None and figure.canonical:
+                # The exporter's line of a KPI this team lacks: back into the text, never lost.
+                note = [f"    {line}" for line in figure.note.splitlines() if line.strip()]
+                kept_as_text.setdefault(figure.group, []).extend([figure.line, *note])
         accepted = {figure.kpi_id: figure.value for figure in figures}
         _write_report_fields(parsed, report, user, result)
         _write_sections(parsed, report, result, kept_as_text, catalogue, accepted)
@@ -113,7 +118,10 @@ def _create_missing_kpis(parsed: ParsedReport, team: Team, catalogue, result: Im
     for figure in parsed.figures:
         if figure.kpi_id is not None or catalogue.match(figure.label or figure.name) or unstorable(figure):
             continue
-        if catalogue.by_name(figure.name) or team.kpis.filter(name=figure.name[:100]).exists():
+        if catalogue.by_name(figure.name):
+            continue
+        if reason := _misfit(figure, _new_kpi(figure)):
+            result.warnings.append(reason)  # a KPI that could not hold its only value is not made
             continue
         _create_kpi(figure, team, position)
         position += 1
@@ -256,7 +264,9 @@ def _write_figures(parsed: ParsedReport, figures: list[Figure], kpis: dict, week
     if any(figure.previous is not None for figure in figures):
         # Locked like this week's report: a weekly form saving last week must not interleave with us.
         previous_report = (
-            WeeklyReport.objects.select_for_update().filter(team=result.report.team, week=previous_week).first()
+            WeeklyReport.objects.select_for_update()
+            .filter(team=result.report.team, week=previous_week)
+            .first()
         )
     previous_refused = previous_report is not None and previous_report.is_done
     not_written: list[str] = []
@@ -290,6 +300,10 @@ def _write_figures(parsed: ParsedReport, figures: list[Figure], kpis: dict, week
         if previous_report is not None:
             # Last week's form, if open, must see that its values changed under it.
             WeeklyReport.objects.filter(pk=previous_report.pk).bump_revision()
+
+
+def _new_kpi(figure: Figure) -> KPI:
+    return KPI(name=figure.name, unit=figure.unit, decimals=min(figure.decimals, MAX_PLACES))
 
 
 def _create_kpi(figure: Figure, team: Team, position: int) -> KPI:

@@ -205,16 +205,19 @@ def test_published_week_is_refused_unless_admin(team):
     assert KPIValue.objects.filter(kpi__team=team).exists()
 
 
-def test_title_and_given_week_disagree():
-    with pytest.raises(ReportFormatError, match="2024-W34"):
-        parse_document(seed_text(), IsoWeek(2024, 34))
+def test_a_given_week_overrides_the_title_and_says_so():
+    # The preview shows the week read from the title and lets the user change it.
+    parsed = parse_document(seed_text(), IsoWeek(2024, 34))
+    assert parsed.week == IsoWeek(2024, 34)
+    assert any("2024-W33" in warning for warning in parsed.warnings)
 
 
 def test_given_week_is_used_without_a_title():
     text = seed_text().replace("# 2024-W33\n", "", 1)
     assert parse_document(text, IsoWeek(2024, 33)).week == W33
+    assert parse_document(text).week_source == "created"  # the last resort: the Created: line
     with pytest.raises(ReportFormatError, match="week"):
-        parse_document(text)
+        parse_document(text.replace("Created: 2024年8月17日 09:33", ""))
 
 
 @pytest.mark.parametrize(

@@ -16,7 +16,7 @@ from documents.importer import ReportFormatError, import_report, parse_document
 from incidents.models import Incident
 from okrs.models import KeyResultUpdate
 from reports.models import KPI, KPIValue, ReportSection, WeeklyReport
-from tests.documents.helpers import census, seed_text
+from tests.documents.helpers import census, create_every_kpi, seed_text
 from tests.factories import make_kpi, make_report
 
 W33 = IsoWeek(2024, 33)
@@ -24,7 +24,13 @@ W32 = W33.previous()
 
 
 def post_import(client, team, text, **extra):
-    return client.post(reverse("report-import", args=[team.slug]), {"content": text, "confirm": "1", **extra})
+    try:
+        answers = create_every_kpi(team, text)
+    except ReportFormatError:
+        answers = {}  # the page answers with the reason
+    return client.post(
+        reverse("report-import", args=[team.slug]), {"content": text, "confirm": "1", **answers, **extra}
+    )
 
 
 def document(section: str, *lines: str, week: str = "2024-W33") -> str:
@@ -161,12 +167,15 @@ def test_last_weeks_value_is_not_written_into_a_published_week(client_for, lead,
     assert "values stated here were not written" in page.content.decode()  # shown after the redirect
 
 
-def test_an_admin_import_writes_last_week_and_bumps_its_revision(team):
-    previous = make_report(team, W32, status=WeeklyReport.Status.PUBLISHED)
-    import_report(parse_document(seed_text()), team, allow_locked=True, create_kpis=True)
-    assert KPIValue.objects.get(week__starts_on=W32.monday, kpi__name="需求交付数").value == 292
+@pytest.mark.parametrize("status", [WeeklyReport.Status.SUBMITTED, WeeklyReport.Status.PUBLISHED])
+def test_a_handed_in_last_week_is_never_written_even_by_an_admin(team, status):
+    # Issue 13: a submitted or published week is the record its team handed in.
+    previous = make_report(team, W32, status=status)
+    result = import_report(parse_document(seed_text()), team, allow_locked=True, create_kpis=True)
+    assert not KPIValue.objects.filter(week__starts_on=W32.monday).exists()
+    assert any("were not written" in warning for warning in result.warnings)
     previous.refresh_from_db()
-    assert previous.revision == 2
+    assert previous.revision == 1
 
 
 def test_writing_last_weeks_value_bumps_its_draft_revision_once(team):
@@ -184,11 +193,13 @@ def test_import_command_leaves_a_published_last_week_alone_without_the_flag(team
     path = tmp_path / "in.md"
     path.write_text(seed_text(), encoding="utf-8")
     err = io.StringIO()
-    call_command("import_report", str(path), team="payments", stdout=io.StringIO(), stderr=err)
+    call_command(
+        "import_report", str(path), team="payments", create_kpis=True, stdout=io.StringIO(), stderr=err
+    )
     assert not KPIValue.objects.filter(week__starts_on=W32.monday).exists()
     assert "were not written" in err.getvalue()
     call_command("import_report", str(path), team="payments", allow_published=True, stdout=io.StringIO())
-    assert KPIValue.objects.filter(week__starts_on=W32.monday).exists()
+    assert not KPIValue.objects.filter(week__starts_on=W32.monday).exists()
 
 
 # -- 3. An existing KPI's decimals are the KPI's, not the document's ---------------------------------
@@ -275,7 +286,11 @@ def test_reimporting_progress_with_many_places_changes_nothing(team, item):
 
 
 def test_progress_just_under_100_is_not_rounded_to_done(team):
-    import_report(parse_document(document("O1 业务服务", "1. 对公收佣：资源申请", "    进度99.999%")), team, create_kpis=True)
+    import_report(
+        parse_document(document("O1 业务服务", "1. 对公收佣：资源申请", "    进度99.999%")),
+        team,
+        create_kpis=True,
+    )
     update = KeyResultUpdate.objects.get()
     assert update.progress == Decimal("99.99")
     assert update.status != KeyResultUpdate.Status.DONE
