@@ -21,6 +21,7 @@ from common.markdown import render_markdown
 from common.weeks import IsoWeek
 from documents.importer.figures import name_key
 from documents.importer.parser import section_kind
+from documents.importer.tokens import fill, referenced
 from incidents.models import Incident
 from incidents.summary import COMPUTED_GRADES, tally_line
 from okrs.models import KeyResultUpdate
@@ -265,8 +266,14 @@ def _team_week(team, week, report, current, previous, updates, previous_progress
         for kpi_id, value in current.items()
     ]
     rows.sort(key=lambda row: (row.change.kpi.position, row.change.kpi.name))
+    sections = list(report.sections.all()) if report else []
+    # A figure the kept prose states (a reference to its KPI) is written there, from the data, and
+    # not a second time as a generated line; a value with a note keeps its line for the note.
+    in_prose = set().union(*(referenced(section.body) for section in sections)) if sections else set()
     by_group: dict[str, list] = defaultdict(list)
     for row in rows:
+        if row.change.kpi.pk in in_prose and not row.note:
+            continue
         by_group[name_key(row.change.kpi.group)].append(row)
     items_by_code: dict[str, list] = defaultdict(list)
     titles_by_code: dict[str, str] = {}
@@ -276,15 +283,14 @@ def _team_week(team, week, report, current, previous, updates, previous_progress
         objective = update.key_result.objective
         items_by_code[objective.code.upper()].append(update)
         titles_by_code.setdefault(objective.code.upper(), f"{objective.code} {objective.title}")
-    sections = list(report.sections.all()) if report else []
     todos = list(report.todos.all()) if report else []
     used_todos: set[int] = set()
     intro = []
     for section in sections:
         if section_kind(section.title) == "incidents":
-            intro.append(section.body)
+            intro.append(fill(section.body, current, previous))
             continue
-        block = Block(title=section.title, body=section.body)
+        block = Block(title=section.title, body=fill(section.body, current, previous))
         block.changes = by_group.pop(name_key(section.title), [])
         code = _okr_code(section.title)
         if code and code in items_by_code:

@@ -194,6 +194,7 @@ class KPIAdmin(ArchiveNotDeleteMixin, BumpsRevisionInlinesMixin, SimpleHistoryAd
         "decimals",
         "direction",
         "target",
+        "aliases",
         "is_active",
     ]
     list_filter = ["team", "group", "unit", "direction", "computed_from", "is_active"]

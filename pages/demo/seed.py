@@ -120,7 +120,7 @@ KPIS: list[KpiSeed] = [
         aliases="线上BUG,线上Bug,线上bug数",
     ),
     KpiSeed(
-        "主动发现率", G_EFFICIENCY, PERCENT, 0, UP, D("50"), aliases="主动发现",
+        "主动发现率", G_EFFICIENCY, PERCENT, 2, UP, D("50"), aliases="主动发现",
         note="TODO：checklist和NPE", target=D("60"),
     ),
     # 【O4 支付 × AI】 DocAI 备件识别率: "相比上周上涨0.22%" read as percentage points.

@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from common import charts
+from reports.access import can_edit_team
 from reports.comparison import format_value, kpi_history
 from reports.models import KPI
 
@@ -24,5 +25,11 @@ def kpi_detail(request, pk: int):
     return render(
         request,
         "reports/kpi_detail.html",
-        {"kpi": kpi, "rows": list(reversed(rows)), "chart": chart, "latest": rows[-1] if rows else None},
+        {
+            "kpi": kpi,
+            "rows": list(reversed(rows)),
+            "chart": chart,
+            "latest": rows[-1] if rows else None,
+            "can_edit_aliases": can_edit_team(request.user, kpi.team),
+        },
     )
