@@ -115,6 +115,7 @@ def _kpi(team: Team, spec: seed.KpiSeed, position: int) -> KPI:
         unit_label=spec.unit_label,
         decimals=spec.decimals,
         direction=spec.direction,
+        kind=spec.kind,
         target=spec.target,
         aliases=spec.aliases,
         position=position,
