@@ -173,9 +173,7 @@ class Move:
         elif self.score is not None:
             move.append(_("%(times)s× its usual move") % {"times": self.score_text()})
         else:
-            move.append(
-                _("only %(weeks)s earlier weeks to compare: plain change") % {"weeks": self.changes_before}
-            )
+            move.append(_("too little history: plain change"))
         if change.target_met is False and not self.crossing:
             if kpi.direction == KPI.Direction.LOWER_IS_BETTER:
                 off_target.append(_("above target %(target)s") % {"target": target})
