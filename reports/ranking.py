@@ -27,7 +27,7 @@ from statistics import median
 
 from django.utils.translation import gettext as _
 
-from common.formatting import quantize
+from common.formatting import plain_decimal, quantize
 from common.weeks import IsoWeek
 from reports.comparison import Change, Tone, format_value
 from reports.models import KPI, KPIValue
@@ -117,7 +117,7 @@ class Move:
 
     def score_text(self) -> str:
         """2.7, or <0.1 for a move too small to round to a tenth."""
-        rounded = quantize(self.score, SCORE_PLACES)
+        rounded = plain_decimal(quantize(self.score, SCORE_PLACES))
         return f"{rounded:f}" if rounded else "<0.1"
 
     @property
@@ -233,5 +233,6 @@ def headline(team_moves: list[Move], limit: int) -> list[Move]:
         (move for move in team_moves if move.is_rankable or move.crossing), key=lambda move: move.rank_key
     )[:limit]
     chosen = {move.kpi.pk for move in ranked}
-    rest = [move for move in team_moves if move.kpi.pk not in chosen and move.change.current is not None]
+    # Quiet weeks still show the team's first KPIs, a week without values shows them with a dash.
+    rest = [move for move in team_moves if move.kpi.pk not in chosen]
     return ranked + rest[: limit - len(ranked)]
