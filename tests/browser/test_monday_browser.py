@@ -30,7 +30,8 @@ OVERLAPS = """
     }
     for (const label of svg.querySelectorAll('text.target-label')) {
       for (const dot of svg.querySelectorAll('circle')) {
-        if (hit(label.getBoundingClientRect(), dot.getBoundingClientRect())) found.push([label.textContent, 'point']);
+        const box = label.getBoundingClientRect();
+        if (hit(box, dot.getBoundingClientRect())) found.push([label.textContent, 'point']);
       }
     }
   }
@@ -71,7 +72,8 @@ def test_overview_team_week_and_kpi_chart_read_top_down_without_overlapping_text
 
     page.goto(f"{live_server.url}/teams/payments/weeks/2024-W33/")
     order = page.evaluate(
-        "() => [...document.querySelectorAll('main section, main details')].map(node => node.id).filter(Boolean)"
+        "() => [...document.querySelectorAll('main section, main details')]"
+        ".map(node => node.id).filter(Boolean)"
     )
     # Summary first, the change log last; the actions are in the head, not in the log.
     assert order[0] == "summary" and order[-1] == "recent-changes", order
@@ -88,7 +90,9 @@ def test_overview_team_week_and_kpi_chart_read_top_down_without_overlapping_text
     assert markers.count() >= 1
     assert page.locator("ul.chart-incidents li").count() >= markers.count()
     assert page.locator("svg.chart line.target").count() == 1
-    ticks = page.evaluate("() => [...document.querySelectorAll('svg.chart text.tick')].map(n => n.textContent)")
+    ticks = page.evaluate(
+        "() => [...document.querySelectorAll('svg.chart text.tick')].map(node => node.textContent)"
+    )
     assert ticks and all(tick.rstrip("%").replace(".", "").isdigit() for tick in ticks)
     assert no_overlaps(page) > 0
     screenshot(page, f"monday-kpi-chart-throughput-{language}")

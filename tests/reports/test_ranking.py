@@ -1,4 +1,4 @@
-"""Moves ranked by how unusual they are for their KPI: kinds, the usual move, crossings, fallbacks, the demo."""
+"""Moves ranked by how unusual they are for their KPI: kinds, usual move, crossings, fallbacks, the demo."""
 
 from __future__ import annotations
 
