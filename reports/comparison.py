@@ -52,7 +52,8 @@ class Change:
     @property
     def relative(self) -> Decimal | None:
         """Percent change against last week; None when last week was 0 or missing."""
-        if self.current is None or not self.previous:
+        if self.current is None or not self.previous or self.kpi.is_running_total:
+            # A running total's growth in percent of itself says nothing; its increment is the figure.
             return None
         return quantize((self.current - self.previous) * 100 / abs(self.previous), RELATIVE_PLACES)
 
@@ -66,7 +67,9 @@ class Change:
         if delta == 0:
             return Tone.UNCHANGED
         direction = self.kpi.direction
-        if direction == KPI.Direction.NEUTRAL:
+        # A running total rises by construction (and a month-to-date one falls when the month turns):
+        # neither is better or worse news in itself.
+        if direction == KPI.Direction.NEUTRAL or self.kpi.is_running_total:
             return Tone.NEUTRAL
         improved = delta > 0 if direction == KPI.Direction.HIGHER_IS_BETTER else delta < 0
         return Tone.BETTER if improved else Tone.WORSE

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 from django.conf import settings
@@ -19,6 +20,12 @@ from reports.number_rules import check_kpi_value
 
 # The years a week may be entered for by hand; the same range as incident times.
 WEEK_YEARS = (1970, 2999)
+
+# Words in a KPI's name that mark a running total or a month-to-date figure (KPI.Kind.guess).
+CUMULATIVE_WORDS = ("累计", "累積", "总计", "cumulative", "running total", "year to date", "ytd")
+MONTH_TO_DATE_WORDS = ("当月", "本月", "月累计", "month to date", "month-to-date", "mtd")
+# "8月份交易", "12月交易笔数": a figure named after its month.
+MONTH_NAME = re.compile(r"(?<!\d)(?:[1-9]|1[0-2])月份?(?!\d)")
 
 
 class TeamQuerySet(models.QuerySet):
@@ -380,6 +387,25 @@ class KPI(models.Model):
         LOWER_IS_BETTER = "down", _("Lower is better")
         NEUTRAL = "neutral", _("Neutral")
 
+    class Kind(models.TextChoices):
+        LEVEL = "level", _("Level (a rate, a count per week)")
+        CUMULATIVE = "cumulative", _("Cumulative (a running total)")
+        MONTH_TO_DATE = "month_to_date", _("Month to date")
+
+        @classmethod
+        def guess(cls, name: str) -> str:
+            """The kind a KPI's name suggests: 累计… is a running total, 当月… / 8月份… / 本月… month to date.
+
+            Used when the importer creates a KPI; an admin corrects it in the admin when the name misleads.
+            """
+            text = name.strip().lower()
+            # Month to date first: 当月累计 is a month's running total, not the all-time one.
+            if any(word in text for word in MONTH_TO_DATE_WORDS) or MONTH_NAME.search(text):
+                return cls.MONTH_TO_DATE
+            if any(word in text for word in CUMULATIVE_WORDS):
+                return cls.CUMULATIVE
+            return cls.LEVEL
+
     team = models.ForeignKey(Team, models.PROTECT, related_name="kpis", verbose_name=_("team"))
     name = models.CharField(_("name"), max_length=100)
     group = models.CharField(
@@ -395,6 +421,16 @@ class KPI(models.Model):
     decimals = models.PositiveSmallIntegerField(_("decimals"), default=0)
     direction = models.CharField(
         _("direction"), max_length=7, choices=Direction.choices, default=Direction.NEUTRAL
+    )
+    kind = models.CharField(
+        _("kind"),
+        max_length=13,
+        choices=Kind.choices,
+        default=Kind.LEVEL,
+        help_text=_(
+            "A cumulative or month-to-date figure rises by construction: it is compared by its weekly "
+            "increment and never ranked among the week's moves."
+        ),
     )
     target = models.DecimalField(_("target"), max_digits=20, decimal_places=6, null=True, blank=True)
     aliases = models.CharField(
@@ -456,6 +492,9 @@ class KPI(models.Model):
         if self.unit == self.Unit.COUNT and value == value.to_integral_value():
             return 0
         return self.decimals
+    def is_running_total(self) -> bool:
+        """Cumulative or month to date: its weekly increment is what a reader compares."""
+        return self.kind != self.Kind.LEVEL
 
     def alias_list(self) -> list[str]:
         return [alias.strip() for alias in self.aliases.split(",") if alias.strip()]

@@ -315,6 +315,7 @@ def _create_kpi(figure: Figure, team: Team, position: int) -> KPI:
         unit_label=figure.unit_label[:20],
         decimals=min(figure.decimals, MAX_PLACES),
         direction=guess_direction(figure.name),
+        kind=KPI.Kind.guess(figure.name),
         position=position,
     )
 

@@ -116,6 +116,7 @@ def _kpi(team: Team, spec: seed.KpiSeed, position: int) -> KPI:
         unit_label=spec.unit_label,
         decimals=spec.decimals,
         direction=spec.direction,
+        kind=spec.kind,
         target=spec.target,
         aliases=spec.aliases,
         computed_from=spec.computed_from,

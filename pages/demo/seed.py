@@ -43,9 +43,11 @@ class KpiSeed(NamedTuple):
     aliases: str = ""
     target: D | None = None
     computed_from: str = ""  # KPI.Computed value: counted from the incident records, never typed
+    kind: str = "level"  # KPI.Kind value: running totals rise by construction
 
 
 UP, DOWN, NEUTRAL = "up", "down", "neutral"
+CUMULATIVE, MONTH_TO_DATE = "cumulative", "month_to_date"
 COUNT, PERCENT, CURRENCY, NUMBER = "count", "percent", "currency", "number"
 
 G_BYZ = "贝易转"
@@ -62,15 +64,21 @@ DELAY_BREAKDOWN = (
 
 KPIS: list[KpiSeed] = [
     # 【贝易转】 1. 省心租北京运行数据 — figures as of the report, August month to date.
-    KpiSeed("累计交易笔数", G_BYZ, COUNT, 0, UP, D("1134"), unit_label="笔", aliases="累计交易"),
-    KpiSeed("累计交易金额", G_BYZ, CURRENCY, 0, UP, D("1829"), unit_label="万元", aliases="总金额"),
+    KpiSeed(
+        "累计交易笔数", G_BYZ, COUNT, 0, UP, D("1134"), unit_label="笔", aliases="累计交易",
+        kind=CUMULATIVE,
+    ),
+    KpiSeed(
+        "累计交易金额", G_BYZ, CURRENCY, 0, UP, D("1829"), unit_label="万元", aliases="总金额",
+        kind=CUMULATIVE,
+    ),
     KpiSeed(
         "当月交易笔数", G_BYZ, COUNT, 0, UP, D("485"), unit_label="笔",
-        aliases="8月份交易,8月交易笔数,8月份交易笔数", note="8月份交易485笔",
+        aliases="8月份交易,8月交易笔数,8月份交易笔数", note="8月份交易485笔", kind=MONTH_TO_DATE,
     ),
     KpiSeed(
         "当月交易金额", G_BYZ, CURRENCY, 0, UP, D("820"), unit_label="万元",
-        aliases="交易金额,8月交易金额,8月份交易金额",
+        aliases="交易金额,8月交易金额,8月份交易金额", kind=MONTH_TO_DATE,
     ),
     KpiSeed(
         "平均单笔金额", G_BYZ, CURRENCY, 2, NEUTRAL, D("1.69"), unit_label="万元",

@@ -53,6 +53,7 @@ PAGES = [
     ("kpi-list", "get", {}, READ),
     ("kpi-detail", "get", {"pk": lambda world: world["kpi"].pk}, READ),
     ("okr-list", "get", {}, READ),
+    ("okr-quarter", "get", {"quarter": "2024-Q3"}, READ),
     ("incident-list", "get", {}, READ),
     ("incident-detail", "get", {"pk": lambda world: world["incident"].pk}, READ),
     ("incident-create", "get", W, EDIT),
