@@ -5,8 +5,8 @@ import zipfile
 from decimal import Decimal
 
 import pytest
-from django.core.management import CommandError, call_command
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
 from django.forms.models import model_to_dict
 from django.urls import reverse
 

@@ -38,7 +38,7 @@ def set_kinds(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("reports", "0002_role_groups"),
+        ("reports", "0003_kpi_computed"),
     ]
 
     operations = [
