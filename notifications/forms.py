@@ -66,7 +66,8 @@ class ChannelForm(forms.ModelForm):
                 "hint": self.instance.secret_hint
             }
         else:
-            del self.fields["clear_secret"]
+            # Nothing to remove; hidden rather than deleted, as the admin lays out every declared field.
+            self.fields["clear_secret"].widget = forms.HiddenInput()
         if teams is not None:
             # A lead: only their teams, and a channel must belong to one of them.
             self.fields["team"].queryset = teams

@@ -98,8 +98,8 @@ def channel_edit(request, pk: int):
     return render(request, "notifications/channel_form.html", context, status=400 if form.errors else 200)
 
 
-@require_POST
 @login_required
+@require_POST
 def channel_delete(request, pk: int):
     channel = get_channel_for_manage(request.user, pk)
     channel.delete()
@@ -107,8 +107,8 @@ def channel_delete(request, pk: int):
     return redirect("notification-channels")
 
 
-@require_POST
 @login_required
+@require_POST
 def channel_test(request, pk: int):
     """Queue a test message and try it right away, so the page can say what the platform answered."""
     channel = get_channel_for_manage(request.user, pk)
