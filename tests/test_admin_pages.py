@@ -5,6 +5,7 @@ from io import StringIO
 
 import pytest
 from django.contrib import admin
+from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.db import connection
 from django.test import override_settings
@@ -51,13 +52,16 @@ def _failures(client, urls):
 # Rows the demo does not make; a newly registered model without demo rows needs one here.
 EXTRA_OBJECTS = {
     "ops.LoginFailure": {"key": "lead|127.0.0.1"},
+    # A token's secret is made by ApiToken.issue, never typed; the admin only sees and revokes tokens.
+    "api.ApiToken": lambda: {"user": User.objects.order_by("pk").first(), "name": "ci", "prefix": "0000abcd"},
 }
 
 
 def _some_object(model):
     obj = model._default_manager.order_by("pk").last()
     if obj is None and model._meta.label in EXTRA_OBJECTS:
-        obj = model._default_manager.create(**EXTRA_OBJECTS[model._meta.label])
+        spec = EXTRA_OBJECTS[model._meta.label]
+        obj = model._default_manager.create(**(spec() if callable(spec) else spec))
     assert obj is not None, f"the demo has no {model._meta.label}: add it to EXTRA_OBJECTS"
     return obj
 
@@ -83,7 +87,7 @@ def test_every_changelist_search_answers_200(demo):
 
 
 # Admins that only list and show their rows (weeks are made by Week.objects.get_for).
-READ_ONLY = {"reports.Week"}
+READ_ONLY = {"reports.Week", "api.ApiToken"}
 
 
 def test_every_add_page_answers_200(demo):

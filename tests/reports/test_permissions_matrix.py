@@ -43,6 +43,11 @@ PAGES = [
     ("department-document", "get", {"week": "2024-W33"}, READ),
     ("department-markdown", "get", {"week": "2024-W33"}, READ),
     ("report-import", "get", {"team": "payments"}, EDIT),
+    # The API's pages (its endpoints: tests/api/test_permissions.py). Everyone manages their own tokens.
+    ("api-tokens", "get", {}, READ),
+    ("api-token-revoke", "post", {"pk": 999999}, dict.fromkeys(ROLES[1:], 404) | {"anonymous": LOGIN}),
+    ("api-docs", "get", {}, READ),
+    ("api-schema", "get", {}, READ | {"anonymous": 401}),
 ]
 
 # Pages still being built elsewhere: (name) -> reason. Empty when every page exists.
