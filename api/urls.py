@@ -1,7 +1,8 @@
 """The API under /api/v1/, its OpenAPI schema and docs, and the token page."""
 
+from django.contrib.auth.decorators import login_required
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
 from api import pages
@@ -34,8 +35,9 @@ v1 = [
 
 urlpatterns = [
     path("api/v1/", include((v1, "api"), namespace="api")),
-    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # The schema answers tokens and sessions (401 without); the docs page is a page: login first.
+    path("api/schema/", SpectacularJSONAPIView.as_view(), name="api-schema"),
+    path("api/docs/", login_required(SpectacularSwaggerView.as_view(url_name="api-schema")), name="api-docs"),
     path("api/tokens/", pages.token_list, name="api-tokens"),
     path("api/tokens/<int:pk>/revoke/", pages.token_revoke, name="api-token-revoke"),
     # Anything else under /api/ answers in JSON too.

@@ -280,6 +280,7 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Weekly KPIs, OKR progress and incidents, in and out. See docs/api.md.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SCHEMA_PATH_PREFIX": "/api/v1",
     # The docs page's script and styles come from the drf-spectacular-sidecar package: no CDN.
     "SWAGGER_UI_DIST": "SIDECAR",

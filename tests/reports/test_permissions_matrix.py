@@ -68,6 +68,11 @@ PAGES = [
     ("notification-channel-preview", "get", {"pk": lambda world: world["channel"].pk}, EDIT),
     ("notification-channel-test", "post", {"pk": lambda world: world["channel"].pk}, CHANNEL_ACT),
     ("notification-channel-delete", "post", {"pk": lambda world: world["channel"].pk}, CHANNEL_ACT),
+    # The API's pages (its endpoints: tests/api/test_permissions.py). Everyone manages their own tokens.
+    ("api-tokens", "get", {}, READ),
+    ("api-token-revoke", "post", {"pk": 999999}, dict.fromkeys(ROLES[1:], 404) | {"anonymous": LOGIN}),
+    ("api-docs", "get", {}, READ),
+    ("api-schema", "get", {}, READ | {"anonymous": 401}),
 ]
 
 # Pages still being built elsewhere: (name) -> reason. Empty when every page exists.
