@@ -175,7 +175,8 @@ def refresh_computed_values(team_id: int, week_ids: Iterable[int], user=None) ->
                 if value is not None:
                     _write(KPIValue(kpi=kpi, week_id=week_id, is_generated=generated), value, user)
             elif value is None and not row.note:
-                row._history_user = user
+                if user is not None:
+                    row._history_user = user
                 row.delete()
             elif row.value != value:
                 _write(row, value, user)
@@ -184,8 +185,8 @@ def refresh_computed_values(team_id: int, week_ids: Iterable[int], user=None) ->
 def _write(row: KPIValue, value: Decimal | None, user) -> None:
     row.value = value
     row._computed = True  # the pre_save guard need not count again
-    row._history_user = user
-    if user is not None:
+    if user is not None:  # otherwise the request's user, through the history middleware
+        row._history_user = user
         row.updated_by = user
     row.save()
 

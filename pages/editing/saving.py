@@ -25,6 +25,7 @@ from okrs.models import KeyResultUpdate
 from ops import data_version
 from pages.editing.loading import WeekData, flatten, initial_for
 from pages.forms import WeekForm, kpi_key, kr_key
+from pages.history import REASON_CARRIED
 from reports.models import KPIValue, PlanItem, ReportSection, TodoItem, Week, WeeklyReport
 
 
@@ -222,7 +223,9 @@ def _save_key_results(data, form, touched, week_row, user):
             if update is None and carried is not None:
                 # Nothing edited: the item is saved as unchanged since last week, not as "not updated".
                 fields = {name: getattr(carried, name) for name in ("progress", "current_value", "status")}
-                _save(KeyResultUpdate(key_result=key_result, week=week_row), user, updated_by=user, **fields)
+                update = KeyResultUpdate(key_result=key_result, week=week_row)
+                update._change_reason = REASON_CARRIED
+                _save(update, user, updated_by=user, **fields)
             continue
         current = {name: getattr(update, name) if update else None for name in names}
         if update is None:

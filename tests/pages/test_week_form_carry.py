@@ -6,8 +6,10 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from common.weeks import IsoWeek
 from incidents.models import Incident
 from okrs.models import KeyResultUpdate
+from pages.history import recent_changes
 from reports.models import KPI, KPIValue, TodoItem
 from tests.factories import make_incident, make_kpi, make_value
 from tests.pages.weekform_helpers import build_last_week, database_state, edit_url, form_data
@@ -202,3 +204,14 @@ def test_whole_counts_print_without_decimals(client_for, lead, team, last_week):
     make_value(tally, "2024-W33", 1)
     html = client_for(lead).get(edit_url(team)).content.decode()
     assert "1次" in html and "1.0次" not in html
+
+
+def test_items_carried_unchanged_stay_out_of_the_latest_changes(client_for, lead, team, last_week):
+    client = client_for(lead)
+    data = form_data(client.get(edit_url(team)))
+    data[f"kpi_{last_week['delivered'].pk}"] = "330"
+    client.post(edit_url(team), data)
+    update = KeyResultUpdate.objects.get(key_result=last_week["progress_kr"], week__number=34)
+    assert update.history.get().history_change_reason == "carried"
+    whats = [change.what for change in recent_changes(team, IsoWeek(2024, 34))]
+    assert "需求交付数: 330" in whats and not any("对公收佣" in what for what in whats)
