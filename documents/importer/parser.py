@@ -15,7 +15,6 @@ from documents.importer.incidents import read_incidents
 from documents.importer.recognise import figures_in_line, figures_in_table, is_table_row
 from documents.importer.structure import (
     Figure,
-    IncidentEntry,
     OkrItem,
     OkrSection,
     ParsedReport,

@@ -14,7 +14,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from decimal import Decimal
 
 from documents.importer.catalogue import Catalogue, KpiRef, label_key
 from documents.importer.figures import UNITS, _clean_name, places, to_decimal
