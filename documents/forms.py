@@ -1,4 +1,4 @@
-"""The import form: files (a report, several, or a .zip) or pasted text, and the week; parsed on every submit."""
+"""The import form: files (one report, several, or a .zip) or pasted text, and the week; parsed on submit."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _

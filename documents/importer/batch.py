@@ -76,7 +76,8 @@ def read_zip(data: bytes) -> list[Source]:
         ):
             raise ReportFormatError(
                 _(
-                    "The archive entry “%(name)s” unpacks far larger than a weekly report; nothing was imported."
+                    "The archive entry “%(name)s” unpacks far larger than a weekly report; "
+                    "nothing was imported."
                 )
                 % {"name": info.filename}
             )

@@ -39,7 +39,8 @@ def rows_outside(week: IsoWeek) -> dict:
     }
     snapshot = {name: {row.pk: model_to_dict(row) for row in rows} for name, rows in per_week.items()}
     for name, model in [("kpi", KPI), ("objective", Objective), ("key result", KeyResult)]:
-        snapshot[name] = {row.pk: model_to_dict(row) for row in model.objects.all()}
+        # An item's empty ETA is the one thing a report may fill ("预计9/10上线"): the text states it.
+        snapshot[name] = {row.pk: model_to_dict(row, exclude=["eta"]) for row in model.objects.all()}
     return snapshot
 
 

@@ -126,7 +126,8 @@ class Command(BaseCommand):
             write(f"  [{figure.group}] {figure.name} = {figure.value}{figure.unit_label}{previous}")
         if parsed.unplaced_figures:
             write(
-                f"Unplaced (no KPI of the team; kept as text unless --create-kpis): {len(parsed.unplaced_figures)}"
+                f"Unplaced (no KPI of the team; kept as text unless --create-kpis): "
+                f"{len(parsed.unplaced_figures)}"
             )
             for figure in parsed.unplaced_figures:
                 previous = f" (last week {figure.previous})" if figure.previous is not None else ""
