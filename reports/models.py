@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from decimal import Decimal
 
 from django.conf import settings
@@ -16,16 +15,11 @@ from simple_history.models import HistoricalRecords
 
 from common.weeks import IsoWeek
 from ops import data_version
+from reports.kinds import guess_kind
 from reports.number_rules import check_kpi_value
 
 # The years a week may be entered for by hand; the same range as incident times.
 WEEK_YEARS = (1970, 2999)
-
-# Words in a KPI's name that mark a running total or a month-to-date figure (KPI.Kind.guess).
-CUMULATIVE_WORDS = ("累计", "累積", "总计", "cumulative", "running total", "year to date", "ytd")
-MONTH_TO_DATE_WORDS = ("当月", "本月", "月累计", "month to date", "month-to-date", "mtd")
-# "8月份交易", "12月交易笔数": a figure named after its month.
-MONTH_NAME = re.compile(r"(?<!\d)(?:[1-9]|1[0-2])月份?(?!\d)")
 
 
 class TeamQuerySet(models.QuerySet):
@@ -394,17 +388,8 @@ class KPI(models.Model):
 
         @classmethod
         def guess(cls, name: str) -> str:
-            """The kind a KPI's name suggests: 累计… is a running total, 当月… / 8月份… / 本月… month to date.
-
-            Used when the importer creates a KPI; an admin corrects it in the admin when the name misleads.
-            """
-            text = name.strip().lower()
-            # Month to date first: 当月累计 is a month's running total, not the all-time one.
-            if any(word in text for word in MONTH_TO_DATE_WORDS) or MONTH_NAME.search(text):
-                return cls.MONTH_TO_DATE
-            if any(word in text for word in CUMULATIVE_WORDS):
-                return cls.CUMULATIVE
-            return cls.LEVEL
+            """The kind a KPI's name suggests (reports/kinds.py); the importer sets it on KPIs it creates."""
+            return cls(guess_kind(name))
 
     team = models.ForeignKey(Team, models.PROTECT, related_name="kpis", verbose_name=_("team"))
     name = models.CharField(_("name"), max_length=100)

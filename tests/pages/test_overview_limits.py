@@ -4,10 +4,14 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from bench.generator import LAST_WEEK
 from pages.dashboards import OVERVIEW_LIST_LIMIT, department_week
+from reports.models import Team
+from tests.pages.test_dashboards import OVERVIEW_QUERIES
 
 
 @pytest.fixture
@@ -42,3 +46,23 @@ def test_overview_links_the_full_count_to_the_filtered_kpi_list(department, clie
     link = f'href="{reverse("kpi-list")}?week={LAST_WEEK}&amp;worse=true" class="badge badge-worse">'
     assert f"{link}{overview.attention_total}</a>" in html
     assert html.count('data-kpi="') < 2 * OVERVIEW_LIST_LIMIT + 3 * 4 + 2 * 5
+
+
+def test_overview_and_team_week_query_counts_are_flat_from_scale_1_to_10(db, client_for, manager):
+    counts = []
+    for scale in (1, 10):
+        # 14 weeks: the ranking's whole look-back (this week, last week, 12 earlier changes) is filled.
+        call_command("seed_bench", scale=scale, weeks=14, force=True, fresh=True, stdout=StringIO())
+        client = client_for(manager)
+        team = Team.objects.filter(is_active=True).first()
+        measured = []
+        for url in (
+            reverse("department-week", kwargs={"week": LAST_WEEK}),
+            reverse("team-week", kwargs={"team": team.slug, "week": LAST_WEEK}),
+        ):
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url).status_code == 200
+            measured.append(len(queries))
+        counts.append(measured)
+    assert counts[0] == counts[1]
+    assert counts[0][0] == OVERVIEW_QUERIES
