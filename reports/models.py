@@ -477,6 +477,8 @@ class KPI(models.Model):
         if self.unit == self.Unit.COUNT and value == value.to_integral_value():
             return 0
         return self.decimals
+
+    @property
     def is_running_total(self) -> bool:
         """Cumulative or month to date: its weekly increment is what a reader compares."""
         return self.kind != self.Kind.LEVEL
