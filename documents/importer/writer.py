@@ -277,9 +277,11 @@ def _write_figures(parsed: ParsedReport, figures: list[Figure], kpis: dict, week
         if figure.previous is None:
             continue
         stored = values.get((kpi.pk, previous_week.pk))
-        if stored is None and previous_refused:
+        # A note without a figure (why last week's value is missing) is still an empty value to fill.
+        empty = stored is None or stored.value is None
+        if empty and previous_refused:
             not_written.append(kpi.name)
-        elif stored is None:
+        elif empty:
             _write_value(kpi, previous_week, figure.previous, None, values, user, result)
             filled.append(kpi.name)
         elif stored.value != figure.previous:
