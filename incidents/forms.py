@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
@@ -143,8 +145,12 @@ class WeekIncidentForm(forms.Form):
         required=False,
         help_text=gettext_lazy("Optional: the first clause of the description when left empty."),
     )
+    # Not required: a blank row posted by a plain client adds nothing, and a filled one defaults them.
     kind = forms.ChoiceField(
-        label=gettext_lazy("Kind"), choices=Incident.Kind.choices, initial=Incident.Kind.INCIDENT
+        label=gettext_lazy("Kind"),
+        choices=Incident.Kind.choices,
+        initial=Incident.Kind.INCIDENT,
+        required=False,
     )
     grade = forms.ChoiceField(label=gettext_lazy("Grade"), choices=Incident.Grade.choices, required=False)
     responsibility_share = forms.DecimalField(
@@ -154,6 +160,7 @@ class WeekIncidentForm(forms.Form):
         max_digits=3,
         decimal_places=2,
         initial="1",
+        required=False,
         help_text=gettext_lazy("0.5 counts as half an incident in the grade tally."),
         widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 4, "class": "num-input"}),
     )
@@ -161,6 +168,7 @@ class WeekIncidentForm(forms.Form):
         label=gettext_lazy("Discovery"),
         choices=Incident.Detection.choices,
         initial=Incident.Detection.UNKNOWN,
+        required=False,
     )
     started_at = forms.DateTimeField(label=gettext_lazy("Start"), required=False, widget=DateTimeInput())
     resolved_at = forms.DateTimeField(label=gettext_lazy("End"), required=False, widget=DateTimeInput())
@@ -197,6 +205,10 @@ class WeekIncidentForm(forms.Form):
         refuse_moments_out_of_range(self, data)
         if data.get("DELETE") or self.is_blank():
             return data
+        data["kind"] = data.get("kind") or Incident.Kind.INCIDENT
+        data["detection"] = data.get("detection") or Incident.Detection.UNKNOWN
+        if data.get("responsibility_share") is None and "responsibility_share" not in self.errors:
+            data["responsibility_share"] = Decimal(1)
         started, resolved = data.get("started_at"), data.get("resolved_at")
         if not started and "started_at" not in self.errors:
             self.add_error("started_at", _("When did it start? The start decides the week it counts in."))
