@@ -39,7 +39,6 @@ class Command(BaseCommand):
             signal.signal(signal.SIGTERM, self._stop)
             signal.signal(signal.SIGINT, self._stop)
         while True:
-            close_old_connections()
             queued = [] if no_schedule else queue_due()
             delivered = 0
             while not self.stopping and (batch := deliver_due()):
@@ -52,6 +51,8 @@ class Command(BaseCommand):
                 if self.stopping:
                     return
                 time.sleep(1)
+            # A long-running worker outlives database restarts: drop a broken or expired connection.
+            close_old_connections()
 
     def _stop(self, signum, frame):
         self.stopping = True
