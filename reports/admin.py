@@ -62,15 +62,15 @@ class BumpsRevisionMixin:
         WeeklyReport.objects.showing([*before, obj]).bump_revision()
 
     def delete_model(self, request, obj):
-        # Read before the delete: afterwards the row no longer says which week showed it.
-        shown = list(WeeklyReport.objects.showing([obj]).values_list("pk", flat=True))
+        # Built before the delete (showing() reads the rows now): afterwards they are gone.
+        shown = WeeklyReport.objects.showing([obj])
         super().delete_model(request, obj)
-        WeeklyReport.objects.filter(pk__in=shown).bump_revision()
+        shown.bump_revision()
 
     def delete_queryset(self, request, queryset):
-        shown = list(WeeklyReport.objects.showing(list(queryset)).values_list("pk", flat=True))
+        shown = WeeklyReport.objects.showing(list(queryset))
         super().delete_queryset(request, queryset)
-        WeeklyReport.objects.filter(pk__in=shown).bump_revision()
+        shown.bump_revision()
 
 
 class BumpsRevisionInlinesMixin:
