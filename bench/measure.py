@@ -28,10 +28,11 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
+from api.models import ApiToken  # noqa: E402
 from bench import generator  # noqa: E402
 from bench.report import percentile, summary  # noqa: E402,F401
 from ops import page_cache  # noqa: E402
-from reports.models import KPI, Team, Week  # noqa: E402
+from reports.models import KPI, KPIValue, Team, Week  # noqa: E402
 
 WEEK = generator.LAST_WEEK
 TIME_PER_PAGE = float(os.environ.get("BENCH_SECONDS_PER_PAGE", "2"))
@@ -153,6 +154,19 @@ def pages(ctx: dict) -> list[dict]:
         {"name": "okr_list", "url": reverse("okr-list") + f"?team={team}", "user": "admin"},
         {"name": "okr_list_all", "url": reverse("okr-list"), "user": "admin"},
         {"name": "incident_list", "url": reverse("incident-list"), "user": "admin"},
+        # The API: one team's week of KPI values (40 rows at every scale), and a bulk PUT of those 40
+        # values, alternating between two sets so that every timed PUT really writes.
+        {
+            "name": "api_kpi_values",
+            "url": reverse("api:kpi-value-list") + f"?team={team}&week={week}",
+            "user": "admin",
+        },
+        {
+            "name": "api_kpi_values_put",
+            "url": reverse("api:team-week-kpi-values", kwargs={"team": team, "week": week}),
+            "user": "lead",
+            "api_put": _put_bodies(ctx),
+        },
         {
             "name": "admin_changelist",
             "url": f"/admin/reports/kpivalue/?week__id__exact={ctx['week'].pk}",
@@ -161,8 +175,29 @@ def pages(ctx: dict) -> list[dict]:
     ]
 
 
+def _put_bodies(ctx: dict) -> list[dict]:
+    """This week's values of the team's KPIs, and last week's: two valid bodies that differ."""
+    values = KPIValue.objects.filter(
+        kpi__team=ctx["team"], week__starts_on__in=[WEEK.monday, WEEK.previous().monday]
+    )
+    by_week: dict = {WEEK.monday: {}, WEEK.previous().monday: {}}
+    for kpi_id, monday, value in values.values_list("kpi_id", "week__starts_on", "value"):
+        by_week[monday][kpi_id] = value
+    kpis = sorted(set(by_week[WEEK.monday]) & set(by_week[WEEK.previous().monday]))[:40]
+    return [
+        {"values": [{"kpi": kpi, "value": str(by_week[monday][kpi])} for kpi in kpis]}
+        for monday in (WEEK.previous().monday, WEEK.monday)
+    ]
+
+
 def _request(client: Client, page: dict):
     """One timed request; for the form POST, the untimed GET before it supplies fresh fields."""
+    if page.get("api_put"):
+        page["_turn"] = page.get("_turn", 0) + 1
+        body = json.dumps(page["api_put"][page["_turn"] % 2])
+        started = time.perf_counter()
+        response = client.put(page["url"], body, content_type="application/json", headers=page["headers"])
+        return time.perf_counter() - started, response
     if page.get("post"):
         data = form_data(client.get(page["url"]).content.decode(), page["url"])
         started = time.perf_counter()
@@ -178,7 +213,8 @@ def _request(client: Client, page: dict):
 
 
 def measure_page(client: Client, page: dict) -> dict:
-    result = {"url": page["url"], "user": page["user"], "method": "POST" if page.get("post") else "GET"}
+    method = "PUT" if page.get("api_put") else "POST" if page.get("post") else "GET"
+    result = {"url": page["url"], "user": page["user"], "method": method}
     _seconds, response = _request(client, page)
     result["status"] = response.status_code
     ok = response.status_code == 200 or (page.get("post") and response.status_code == 302)
@@ -244,8 +280,12 @@ def run_pages(out: str, gunicorn: bool):
     clients["admin"].force_login(ctx["admin"])
     clients["lead"].force_login(ctx["lead"])
     result = {"pages": {}, "vendor": connection.vendor}
-    # The form POST writes, so it goes last: every other page reads the data as generated.
-    for page in sorted(pages(ctx), key=lambda page: bool(page.get("post"))):
+    # The form POST and the API PUT write, so they go last: every other page reads the data as generated.
+    for page in sorted(pages(ctx), key=lambda page: bool(page.get("post") or page.get("api_put"))):
+        if page.get("api_put"):
+            # A bearer token, as scripts send; made per run, so the token's lookup is part of the time.
+            _token, text = ApiToken.issue(ctx["lead"], "bench", scope=ApiToken.Scope.WRITE)
+            page["headers"] = {"Authorization": f"Bearer {text}"}
         result["pages"][page["name"]] = measure_page(clients[page["user"]], page)
         print(f"    {page['name']}: {result['pages'][page['name']]}", file=sys.stderr)
     result["sql_floor"] = sql_floor(ctx)

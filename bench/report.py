@@ -22,6 +22,8 @@ PAGE_ORDER = [
     "okr_list",
     "okr_list_all",
     "incident_list",
+    "api_kpi_values",
+    "api_kpi_values_put",
     "admin_changelist",
 ]
 # Measured and shown, but outside the budget: the admin is the yardstick, and the whole department's

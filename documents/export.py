@@ -21,7 +21,9 @@ from common.markdown import render_markdown
 from common.weeks import IsoWeek
 from documents.importer.figures import name_key
 from documents.importer.parser import section_kind
+from documents.importer.tokens import fill, referenced
 from incidents.models import Incident
+from incidents.summary import COMPUTED_GRADES, tally_line
 from okrs.models import KeyResultUpdate
 from okrs.progress import previous_updates, progress_percent
 from reports.comparison import Change, format_value
@@ -175,7 +177,8 @@ def change_text(change: Change, *, new: str = NEW_MARK, unchanged: str = UNCHANG
     if kpi.is_percent:
         return f"{arrow}{format_number(abs(change.absolute), kpi.decimals)}pp"
     if change.relative is None:
-        return f"{arrow}{format_number(abs(change.absolute), kpi.decimals)}{kpi.unit_label}"
+        places = kpi.places_for(change.absolute)
+        return f"{arrow}{format_number(abs(change.absolute), places)}{kpi.unit_label}"
     return f"{arrow}{format_number(abs(change.relative), 2)}%"
 
 
@@ -183,6 +186,8 @@ def kpi_line(change: Change) -> str:
     """`需求交付数 313（↑7.19%，292→313）`; percent KPIs move in pp; a first value is marked new."""
     kpi = change.kpi
     value = format_value(kpi, change.current)
+    if change.current is None:
+        return f"{kpi.name} —"  # a note without a value: the note, printed below, says why
     if change.previous is None:
         return f"{kpi.name} {value}（{NEW_MARK}）"
     return f"{kpi.name} {value}（{change_text(change)}，{format_value(kpi, change.previous)}→{value}）"
@@ -261,8 +266,14 @@ def _team_week(team, week, report, current, previous, updates, previous_progress
         for kpi_id, value in current.items()
     ]
     rows.sort(key=lambda row: (row.change.kpi.position, row.change.kpi.name))
+    sections = list(report.sections.all()) if report else []
+    # A figure the kept prose states (a reference to its KPI) is written there, from the data, and
+    # not a second time as a generated line; a value with a note keeps its line for the note.
+    in_prose = set().union(*(referenced(section.body) for section in sections)) if sections else set()
     by_group: dict[str, list] = defaultdict(list)
     for row in rows:
+        if row.change.kpi.pk in in_prose and not row.note:
+            continue
         by_group[name_key(row.change.kpi.group)].append(row)
     items_by_code: dict[str, list] = defaultdict(list)
     titles_by_code: dict[str, str] = {}
@@ -272,15 +283,14 @@ def _team_week(team, week, report, current, previous, updates, previous_progress
         objective = update.key_result.objective
         items_by_code[objective.code.upper()].append(update)
         titles_by_code.setdefault(objective.code.upper(), f"{objective.code} {objective.title}")
-    sections = list(report.sections.all()) if report else []
     todos = list(report.todos.all()) if report else []
     used_todos: set[int] = set()
     intro = []
     for section in sections:
         if section_kind(section.title) == "incidents":
-            intro.append(section.body)
+            intro.append(fill(section.body, current, previous))
             continue
-        block = Block(title=section.title, body=section.body)
+        block = Block(title=section.title, body=fill(section.body, current, previous))
         block.changes = by_group.pop(name_key(section.title), [])
         code = _okr_code(section.title)
         if code and code in items_by_code:
@@ -342,7 +352,7 @@ def _numbered(texts: list[str]) -> list[str]:
     return [f"{number}. {_indent_continuation(text)}" for number, text in enumerate(texts, start=1)]
 
 
-def _block_markdown(block: Block) -> list[str]:
+def _block_markdown(block: Block, incidents: list[Incident]) -> list[str]:
     parts = [f"## 【{block.title}】"] if block.title else []
     if block.items:
         lines = []
@@ -355,8 +365,13 @@ def _block_markdown(block: Block) -> list[str]:
         parts.append(block.body)
     if block.changes:
         lines = []
+        # The grade counts are one line, as people write it, counted from the records (one source).
+        tally = [row for row in block.changes if row.change.kpi.computed_from in COMPUTED_GRADES]
         for row in block.changes:
-            lines.append(row.line)
+            if row not in tally:
+                lines.append(row.line)
+            elif row is tally[0]:
+                lines.append(tally_line([row.change.kpi for row in tally], incidents))
             lines.extend(f"    {line}" for line in row.note.splitlines() if line.strip())
         parts.append("\n".join(lines))
     if block.todos:
@@ -368,7 +383,7 @@ def _block_markdown(block: Block) -> list[str]:
 def render_team_week(team_week: TeamWeek, *, title: bool = True) -> str:
     parts = [f"# {team_week.week}"] if title else []
     for block in team_week.blocks:
-        parts.extend(_block_markdown(block))
+        parts.extend(_block_markdown(block, team_week.incidents))
     if team_week.incidents or team_week.incidents_intro:
         parts.append(f"## 【{INCIDENTS_TITLE}】")
         if team_week.incidents_intro:

@@ -5,11 +5,15 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
 from documents import export
 from documents.forms import ImportForm
-from documents.importer import ImportRefused
+from documents.importer import ImportRefused, parse_document
 from documents.importer import import_report as write_import
+from documents.importer.batch import LEAVE, apply_decisions
+from documents.importer.catalogue import catalogue_of
+from documents.importer.preview import preview
 from reports.access import get_team_for_edit, get_team_for_read, is_admin
 from reports.models import WeeklyReport
 
@@ -22,12 +26,14 @@ def _download(text: str, filename: str) -> HttpResponse:
     return response
 
 
+@require_GET
 @login_required
 def team_week_markdown(request, team, week):
     team = get_team_for_read(request.user, team)
     return _download(export.team_week_markdown(team, week), f"{team.slug}-{week}.md")
 
 
+@require_GET
 @login_required
 def team_week_print(request, team, week):
     team = get_team_for_read(request.user, team)
@@ -35,12 +41,14 @@ def team_week_print(request, team, week):
     return render(request, "documents/print.html", {"team": team, "week": week, "team_week": team_week})
 
 
+@require_GET
 @login_required
 def department_document(request, week):
     team_weeks = export.department_team_weeks(week)
     return render(request, "documents/department.html", {"week": week, "team_weeks": team_weeks})
 
 
+@require_GET
 @login_required
 def department_markdown(request, week):
     text = export.render_department(export.department_team_weeks(week), week)
@@ -50,37 +58,58 @@ def department_markdown(request, week):
 @login_required
 def import_report(request, team):
     team = get_team_for_edit(request.user, team)
-    form = ImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        parsed = form.cleaned_data["parsed"]
-        locked = WeeklyReport.objects.filter(
-            team=team, week__starts_on=parsed.week.monday, status=WeeklyReport.Status.PUBLISHED
-        ).exists()
-        may_write = not locked or is_admin(request.user)
-        if "confirm" in request.POST and may_write:
-            try:
-                result = write_import(parsed, team, request.user, allow_locked=is_admin(request.user))
-            except ImportRefused as error:
-                form.add_error(None, str(error))
+    form = ImportForm(request.POST or None, request.FILES or None, team=team)
+    if request.method != "POST" or not form.is_valid():
+        return render(request, "documents/import.html", {"team": team, "form": form})
+    reports = form.cleaned_data["reports"]
+    admin = is_admin(request.user)
+    published = set(
+        WeeklyReport.objects.filter(
+            team=team, week__starts_on__in=[parsed.week.monday for _source, parsed in reports]
+        )
+        .filter(status=WeeklyReport.Status.PUBLISHED)
+        .values_list("week__starts_on", flat=True)
+    )
+    may_write = admin or not published
+    if "confirm" in request.POST and may_write:
+        if len(reports) == 1:
+            source, parsed = reports[0]
+            decisions = {
+                index: request.POST.get(f"unplaced_{index}", LEAVE)
+                for index in range(len(parsed.unplaced_figures))
+            }
+            if apply_decisions(team, parsed.unplaced_figures, decisions):
+                # Read again: the figures mapped or created now have their KPI.
+                parsed = parse_document(source.text, form.cleaned_data.get("week"), catalogue_of(team))
+            reports = [(source, parsed)]
+        results = []
+        try:
+            for _source, parsed in reports:  # week order; one transaction per week
+                results.append(write_import(parsed, team, request.user, allow_locked=admin))
+        except ImportRefused as error:
+            messages.error(request, str(error))
+        for result in results:
+            for warning in result.warnings:
+                messages.warning(request, warning)
+            week = result.report.week.iso
+            if result.changed:
+                messages.success(request, _("Imported %(week)s.") % {"week": week})
             else:
-                for warning in result.warnings:
-                    messages.warning(request, warning)
-                if result.changed:
-                    messages.success(request, _("Imported %(week)s.") % {"week": parsed.week})
-                else:
-                    messages.info(request, _("%(week)s was already up to date.") % {"week": parsed.week})
-                return redirect("team-week", team=team.slug, week=parsed.week)
-        else:
-            return render(
-                request,
-                "documents/import_preview.html",
-                {
-                    "team": team,
-                    "parsed": parsed,
-                    "text": form.cleaned_data["text"],
-                    "week_given": form.cleaned_data.get("week") or "",
-                    "locked": locked,
-                    "may_write": may_write,
-                },
-            )
-    return render(request, "documents/import.html", {"team": team, "form": form})
+                messages.info(request, _("%(week)s was already up to date.") % {"week": week})
+        if len(results) == 1:
+            return redirect("team-week", team=team.slug, week=results[0].report.week.iso)
+        return redirect("report-import", team=team.slug)
+    context = {
+        "team": team,
+        "previews": [preview(team, source, parsed) for source, parsed in reports],
+        "text": reports[0][0].text if len(reports) == 1 else "",
+        "week_given": form.cleaned_data.get("week") or "",
+        "locked": bool(published),
+        "may_write": may_write,
+        "kpis": list(team.kpis.order_by("position", "name")),
+        "uploads": len(reports) > 1,
+    }
+    if len(reports) > 1:
+        # Several files: the preview lists them, and the confirm sends them again.
+        context["sources"] = [source for source, _parsed in reports]
+    return render(request, "documents/import_preview.html", context)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import django_filters
 from django import forms
 from django.db.models import Case, CharField, DurationField, ExpressionWrapper, F, Q, Value, When
@@ -47,6 +49,15 @@ def incidents_for_list():
 
 class DateInput(forms.DateInput):
     input_type = "date"
+
+    def format_value(self, value):
+        # A date input holds an ISO date or nothing: echoing back "2024-13-45" is invalid HTML the
+        # browser would drop anyway. The error beside the field still quotes what was typed.
+        value = super().format_value(value)
+        try:
+            return dt.date.fromisoformat(value).isoformat() if value else value
+        except ValueError:
+            return None
 
 
 class IncidentFilterForm(forms.Form):

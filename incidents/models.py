@@ -150,6 +150,13 @@ class Incident(models.Model):
     def weekly_reports_showing(self) -> list[Q]:
         return [Q(team_id=self.team_id, week_id=self.week_id)]
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        # Where it was when read, so a save that moves it can recount the week it left.
+        instance._loaded = (instance.__dict__.get("team_id"), instance.__dict__.get("week_id"))
+        return instance
+
     def save(self, *args, **kwargs):
         if not self.title.strip():
             self.title = title_from(self.description)

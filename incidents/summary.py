@@ -1,6 +1,14 @@
-"""A week's incidents in brief: the list, the grade tally against last week, time to resolve, discovery.
+"""The week's incident figures, counted once from the records; every page, export and computed KPI reads them.
 
-The one owner of these figures: the overview and the team week both summarise through here.
+- The grade tally sums responsibility shares of every graded record (a change that hurt production is
+  graded too), so "C级0.5次" stays 0.5.
+- Mean time to resolve counts incidents only: a risk warning that stays open for days (a certificate about
+  to expire) or a planned change is not an outage and must not stretch the figure.
+- The share found by the team is over incidents whose discovery is known; "not stated" is left out, not
+  counted as found by us.
+
+Each figure has its own label (`LABELS`), so the incident share found by the team is never shown under the
+name of a bug KPI such as 主动发现率.
 """
 
 from __future__ import annotations
@@ -11,43 +19,189 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from common.formatting import quantize
+from django.utils.translation import gettext_lazy as _
+
+from common.formatting import plain_decimal, quantize
 from common.weeks import IsoWeek
 from incidents.models import Incident
+from reports.models import KPI, KPIValue, WeeklyReport
 
 GRADES = ("A", "B", "C", "D")
+Computed = KPI.Computed
+# Which grades each computed count adds up; the keys are the KPI's `computed_from`.
+COMPUTED_GRADES = {
+    Computed.INCIDENTS_AB: ("A", "B"),
+    Computed.INCIDENTS_A: ("A",),
+    Computed.INCIDENTS_B: ("B",),
+    Computed.INCIDENTS_C: ("C",),
+    Computed.INCIDENTS_D: ("D",),
+}
+PROACTIVE_PLACES = 1
+
+LABELS = {
+    "incidents": _("Incidents"),
+    "other_records": _("Risk warnings and changes"),
+    "tally": _("Grade tally (responsibility shares)"),
+    "mean_time_to_resolve": _("Mean time to resolve an incident"),
+    "found_by_team": _("Incidents found by the team"),
+}
+
+
+def grade_tally(records: Iterable[Incident]) -> dict[str, Decimal]:
+    tally: dict[str, Decimal] = defaultdict(Decimal)
+    for record in records:
+        if record.grade:
+            tally[record.grade] += record.responsibility_share
+    return {grade: tally[grade] for grade in GRADES}
+
+
+def incidents_only(records: Iterable[Incident]) -> list[Incident]:
+    return [record for record in records if record.kind == Incident.Kind.INCIDENT]
+
+
+def found_by_team(records: Iterable[Incident]) -> tuple[int, int]:
+    """(found by the team, incidents whose discovery is known)."""
+    known = [r for r in incidents_only(records) if r.detection != Incident.Detection.UNKNOWN]
+    return sum(1 for r in known if r.detection == Incident.Detection.PROACTIVE), len(known)
+
+
+def mean_time_to_resolve(records: Iterable[Incident]) -> tuple[dt.timedelta | None, int]:
+    """(mean, number resolved) over resolved incidents, risk warnings and changes left out."""
+    durations = [r.time_to_resolve for r in incidents_only(records) if r.resolved_at]
+    if not durations:
+        return None, 0
+    return sum(durations, dt.timedelta()) / len(durations), len(durations)
+
+
+def percent(part: int, whole: int) -> Decimal | None:
+    return quantize(Decimal(part) * 100 / whole, PROACTIVE_PLACES) if whole else None
+
+
+def computed_value(computed_from: str, records: Iterable[Incident]) -> Decimal | None:
+    """A computed KPI's value for one team's week from that week's records; None when it has none."""
+    records = list(records)
+    if computed_from in COMPUTED_GRADES:
+        tally = grade_tally(records)
+        return sum((tally[grade] for grade in COMPUTED_GRADES[computed_from]), Decimal(0))
+    if computed_from == Computed.INCIDENTS_PROACTIVE:
+        return percent(*found_by_team(records))
+    return None
+
+
+def tally_line(kpis: Iterable[KPI], records: Iterable[Incident]) -> str:
+    """`事故数AB级0次，C级0.5次，D级0次` for the team's computed grade KPIs, in their order."""
+    records = list(records)
+    parts = []
+    for kpi in kpis:
+        grades = COMPUTED_GRADES.get(kpi.computed_from)
+        if grades:
+            value = computed_value(kpi.computed_from, records)
+            parts.append(f"{''.join(grades)}级{plain_decimal(value):f}{kpi.unit_label or '次'}")
+    return f"事故数{'，'.join(parts)}" if parts else ""
 
 
 @dataclass
 class IncidentSummary:
+    """One week's records (of a team or everyone), with the tally of that week and the week before."""
+
     incidents: list[Incident]
     tally: list[tuple[str, Decimal, Decimal]]
+    incident_count: int
     resolved_count: int
     mean_time_to_resolve: dt.timedelta | None
     proactive_count: int
+    known_detection_count: int
     proactive_share: Decimal | None
+    labels = LABELS
 
     @property
     def count(self) -> int:
         return len(self.incidents)
 
+    @property
+    def other_count(self) -> int:
+        return self.count - self.incident_count
 
-def summarize_incidents(incidents: Iterable[Incident], week: IsoWeek) -> IncidentSummary:
-    """Split incidents of this and last week into this week's list and the grade tally of both weeks."""
-    this_week, tally_this, tally_last = [], defaultdict(Decimal), defaultdict(Decimal)
-    for incident in incidents:
-        is_this_week = incident.week.starts_on == week.monday
-        if is_this_week:
-            this_week.append(incident)
-        if incident.grade:
-            (tally_this if is_this_week else tally_last)[incident.grade] += incident.responsibility_share
-    durations = [incident.time_to_resolve for incident in this_week if incident.resolved_at]
-    proactive = sum(1 for incident in this_week if incident.detection == Incident.Detection.PROACTIVE)
+
+def summarize(records: Iterable[Incident], week: IsoWeek) -> IncidentSummary:
+    """Records of this and last week in; this week's list, both weeks' tally and this week's figures out."""
+    this_week, last_week = [], []
+    for record in records:
+        (this_week if record.week.starts_on == week.monday else last_week).append(record)
+    this_tally, last_tally = grade_tally(this_week), grade_tally(last_week)
+    mean, resolved = mean_time_to_resolve(this_week)
+    proactive, known = found_by_team(this_week)
     return IncidentSummary(
         incidents=this_week,
-        tally=[(grade, tally_this[grade], tally_last[grade]) for grade in GRADES],
-        resolved_count=len(durations),
-        mean_time_to_resolve=sum(durations, dt.timedelta()) / len(durations) if durations else None,
+        tally=[(grade, this_tally[grade], last_tally[grade]) for grade in GRADES],
+        incident_count=len(incidents_only(this_week)),
+        resolved_count=resolved,
+        mean_time_to_resolve=mean,
         proactive_count=proactive,
-        proactive_share=quantize(Decimal(proactive) * 100 / len(this_week), 1) if this_week else None,
+        known_detection_count=known,
+        proactive_share=percent(proactive, known),
     )
+
+
+def refresh_computed_values(team_id: int, week_ids: Iterable[int], user=None) -> None:
+    """Store the team's computed KPIs for these weeks from their records: the one writer of those values.
+
+    A week gets a value when the team reported it or has records in it (no incident is a real 0); a
+    computed value without records or report goes, unless a note keeps the row. Four queries.
+    """
+    week_ids = {week_id for week_id in week_ids if week_id}
+    kpis = list(KPI.objects.filter(team_id=team_id).exclude(computed_from=""))
+    if not kpis or not week_ids:
+        return
+    records = defaultdict(list)
+    for record in Incident.objects.filter(team_id=team_id, week_id__in=week_ids):
+        records[record.week_id].append(record)
+    reports = dict(
+        WeeklyReport.objects.filter(team_id=team_id, week_id__in=week_ids).values_list(
+            "week_id", "is_generated"
+        )
+    )
+    existing = {
+        (row.kpi_id, row.week_id): row for row in KPIValue.objects.filter(kpi__in=kpis, week_id__in=week_ids)
+    }
+    for week_id in sorted(week_ids):
+        week_records = records[week_id]
+        shown = week_id in reports or bool(week_records)
+        generated = all(r.is_generated for r in week_records) and reports.get(week_id, True)
+        for kpi in kpis:
+            value = computed_value(kpi.computed_from, week_records) if shown else None
+            row = existing.get((kpi.pk, week_id))
+            if row is None:
+                if value is not None:
+                    _write(KPIValue(kpi=kpi, week_id=week_id, is_generated=generated), value, user)
+            elif value is None and not row.note:
+                if user is not None:
+                    row._history_user = user
+                row.delete()
+            elif row.value != value:
+                _write(row, value, user)
+
+
+def _write(row: KPIValue, value: Decimal | None, user) -> None:
+    row.value = value
+    row._computed = True  # the pre_save guard need not count again
+    if user is not None:  # otherwise the request's user, through the history middleware
+        row._history_user = user
+        row.updated_by = user
+    row.save()
+
+
+def refresh_kpi(kpi: KPI) -> None:
+    """Every week the KPI's team reported, had records in, or has a value of this KPI."""
+    weeks = set(WeeklyReport.objects.filter(team_id=kpi.team_id).values_list("week_id", flat=True))
+    weeks |= set(Incident.objects.filter(team_id=kpi.team_id).values_list("week_id", flat=True))
+    weeks |= set(kpi.values.values_list("week_id", flat=True))
+    refresh_computed_values(kpi.team_id, weeks)
+
+
+def refresh_all() -> None:
+    """Every team's computed KPIs in every week (after bulk writes that send no signals: the demo loader)."""
+    for team_id in KPI.objects.exclude(computed_from="").values_list("team_id", flat=True).distinct():
+        weeks = set(WeeklyReport.objects.filter(team_id=team_id).values_list("week_id", flat=True))
+        weeks |= set(Incident.objects.filter(team_id=team_id).values_list("week_id", flat=True))
+        refresh_computed_values(team_id, weeks)

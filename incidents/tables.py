@@ -48,6 +48,10 @@ class IncidentTable(ListTable):
     def render_started_at(self, value):
         return local_minute(value)
 
+    def value_started_at(self, value):
+        # The moment itself: CSV writes it as local ISO text, XLSX as a date-time cell.
+        return value
+
     def render_grade(self, record):
         return record.grade or Incident.Grade.NONE.label
 

@@ -64,3 +64,20 @@ class KeyResultFilterSet(django_filters.FilterSet):
 
     def search(self, queryset, name, value):
         return search_any(queryset, value, ("title", "description", "objective__title", "week_note"))
+
+
+class QuarterFilterSet(django_filters.FilterSet):
+    """Filters of the quarter view; the quarter itself is in the URL."""
+
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    team = team_filter("objective__team")
+    objective = django_filters.CharFilter(
+        field_name="objective__code", lookup_expr="iexact", label=_("Objective code")
+    )
+
+    class Meta:
+        model = KeyResult
+        fields = []
+
+    def search(self, queryset, name, value):
+        return search_any(queryset, value, ("title", "description", "objective__title"))

@@ -1,4 +1,4 @@
-"""What a key result's week says: moved, stalled, overdue. The one home of these rules.
+"""What a key result's week says: advanced, went back, started, stalled, overdue. The one home of these rules.
 
 The overview, the team week and the OKR list all ask here, so an item cannot be overdue on one page
 and on time on another. "As of the week" means the item's latest update at or before that week: a
@@ -62,6 +62,21 @@ class OkrRow:
         return has_moved(self.delta)
 
     @property
+    def has_started(self) -> bool:
+        """First progress: a figure above 0 this week, and none (or 0) at the previous update."""
+        return bool(self.percent) and not self.previous_percent
+
+    @property
+    def has_advanced(self) -> bool:
+        """Progress grew from a figure that was already above 0 (a first step counts as started)."""
+        return bool(self.delta and self.delta > 0) and not self.has_started
+
+    @property
+    def went_back(self) -> bool:
+        """Progress fell since the previous update: a regression, never "progress"."""
+        return bool(self.delta and self.delta < 0)
+
+    @property
     def status(self) -> str:
         return self.update.status if self.update else ""
 
@@ -121,3 +136,56 @@ def okr_rows(key_results: Iterable[KeyResult], week: IsoWeek) -> list[OkrRow]:
             )
         )
     return rows
+
+
+@dataclass
+class OkrGroup:
+    """One group of a week's key results, capped for the page, with the full count."""
+
+    key: str
+    rows: list[OkrRow]
+    total: int
+
+
+@dataclass
+class OkrGroups:
+    """A week's key results in four honest groups, plus the overdue ones (which may also be in a group).
+
+    advanced: progress grew; went back: progress fell; started: first progress this week; stalled: no
+    move for two weeks or more. An item in none of them had no figure this week or moved within the
+    last two weeks without moving this week.
+    """
+
+    advanced: OkrGroup
+    went_back: OkrGroup
+    started: OkrGroup
+    stalled: OkrGroup
+    overdue: OkrGroup
+
+    def __iter__(self):
+        return iter((self.advanced, self.went_back, self.started, self.stalled, self.overdue))
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(group.total for group in self)
+
+
+def okr_groups(rows: Iterable[OkrRow], limit: int | None = None) -> OkrGroups:
+    """Sort `okr_rows` into the groups: biggest moves first, overdue by ETA, stalled in board order."""
+    rows = list(rows)
+
+    def group(key: str, members: list[OkrRow]) -> OkrGroup:
+        return OkrGroup(key, members[:limit] if limit is not None else members, len(members))
+
+    advanced = sorted((row for row in rows if row.has_advanced), key=lambda row: -row.delta)
+    went_back = sorted((row for row in rows if row.went_back), key=lambda row: row.delta)
+    started = sorted((row for row in rows if row.has_started), key=lambda row: -row.percent)
+    stalled = [row for row in rows if row.is_stalled]
+    overdue = sorted((row for row in rows if row.is_overdue), key=lambda row: row.key_result.eta)
+    return OkrGroups(
+        group("advanced", advanced),
+        group("went_back", went_back),
+        group("started", started),
+        group("stalled", stalled),
+        group("overdue", overdue),
+    )

@@ -8,11 +8,13 @@ import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from common.charts import progress_line
 from common.formatting import format_number, format_signed, plain_decimal
 from common.lists.tables import NUM, ListTable, order_nulls_last
 from common.weeks import IsoWeek
 from okrs.models import KeyResult, KeyResultUpdate
 from okrs.progress import change_between, percent_of
+from okrs.quarter import quarter_progress
 from okrs.rules import is_overdue
 
 STATUS_BADGES = {
@@ -138,3 +140,111 @@ class KeyResultTable(ListTable):
 
     def value_status(self, value):
         return str(STATUS_LABELS[value])
+
+
+class QuarterTable(ListTable):
+    """Key results over a quarter: the progress line against the pace to the ETA, and the final figures."""
+
+    team = tables.Column(
+        accessor="objective__team__name",
+        verbose_name=_("Team"),
+        order_by=("objective__team__position", "objective__team__name"),
+    )
+    objective = tables.Column(
+        verbose_name=_("Objective"), order_by=("objective__period", "objective__position", "objective__code")
+    )
+    title = tables.Column(verbose_name=_("Key result"))
+    eta = tables.Column(verbose_name=_("ETA"), attrs={"td": {"class": "eta nowrap"}})
+    line = tables.Column(
+        verbose_name=_("Progress over the quarter"),
+        empty_values=(),
+        orderable=False,
+        exclude_from_export=True,
+    )
+    start = tables.Column(verbose_name=_("Start (%)"), empty_values=(), orderable=False, attrs=NUM)
+    latest = tables.Column(verbose_name=_("Latest (%)"), empty_values=(), orderable=False, attrs=NUM)
+    change = tables.Column(verbose_name=_("Change (pp)"), empty_values=(), orderable=False, attrs=NUM)
+    pace = tables.Column(verbose_name=_("Pace (%)"), empty_values=(), orderable=False, attrs=NUM)
+    against_pace = tables.Column(
+        verbose_name=_("Against pace (pp)"), empty_values=(), orderable=False, attrs=NUM
+    )
+
+    class Meta(ListTable.Meta):
+        empty_text = _("No key results in this quarter match these filters.")
+
+    def __init__(self, *args, quarter=None, today=None, **kwargs):
+        self.quarter, self.today = quarter, today
+        self._progress = None
+        super().__init__(*args, **kwargs)
+
+    def progress_of(self, record):
+        # Every row's quarter comes from one query over the filtered items, on the first cell asked for,
+        # so neither a page nor a streamed export queries per row.
+        if self._progress is None:
+            self._progress = quarter_progress(self.data.data, self.quarter, self.today)
+        return self._progress.get(record.pk)
+
+    def render_objective(self, record):
+        return f"{record.objective.code} {record.objective.title}"
+
+    def value_objective(self, record):
+        return f"{record.objective.code} {record.objective.title}"
+
+    def value_eta(self, record):
+        return record.eta
+
+    def render_line(self, record):
+        progress = self.progress_of(record)
+        return progress_line(
+            progress.figures,
+            progress.pace_line(),
+            label=_("%(item)s: progress by week") % {"item": record.title},
+        )
+
+    def _percent(self, value):
+        return "" if value is None else f"{plain_decimal(value):f}%"
+
+    def render_start(self, record):
+        return self._percent(self.progress_of(record).start)
+
+    def value_start(self, record):
+        return plain_decimal(self.progress_of(record).start)
+
+    def render_latest(self, record):
+        return self._percent(self.progress_of(record).latest)
+
+    def value_latest(self, record):
+        return plain_decimal(self.progress_of(record).latest)
+
+    def render_change(self, record):
+        change = self.progress_of(record).change
+        return "" if change is None else f"{format_signed(plain_decimal(change), _places(change))} pp"
+
+    def value_change(self, record):
+        return plain_decimal(self.progress_of(record).change)
+
+    def render_pace(self, record):
+        return self._percent(self.progress_of(record).pace)
+
+    def value_pace(self, record):
+        return plain_decimal(self.progress_of(record).pace)
+
+    def render_against_pace(self, record):
+        gap = self.progress_of(record).against_pace
+        if gap is None:
+            return ""
+        word = _("ahead") if gap >= 0 else _("behind")
+        tone = "better" if gap >= 0 else "worse"
+        return format_html(
+            '<span class="tone-{}">{} pp · {}</span>',
+            tone,
+            format_signed(plain_decimal(gap), _places(gap)),
+            word,
+        )
+
+    def value_against_pace(self, record):
+        return plain_decimal(self.progress_of(record).against_pace)
+
+
+def _places(value: Decimal) -> int:
+    return 0 if value % 1 == 0 else 2

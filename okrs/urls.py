@@ -4,4 +4,5 @@ from okrs import views
 
 urlpatterns = [
     path("okrs/", views.okr_list, name="okr-list"),
+    path("okrs/quarters/<quarter:quarter>/", views.okr_quarter, name="okr-quarter"),
 ]

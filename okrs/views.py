@@ -1,11 +1,15 @@
 """The OKR list: key results of every team with one week's progress, change and status; exports."""
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from common.lists.views import FilteredListView
-from okrs.filtersets import KeyResultFilterSet
+from common.quarters import Quarter
+from common.weeks import IsoWeek
+from okrs.filtersets import KeyResultFilterSet, QuarterFilterSet
+from okrs.quarter import key_results_in
 from okrs.services import key_results_base
-from okrs.tables import KeyResultTable
+from okrs.tables import KeyResultTable, QuarterTable
 
 
 class KeyResultListView(FilteredListView):
@@ -32,7 +36,48 @@ class KeyResultListView(FilteredListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["selected_week"] = self.filterset.selected_week
+        week = self.filterset.selected_week or IsoWeek.from_date(timezone.localdate())
+        context["quarter"] = Quarter.of_week(week)
         return context
 
 
 okr_list = KeyResultListView.as_view()
+
+
+class QuarterView(FilteredListView):
+    """One quarter of every team's key results: progress lines, pace to the ETA, final figures; exports."""
+
+    template_name = "okrs/okr_quarter.html"
+    filterset_class = QuarterFilterSet
+    table_class = QuarterTable
+
+    @property
+    def quarter(self) -> Quarter:
+        return self.kwargs["quarter"]
+
+    def get_queryset(self):
+        return key_results_in(self.quarter)
+
+    def get_table_kwargs(self):
+        return {"quarter": self.quarter, "today": timezone.localdate()}
+
+    def get_export_name(self):
+        return f"okrs-{self.quarter}"
+
+    def get_export_title(self):
+        return str(_("OKRs %(quarter)s") % {"quarter": self.quarter})
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        weeks = self.quarter.weeks()
+        context.update(
+            quarter=self.quarter,
+            previous_quarter=self.quarter.previous(),
+            next_quarter=self.quarter.next(),
+            first_week=weeks[0],
+            last_week=weeks[-1],
+        )
+        return context
+
+
+okr_quarter = QuarterView.as_view()

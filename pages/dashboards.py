@@ -16,14 +16,18 @@ from django.utils import timezone
 
 from common.weeks import IsoWeek
 from incidents.models import Incident
-from incidents.summary import IncidentSummary, summarize_incidents
-from okrs.rules import OkrRow, active_key_results, okr_rows
-from reports.comparison import Change, Tone, compare_week, series
+from incidents.summary import IncidentSummary, summarize
+from okrs.rules import OkrGroups, OkrRow, active_key_results, okr_groups, okr_rows
+from reports import ranking
+from reports.comparison import Change, Tone
 from reports.models import KPI, KPIValue, Team, TodoItem, Week, WeeklyReport
+from reports.ranking import Move
 
 SPARK_WEEKS = 12
 HEADLINE_PER_TEAM = 4
 MOVERS = 5
+# The team week's summary names this many of the team's most notable moves.
+SUMMARY_MOVES = 3
 # The overview's lists show their most important rows only; the count links to the full list page.
 # Uncapped, a 30-team department rendered ~1,200 rows here (bench/RESULTS.md, overview at scale 100).
 OVERVIEW_LIST_LIMIT = 15
@@ -64,6 +68,16 @@ class KpiRow:
     change: Change
     trend: list[Decimal | None] = field(default_factory=list)
     note: str = ""
+    move: Move | None = None
+    # Why the row is in a ranked list ("2.7× its usual move", "below target 90%"), in the reader's language.
+    reasons: list[str] = field(default_factory=list)
+
+
+def _row(move: Move, history: dict[int, list], *, target_first: bool = False, note: str = "") -> KpiRow:
+    kpi = move.kpi
+    return KpiRow(
+        kpi, move.change, history[kpi.pk][-SPARK_WEEKS:], note, move, move.reasons(target_first=target_first)
+    )
 
 
 @dataclass
@@ -77,27 +91,6 @@ def _group_rows(rows: Iterable[KpiRow]) -> list[KpiGroup]:
     for row in rows:
         groups.setdefault(row.kpi.group, KpiGroup(row.kpi.group, [])).rows.append(row)
     return list(groups.values())
-
-
-def _headline(kpis: list[KPI]) -> list[KPI]:
-    """A team's headline KPIs: the first of each group by position, then fill up to the cap."""
-    chosen, seen_groups = [], set()
-    for kpi in kpis:
-        if kpi.group not in seen_groups:
-            seen_groups.add(kpi.group)
-            chosen.append(kpi)
-    for kpi in kpis:
-        if len(chosen) >= HEADLINE_PER_TEAM:
-            break
-        if kpi not in chosen:
-            chosen.append(kpi)
-    order = {kpi.pk: index for index, kpi in enumerate(kpis)}
-    return sorted(chosen[:HEADLINE_PER_TEAM], key=lambda kpi: order[kpi.pk])
-
-
-def is_attention(change: Change) -> bool:
-    """Worse than last week, or missing its target."""
-    return change.tone == Tone.WORSE or change.target_met is False
 
 
 # ---------------------------------------------------------------- OKRs
@@ -135,18 +128,14 @@ class TeamOverview:
 class DepartmentWeek:
     week: IsoWeek
     teams: list[TeamOverview]
-    best_moves: list[KpiRow]
-    worst_moves: list[KpiRow]
+    # Ranked by reports/ranking.py: target crossings first, then by how unusual the move is.
+    improved: list[KpiRow]
     attention: list[KpiRow]
     incidents: IncidentSummary
-    okr_moved: list[OkrRow]
-    okr_stalled: list[OkrRow]
-    okr_overdue: list[OkrRow]
+    okr_groups: OkrGroups
     has_data: bool
+    improved_total: int = 0
     attention_total: int = 0
-    okr_moved_total: int = 0
-    okr_stalled_total: int = 0
-    okr_overdue_total: int = 0
 
     @property
     def missing_teams(self) -> list[TeamOverview]:
@@ -170,68 +159,50 @@ def department_week(week: IsoWeek) -> DepartmentWeek:
             Q(is_active=True) | Q(Exists(_value_in(week))), team__is_active=True
         ).select_related("team")
     )
-    changes = compare_week(kpis, week)
+    # One query: this week, last week, the sparklines and the ranking's 12-week usual move alike.
+    history = ranking.weekly_history(kpis, week)
+    moves = ranking.moves(kpis, history)
     reports = {
         report.team_id: report
         for report in WeeklyReport.objects.filter(week__starts_on=week.monday, team__in=teams)
     }
-    kpis_by_team: dict[int, list[KPI]] = defaultdict(list)
+    moves_by_team: dict[int, list[Move]] = defaultdict(list)
     for kpi in kpis:
-        kpis_by_team[kpi.team_id].append(kpi)
-    headline_kpis = [kpi for team in teams for kpi in _headline(kpis_by_team[team.pk])]
-    trends = series(headline_kpis, week, SPARK_WEEKS)
+        moves_by_team[kpi.team_id].append(moves[kpi.pk])
 
     overviews = []
     for team in teams:
-        team_changes = [changes[kpi.pk] for kpi in kpis_by_team[team.pk]]
+        team_moves = moves_by_team[team.pk]
         overviews.append(
             TeamOverview(
                 team=team,
                 report=reports.get(team.pk),
-                headline=[
-                    KpiRow(kpi, changes[kpi.pk], trends[kpi.pk]) for kpi in _headline(kpis_by_team[team.pk])
-                ],
-                better=sum(1 for change in team_changes if change.tone == Tone.BETTER),
-                worse=sum(1 for change in team_changes if change.tone == Tone.WORSE),
+                headline=[_row(move, history) for move in ranking.headline(team_moves, HEADLINE_PER_TEAM)],
+                better=sum(1 for move in team_moves if move.change.tone == Tone.BETTER),
+                worse=sum(1 for move in team_moves if move.change.tone == Tone.WORSE),
             )
         )
 
-    rows = [KpiRow(kpi, changes[kpi.pk]) for kpi in kpis]
-
-    def movers(tone: str) -> list[KpiRow]:
-        moved = [row for row in rows if row.change.tone == tone]
-        return sorted(moved, key=lambda row: row.change.magnitude, reverse=True)[:MOVERS]
-
     okrs = okr_rows(active_key_results(objective__team__is_active=True), week)
-    incidents = summarize_incidents(_incidents(week), week)
+    incidents = summarize(_incidents(week), week)
     has_data = bool(
         reports
         or incidents.incidents
-        or any(change.current is not None for change in changes.values())
+        or any(move.change.current is not None for move in moves.values())
         or any(row.update for row in okrs)
     )
-    attention = sorted(
-        (row for row in rows if is_attention(row.change)), key=lambda row: row.change.magnitude, reverse=True
-    )
-    moved = sorted((row for row in okrs if row.has_moved), key=lambda row: abs(row.delta), reverse=True)
-    stalled = [row for row in okrs if row.is_stalled]
-    overdue = sorted((row for row in okrs if row.is_overdue), key=lambda row: row.key_result.eta)
-    limit = OVERVIEW_LIST_LIMIT
+    improved = ranking.improved_most(moves.values())
+    attention = ranking.worse_or_off_target(moves.values())
     return DepartmentWeek(
         week=week,
         teams=overviews,
-        best_moves=movers(Tone.BETTER),
-        worst_moves=movers(Tone.WORSE),
-        attention=attention[:limit],
+        improved=[_row(move, history) for move in improved[:MOVERS]],
+        attention=[_row(move, history, target_first=True) for move in attention[:OVERVIEW_LIST_LIMIT]],
         incidents=incidents,
-        okr_moved=moved[:limit],
-        okr_stalled=stalled[:limit],
-        okr_overdue=overdue[:limit],
+        okr_groups=okr_groups(okrs, limit=OVERVIEW_LIST_LIMIT),
         has_data=has_data,
+        improved_total=len(improved),
         attention_total=len(attention),
-        okr_moved_total=len(moved),
-        okr_stalled_total=len(stalled),
-        okr_overdue_total=len(overdue),
     )
 
 
@@ -247,6 +218,10 @@ class TeamWeek:
     okrs: list[OkrRow]
     incidents: IncidentSummary
     todos: list[TodoItem]
+    # The summary a manager reads first: the ranked moves either way and the KPIs off target.
+    headline_moves: list[KpiRow] = field(default_factory=list)
+    target_misses: list[KpiRow] = field(default_factory=list)
+    okr_groups: OkrGroups | None = None
 
     @property
     def has_data(self) -> bool:
@@ -263,14 +238,14 @@ def team_week(team: Team, week: IsoWeek) -> TeamWeek:
     """One team's week, in a fixed number of queries whatever its history."""
     # An archived KPI leaves the form, not the record: a week it has a value in still shows it.
     kpis = list(team.kpis.filter(Q(is_active=True) | Q(Exists(_value_in(week)))).order_by("position", "name"))
-    changes = compare_week(kpis, week)
-    trends = series(kpis, week, SPARK_WEEKS)
+    history = ranking.weekly_history(kpis, week)
+    moves = ranking.moves(kpis, history)
     notes = dict(
         KPIValue.objects.filter(kpi__in=kpis, week__starts_on=week.monday)
         .exclude(note="")
         .values_list("kpi_id", "note")
     )
-    rows = [KpiRow(kpi, changes[kpi.pk], trends[kpi.pk], notes.get(kpi.pk, "")) for kpi in kpis]
+    rows = [_row(moves[kpi.pk], history, note=notes.get(kpi.pk, "")) for kpi in kpis]
     report = (
         WeeklyReport.objects.filter(team=team, week__starts_on=week.monday)
         .select_related("week", "updated_by", "submitted_by", "published_by")
@@ -283,14 +258,22 @@ def team_week(team: Team, week: IsoWeek) -> TeamWeek:
         .select_related("report__week", "done_in__week")
         .order_by("report__week__starts_on", "position", "id")
     )
+    okrs = okr_rows(active_key_results(objective__team=team), week)
+    ranked = sorted(
+        (move for move in moves.values() if move.is_rankable or move.crossing), key=lambda move: move.rank_key
+    )
+    misses = [move for move in moves.values() if move.change.target_met is False]
     return TeamWeek(
         team=team,
         week=week,
         report=report,
         kpi_groups=_group_rows(rows),
-        okrs=okr_rows(active_key_results(objective__team=team), week),
-        incidents=summarize_incidents(_incidents(week, team=team), week),
+        okrs=okrs,
+        incidents=summarize(_incidents(week, team=team), week),
         todos=todos,
+        headline_moves=[_row(move, history) for move in ranked[:SUMMARY_MOVES]],
+        target_misses=[_row(move, history, target_first=True) for move in misses],
+        okr_groups=okr_groups(okrs),
     )
 
 

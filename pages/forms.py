@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from incidents.forms import WeekIncidentForm
 from okrs.models import KeyResult, KeyResultUpdate
 from reports.models import KPI
 from reports.number_rules import check_kpi_value, check_percent, check_places
@@ -148,11 +149,22 @@ class TodoForm(forms.Form):
     text = forms.CharField(
         label=gettext_lazy("TODO"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    section_title = forms.CharField(label=gettext_lazy("Section"), max_length=200, required=False)
+    section_title = forms.CharField(
+        label=gettext_lazy("Section"),
+        max_length=200,
+        required=False,
+        help_text=gettext_lazy(
+            "The narrative section the TODO is listed under in the weekly document, such as 贝易转; "
+            "empty puts it in the general TODO list."
+        ),
+    )
 
 
 SectionFormSet = forms.formset_factory(SectionForm, extra=2, can_delete=True, max_num=60, validate_max=True)
 TodoFormSet = forms.formset_factory(TodoForm, extra=3, can_delete=True, max_num=100, validate_max=True)
+IncidentFormSet = forms.formset_factory(
+    WeekIncidentForm, extra=1, can_delete=True, max_num=50, validate_max=True
+)
 
 
 class WeekForm(forms.Form):
@@ -186,7 +198,9 @@ class WeekForm(forms.Form):
         stored = {row.kpi.pk: row.change.current for row in week_data.kpi_rows}
         for kpi in week_data.kpis:
             key = kpi_key(kpi)
-            self.fields[key] = KPIValueField(kpi, stored=stored.get(kpi.pk), label=kpi.name)
+            # A computed KPI has no input: its value is counted from the week's incident records.
+            if not kpi.is_computed:
+                self.fields[key] = KPIValueField(kpi, stored=stored.get(kpi.pk), label=kpi.name)
             self.fields[f"{key}_note"] = forms.CharField(
                 label=_("%(name)s — note") % {"name": kpi.name},
                 required=False,
@@ -207,9 +221,20 @@ class WeekForm(forms.Form):
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 1}),
             )
+            self.fields[f"{key}_eta"] = forms.DateField(
+                label=_("%(title)s — ETA") % {"title": key_result.title},
+                required=False,
+                widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            )
         for todo in week_data.open_todos:
             self.fields[f"todo_{todo.pk}_done"] = forms.BooleanField(
                 label=_("Done: %(todo)s") % {"todo": todo}, required=False
+            )
+            # Reworded in place: the same TODO with its history, not a new one.
+            self.fields[f"todo_{todo.pk}_text"] = forms.CharField(
+                label=_("TODO: %(todo)s") % {"todo": todo},
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 1}),
             )
         for plan in week_data.previous_plans:
             self.fields[f"plan_{plan.pk}_done"] = forms.BooleanField(
@@ -222,19 +247,25 @@ class WeekForm(forms.Form):
         self.todos = TodoFormSet(
             prefix="todos", initial=kwargs.get("initial", {}).get("_todos"), **formset_kwargs
         )
+        self.incidents = IncidentFormSet(
+            prefix="incidents",
+            initial=kwargs.get("initial", {}).get("_incidents"),
+            form_kwargs={"week": week_data.week},
+            **formset_kwargs,
+        )
         if read_only:
             for field in self.fields.values():
                 field.disabled = True
-            for form in [*self.sections.forms, *self.todos.forms]:
+            for form in [*self.sections.forms, *self.todos.forms, *self.incidents.forms]:
                 for field in form.fields.values():
                     field.disabled = True
 
     def clean(self):
         data = super().clean()
-        for kpi in self.week_data.kpis:
-            key = kpi_key(kpi)
-            if data.get(key) is None and key not in self.errors and data.get(f"{key}_note", "").strip():
-                self.add_error(key, _("Enter a value to keep the note, or clear the note."))
+        for todo in self.week_data.open_todos:
+            key = f"todo_{todo.pk}_text"
+            if key in data and not data[key].strip():
+                self.add_error(key, _("A carried TODO keeps its text: tick it done instead of clearing it."))
         opened = data.get("opened") or ""
         try:
             data["opened"] = json.loads(opened) if opened else None
@@ -246,7 +277,12 @@ class WeekForm(forms.Form):
 
     def is_valid(self):
         # Evaluate all three so every error shows on the first re-render, not one part at a time.
-        results = [super().is_valid(), self.sections.is_valid(), self.todos.is_valid()]
+        results = [
+            super().is_valid(),
+            self.sections.is_valid(),
+            self.todos.is_valid(),
+            self.incidents.is_valid(),
+        ]
         return all(results)
 
     @property
@@ -259,6 +295,7 @@ class WeekForm(forms.Form):
         for prefix, formset, noun in (
             ("sections", self.sections, _("Section")),
             ("todos", self.todos, _("TODO")),
+            ("incidents", self.incidents, _("Incident")),
         ):
             for index, form in enumerate(formset.forms):
                 for name, field in form.fields.items():
@@ -266,11 +303,30 @@ class WeekForm(forms.Form):
         return names
 
     # Rows for the template, each with its bound fields: templates cannot look fields up by a computed name.
+    def _kpi_groups(self, folded: bool):
+        groups = []
+        for group, rows in self.week_data.kpi_groups(folded=folded):
+            items = []
+            for row in rows:
+                key = kpi_key(row.kpi)
+                items.append((row, self[key] if key in self.fields else None, self[f"{key}_note"]))
+            groups.append((group, items))
+        return groups
+
     def kpi_groups(self):
-        return [
-            (group, [(row, self[kpi_key(row.kpi)], self[f"{kpi_key(row.kpi)}_note"]) for row in rows])
-            for group, rows in self.week_data.kpi_groups()
-        ]
+        """The KPIs the team fills most weeks, by group."""
+        return self._kpi_groups(folded=False)
+
+    def other_kpi_groups(self):
+        """The rest, folded under "other KPIs" (opened when one of them has an error)."""
+        return self._kpi_groups(folded=True)
+
+    def other_kpis_have_errors(self) -> bool:
+        return any(
+            (field is not None and field.errors) or note.errors
+            for _group, rows in self.other_kpi_groups()
+            for _row, field, note in rows
+        )
 
     def objective_groups(self):
         groups = []
@@ -279,12 +335,15 @@ class WeekForm(forms.Form):
             for row in rows:
                 key = kr_key(row.key_result)
                 value = self[f"{key}_value"] if row.is_value else self[f"{key}_progress"]
-                items.append((row, value, self[f"{key}_status"], self[f"{key}_note"]))
+                items.append((row, value, self[f"{key}_status"], self[f"{key}_note"], self[f"{key}_eta"]))
             groups.append((objective, items))
         return groups
 
     def open_todo_fields(self):
-        return [(todo, self[f"todo_{todo.pk}_done"]) for todo in self.week_data.open_todos]
+        return [
+            (todo, self[f"todo_{todo.pk}_done"], self[f"todo_{todo.pk}_text"])
+            for todo in self.week_data.open_todos
+        ]
 
     def previous_plan_fields(self):
         return [(plan, self[f"plan_{plan.pk}_done"]) for plan in self.week_data.previous_plans]

@@ -33,10 +33,16 @@ ACTIONS = {
 REASON_PUBLISHED = "published"
 REASON_UNLOCKED = "unlocked"
 REASON_DEMO = "demo"
+# Written through the API with a personal token (api/services.py).
+REASON_API = "api"
+# A key result saved as last week's figures because nobody edited it: recorded, but nothing changed.
+REASON_CARRIED = "carried"
 REASONS = {
     REASON_PUBLISHED: gettext_lazy("published"),
     REASON_UNLOCKED: gettext_lazy("unlocked"),
     REASON_DEMO: gettext_lazy("demo data"),
+    REASON_API: gettext_lazy("via API"),
+    REASON_CARRIED: gettext_lazy("carried forward unchanged"),
 }
 MODELS = {
     model._meta.label_lower: model
@@ -132,7 +138,10 @@ def _queries(team: Team, week: IsoWeek):
     )
     by_value = Q(key_result__measure=KeyResult.Measure.VALUE)
     yield _rows(
-        KeyResultUpdate.history.filter(key_result__objective__team=team, week__starts_on=monday),
+        # Items carried forward unchanged are not news: "latest changes" shows what someone changed.
+        KeyResultUpdate.history.filter(key_result__objective__team=team, week__starts_on=monday).exclude(
+            history_change_reason=REASON_CARRIED
+        ),
         KeyResultUpdate,
         "key_result__title",
         change_amount=Case(

@@ -193,10 +193,12 @@ class KPIAdmin(ArchiveNotDeleteMixin, BumpsRevisionInlinesMixin, SimpleHistoryAd
         "unit_label",
         "decimals",
         "direction",
+        "kind",
         "target",
+        "aliases",
         "is_active",
     ]
-    list_filter = ["team", "group", "unit", "direction", "is_active"]
+    list_filter = ["team", "group", "unit", "direction", "kind", "computed_from", "is_active"]
     search_fields = ["name", "aliases", "group", "team__name"]
     list_select_related = ["team"]
     autocomplete_fields = ["team"]

@@ -52,7 +52,8 @@ class Change:
     @property
     def relative(self) -> Decimal | None:
         """Percent change against last week; None when last week was 0 or missing."""
-        if self.current is None or not self.previous:
+        if self.current is None or not self.previous or self.kpi.is_running_total:
+            # A running total's growth in percent of itself says nothing; its increment is the figure.
             return None
         return quantize((self.current - self.previous) * 100 / abs(self.previous), RELATIVE_PLACES)
 
@@ -66,7 +67,9 @@ class Change:
         if delta == 0:
             return Tone.UNCHANGED
         direction = self.kpi.direction
-        if direction == KPI.Direction.NEUTRAL:
+        # A running total rises by construction (and a month-to-date one falls when the month turns):
+        # neither is better or worse news in itself.
+        if direction == KPI.Direction.NEUTRAL or self.kpi.is_running_total:
             return Tone.NEUTRAL
         improved = delta > 0 if direction == KPI.Direction.HIGHER_IS_BETTER else delta < 0
         return Tone.BETTER if improved else Tone.WORSE
@@ -87,16 +90,21 @@ def format_value(kpi: KPI, value: Decimal | None) -> str:
     """The value as people write it: 81.72%, 1829万元, 313."""
     if value is None:
         return ""
-    text = format_number(value, kpi.decimals)
+    text = format_number(value, kpi.places_for(value))
     if kpi.is_percent:
         return f"{text}%"
     return f"{text}{kpi.unit_label}"
 
 
+def export_number(kpi: KPI, value: Decimal | None) -> Decimal | None:
+    """The value for a spreadsheet cell: a number at the KPI's places (a whole count without ".0")."""
+    return None if value is None else quantize(value, kpi.places_for(value))
+
+
 def format_absolute(change: Change) -> str:
     if change.absolute is None:
         return ""
-    text = format_signed(change.absolute, change.kpi.decimals)
+    text = format_signed(change.absolute, change.kpi.places_for(change.absolute))
     return f"{text} pp" if change.kpi.is_percent else f"{text}{change.kpi.unit_label}"
 
 

@@ -87,9 +87,10 @@ class KPIValueFilterSet(django_filters.FilterSet):
         return search_any(queryset, value, ("kpi__name", "kpi__aliases", "kpi__group", "note"))
 
     def filter_worse(self, queryset, name, value):
-        worse = Q(kpi__direction=KPI.Direction.HIGHER_IS_BETTER, value__lt=F("previous_value")) | Q(
-            kpi__direction=KPI.Direction.LOWER_IS_BETTER, value__gt=F("previous_value")
-        )
+        worse = (
+            Q(kpi__direction=KPI.Direction.HIGHER_IS_BETTER, value__lt=F("previous_value"))
+            | Q(kpi__direction=KPI.Direction.LOWER_IS_BETTER, value__gt=F("previous_value"))
+        ) & Q(kpi__kind=KPI.Kind.LEVEL)  # a running total is never worse news (Change.tone's rule)
         if value == "true":
             return queryset.filter(worse)
         # Not worse: better, unchanged, neutral, or nothing to compare with (NULL needs its own term).

@@ -15,6 +15,7 @@ from simple_history.models import HistoricalRecords
 
 from common.weeks import IsoWeek
 from ops import data_version
+from reports.kinds import guess_kind
 from reports.number_rules import check_kpi_value
 
 # The years a week may be entered for by hand; the same range as incident times.
@@ -365,10 +366,30 @@ class KPI(models.Model):
         NUMBER = "number", _("Number")
         DURATION = "duration", _("Duration")
 
+    class Computed(models.TextChoices):
+        # Counted from the week's incident records (incidents/summary.py), never typed: one source per fact.
+        TYPED = "", _("Typed (form, import)")
+        INCIDENTS_AB = "incidents_ab", _("Incidents of grade A and B (responsibility shares)")
+        INCIDENTS_A = "incidents_a", _("Incidents of grade A (responsibility shares)")
+        INCIDENTS_B = "incidents_b", _("Incidents of grade B (responsibility shares)")
+        INCIDENTS_C = "incidents_c", _("Incidents of grade C (responsibility shares)")
+        INCIDENTS_D = "incidents_d", _("Incidents of grade D (responsibility shares)")
+        INCIDENTS_PROACTIVE = "incidents_proactive", _("Share of incidents found by the team")
+
     class Direction(models.TextChoices):
         HIGHER_IS_BETTER = "up", _("Higher is better")
         LOWER_IS_BETTER = "down", _("Lower is better")
         NEUTRAL = "neutral", _("Neutral")
+
+    class Kind(models.TextChoices):
+        LEVEL = "level", _("Level (a rate, a count per week)")
+        CUMULATIVE = "cumulative", _("Cumulative (a running total)")
+        MONTH_TO_DATE = "month_to_date", _("Month to date")
+
+        @classmethod
+        def guess(cls, name: str) -> str:
+            """The kind a KPI's name suggests (reports/kinds.py); the importer sets it on KPIs it creates."""
+            return cls(guess_kind(name))
 
     team = models.ForeignKey(Team, models.PROTECT, related_name="kpis", verbose_name=_("team"))
     name = models.CharField(_("name"), max_length=100)
@@ -386,6 +407,16 @@ class KPI(models.Model):
     direction = models.CharField(
         _("direction"), max_length=7, choices=Direction.choices, default=Direction.NEUTRAL
     )
+    kind = models.CharField(
+        _("kind"),
+        max_length=13,
+        choices=Kind.choices,
+        default=Kind.LEVEL,
+        help_text=_(
+            "A cumulative or month-to-date figure rises by construction: it is compared by its weekly "
+            "increment and never ranked among the week's moves."
+        ),
+    )
     target = models.DecimalField(_("target"), max_digits=20, decimal_places=6, null=True, blank=True)
     aliases = models.CharField(
         _("aliases"),
@@ -394,6 +425,14 @@ class KPI(models.Model):
         help_text=_("Other names the importer recognises, separated by commas."),
     )
     description = models.TextField(_("description"), blank=True)
+    computed_from = models.CharField(
+        _("computed from"),
+        max_length=20,
+        choices=Computed.choices,
+        default=Computed.TYPED,
+        blank=True,
+        help_text=_("A computed KPI is counted from the week's incident records and cannot be typed."),
+    )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     is_active = models.BooleanField(
         _("active"),
@@ -429,6 +468,21 @@ class KPI(models.Model):
     def is_percent(self) -> bool:
         return self.unit == self.Unit.PERCENT
 
+    @property
+    def is_computed(self) -> bool:
+        return bool(self.computed_from)
+
+    def places_for(self, value: Decimal) -> int:
+        """Decimals to print: a count that is whole prints as 1, not 1.0; a share of one keeps 0.5."""
+        if self.unit == self.Unit.COUNT and value == value.to_integral_value():
+            return 0
+        return self.decimals
+
+    @property
+    def is_running_total(self) -> bool:
+        """Cumulative or month to date: its weekly increment is what a reader compares."""
+        return self.kind != self.Kind.LEVEL
+
     def alias_list(self) -> list[str]:
         return [alias.strip() for alias in self.aliases.split(",") if alias.strip()]
 
@@ -446,7 +500,8 @@ class KPIValue(models.Model):
 
     kpi = models.ForeignKey(KPI, models.PROTECT, related_name="values", verbose_name=_("KPI"))
     week = models.ForeignKey(Week, models.PROTECT, related_name="kpi_values", verbose_name=_("week"))
-    value = models.DecimalField(_("value"), max_digits=20, decimal_places=6)
+    # Empty when the week has only a note saying why the figure is missing.
+    value = models.DecimalField(_("value"), max_digits=20, decimal_places=6, null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
     is_generated = models.BooleanField(_("generated"), default=False)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -470,6 +525,11 @@ class KPIValue(models.Model):
                 fields=["kpi", "week"],
                 name="reports_kpivalue_one_per_kpi_week",
                 violation_error_message=_("This KPI already has a value for this week."),
+            ),
+            models.CheckConstraint(
+                condition=Q(value__isnull=False) | ~Q(note=""),
+                name="reports_kpivalue_value_or_note",
+                violation_error_message=_("Enter a value, or a note saying why it is missing."),
             ),
         ]
         # A week's values of every KPI (overview, admin changelist filtered by week).

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from common.formatting import quantize
 from common.lists.tables import NUM, ListTable, order_nulls_last
-from reports.comparison import Change, format_absolute, format_relative, format_value
+from reports.comparison import Change, export_number, format_absolute, format_relative, format_value
 
 
 def change_of(record) -> Change:
@@ -69,13 +69,13 @@ class KPIValueTable(ListTable):
         return format_value(record.kpi, record.value)
 
     def value_value(self, record):
-        return quantize(record.value, record.kpi.decimals)
+        return export_number(record.kpi, record.value)
 
     def render_previous_value(self, record):
         return format_value(record.kpi, record.previous_value)
 
     def value_previous_value(self, record):
-        return quantize(record.previous_value, record.kpi.decimals)
+        return export_number(record.kpi, record.previous_value)
 
     def render_change(self, record):
         change = change_of(record)

@@ -3,9 +3,11 @@
 SQLite in the project folder is the zero-setup default; DATABASE_URL selects PostgreSQL.
 """
 
+import zoneinfo
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -40,9 +42,13 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "csp",
     "django_filters",
     "django_tables2",
     "simple_history",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     # Bottom to top; tests/test_layering.py keeps imports running downward only.
     "ops",
     "reports",
@@ -50,11 +56,17 @@ INSTALLED_APPS = [
     "incidents",
     "pages",
     "documents",
+    "notifications",
+    "api",
     "bench",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outermost after security, so that refusals and errors raised further in carry the headers too.
+    "reportsite.middleware.PrivateResponsesMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "reportsite.middleware.HttpMethodsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -171,6 +183,40 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+
+# Content-Security-Policy (django-csp): scripts, styles, images and fonts from this site only, never
+# inline, so injected markup can neither run nor restyle a page. Forms post only back to the app.
+# CSP_REPORT_ONLY=true sends the same policy as Content-Security-Policy-Report-Only, to try a change
+# of the policy on a staging copy; production enforces it.
+csp_policy = {
+    "DIRECTIVES": {
+        "default-src": [NONE],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "manifest-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+    }
+}
+# Lower case: django-csp's check refuses any setting named CSP_* as one of its old-style settings.
+csp_report_only = env_bool("CSP_REPORT_ONLY", default=False)
+CONTENT_SECURITY_POLICY = None if csp_report_only else csp_policy
+CONTENT_SECURITY_POLICY_REPORT_ONLY = csp_policy if csp_report_only else None
+# Browser features the app never uses, turned off for it and anything it might embed.
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer", "autoplay", "camera", "display-capture", "encrypted-media", "geolocation",
+        "gyroscope", "hid", "idle-detection", "magnetometer", "microphone", "midi", "payment",
+        "picture-in-picture", "publickey-credentials-get", "screen-wake-lock", "serial", "usb",
+        "xr-spatial-tracking",
+    )
+)  # fmt: skip
 SESSION_ENGINE = "reportsite.sessions"
 AUTHENTICATION_BACKENDS = ["reportsite.backends.ModelBackendWithPlainUserLookup"]
 
@@ -181,6 +227,67 @@ LOGIN_THROTTLE_IP_ATTEMPTS = env_int("LOGIN_THROTTLE_IP_ATTEMPTS", 20)
 LOGIN_THROTTLE_WINDOW_SECONDS = env_int("LOGIN_THROTTLE_WINDOW_SECONDS", 15 * 60)
 # Only behind a proxy that sets X-Forwarded-For; otherwise clients could pick their own address.
 TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR", default=False)
+
+# Notifications (notifications/, README "Notifications"): the schedule, in NOTIFY_TIME_ZONE, and delivery.
+SITE_URL = env_str("SITE_URL").rstrip("/")
+NOTIFY_TIME_ZONE = env_str("NOTIFY_TIME_ZONE") or TIME_ZONE
+NOTIFY_DIGEST_WEEKDAY = env_int("NOTIFY_DIGEST_WEEKDAY", 1)
+NOTIFY_DIGEST_HOUR = env_int("NOTIFY_DIGEST_HOUR", 9)
+NOTIFY_REMINDER_WEEKDAY = env_int("NOTIFY_REMINDER_WEEKDAY", 5)
+NOTIFY_REMINDER_HOUR = env_int("NOTIFY_REMINDER_HOUR", 15)
+NOTIFY_REMIND_LEADS = env_bool("NOTIFY_REMIND_LEADS", default=True)
+NOTIFY_MAX_ATTEMPTS = env_int("NOTIFY_MAX_ATTEMPTS", 8)
+NOTIFY_RETRY_BASE_SECONDS = env_int("NOTIFY_RETRY_BASE_SECONDS", 60)
+NOTIFY_RETRY_MAX_SECONDS = env_int("NOTIFY_RETRY_MAX_SECONDS", 3600)
+NOTIFY_HTTP_TIMEOUT_SECONDS = env_int("NOTIFY_HTTP_TIMEOUT_SECONDS", 10)
+NOTIFY_CHANNEL_INTERVAL_SECONDS = env_int("NOTIFY_CHANNEL_INTERVAL_SECONDS", 3)
+NOTIFY_POLL_SECONDS = env_int("NOTIFY_POLL_SECONDS", 5)
+# Webhooks carry credentials in their URL: plain HTTP only for local development.
+NOTIFY_ALLOW_HTTP = env_bool("NOTIFY_ALLOW_HTTP", default=DEBUG)
+for _name, _low, _high in (
+    ("NOTIFY_DIGEST_WEEKDAY", 1, 7),
+    ("NOTIFY_REMINDER_WEEKDAY", 1, 7),
+    ("NOTIFY_DIGEST_HOUR", 0, 23),
+    ("NOTIFY_REMINDER_HOUR", 0, 23),
+    ("NOTIFY_MAX_ATTEMPTS", 1, 50),
+):
+    if not _low <= globals()[_name] <= _high:
+        raise ImproperlyConfigured(f"{_name} must be from {_low} to {_high}, got {globals()[_name]}.")
+try:
+    zoneinfo.ZoneInfo(NOTIFY_TIME_ZONE)
+except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+    raise ImproperlyConfigured(f"NOTIFY_TIME_ZONE: unknown time zone {NOTIFY_TIME_ZONE!r}.") from None
+# The API (api/): personal bearer tokens, or the browser session for the docs page; JSON only.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.auth.BearerTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["api.auth.ApiAccess"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.auth.TokenRateThrottle"],
+    # Counted per server process (the default cache is in memory): N processes allow up to N times this.
+    "DEFAULT_THROTTLE_RATES": {"api": env_str("API_THROTTLE_RATE", "600/minute")},
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "COERCE_DECIMAL_TO_STRING": True,
+    "DATETIME_FORMAT": "iso-8601",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "reportsite API",
+    "DESCRIPTION": "Weekly KPIs, OKR progress and incidents, in and out. See docs/api.md.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    # The docs page's script and styles come from the drf-spectacular-sidecar package: no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 

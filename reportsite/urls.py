@@ -3,10 +3,12 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path, register_converter
 from django.views.generic import RedirectView
 
+from common.quarters import QuarterConverter
 from common.weeks import IsoWeekConverter
 from reportsite.auth import ThrottledLoginView
 
 register_converter(IsoWeekConverter, "week")
+register_converter(QuarterConverter, "quarter")
 
 admin.site.site_header = "reportsite"
 admin.site.site_title = "reportsite"
@@ -24,4 +26,6 @@ urlpatterns = [
     path("", include("okrs.urls")),
     path("", include("incidents.urls")),
     path("", include("documents.urls")),
+    path("", include("notifications.urls")),
+    path("", include("api.urls")),
 ]

@@ -7,6 +7,8 @@ The rooms, bottom to top (README "The rooms"):
     okrs, incidents    the two domains that stand on the weekly data; neither imports the other
     pages     the pages that join everything: overview, team week, weekly form, change history, demo
     documents the weekly document, Markdown export and import
+    notifications  channels, the outbox and its worker, the digest (built from the overview's data)
+    api       the JSON API: reads every domain, writes through the weekly form's rules (beside documents)
     reportsite the wiring: settings, URLs, WSGI
     bench     the benchmark, which runs the whole site
 Every import is read from the source (top-level and inside functions alike), so a lazy import is
@@ -30,6 +32,8 @@ LEVEL = {
     "incidents": 3,
     "pages": 4,
     "documents": 5,
+    "notifications": 5,
+    "api": 5,
     "reportsite": 6,
     "bench": 7,
 }

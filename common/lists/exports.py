@@ -4,7 +4,8 @@ Every list view runs FilterSet → Table → pagination; `?_export=csv|xlsx` tak
 queryset, the same sort, and the table's exportable columns (HTML-only columns are
 `exclude_from_export`, export-only numeric columns are `visible=False`). CSV is streamed from a
 database iterator so a full export of every KPI value never sits in memory; XLSX uses openpyxl's
-write-only workbook, which keeps only the compressed sheet.
+write-only workbook, which keeps only the compressed sheet, with typed cells: real dates and times in
+the site's time zone, a bold frozen header with a filter, and columns as wide as their content.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import itertools
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 
@@ -27,7 +29,10 @@ from django_tables2.columns.manytomanycolumn import ManyToManyColumn
 from django_tables2.rows import BoundRow
 from django_tables2.utils import A, signature
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 CSV = "csv"
 XLSX = "xlsx"
@@ -40,6 +45,12 @@ EXPORT_PARAM = "_export"
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 DATETIME_FORMAT = "%Y-%m-%d %H:%M"
 ITERATOR_CHUNK = 2000
+# Spreadsheet number formats of the same ISO shapes the CSV writes as text.
+XLSX_DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
+XLSX_DATE_FORMAT = "yyyy-mm-dd"
+# Column widths come from the header and the first rows: the write-only sheet sets them before any row.
+WIDTH_SAMPLE_ROWS = 200
+MAX_COLUMN_WIDTH = 60
 
 
 def guard_text(text: str) -> str:
@@ -138,12 +149,15 @@ class _CellReader:
 
 
 def table_rows(table, records: Iterable) -> Iterator[list]:
-    """The header row, then one row per record of the table's exportable columns."""
+    """The header row, then one row per record of the table's exportable columns, values as read.
+
+    Each format converts them: CSV to text (`export_value`), XLSX to typed cells (`sheet_value`).
+    """
     columns = [column for column in table.columns.iterall() if not column.column.exclude_from_export]
     yield [force_str(column.header) for column in columns]
     readers = [_CellReader(table, column) for column in columns]
     for record in records:
-        yield [export_value(read(record)) for read in readers]
+        yield [read(record) for read in readers]
 
 
 class _Echo:
@@ -166,17 +180,72 @@ def stream_csv(rows: Iterable[list], language: str | None) -> Iterator[str]:
     yield "\ufeff"
     with translation.override(language):
         for row in rows:
-            yield writer.writerow([_csv_cell(value) for value in row])
+            yield writer.writerow([_csv_cell(export_value(value)) for value in row])
+
+
+def sheet_value(value):
+    """One XLSX cell value: numbers, booleans, dates and local wall-clock times keep their types."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool | int | float | Decimal | dt.date):
+        if isinstance(value, dt.datetime) and timezone.is_aware(value):
+            # A spreadsheet has no time zones: the site's wall-clock time, as the pages show it.
+            return timezone.make_naive(value)
+        return value
+    # openpyxl refuses control characters; a pasted note must not turn the export into a 500.
+    return ILLEGAL_CHARACTERS_RE.sub("", force_str(value))
+
+
+def _sheet_cell(sheet, value, bold=None):
+    if value is None:
+        return None  # an empty cell costs nothing in the sheet
+    cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, str):
+        # A typed text cell is never evaluated, whatever it starts with; quotePrefix (Excel's hidden
+        # apostrophe) keeps it text when someone edits it, and nothing visible is added to the text.
+        cell.data_type = "s"
+        if value.startswith(FORMULA_TRIGGERS):
+            cell.quotePrefix = True
+    elif isinstance(value, dt.datetime):
+        cell.number_format = XLSX_DATETIME_FORMAT
+    elif isinstance(value, dt.date):
+        cell.number_format = XLSX_DATE_FORMAT
+    if bold is not None:
+        cell.font = bold
+    return cell
+
+
+def _display_width(value) -> int:
+    if value is None:
+        return 0
+    if isinstance(value, dt.datetime):
+        return len(XLSX_DATETIME_FORMAT)
+    if isinstance(value, dt.date):
+        return len(XLSX_DATE_FORMAT)
+    text = value if isinstance(value, str) else str(value)
+    # Chinese characters take two columns; only the first line of a multi-line note counts.
+    line = text.split("\n", 1)[0]
+    return sum(2 if ord(char) > 0x2E80 else 1 for char in line)
 
 
 def build_xlsx(rows: Iterable[list], title: str) -> bytes:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=title[:31] or "Export")
-    for row in rows:
-        # openpyxl refuses control characters; a pasted note must not turn the export into a 500.
-        sheet.append(
-            [ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value for value in row]
-        )
+    rows = iter(rows)
+    header = [sheet_value(value) for value in next(rows, [])]
+    sample = [[sheet_value(value) for value in row] for row in itertools.islice(rows, WIDTH_SAMPLE_ROWS)]
+    for index in range(len(header)):
+        widest = max(_display_width(row[index]) for row in [header, *sample])
+        sheet.column_dimensions[get_column_letter(index + 1)].width = min(widest + 2, MAX_COLUMN_WIDTH)
+    sheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+    sheet.append([_sheet_cell(sheet, value, bold) for value in header])
+    count = 0
+    for row in itertools.chain(sample, ([sheet_value(value) for value in row] for row in rows)):
+        sheet.append([_sheet_cell(sheet, value) for value in row])
+        count += 1
+    if header:
+        sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{count + 1}"
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -16,6 +16,10 @@ from django.utils.functional import cached_property
 COUNT_CAP = 10_000
 # SQLite and PostgreSQL refuse a LIMIT past a signed 64-bit integer (?page=99999999999999999999).
 LARGEST_LIMIT = 2**63 - 1
+# ?per_page= is read from the URL by django-tables2: a reader may ask for fewer rows or up to
+# MAX_PER_PAGE, never for every row at once (the export is there for that).
+DEFAULT_PER_PAGE = 50
+MAX_PER_PAGE = 200
 
 
 class CappedCountPaginator(Paginator):
@@ -30,6 +34,9 @@ class CappedCountPaginator(Paginator):
     """
 
     def __init__(self, object_list, per_page, *args, count_cap=None, **kwargs):
+        # Zero or less would be a negative LIMIT, a database error: the default instead.
+        per_page = int(per_page)
+        per_page = DEFAULT_PER_PAGE if per_page < 1 else min(per_page, MAX_PER_PAGE)
         super().__init__(object_list, per_page, *args, **kwargs)
         # Read at call time, not import time, so a test can lower the module's cap.
         self.count_cap = COUNT_CAP if count_cap is None else count_cap

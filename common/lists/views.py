@@ -7,9 +7,9 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from common.lists.exports import ListExportMixin
-from common.lists.pagination import CappedCountPaginator
+from common.lists.pagination import DEFAULT_PER_PAGE, CappedCountPaginator
 
-PAGE_SIZE = 50
+PAGE_SIZE = DEFAULT_PER_PAGE
 
 
 @method_decorator(require_GET, name="dispatch")

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import zoneinfo
 from decimal import ROUND_DOWN, Decimal
 
-from django.conf import settings
 from django.utils.translation import gettext as _
 
 from common.weeks import IsoWeek
-from documents.importer.figures import figures_in_line, name_key, normalize, parse_canonical, unstorable
+from documents.importer.catalogue import Catalogue
+from documents.importer.figures import name_key, normalize, parse_canonical, unstorable
+from documents.importer.incidents import read_incidents
+from documents.importer.recognise import figures_in_line, figures_in_table, is_table_row
 from documents.importer.structure import (
     Figure,
-    IncidentEntry,
     OkrItem,
     OkrSection,
     ParsedReport,
@@ -30,78 +30,92 @@ from documents.importer.text import (
     in_years,
     indent_of,
     join,
-    read_week,
     split_blocks,
     split_lines,
 )
-from incidents.models import Incident
+from documents.importer.weeks import detect_week
 
 ITEM = re.compile(r"^(?P<number>\d{1,3})[.、．)](?!\d)\s*(?P<text>.*)$")
 BULLET = re.compile(r"^[-*+•]\s+(?P<text>.*)$")
 OKR_TITLE = re.compile(r"^(?P<code>[Oo]\d{1,2})\s*[:：.、\s]?\s*(?P<title>.*)$")
 TODO_START = re.compile(r"^\**\s*TODO\s*[:：]?\s*\**\s*(?P<rest>.*)$", re.IGNORECASE)
-PROGRESS = re.compile(r"进度\s*(?P<value>\d+(?:\.\d+)?)\s*%")
+PROGRESS = re.compile(r"(?:进度|完成度|完成率)\s*[:：]?\s*(?P<value>\d+(?:\.\d+)?)\s*%")
 ANY_PERCENT = re.compile(r"(?<![\d.])(?P<value>\d+(?:\.\d+)?)\s*%")
 ETA_ISO = re.compile(r"预计\s*(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})")
 ETA_SHORT = re.compile(r"预计\s*[是于在]?\s*(?P<m>\d{1,2})\s*[/月.]\s*(?P<d>\d{1,2})(?!\d)")
 STATUS_LINE = re.compile(
     r"^(?:进度(?P<progress>\d+(?:\.\d+)?)%(?:\([^)]*\))?)?\s*(?:·\s*)?(?:预计(?P<eta>\d{4}-\d{2}-\d{2}))?$"
 )
-INCIDENT_START = re.compile(
-    r"^(?P<y>\d{4})\s*(?:年|[-/.])\s*(?P<m>\d{1,2})\s*(?:月|[-/.])\s*(?P<d>\d{1,2})\s*日?\s+"
-    r"(?P<H>\d{1,2})\s*:\s*(?P<M>\d{2})(?!\d)\s*(?P<rest>.*)$"
-)
-RESOLVED = re.compile(
-    r"(?<![\d:])(?P<H>\d{1,2}):(?P<M>\d{2})(?!\d)[^,;。:]{0,6}?(?:完成|成功|恢复|解决|修复)"
-)
-IMPACT = re.compile(r"(?P<count>\d+)\s*次(?:报错|失败|错误|异常)")
-FIRST_CLAUSE = re.compile(r"^[^:,;。，；：]+")
-# Incident.impact_count is a PositiveIntegerField: a 32-bit signed integer on PostgreSQL.
-MAX_COUNT = 2**31 - 1
+FIRST_CLAUSE = re.compile(r"^[^:,;。，；：—]+")
 PROGRESS_STEP = Decimal("0.01")  # KeyResultUpdate.progress has two decimal places
 
 
+NUMERAL_PREFIX = re.compile(r"^[一二三四五六七八九十]{1,3}\s*[、.．]\s*")
+KR_PREFIX = re.compile(r"^KR\s*\d{1,2}\s*[:：.、]?\s*", re.IGNORECASE)
+CHECKBOX = re.compile(r"^\[[ xX]\]\s*")
+OKR_CONTAINER = re.compile(r"OKR|目标与关键结果", re.IGNORECASE)
+
+
 def section_kind(title: str) -> str:
-    text = normalize(title).strip()
+    text = NUMERAL_PREFIX.sub("", normalize(title).strip())
     if OKR_TITLE.match(text) and re.match(r"^[Oo]\d", text):
         return "okr"
     if re.search(r"生产事件|线上事件|生产问题|故障", text):
         return "incidents"
     if re.match(r"^(其他|其它)", text):
         return "other"
-    if re.search(r"收获|反思", text):
+    if re.search(r"收获|反思|感想|随想|想法|小结|心得", text):
         return "reflections"
     if text.startswith("下周"):
         return "plans"
-    if re.match(r"^TODO\b", text, re.IGNORECASE):
+    if re.match(r"^(TODO\b|待办|待跟进)", text, re.IGNORECASE):
         return "todos"
     return "narrative"
 
 
-def parse_document(text: str, week: IsoWeek | None = None) -> ParsedReport:
-    """Read a weekly document; raise ReportFormatError with a user-facing reason if we cannot."""
+def parse_document(
+    text: str, week: IsoWeek | None = None, catalogue: Catalogue | None = None
+) -> ParsedReport:
+    """Read a weekly document; raise ReportFormatError with a user-facing reason if we cannot.
+
+    `week` overrides the week the document names (the user changed it in the preview); `catalogue`
+    is the team's KPIs, which decide what each figure is.
+    """
     lines = split_lines(check_text(text))
-    first = next((index for index, line in enumerate(lines) if line.strip()), None)
-    title_week = read_week(lines[first]) if first is not None else None
-    if title_week is not None:
-        lines = lines[first + 1 :]
-    if title_week and week and title_week != week:
-        raise ReportFormatError(
-            _("The document is titled %(title)s but the week given is %(week)s.")
-            % {"title": title_week, "week": week}
+    first_line = next((line.strip() for line in lines if line.strip()), "")
+    found, source, title_index = detect_week(lines)
+    if title_index is not None:
+        lines = lines[:title_index] + lines[title_index + 1 :]
+    warnings = []
+    if found and week and found != week:
+        warnings.append(
+            _("The document names %(found)s; it is read as %(week)s, as you chose.")
+            % {"found": found, "week": week}
         )
-    week = week or title_week
-    if week is None:
-        raise ReportFormatError(_("The document has no week title such as “# 2024-W33”; give the week."))
-    check_week(week)
-    blocks = split_blocks(lines)
+    if week is None and found is None:
+        raise ReportFormatError(
+            _(
+                "The document has no week title such as “# 2024-W33” or “第33周”, nor a “Created:” line; "
+                "give the week."
+            )
+        )
+    report = ParsedReport(
+        week=week or found, week_source="given" if week else source, warnings=warnings, title=first_line
+    )
+    check_week(report.week)
+    blocks = split_blocks(lines, keeps_subheadings=lambda title: section_kind(title) == "incidents")
     if not any(block.title for block in blocks):
         raise ReportFormatError(
             _("No weekly report section was recognised, such as “## 【O1 业务服务】” or “## 收获与反思”.")
         )
-    report = ParsedReport(week=week)
+    report.catalogue = catalogue or Catalogue()
     for block in blocks:
         _read_block(report, block)
+    report.sections = [
+        section
+        for section in report.sections
+        if section.body.strip() or section.okr or not OKR_CONTAINER.search(section.title)
+    ]
     report.figures = [
         figure for figure in _dedupe(report.figures, report.warnings) if not _refused(figure, report.warnings)
     ]
@@ -119,7 +133,9 @@ def _read_block(report: ParsedReport, block: Block) -> None:
     title = block.title or ""
     kind = section_kind(title) if block.title is not None else "narrative"
     if kind == "incidents":
-        _read_incidents(report, block.lines)
+        incidents, intro = read_incidents(block.lines, report.week, report.warnings)
+        report.incidents.extend(incidents)
+        report.incidents_intro = _append(report.incidents_intro, intro)
     elif kind == "other":
         report.other = _append(report.other, join(block.lines))
     elif kind == "reflections":
@@ -150,7 +166,8 @@ def split_items(lines: list[str]) -> list[tuple[int | None, str]]:
             if match:
                 items.append((int(match.group("number")), [match.group("text")]))
             else:
-                items.append((None, [bullet.group("text") if bullet else line.strip()]))
+                text = CHECKBOX.sub("", bullet.group("text")) if bullet else line.strip()
+                items.append((None, [text]))
         else:
             items[-1][1].append(line)
     return [(number, "\n".join(text_lines)) for number, text_lines in items]
@@ -172,6 +189,7 @@ def _read_narrative(report: ParsedReport, title: str, lines: list[str]) -> None:
 def _take_figures(report: ParsedReport, group: str, lines: list[str]) -> str:
     """Collect the KPI figures of narrative lines; the exporter's own KPI lines leave the narrative."""
     body: list[str] = []
+    catalogue = report.catalogue
     index = 0
     while index < len(lines):
         line = lines[index]
@@ -183,14 +201,29 @@ def _take_figures(report: ParsedReport, group: str, lines: list[str]) -> str:
                 note_lines.append(lines[index])
             canonical.note = join(note_lines)
             canonical.name = line.strip().rsplit(" ", 1)[0].strip() or canonical.name
+            kpi = catalogue.by_name(canonical.name) or catalogue.match(canonical.name)
+            canonical.kpi_id = kpi.id if kpi else None
+            canonical.label = canonical.name
+            if kpi:
+                canonical.name = kpi.name
             if _refused(canonical, report.warnings):
                 body.extend([line, *note_lines])  # not stored as data, so it stays in the narrative
             else:
                 report.figures.append(canonical)
+        elif is_table_row(line):
+            end = index
+            while end < len(lines) and is_table_row(lines[end]):
+                end += 1
+            rows = lines[index:end]
+            for found in figures_in_table(rows, group, catalogue, report.week.number).values():
+                report.figures.extend(found)
+            body.extend(rows)
+            index = end
+            continue
         else:
             body.append(line)
             if line.strip():
-                report.figures.extend(figures_in_line(line, group))
+                report.figures.extend(figures_in_line(line, group, catalogue))
         index += 1
     return join(body)
 
@@ -211,6 +244,12 @@ def _read_okr(report: ParsedReport, title: str, lines: list[str]) -> None:
             if item:
                 current = [item.group("text")]
                 raw_items.append((int(item.group("number")), current))
+                continue
+            bullet = BULLET.match(line)
+            text = bullet.group("text") if bullet else ""
+            if bullet and (KR_PREFIX.match(text) or PROGRESS.search(normalize(text))):
+                current = [text]
+                raw_items.append((len(raw_items) + 1, current))
                 continue
             current = None
         if current is not None:
@@ -249,8 +288,9 @@ def _okr_item(number: int, lines: list[str], week: IsoWeek, warnings: list[str])
         # Stored with two places: compared unrounded, every re-import would be a change. Rounded
         # down, so 99.999% never reads as done; the text keeps what was written.
         progress = progress.quantize(PROGRESS_STEP, rounding=ROUND_DOWN)
-    title_match = FIRST_CLAUSE.match(normalize(lines[0]).strip())
-    title = (title_match.group(0) if title_match else lines[0]).strip()[:100] or lines[0].strip()[:100]
+    first = KR_PREFIX.sub("", normalize(lines[0]).strip())
+    title_match = FIRST_CLAUSE.match(first)
+    title = (title_match.group(0) if title_match else first).strip()[:100] or lines[0].strip()[:100]
     return OkrItem(number=number, title=title, text=text, progress=progress, eta=eta)
 
 
@@ -288,80 +328,12 @@ def _eta(text: str, week: IsoWeek) -> dt.date | None:
     return None
 
 
-def _read_incidents(report: ParsedReport, lines: list[str]) -> None:
-    zone = zoneinfo.ZoneInfo(settings.TIME_ZONE)
-    intro: list[str] = []
-    entries: list[tuple[dt.datetime, list[str], str]] = []
-    for line in dedent(lines):
-        match = INCIDENT_START.match(normalize(line).strip()) if indent_of(line) == 0 else None
-        started = None
-        if match:
-            try:
-                started = dt.datetime(
-                    int(match.group("y")), int(match.group("m")), int(match.group("d")),
-                    int(match.group("H")), int(match.group("M")), tzinfo=zone,
-                )  # fmt: skip
-            except ValueError:
-                started = None
-        if started is not None:
-            rest = match.group("rest").strip()
-            entries.append((started, [rest] if rest else [], line.strip()))
-        elif entries:
-            entries[-1][1].append(line)
-        else:
-            intro.append(line)
-    for started, text_lines, heading in entries:
-        text = join(text_lines)
-        if not in_years(started.year) or IsoWeek.from_date(started.date()) != report.week:
-            report.warnings.append(
-                _("The event of %(time)s is outside %(week)s; it is kept as text.")
-                % {"time": heading, "week": report.week}
-            )
-            intro.extend(["", heading, *text.splitlines()])
-            continue
-        report.incidents.append(_incident(started, text, report.warnings))
-    report.incidents_intro = _append(report.incidents_intro, join(intro))
-
-
-def _incident(started: dt.datetime, text: str, warnings: list[str]) -> IncidentEntry:
-    flat = normalize(text)
-    resolved = None
-    for match in RESOLVED.finditer(flat):
-        candidate = started.replace(hour=int(match.group("H")) % 24, minute=int(match.group("M")) % 60)
-        if candidate >= started:
-            resolved = candidate
-    title_match = FIRST_CLAUSE.match(text.strip().splitlines()[0]) if text.strip() else None
-    title = (title_match.group(0).strip() if title_match else "") or text.strip()[:80] or "生产事件"
-    if "回滚" in flat:
-        kind = Incident.Kind.CHANGE
-    elif re.search(r"使用率|扩容|容量|水位", flat):
-        kind = Incident.Kind.RISK
-    else:
-        kind = Incident.Kind.INCIDENT
-    impact = IMPACT.search(flat)
-    count = int(impact.group("count")) if impact else None
-    if count is not None and count > MAX_COUNT:
-        warnings.append(
-            _("The event of %(time)s states %(count)s failures, more than can be stored; kept as text.")
-            % {"time": f"{started:%Y-%m-%d %H:%M}", "count": impact.group("count")}
-        )
-        count = None
-    return IncidentEntry(
-        started_at=started,
-        text=text,
-        title=title[:300],
-        kind=kind,
-        resolved_at=resolved,
-        impact_count=count,
-    )
-
-
 def _dedupe(figures: list[Figure], warnings: list[str]) -> list[Figure]:
-    """One figure per name: the exporter's own lines win; free text that disagrees with itself is dropped."""
-    by_key: dict[str, Figure] = {}
-    ambiguous: set[str] = set()
+    """One figure per KPI: the exporter's own lines win; free text that disagrees with itself is dropped."""
+    by_key: dict = {}
+    ambiguous: set = set()
     for figure in figures:
-        key = name_key(figure.name)
+        key = figure.kpi_id if figure.kpi_id is not None else name_key(figure.name)
         known = by_key.get(key)
         if known is None or (figure.canonical and not known.canonical):
             by_key[key] = figure
@@ -369,9 +341,9 @@ def _dedupe(figures: list[Figure], warnings: list[str]) -> list[Figure]:
             continue
         elif known.value != figure.value:
             ambiguous.add(key)
-        elif known.previous is None:
-            known.previous = figure.previous
-    for key in sorted(ambiguous):
+        elif known.previous is None and figure.previous is not None:
+            known.previous, known.previous_source = figure.previous, figure.previous_source
+    for key in ambiguous:
         warnings.append(
             _("“%(name)s” is stated with different values; it is kept as text only.")
             % {"name": by_key[key].name}

@@ -28,6 +28,17 @@ class Figure:
     line: str = ""
     # True for the exporter's own `name value（change，prev→value）` lines: data only, not narrative.
     canonical: bool = False
+    # The catalogue KPI the label names (None: not placed; the user maps it, creates a KPI or leaves it).
+    kpi_id: int | None = None
+    label: str = ""  # the label as written, for the preview
+    # How last week's value is given: "stated", "change" (value minus a stated change), "unchanged".
+    previous_source: str = ""
+    # Where the value (and the stated previous value) stand in `line`: (start, end, "value"|"previous").
+    spans: list = field(default_factory=list)
+
+    @property
+    def placed(self) -> bool:
+        return self.kpi_id is not None
 
 
 @dataclass
@@ -58,6 +69,11 @@ class IncidentEntry:
     kind: str
     resolved_at: dt.datetime | None = None
     impact_count: int | None = None
+    grade: str = ""
+    share: Decimal = Decimal("1")
+    detection: str = "unknown"
+    impact: str = ""
+    cause: str = ""
 
     @property
     def kind_label(self) -> str:
@@ -86,6 +102,9 @@ class ParsedReport:
     """Everything recognised in one document; nothing of the input is left out of it."""
 
     week: IsoWeek
+    # Where the week came from: "given", "title", "heading", "range", "created".
+    week_source: str = "title"
+    title: str = ""  # the document's first line, where a report names its team
     sections: list[Section] = field(default_factory=list)
     figures: list[Figure] = field(default_factory=list)
     incidents: list[IncidentEntry] = field(default_factory=list)
@@ -95,6 +114,15 @@ class ParsedReport:
     other: str = ""
     reflections: str = ""
     warnings: list[str] = field(default_factory=list)
+    catalogue: object = None  # the Catalogue the figures were placed with
+
+    @property
+    def placed_figures(self) -> list[Figure]:
+        return [figure for figure in self.figures if figure.placed]
+
+    @property
+    def unplaced_figures(self) -> list[Figure]:
+        return [figure for figure in self.figures if not figure.placed]
 
     @property
     def okr_sections(self) -> list[OkrSection]:

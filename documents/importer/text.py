@@ -26,8 +26,16 @@ MARKDOWN_HEADING = re.compile(r"^(?P<hashes>#{1,6})\s+(?P<title>.+?)\s*#*\s*$")
 BRACKET_HEADING = re.compile(
     r"^(?:[-*+]\s+)?(?:\*\*)?\s*【(?P<title>[^】]+)】\s*(?:\*\*)?\s*[:：]?\s*(?:\*\*)?$"
 )
+# `一、效能`, `四、生产事件` alone on a line (the numbered sections of many hand-written reports).
+NUMERAL_HEADING = re.compile(
+    r"^(?:\*\*)?(?P<title>[一二三四五六七八九十]{1,3}\s*[、.．]\s*[^，。；,;:：]{1,24}?)(?:\*\*)?$"
+)
+# `O1 业务服务`, `**O2 能力升级**` alone on a line: an objective inside an OKR section.
+OBJECTIVE_HEADING = re.compile(
+    r"^(?:\*\*)?(?P<title>[Oo]\d{1,2}(?:\s+|\s*[:：、.]\s*)[^，。；,;]{1,30}?)(?:\*\*)?\s*$"
+)
 NAMED_HEADING = re.compile(
-    r"^(?:\*\*)?(?P<title>收获与反思|收获和反思|下周工作及目标|下周工作与目标|下周工作|下周计划|生产事件|其他|其它)"
+    r"^(?:\*\*)?(?P<title>收获与反思|收获和反思|下周工作及目标|下周工作与目标|下周工作|下周计划|生产事件|其他|其它|待办事项|待跟进)"
     r"(?:\*\*)?\s*[:：]?\s*(?:\*\*)?$"
 )
 
@@ -116,23 +124,46 @@ def heading_title(line: str) -> str | None:
         return match.group("title").strip()
     if match := NAMED_HEADING.match(stripped):
         return match.group("title")
+    if match := NUMERAL_HEADING.match(normalize(stripped)):
+        return stripped.strip("*").strip()
+    if match := OBJECTIVE_HEADING.match(normalize(stripped)):
+        return stripped.strip("*").strip()
     return None
+
+
+def heading_level(line: str) -> int:
+    """A Markdown heading's depth; 0 for the other kinds of heading."""
+    match = MARKDOWN_HEADING.match(line.strip())
+    return len(match.group("hashes")) if match else 0
 
 
 @dataclass
 class Block:
     title: str | None  # None: the lines before the first heading
     lines: list[str] = field(default_factory=list)
+    level: int = 0
 
 
-def split_blocks(lines: list[str]) -> list[Block]:
+def split_blocks(lines: list[str], keeps_subheadings=lambda title: False) -> list[Block]:
+    """Blocks at headings; a section that `keeps_subheadings` (production events) holds its deeper
+    Markdown headings (`### 1. 代付通道回调延迟`) as lines of its own."""
     blocks = [Block(None)]
     for line in lines:
         title = heading_title(line)
+        level = heading_level(line) if title is not None else 0
+        current = blocks[-1]
+        if (
+            title is not None
+            and current.title is not None
+            and current.level
+            and level > current.level
+            and keeps_subheadings(current.title)
+        ):
+            title = None
         if title is not None:
-            blocks.append(Block(title))
+            blocks.append(Block(title, level=level))
         else:
-            blocks[-1].lines.append(line)
+            current.lines.append(line)
     return [block for block in blocks if block.title is not None or any(line.strip() for line in block.lines)]
 
 

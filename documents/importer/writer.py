@@ -19,8 +19,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from common.weeks import IsoWeek
+from documents.importer.catalogue import catalogue_of
 from documents.importer.figures import MAX_PLACES, name_key, unstorable
 from documents.importer.structure import Figure, OkrSection, ParsedReport
+from documents.importer.tokens import tokenise
 from incidents.models import Incident
 from okrs.models import KeyResult, KeyResultUpdate, Objective
 from reports.models import KPI, KPIValue, PlanItem, ReportSection, Team, TodoItem, Week, WeeklyReport
@@ -40,6 +42,8 @@ class ImportResult:
     report: WeeklyReport
     changes: Counter = field(default_factory=Counter)
     warnings: list[str] = field(default_factory=list)
+    figures: int = 0  # figures written into KPIs
+    unplaced: list[str] = field(default_factory=list)  # figures left as text: no KPI of the team
 
     @property
     def changed(self) -> bool:
@@ -59,7 +63,11 @@ def guess_direction(name: str) -> str:
     return KPI.Direction.NEUTRAL
 
 
-def import_report(parsed: ParsedReport, team: Team, user=None, *, allow_locked: bool = False) -> ImportResult:
+def import_report(
+    parsed: ParsedReport, team: Team, user=None, *, allow_locked: bool = False, create_kpis: bool = False
+) -> ImportResult:
+    """Write one week. No KPI is created unless `create_kpis` (the user asked for every unplaced figure);
+    a figure no KPI of the team takes stays in the text and is listed in `unplaced`."""
     with transaction.atomic():
         week = Week.objects.get_for(parsed.week)
         report, created = WeeklyReport.objects.get_or_create(
@@ -75,21 +83,71 @@ def import_report(parsed: ParsedReport, team: Team, user=None, *, allow_locked: 
         result = ImportResult(report=report, warnings=list(parsed.warnings))
         if created:
             result.changes["report created"] += 1
-        kpis, lookup = _kpi_lookup(team) if parsed.figures else ([], {})
-        figures, kept_as_text = _fitting_figures(parsed, lookup, result)
+        catalogue = catalogue_of(team)
+        if create_kpis:
+            catalogue = _create_missing_kpis(parsed, team, catalogue, result)
+        kpis = {kpi.pk: kpi for kpi in team.kpis.all()}
+        placed = _place(parsed, catalogue, kpis, result)
+        figures, kept_as_text = _fitting_figures(placed, kpis, result)
+        for figure in parsed.figures:
+            if figure.kpi_id is None and figure.canonical:
+                # The exporter's line of a KPI this team lacks: back into the text, never lost.
+                note = [f"    {line}" for line in figure.note.splitlines() if line.strip()]
+                kept_as_text.setdefault(figure.group, []).extend([figure.line, *note])
+        accepted = {figure.kpi_id: figure.value for figure in figures}
         _write_report_fields(parsed, report, user, result)
-        _write_sections(parsed, report, result, kept_as_text)
+        _write_sections(parsed, report, result, kept_as_text, catalogue, accepted)
         _write_todos(parsed, report, result)
         _write_plans(parsed, report, result)
-        _write_figures(parsed, figures, kpis, lookup, team, week, user, result, allow_locked=allow_locked)
+        _write_figures(parsed, figures, kpis, week, user, result)
         _write_okrs(parsed, team, week, user, result)
         _write_incidents(parsed, team, result)
+        result.figures = len(figures)
         if result.changed and not created:
             # A weekly form opened before this import carries the old revision: its save must be a
             # conflict, not a silent overwrite of what was just imported.
             WeeklyReport.objects.filter(pk=report.pk).bump_revision()
             report.revision += 1
         return result
+
+
+def _create_missing_kpis(parsed: ParsedReport, team: Team, catalogue, result: ImportResult):
+    """KPIs for the figures no KPI takes, because the user asked for them (--create-kpis)."""
+    position = max((kpi.position for kpi in team.kpis.all()), default=0) + 1
+    made = False
+    for figure in parsed.figures:
+        if figure.kpi_id is not None or catalogue.match(figure.label or figure.name) or unstorable(figure):
+            continue
+        if catalogue.by_name(figure.name):
+            continue
+        if reason := _misfit(figure, _new_kpi(figure)):
+            result.warnings.append(reason)  # a KPI that could not hold its only value is not made
+            continue
+        _create_kpi(figure, team, position)
+        position += 1
+        made = True
+        result.changes["KPI created"] += 1
+        catalogue = catalogue_of(team)
+    return catalogue_of(team) if made else catalogue
+
+
+def _place(parsed: ParsedReport, catalogue, kpis: dict, result: ImportResult) -> list[Figure]:
+    """The figures a KPI of this team takes: placed in the preview, or now by name, alias or fragment."""
+    placed = []
+    for figure in parsed.figures:
+        if figure.kpi_id is None or figure.kpi_id not in kpis:
+            kpi = catalogue.by_name(figure.name) or catalogue.match(figure.label or figure.name)
+            figure.kpi_id = kpi.id if kpi else None
+        if figure.kpi_id is None:
+            result.unplaced.append(figure.name)
+            continue
+        placed.append(figure)
+    if result.unplaced:
+        result.warnings.append(
+            _("No KPI of the team takes these figures; they stay in the text: %(names)s.")
+            % {"names": "、".join(result.unplaced)}
+        )
+    return placed
 
 
 def _update(row, fields: dict) -> bool:
@@ -122,10 +180,11 @@ def _write_report_fields(parsed, report, user, result) -> None:
         result.changes["report updated"] += 1
 
 
-def _write_sections(parsed, report, result, kept_as_text: dict[str, list[str]]) -> None:
+def _write_sections(parsed, report, result, kept_as_text: dict[str, list[str]], catalogue, accepted) -> None:
     wanted = []
     for section in parsed.sections:
-        body = "\n".join(filter(None, [section.body, *kept_as_text.pop(section.title, [])]))
+        body = tokenise(section.body, section.title, catalogue, accepted, parsed.week.number)
+        body = "\n".join(filter(None, [body, *kept_as_text.pop(section.title, [])]))
         wanted.append({"title": section.title[:200], "body": body})
     wanted.extend({"title": title[:200], "body": "\n".join(lines)} for title, lines in kept_as_text.items())
     if parsed.incidents_intro:
@@ -146,24 +205,12 @@ def _write_plans(parsed, report, result) -> None:
     _sync(existing, wanted, lambda **f: PlanItem.objects.create(report=report, **f), result, "plan")
 
 
-def _kpi_lookup(team: Team) -> tuple[list[KPI], dict[str, KPI]]:
-    kpis = list(team.kpis.all())
-    lookup: dict[str, KPI] = {}
-    for kpi in kpis:
-        lookup[name_key(kpi.name)] = kpi
-    for kpi in kpis:
-        for alias in kpi.alias_list():
-            lookup.setdefault(name_key(alias), kpi)
-    return kpis, lookup
-
-
-def _fitting_figures(parsed: ParsedReport, lookup, result) -> tuple[list[Figure], dict[str, list[str]]]:
-    """The figures the KPIs can hold as stated; the exporter's lines of the others, to keep as text."""
+def _fitting_figures(figures: list[Figure], kpis: dict, result) -> tuple[list[Figure], dict[str, list[str]]]:
+    """The figures their KPIs can hold as stated; the exporter's lines of the others, to keep as text."""
     fitting: list[Figure] = []
     kept_as_text: dict[str, list[str]] = {}
-    for figure in parsed.figures:
-        kpi = lookup.get(name_key(figure.name))
-        reason = unstorable(figure) or _misfit(figure, kpi or _new_kpi(figure))
+    for figure in figures:
+        reason = unstorable(figure) or _misfit(figure, kpis[figure.kpi_id])
         if reason is None:
             fitting.append(figure)
             continue
@@ -201,58 +248,64 @@ def _misfit(figure: Figure, kpi: KPI) -> str | None:
     return None
 
 
-def _new_kpi(figure: Figure) -> KPI:
-    return KPI(name=figure.name, unit=figure.unit, decimals=min(figure.decimals, MAX_PLACES))
+def _write_figures(parsed: ParsedReport, figures: list[Figure], kpis: dict, week, user, result) -> None:
+    """This week's values; last week's only where last week has none and is still a draft (or no report).
 
-
-def _write_figures(
-    parsed: ParsedReport, figures: list[Figure], kpis, lookup, team, week, user, result, *, allow_locked
-) -> None:
+    A submitted or published week is the record its team handed in: a later report never rewrites it.
+    """
     if not figures:
         return
     previous_week = Week.objects.get_for(parsed.week.previous())
     values = {
         (value.kpi_id, value.week_id): value
-        for value in KPIValue.objects.filter(kpi__team=team, week__in=[week, previous_week])
+        for value in KPIValue.objects.filter(kpi__in=list(kpis), week__in=[week, previous_week])
     }
     previous_report = None
     if any(figure.previous is not None for figure in figures):
         # Locked like this week's report: a weekly form saving last week must not interleave with us.
         previous_report = (
-            WeeklyReport.objects.select_for_update().filter(team=team, week=previous_week).first()
+            WeeklyReport.objects.select_for_update()
+            .filter(team=result.report.team, week=previous_week)
+            .first()
         )
-    previous_refused = previous_report is not None and previous_report.is_locked and not allow_locked
+    previous_refused = previous_report is not None and previous_report.is_done
     not_written: list[str] = []
-    wrote_previous = False
-    next_position = max((kpi.position for kpi in kpis), default=0) + 1
+    filled: list[str] = []
     for figure in figures:
-        kpi = lookup.get(name_key(figure.name))
-        if kpi is None:
-            kpi = _create_kpi(figure, team, next_position)
-            lookup[name_key(figure.name)] = kpi
-            next_position += 1
-            result.changes["KPI created"] += 1
+        kpi = kpis[figure.kpi_id]
         _write_value(kpi, week, figure.value, figure.note if figure.canonical else None, values, user, result)
-        if figure.previous is not None:
-            stored = values.get((kpi.pk, previous_week.pk))
-            if stored is None and previous_refused:
-                not_written.append(kpi.name)
-            elif stored is None:
-                _write_value(kpi, previous_week, figure.previous, None, values, user, result)
-                wrote_previous = True
-            elif stored.value != figure.previous:
-                result.warnings.append(
-                    _("Last week's “%(name)s” is stored as %(stored)s, the document says %(stated)s; kept.")
-                    % {"name": kpi.name, "stored": stored.value.normalize(), "stated": figure.previous}
-                )
+        if figure.previous is None:
+            continue
+        stored = values.get((kpi.pk, previous_week.pk))
+        # A note without a figure (why last week's value is missing) is still an empty value to fill.
+        empty = stored is None or stored.value is None
+        if empty and previous_refused:
+            not_written.append(kpi.name)
+        elif empty:
+            _write_value(kpi, previous_week, figure.previous, None, values, user, result)
+            filled.append(kpi.name)
+        elif stored.value != figure.previous:
+            result.warnings.append(
+                _("Last week's “%(name)s” is stored as %(stored)s, the document says %(stated)s; kept.")
+                % {"name": kpi.name, "stored": stored.value.normalize(), "stated": figure.previous}
+            )
     if not_written:
         result.warnings.append(
-            _("%(week)s is published, so last week's values stated here were not written: %(names)s.")
+            _("%(week)s is handed in, so last week's values stated here were not written: %(names)s.")
             % {"week": parsed.week.previous(), "names": "、".join(not_written)}
         )
-    if wrote_previous and previous_report is not None:
-        # Last week's form, if open, must see that its values changed under it.
-        WeeklyReport.objects.filter(pk=previous_report.pk).bump_revision()
+    if filled:
+        result.warnings.append(
+            _("%(week)s had no value for %(names)s; filled in from this report's “last week”.")
+            % {"week": parsed.week.previous(), "names": "、".join(filled)}
+        )
+        if previous_report is not None:
+            # Last week's form, if open, must see that its values changed under it.
+            WeeklyReport.objects.filter(pk=previous_report.pk).bump_revision()
+
+
+def _new_kpi(figure: Figure) -> KPI:
+    return KPI(name=figure.name, unit=figure.unit, decimals=min(figure.decimals, MAX_PLACES))
 
 
 def _create_kpi(figure: Figure, team: Team, position: int) -> KPI:
@@ -264,6 +317,7 @@ def _create_kpi(figure: Figure, team: Team, position: int) -> KPI:
         unit_label=figure.unit_label[:20],
         decimals=min(figure.decimals, MAX_PLACES),
         direction=guess_direction(figure.name),
+        kind=KPI.Kind.guess(figure.name),
         position=position,
     )
 
@@ -311,15 +365,15 @@ def _write_okrs(parsed: ParsedReport, team: Team, week: Week, user, result: Impo
                 None,
             )
             if key_result is None:
+                # After the objective's items: the order people arranged is never changed by an import.
+                position = max((kr.position for kr in key_results), default=0) + 1
                 key_result = KeyResult.objects.create(
-                    objective=objective, position=item.number, title=item.title, eta=item.eta
+                    objective=objective, position=position, title=item.title, eta=item.eta
                 )
+                key_results.append(key_result)
                 result.changes["key result created"] += 1
-            else:
-                fields = {"position": item.number}
-                if item.eta:
-                    fields["eta"] = item.eta
-                _update(key_result, fields)
+            elif item.eta and key_result.eta is None:
+                _update(key_result, {"eta": item.eta})
             used.add(key_result.pk)
             fields = {"progress": item.progress, "note": item.text}
             if item.progress == 100:
@@ -362,11 +416,21 @@ def _write_incidents(parsed: ParsedReport, team: Team, result: ImportResult) -> 
         candidates = existing.get(entry.started_at) or []
         if candidates:
             incident = candidates.pop(0)
+            # What the text states; what it does not say (an empty grade, unknown discovery) is left
+            # as someone may have set it since.
             fields = {"description": entry.text}
-            if entry.resolved_at:
-                fields["resolved_at"] = entry.resolved_at
-            if entry.impact_count is not None:
-                fields["impact_count"] = entry.impact_count
+            stated = {
+                "resolved_at": entry.resolved_at,
+                "impact_count": entry.impact_count,
+                "grade": entry.grade,
+                "impact": entry.impact,
+                "cause": entry.cause,
+            }
+            fields.update({name: value for name, value in stated.items() if value not in (None, "")})
+            if entry.grade:
+                fields["responsibility_share"] = entry.share
+            if entry.detection != Incident.Detection.UNKNOWN:
+                fields["detection"] = entry.detection
             if _update(incident, fields):
                 result.changes["incident updated"] += 1
             continue
@@ -378,5 +442,10 @@ def _write_incidents(parsed: ParsedReport, team: Team, result: ImportResult) -> 
             description=entry.text,
             resolved_at=entry.resolved_at,
             impact_count=entry.impact_count,
+            grade=entry.grade,
+            responsibility_share=entry.share,
+            detection=entry.detection,
+            impact=entry.impact,
+            cause=entry.cause,
         )
         result.changes["incident created"] += 1

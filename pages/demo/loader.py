@@ -18,6 +18,7 @@ from simple_history.utils import bulk_create_with_history
 
 from common.weeks import IsoWeek
 from incidents.models import FollowUpAction, Incident
+from incidents.summary import refresh_all
 from okrs.models import KeyResult, KeyResultUpdate, Objective
 from ops import data_version
 from pages.demo import seed
@@ -115,8 +116,10 @@ def _kpi(team: Team, spec: seed.KpiSeed, position: int) -> KPI:
         unit_label=spec.unit_label,
         decimals=spec.decimals,
         direction=spec.direction,
+        kind=spec.kind,
         target=spec.target,
         aliases=spec.aliases,
+        computed_from=spec.computed_from,
         position=position,
     )
 
@@ -320,4 +323,6 @@ def load_demo() -> Counter[str]:
     _ensure_okrs(writer, teams, weeks, history, lead)
     _ensure_incidents(writer, teams, weeks, history)
     _ensure_reports(writer, teams, weeks, history, lead)
+    # Rows above went in bulk, without signals: count the computed KPIs from the records once, here.
+    refresh_all()
     return writer.created

@@ -42,9 +42,12 @@ class KpiSeed(NamedTuple):
     unit_label: str = ""
     aliases: str = ""
     target: D | None = None
+    computed_from: str = ""  # KPI.Computed value: counted from the incident records, never typed
+    kind: str = "level"  # KPI.Kind value: running totals rise by construction
 
 
 UP, DOWN, NEUTRAL = "up", "down", "neutral"
+CUMULATIVE, MONTH_TO_DATE = "cumulative", "month_to_date"
 COUNT, PERCENT, CURRENCY, NUMBER = "count", "percent", "currency", "number"
 
 G_BYZ = "贝易转"
@@ -61,15 +64,21 @@ DELAY_BREAKDOWN = (
 
 KPIS: list[KpiSeed] = [
     # 【贝易转】 1. 省心租北京运行数据 — figures as of the report, August month to date.
-    KpiSeed("累计交易笔数", G_BYZ, COUNT, 0, UP, D("1134"), unit_label="笔", aliases="累计交易"),
-    KpiSeed("累计交易金额", G_BYZ, CURRENCY, 0, UP, D("1829"), unit_label="万元", aliases="总金额"),
+    KpiSeed(
+        "累计交易笔数", G_BYZ, COUNT, 0, UP, D("1134"), unit_label="笔", aliases="累计交易",
+        kind=CUMULATIVE,
+    ),
+    KpiSeed(
+        "累计交易金额", G_BYZ, CURRENCY, 0, UP, D("1829"), unit_label="万元", aliases="总金额",
+        kind=CUMULATIVE,
+    ),
     KpiSeed(
         "当月交易笔数", G_BYZ, COUNT, 0, UP, D("485"), unit_label="笔",
-        aliases="8月份交易,8月交易笔数,8月份交易笔数", note="8月份交易485笔",
+        aliases="8月份交易,8月交易笔数,8月份交易笔数", note="8月份交易485笔", kind=MONTH_TO_DATE,
     ),
     KpiSeed(
         "当月交易金额", G_BYZ, CURRENCY, 0, UP, D("820"), unit_label="万元",
-        aliases="交易金额,8月交易金额,8月份交易金额",
+        aliases="交易金额,8月交易金额,8月份交易金额", kind=MONTH_TO_DATE,
     ),
     KpiSeed(
         "平均单笔金额", G_BYZ, CURRENCY, 2, NEUTRAL, D("1.69"), unit_label="万元",
@@ -119,7 +128,7 @@ KPIS: list[KpiSeed] = [
         aliases="线上BUG,线上Bug,线上bug数",
     ),
     KpiSeed(
-        "主动发现率", G_EFFICIENCY, PERCENT, 0, UP, D("50"), aliases="主动发现",
+        "主动发现率", G_EFFICIENCY, PERCENT, 2, UP, D("50"), aliases="主动发现",
         note="TODO：checklist和NPE", target=D("60"),
     ),
     # 【O4 支付 × AI】 DocAI 备件识别率: "相比上周上涨0.22%" read as percentage points.
@@ -169,16 +178,16 @@ KPIS: list[KpiSeed] = [
         target=D("99.99"),
     ),
     KpiSeed(
-        "AB级事故数", G_OPERATIONS, NUMBER, 1, DOWN, D("0"), unit_label="次",
-        aliases="事故数AB级,AB级",
+        "AB级事故数", G_OPERATIONS, COUNT, 1, DOWN, D("0"), unit_label="次",
+        aliases="事故数AB级,AB级", computed_from="incidents_ab",
     ),
     KpiSeed(
-        "C级事故数", G_OPERATIONS, NUMBER, 1, DOWN, D("0.5"), unit_label="次",
-        aliases="事故数C级,C级", note="C级0.5次：按一半责任计入",
+        "C级事故数", G_OPERATIONS, COUNT, 1, DOWN, D("0.5"), unit_label="次",
+        aliases="事故数C级,C级", note="C级0.5次：按一半责任计入", computed_from="incidents_c",
     ),
     KpiSeed(
-        "D级事故数", G_OPERATIONS, NUMBER, 1, DOWN, D("0"), unit_label="次",
-        aliases="事故数D级,D级",
+        "D级事故数", G_OPERATIONS, COUNT, 1, DOWN, D("0"), unit_label="次",
+        aliases="事故数D级,D级", computed_from="incidents_d",
     ),
 ]  # fmt: skip
 

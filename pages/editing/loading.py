@@ -7,13 +7,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.utils import timezone
+
 from common.formatting import format_number, plain_decimal
 from common.weeks import IsoWeek
+from incidents import summary
+from incidents.forms import DATETIME_FORMAT
 from incidents.models import Incident
 from okrs.models import KeyResult, KeyResultUpdate
 from pages.forms import kpi_key, kr_key
 from reports.comparison import Change, format_absolute, format_relative, format_value
 from reports.models import KPI, KPIValue, PlanItem, ReportSection, Team, TodoItem, WeeklyReport
+
+# A KPI filled in fewer than half of the weeks the team reported over this window folds under
+# "other KPIs"; one not filled at all in the window always does.
+FOLD_WEEKS = 8
 
 
 @dataclass
@@ -21,10 +29,16 @@ class KPIRow:
     kpi: KPI
     change: Change
     value: KPIValue | None
+    folded: bool = False
 
     @property
     def previous_text(self) -> str:
         return format_value(self.kpi, self.change.previous)
+
+    @property
+    def current_text(self) -> str:
+        # Computed KPIs show their value read-only (templates/reports/_week_form_kpis.html).
+        return format_value(self.kpi, self.change.current)
 
     @property
     def absolute_text(self) -> str:
@@ -37,6 +51,11 @@ class KPIRow:
     @property
     def unit_suffix(self) -> str:
         return "%" if self.kpi.is_percent else self.kpi.unit_label
+
+    @property
+    def previous_plain(self) -> str:
+        """Last week's value for the page's script, which shows the change as the lead types."""
+        return decimal_text(self.change.previous)
 
 
 @dataclass
@@ -87,10 +106,11 @@ class WeekData:
     def is_locked(self) -> bool:
         return bool(self.report and self.report.is_locked)
 
-    def kpi_groups(self) -> list[tuple[str, list[KPIRow]]]:
+    def kpi_groups(self, folded: bool = False) -> list[tuple[str, list[KPIRow]]]:
         groups: dict[str, list[KPIRow]] = {}
         for row in self.kpi_rows:
-            groups.setdefault(row.kpi.group, []).append(row)
+            if row.folded == folded:
+                groups.setdefault(row.kpi.group, []).append(row)
         return list(groups.items())
 
     def objective_groups(self) -> list[tuple[object, list[KeyResultRow]]]:
@@ -123,11 +143,25 @@ def load_week(team: Team, week: IsoWeek) -> WeekData:
             kpi__in=[kpi.pk for kpi in data.kpis], week__starts_on__in=mondays
         ).select_related("week")
     }
+    data.incidents = list(
+        Incident.objects.in_week(week)
+        .filter(team=team)
+        .prefetch_related("actions")
+        .order_by("started_at", "pk")
+    )
+    filled = _filled_weeks(data.kpis, week)
+    reported_weeks = len({week_id for weeks in filled.values() for week_id in weeks})
     for kpi in data.kpis:
         current = values.get((kpi.pk, mondays[0]))
         previous = values.get((kpi.pk, mondays[1]))
-        change = Change(kpi, current.value if current else None, previous.value if previous else None)
-        data.kpi_rows.append(KPIRow(kpi, change, current))
+        now = current.value if current else None
+        if kpi.is_computed:
+            # What the records say right now, also before the week is first saved.
+            now = summary.computed_value(kpi.computed_from, data.incidents)
+        change = Change(kpi, now, previous.value if previous else None)
+        has_input = current is not None or (kpi.is_computed and now is not None)
+        folded = not has_input and len(filled.get(kpi.pk, ())) * 2 < reported_weeks
+        data.kpi_rows.append(KPIRow(kpi, change, current, folded=folded))
 
     data.key_results = list(
         KeyResult.objects.active()
@@ -168,8 +202,21 @@ def load_week(team: Team, week: IsoWeek) -> WeekData:
         else:
             data.open_todos.append(todo)
 
-    data.incidents = list(Incident.objects.in_week(week).filter(team=team).order_by("started_at"))
     return data
+
+
+def _filled_weeks(kpis: list[KPI], week: IsoWeek) -> dict[int, set[int]]:
+    """The weeks of the fold window (before this one) each KPI has a value in; one query."""
+    filled: dict[int, set[int]] = {}
+    rows = KPIValue.objects.filter(
+        kpi__in=[kpi.pk for kpi in kpis],
+        value__isnull=False,
+        week__starts_on__gte=week.shifted(-FOLD_WEEKS).monday,
+        week__starts_on__lt=week.monday,
+    ).values_list("kpi_id", "week_id")
+    for kpi_id, week_id in rows:
+        filled.setdefault(kpi_id, set()).add(week_id)
+    return filled
 
 
 def decimal_text(value, places: int | None = None) -> str:
@@ -193,21 +240,25 @@ def initial_for(data: WeekData) -> dict:
     }
     for row in data.kpi_rows:
         key = kpi_key(row.kpi)
-        # Exactly as stored, not rounded to the KPI's decimals: a save must not change what nobody typed.
-        initial[key] = decimal_text(row.change.current)
+        if not row.kpi.is_computed:
+            # Exactly as stored, not rounded to the KPI's decimals: a save must not change what nobody typed.
+            initial[key] = decimal_text(row.change.current)
         initial[f"{key}_note"] = row.value.note if row.value else ""
     for row in data.key_result_rows:
         key = kr_key(row.key_result)
-        current, previous = row.current, row.previous
+        # Last week's figure and status stand until edited: an item nobody touched reads "unchanged".
+        shown = row.current or row.previous
         if row.is_value:
-            initial[f"{key}_value"] = decimal_text(current.current_value if current else None)
+            initial[f"{key}_value"] = decimal_text(shown.current_value if shown else None)
         else:
-            initial[f"{key}_progress"] = decimal_text(current.progress if current else None)
-        status = current or previous
-        initial[f"{key}_status"] = status.status if status else KeyResultUpdate.Status.ON_TRACK
-        initial[f"{key}_note"] = current.note if current else ""
+            initial[f"{key}_progress"] = decimal_text(shown.progress if shown else None)
+        initial[f"{key}_status"] = shown.status if shown else KeyResultUpdate.Status.ON_TRACK
+        initial[f"{key}_note"] = row.current.note if row.current else ""
+        eta = row.key_result.eta
+        initial[f"{key}_eta"] = eta.isoformat() if eta else ""
     for todo in data.open_todos:
         initial[f"todo_{todo.pk}_done"] = bool(report and todo.done_in_id == report.pk)
+        initial[f"todo_{todo.pk}_text"] = todo.text
     for plan in data.previous_plans:
         initial[f"plan_{plan.pk}_done"] = plan.is_done
     if report:
@@ -217,17 +268,41 @@ def initial_for(data: WeekData) -> dict:
     initial["_todos"] = [
         {"id": todo.pk, "text": todo.text, "section_title": todo.section_title} for todo in data.own_todos
     ]
+    initial["_incidents"] = [incident_initial(incident) for incident in data.incidents]
     return initial
+
+
+def _moment(value) -> str:
+    return timezone.localtime(value).strftime(DATETIME_FORMAT) if value else ""
+
+
+def incident_initial(incident: Incident) -> dict:
+    """An incident as its row of the form shows it: strings, so the opened snapshot compares with input."""
+    return {
+        "id": incident.pk,
+        "title": incident.title,
+        "kind": incident.kind,
+        "grade": incident.grade,
+        "responsibility_share": decimal_text(incident.responsibility_share),
+        "detection": incident.detection,
+        "started_at": _moment(incident.started_at),
+        "resolved_at": _moment(incident.resolved_at),
+        "description": incident.description,
+        "impact": incident.impact,
+        "cause": incident.cause,
+        "actions": "\n".join(action.description for action in incident.actions.all()),
+    }
 
 
 def flatten(initial: dict) -> dict[str, str]:
     """Initial values keyed like the POST data, as strings: what the page showed, comparable to input."""
     flat = {}
     for key, value in initial.items():
-        if key in ("_sections", "_todos", "revision", "action"):
+        if key in ("_sections", "_todos", "_incidents", "revision", "action"):
             continue
         flat[key] = "on" if value is True else "" if value is False else str(value)
-    for prefix, rows in (("sections", initial.get("_sections", [])), ("todos", initial.get("_todos", []))):
+    for prefix in ("sections", "todos", "incidents"):
+        rows = initial.get(f"_{prefix}", [])
         for index, row in enumerate(rows):
             for name, value in row.items():
                 # The id ties the snapshot to its row, however the rows are ordered when it is posted.

@@ -19,10 +19,13 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from incidents import summary
+from incidents.models import FollowUpAction, Incident
 from okrs.models import KeyResultUpdate
 from ops import data_version
 from pages.editing.loading import WeekData, flatten, initial_for
 from pages.forms import WeekForm, kpi_key, kr_key
+from pages.history import REASON_CARRIED
 from reports.models import KPIValue, PlanItem, ReportSection, TodoItem, Week, WeeklyReport
 
 
@@ -83,7 +86,7 @@ class Touched:
     def __init__(self, form: WeekForm):
         opened = form.cleaned_data.get("opened")
         self.snapshot = opened if isinstance(opened, dict) else None
-        self.rows = {"sections": {}, "todos": {}}
+        self.rows = {"sections": {}, "todos": {}, "incidents": {}}
         for key, value in (self.snapshot or {}).items():
             prefix, _sep, rest = key.partition("-")
             index, _sep, name = rest.partition("-")
@@ -155,6 +158,9 @@ def save_week(data: WeekData, form: WeekForm, user, *, allow_locked: bool = Fals
     _save_plan_ticks(data, form, touched, user)
     if touched.field(form, "plans_text"):
         _save_plans(report, cleaned["plans_text"], user)
+    _save_incidents(data, form, touched, user)
+    # The computed KPIs follow the records just saved (incidents.signals also does, one by one).
+    summary.refresh_computed_values(data.team.pk, [week_row.pk], user)
     return report
 
 
@@ -163,20 +169,25 @@ def _save_kpi_values(data, form, touched, week_row, user):
     existing = {value.kpi_id: value for value in KPIValue.objects.filter(week=week_row, kpi__in=data.kpis)}
     for kpi in data.kpis:
         key = kpi_key(kpi)
-        value_typed, note_typed = touched.field(form, key), touched.field(form, f"{key}_note")
+        # A computed KPI has only its note here; its value is counted from the records (incidents.signals).
+        value_typed = key in form.fields and touched.field(form, key)
+        note_typed = touched.field(form, f"{key}_note")
         if not value_typed and not note_typed:
             continue
         value, note = cleaned.get(key), cleaned.get(f"{key}_note", "").strip()
         row = existing.get(kpi.pk)
+        if row is not None:
+            row.kpi = kpi  # already read: the computed-KPI guard (incidents.signals) needs no query for it
         if row is None:
-            if value is not None:
+            # A note alone is kept: it says why the figure is missing this week.
+            if value is not None or note:
                 _save(KPIValue(kpi=kpi, week=week_row), user, value=value, note=note, updated_by=user)
-            continue
-        if value_typed and value is None:
-            _delete(row, user)
             continue
         value = value if value_typed else row.value
         note = note if note_typed else row.note
+        if value is None and not note:
+            _delete(row, user)
+            continue
         if row.value != value or row.note != note:
             _save(row, user, value=value, note=note, updated_by=user, is_generated=False)
 
@@ -187,8 +198,13 @@ def _save_key_results(data, form, touched, week_row, user):
         update.key_result_id: update
         for update in KeyResultUpdate.objects.filter(week=week_row, key_result__in=data.key_results)
     }
+    previous = {row.key_result.pk: row.previous for row in data.key_result_rows}
     for key_result in data.key_results:
         key = kr_key(key_result)
+        eta_field = f"{key}_eta"
+        eta = cleaned.get(eta_field)
+        if eta_field in form.fields and touched.field(form, eta_field) and key_result.eta != eta:
+            _save(key_result, user, eta=eta)
         # Model field -> form field; a key result shows either progress or a current value.
         names = {
             "progress": f"{key}_progress",
@@ -201,9 +217,16 @@ def _save_key_results(data, form, touched, week_row, user):
             for name, field in names.items()
             if field in form.fields and touched.field(form, field)
         }
-        if not typed:
-            continue
         update = existing.get(key_result.pk)
+        if not typed:
+            carried = previous.get(key_result.pk)
+            if update is None and carried is not None:
+                # Nothing edited: the item is saved as unchanged since last week, not as "not updated".
+                fields = {name: getattr(carried, name) for name in ("progress", "current_value", "status")}
+                update = KeyResultUpdate(key_result=key_result, week=week_row)
+                update._change_reason = REASON_CARRIED
+                _save(update, user, updated_by=user, **fields)
+            continue
         current = {name: getattr(update, name) if update else None for name in names}
         if update is None:
             current.update(status=KeyResultUpdate.Status.ON_TRACK, note="")
@@ -261,6 +284,11 @@ def _save_todo_ticks(data, form, touched, report, user):
     cleaned = form.cleaned_data
     current = {todo.pk: todo for todo in TodoItem.objects.filter(pk__in=[t.pk for t in data.open_todos])}
     for todo in current.values():
+        text_key = f"todo_{todo.pk}_text"
+        text = cleaned.get(text_key, "").strip()
+        if text_key in form.fields and touched.field(form, text_key) and text and text != todo.text:
+            # Reworded, still the same TODO: its history shows the earlier wording.
+            _save(todo, user, text=text)
         key = f"todo_{todo.pk}_done"
         if not touched.field(form, key):
             continue
@@ -295,6 +323,67 @@ def _save_plans(report, text, user):
             _save(PlanItem(report=report), user, text=line, position=position)
     for plan in plans[len(lines) :]:
         _delete(plan, user)
+
+
+INCIDENT_FIELDS = (
+    "title",
+    "kind",
+    "grade",
+    "responsibility_share",
+    "detection",
+    "started_at",
+    "resolved_at",
+    "description",
+    "impact",
+    "cause",
+)
+
+
+def _save_incidents(data, form, touched, user):
+    """The week's incidents as typed in the form: update by id, add filled rows, remove ticked ones."""
+    existing = {
+        incident.pk: incident
+        for incident in Incident.objects.filter(team=data.team, week__starts_on=data.week.monday)
+    }
+    for row_form in form.incidents.forms:
+        row_data = row_form.cleaned_data
+        if not row_data:
+            continue
+        incident = existing.get(row_data.get("id"))
+        if row_data.get("DELETE"):
+            if incident is not None:
+                _delete(incident, user)
+            continue
+        if incident is None and row_form.is_blank():
+            continue
+        fields = {
+            name: row_data[name].strip() if isinstance(row_data[name], str) else row_data[name]
+            for name in INCIDENT_FIELDS
+        }
+        actions_typed = True
+        if incident is None:
+            incident = Incident(team=data.team)
+        else:
+            fields = {n: v for n, v in fields.items() if touched.row_field("incidents", row_form, n)}
+            actions_typed = touched.row_field("incidents", row_form, "actions")
+        if incident.pk is None or any(getattr(incident, n) != v for n, v in fields.items()):
+            _save(incident, user, **fields)
+        if actions_typed:
+            _save_actions(incident, row_data.get("actions", ""), user)
+
+
+def _save_actions(incident, text, user):
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    actions = list(FollowUpAction.objects.filter(incident=incident))
+    for position, line in enumerate(lines):
+        if position < len(actions):
+            action = actions[position]
+            if action.description != line or action.position != position:
+                _save(action, user, description=line, position=position)
+        else:
+            _save(FollowUpAction(incident=incident), user, description=line, position=position)
+    for action in actions[len(lines) :]:
+        _delete(action, user)
 
 
 @dataclass

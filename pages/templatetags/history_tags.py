@@ -15,7 +15,7 @@ register = template.Library()
 
 
 @register.inclusion_tag("reports/_recent_changes.html", takes_context=True)
-def recent_changes(context, team, week, limit=10):
+def recent_changes(context, team, week, limit=10, folded=False):
     report = context.get("report")
     request = context.get("request")
     user = getattr(request, "user", None)
@@ -25,6 +25,8 @@ def recent_changes(context, team, week, limit=10):
         "team": team,
         "week": week,
         "csrf_token": context.get("csrf_token"),
+        # Folded into a <details> where the page reads top-down and the log is the last thing asked for.
+        "folded": folded,
         "show_publish": bool(
             user
             and status == WeeklyReport.Status.SUBMITTED

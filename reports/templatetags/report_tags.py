@@ -39,6 +39,15 @@ def change_rel(change: Change) -> str:
 
 
 @register.filter
+def signed_kpi(value: Decimal | None, kpi) -> str:
+    """A difference in the KPI's unit: +47笔, −1.42 pp; empty without a value."""
+    if value is None:
+        return ""
+    text = format_signed(value, kpi.decimals)
+    return f"{text} pp" if kpi.is_percent else f"{text}{kpi.unit_label}"
+
+
+@register.filter
 def tone_class(change: Change) -> str:
     return f"tone-{change.tone}" if isinstance(change, Change) else "tone-neutral"
 

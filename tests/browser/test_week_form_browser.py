@@ -56,6 +56,7 @@ def test_lead_fills_the_week_and_manager_sees_the_change(browser_page, live_serv
     row = page.locator('tr.kpi-row[data-kpi="需求交付数"]')
     assert "330" in row.inner_text()
     assert "+17" in row.locator("td.change-abs").inner_text()
+    page.click("#recent-changes > summary")  # the change log sits folded at the foot of the week
     assert "需求交付数: 330" in page.locator(".recent-changes").inner_text()
     print("dashboard:", screenshot(page, "team-week-2024-W34-after-form"))
     with page.expect_navigation():

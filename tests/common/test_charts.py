@@ -37,20 +37,54 @@ def test_sparkline_label_is_escaped():
     assert "<script>" not in svg and "&lt;script&gt;" in svg
 
 
-def test_line_chart_draws_every_point_axis_labels_and_a_target_line():
+def test_line_chart_draws_every_point_on_round_ticks_with_a_labelled_target_line():
     points = [("2024-W31", D("90")), ("2024-W32", D("96.05")), ("2024-W33", D("81.72"))]
     svg = charts.line_chart(points, target=D("95"), value_label=lambda v: f"{v:.2f}%", title="吞吐率")
     assert svg.count("<circle") == 3
     assert ">2024-W31</text>" in svg and ">2024-W33</text>" in svg
-    assert 'class="target"' in svg and "95.00%" in svg
-    assert ">96.05%</text>" in svg and ">81.72%</text>" in svg  # the y axis runs from low to high
+    assert 'class="target"' in svg and ">95.00%</text>" in svg
+    ticks = re.findall(r'class="tick"[^>]*>([^<]+)</text>', svg)
+    # Round steps covering 81.72–96.05, not the data's own min/mid/max.
+    assert ticks == ["80.00%", "85.00%", "90.00%", "95.00%", "100.00%"]
+    assert ">96.05%</text>" not in svg and ">81.72%</text>" not in svg
 
 
-def test_line_chart_labels_at_most_about_ten_weeks_on_the_axis():
+def test_line_chart_tick_label_gets_the_places_the_ticks_need():
+    points = [("2024-W32", D("99.987")), ("2024-W33", D("99.999"))]
+    svg = charts.line_chart(points, tick_label=lambda v, places: f"{v:.{places}f}%")
+    ticks = re.findall(r'class="tick"[^>]*>([^<]+)</text>', svg)
+    assert ticks == ["99.985%", "99.990%", "99.995%", "100.000%"]
+
+
+def test_nice_ticks_are_round_and_cover_the_range():
+    assert charts.nice_ticks(D("292"), D("313")) == [D(290), D(295), D(300), D(305), D(310), D(315)]
+    assert charts.nice_ticks(D("0"), D("0.5"))[0] == 0 and charts.nice_ticks(D("0"), D("0.5"))[-1] == D("0.5")
+    assert charts.nice_ticks(D("0"), D("0")) == [D(0), D(1)]
+    assert charts.nice_ticks(D("5"), D("5")) == [D(3), D(5), D(7)]
+
+
+def test_line_chart_marks_incident_weeks_in_their_grade_colour_with_the_titles_on_hover():
+    points = [("2024-W30", D("1")), ("2024-W31", D("2")), ("2024-W33", D("3"))]
+    markers = [
+        ("2024-W31", "C", "POS<卡>"),
+        ("2024-W31", "B", "gateway"),
+        ("2024-W32", "", "risk"),
+        ("2024-W40", "A", "x"),
+    ]
+    svg = charts.line_chart(points, markers=markers)
+    groups = re.findall(r'<g class="incident-marker" data-week="([^"]+)" data-grade="([^"]*)">', svg)
+    # The worst grade of the week colours it; a week without a value sits between its neighbours;
+    # a week outside the chart is left out.
+    assert groups == [("2024-W31", "B"), ("2024-W32", "")]
+    assert "POS&lt;卡&gt;" in svg and "2024-W31 · B · gateway" in svg
+    assert charts.GRADE_COLOURS["B"] in svg
+
+
+def test_line_chart_labels_at_most_about_eight_weeks_on_the_axis():
     points = [(f"W{index:02d}", D(index)) for index in range(1, 53)]
     svg = charts.line_chart(points)
-    week_labels = re.findall(r'text-anchor="middle" font-size="11" fill="#616e7c">W\d\d<', svg)
-    assert 9 <= len(week_labels) <= 11
+    week_labels = re.findall(r'class="week"[^>]*>W\d\d<', svg)
+    assert 6 <= len(week_labels) <= 9
     assert ">W52<" in svg
 
 
@@ -74,10 +108,18 @@ def test_progress_bar_without_previous_has_no_tick_and_clamps():
 
 def test_tally_bars_scale_to_the_largest_and_show_half_shares():
     rows = [("A", D("0"), D("0")), ("C", D("0.5"), D("2")), ("D", D("1"), D("0"))]
-    svg = charts.tally_bars(rows, width=220)
-    widths = re.findall(r'<rect x="22" y="\d+" width="([\d.]+)"', svg)
-    assert widths == ["0", "0", "40.5", "162", "81", "0"]
+    svg = charts.tally_bars(rows, width=260)
+    widths = re.findall(r'<rect x="26" y="\d+" width="([\d.]+)"', svg)
+    assert widths == ["0", "0", "35.5", "142", "71", "0"]
     assert ">0.5</text>" in svg and ">2</text>" in svg
     # this week above last week: fewer is green, more is red
-    assert 'width="40.5" height="9" fill="#18794e"' in svg
-    assert 'width="81" height="9" fill="#c62828"' in svg
+    assert 'width="35.5" height="12" rx="2" fill="#18794e"' in svg
+    assert 'width="71" height="12" rx="2" fill="#c62828"' in svg
+
+
+def test_tally_bars_put_this_and_last_week_figures_side_by_side_never_stacked():
+    rows = [("A", D("1"), D("2")), ("B", D("0"), D("0.5"))]
+    svg = charts.tally_bars(rows)
+    figures = re.findall(r'<text x="(\d+)" y="(\d+)" text-anchor="end"', svg)
+    # Per row: this week and last week on one baseline, in two columns; rows 30 px apart.
+    assert figures == [("216", "17"), ("260", "17"), ("216", "47"), ("260", "47")]

@@ -20,6 +20,15 @@ MODELS = [
 ]  # fmt: skip
 
 
+def create_every_kpi(team, text: str) -> dict[str, str]:
+    """The preview's answers that create a KPI for every figure no KPI of the team takes."""
+    from documents.importer import parse_document
+    from documents.importer.catalogue import catalogue_of
+
+    parsed = parse_document(text, catalogue=catalogue_of(team))
+    return {f"unplaced_{index}": "create" for index in range(len(parsed.unplaced_figures))}
+
+
 def seed_text() -> str:
     return SEED.read_text(encoding="utf-8")
 

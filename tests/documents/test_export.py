@@ -12,7 +12,8 @@ from django.utils import timezone
 from common.weeks import IsoWeek
 from documents.export import team_week_markdown
 from okrs.models import KeyResult
-from reports.models import KPI, ReportSection
+from pages.demo.loader import load_demo
+from reports.models import KPI, ReportSection, Team
 from tests.factories import (
     make_incident,
     make_key_result,
@@ -262,3 +263,10 @@ def test_archived_kpis_appear_in_the_weeks_they_have_a_value(team):
     text = team_week_markdown(team, W33)
     assert "旧指标 4（↑33.33%，3→4）" in text  # the document records what was reported that week
     assert "停用指标" not in text
+
+
+def test_the_grade_tally_line_is_counted_from_the_incident_records(db):
+    load_demo()
+    markdown = team_week_markdown(Team.objects.get(slug="payments"), IsoWeek(2024, 33))
+    assert "事故数AB级0次，C级0.5次，D级0次" in markdown
+    assert "C级事故数" not in markdown  # one line for the three computed counts, as the seed writes it

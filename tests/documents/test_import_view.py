@@ -10,7 +10,7 @@ from django.urls import reverse
 from common.weeks import IsoWeek
 from documents.importer.text import MAX_BYTES
 from reports.models import KPIValue, WeeklyReport
-from tests.documents.helpers import FIXTURES, census, seed_text
+from tests.documents.helpers import FIXTURES, census, create_every_kpi, seed_text
 from tests.factories import make_report
 
 W33 = IsoWeek(2024, 33)
@@ -39,7 +39,8 @@ def test_lead_sees_a_preview_and_nothing_is_written(client_for, lead, team):
 
 def test_confirm_imports_and_redirects_to_the_week(client_for, lead, team):
     client = client_for(lead)
-    response = client.post(url(team), {"content": seed_text(), "week": "", "confirm": "1"})
+    answers = create_every_kpi(team, seed_text())
+    response = client.post(url(team), {"content": seed_text(), "week": "", "confirm": "1", **answers})
     assert response.status_code == 302
     assert response["Location"] == reverse("team-week", args=[team.slug, W33])
     assert KPIValue.objects.filter(kpi__team=team, kpi__name="需求交付数").count() == 2
@@ -91,8 +92,14 @@ def test_bad_files_get_a_clear_message_and_change_nothing(client_for, lead, team
 def test_bad_week_field_is_rejected(client_for, lead, team):
     response = client_for(lead).post(url(team), {"content": seed_text(), "week": "2024-W99", "confirm": "1"})
     assert "Give the week as 2024-W33." in response.content.decode()
-    response = client_for(lead).post(url(team), {"content": seed_text(), "week": "2024-W34", "confirm": "1"})
-    assert "2024-W34" in response.content.decode()
+    assert not WeeklyReport.objects.exists()
+
+
+def test_the_week_read_from_the_title_can_be_changed_in_the_preview(client_for, lead, team):
+    html = client_for(lead).post(url(team), {"content": seed_text()}).content.decode()
+    assert 'name="week"' in html and 'value="2024-W33"' in html and "from the title" in html
+    html = client_for(lead).post(url(team), {"content": seed_text(), "week": "2024-W34"}).content.decode()
+    assert 'value="2024-W34"' in html and "names 2024-W33" in html
     assert not WeeklyReport.objects.exists()
 
 
@@ -104,7 +111,8 @@ def test_published_week_refuses_a_lead_but_not_an_admin(client_for, lead, admin_
     assert "only an admin can overwrite it" in response.content.decode()
     assert 'name="confirm"' not in response.content.decode()
     assert census() == before
-    response = client_for(admin_user).post(url(team), {"content": seed_text(), "confirm": "1"})
+    answers = create_every_kpi(team, seed_text())
+    response = client_for(admin_user).post(url(team), {"content": seed_text(), "confirm": "1", **answers})
     assert response.status_code == 302
     assert KPIValue.objects.filter(kpi__team=team).exists()
 
@@ -140,11 +148,10 @@ def test_import_command_imports_once(team, tmp_path):
     [
         (b"", {}, "empty"),
         (b"\xff\xfe\x00", {}, "binary"),
-        (seed_text().encode(), {"week": "2024-W34"}, "2024-W34"),
         (seed_text().encode(), {"week": "junk"}, "2024-W33"),
         (seed_text().encode(), {"team": "nope"}, "nope"),
     ],
-    ids=["empty", "binary", "week-disagrees", "bad-week", "bad-team"],
+    ids=["empty", "binary", "bad-week", "bad-team"],
 )
 def test_import_command_errors_write_nothing(team, tmp_path, content, options, message):
     path = tmp_path / "in.md"
@@ -161,7 +168,14 @@ def test_import_command_refuses_a_published_week_without_the_flag(team, tmp_path
     path.write_text(seed_text(), encoding="utf-8")
     with pytest.raises(CommandError, match="published"):
         call_command("import_report", str(path), team="payments", stdout=io.StringIO())
-    call_command("import_report", str(path), team="payments", allow_published=True, stdout=io.StringIO())
+    call_command(
+        "import_report",
+        str(path),
+        team="payments",
+        allow_published=True,
+        create_kpis=True,
+        stdout=io.StringIO(),
+    )
     assert KPIValue.objects.filter(kpi__team=team).exists()
 
 

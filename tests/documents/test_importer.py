@@ -30,7 +30,7 @@ def at(*parts):
 
 @pytest.fixture
 def seeded(team):
-    return import_report(parse_document(seed_text()), team)
+    return import_report(parse_document(seed_text()), team, create_kpis=True)
 
 
 def test_seed_key_figures_land_in_an_empty_database(team, seeded):
@@ -91,7 +91,7 @@ def test_seed_narrative_todos_plans_other_and_reflections(team, seeded):
 def test_every_nonblank_line_is_found_again_in_the_week(team, name):
     text = seed_text() if name == "seed" else fixture(name)
     parsed = parse_document(text)
-    import_report(parsed, team)
+    import_report(parsed, team, create_kpis=True)
     haystack = week_haystack(team, parsed.week, team_week_markdown(team, parsed.week))
     assert missing_lines(text, haystack) == []
 
@@ -102,7 +102,7 @@ def test_missing_lines_notices_a_dropped_line():
 
 def test_importing_the_same_file_twice_writes_nothing(team, seeded):
     before = census()
-    result = import_report(parse_document(seed_text()), team)
+    result = import_report(parse_document(seed_text()), team, create_kpis=True)
     assert not result.changed
     assert census() == before
 
@@ -111,7 +111,7 @@ def test_a_corrected_file_updates_in_place(team, seeded):
     before = census()
     corrected = seed_text().replace("入金有效成功率：99.998%", "入金有效成功率：99.997%")
     corrected = corrected.replace("2. 新银收入：农行通道能力接入85%", "2. 新银收入：农行通道能力接入88%")
-    import_report(parse_document(corrected), team)
+    import_report(parse_document(corrected), team, create_kpis=True)
     assert value_of(team, "入金有效成功率", W33) == Decimal("99.997")
     update = KeyResultUpdate.objects.get(key_result__title="新银收入")
     assert update.progress == Decimal("88")
@@ -122,22 +122,22 @@ def test_a_corrected_file_updates_in_place(team, seeded):
 
 def test_round_trip_export_import_export_gives_the_same_document(team, other_team, seeded):
     first = team_week_markdown(team, W33)
-    import_report(parse_document(first), other_team)
+    import_report(parse_document(first), other_team, create_kpis=True)
     assert team_week_markdown(other_team, W33) == first
 
 
 def test_round_trip_of_the_other_weeks(team, other_team):
     for name in ["2024-W34.md", "2025-W01.md"]:
         parsed = parse_document(fixture(name))
-        import_report(parsed, team)
+        import_report(parsed, team, create_kpis=True)
         first = team_week_markdown(team, parsed.week)
-        import_report(parse_document(first), other_team)
+        import_report(parse_document(first), other_team, create_kpis=True)
         assert team_week_markdown(other_team, parsed.week) == first, name
 
 
 def test_week_w34_with_half_width_punctuation_and_reordered_sections(team):
     parsed = parse_document(fixture("2024-W34.md"))
-    import_report(parsed, team)
+    import_report(parsed, team, create_kpis=True)
     w34 = IsoWeek(2024, 34)
     assert parsed.week == w34
     assert value_of(team, "需求交付数", w34) == Decimal("280")
@@ -159,7 +159,7 @@ def test_week_w34_with_half_width_punctuation_and_reordered_sections(team):
 
 def test_week_2025_w01_across_the_year_with_full_width_percent(team):
     parsed = parse_document(fixture("2025-W01.md"))
-    import_report(parsed, team)
+    import_report(parsed, team, create_kpis=True)
     w01 = IsoWeek(2025, 1)
     assert value_of(team, "需求吞吐率", w01) == Decimal("87.14")
     assert value_of(team, "需求吞吐率", w01.previous()) == Decimal("88.20")
@@ -182,7 +182,7 @@ def test_week_2025_w01_across_the_year_with_full_width_percent(team):
 
 def test_existing_kpi_is_matched_by_alias(team):
     kpi = make_kpi(team, "Delivered requirements", aliases="需求数, 需求交付数", unit=KPI.Unit.COUNT)
-    import_report(parse_document(seed_text()), team)
+    import_report(parse_document(seed_text()), team, create_kpis=True)
     assert KPIValue.objects.get(kpi=kpi, week__starts_on=W33.monday).value == Decimal("313")
     assert not KPI.objects.filter(team=team, name="需求交付数").exists()
 
@@ -190,7 +190,7 @@ def test_existing_kpi_is_matched_by_alias(team):
 def test_last_week_already_stored_is_kept_with_a_warning(team):
     kpi = make_kpi(team, "需求交付数")
     make_value(kpi, W33.previous(), 290)
-    result = import_report(parse_document(seed_text()), team)
+    result = import_report(parse_document(seed_text()), team, create_kpis=True)
     assert KPIValue.objects.get(kpi=kpi, week__starts_on=W33.previous().monday).value == Decimal("290")
     assert any("需求交付数" in warning for warning in result.warnings)
 
@@ -199,22 +199,25 @@ def test_published_week_is_refused_unless_admin(team):
     make_report(team, W33, status=WeeklyReport.Status.PUBLISHED)
     before = census()
     with pytest.raises(ImportRefused):
-        import_report(parse_document(seed_text()), team)
+        import_report(parse_document(seed_text()), team, create_kpis=True)
     assert census() == before
-    import_report(parse_document(seed_text()), team, allow_locked=True)
+    import_report(parse_document(seed_text()), team, allow_locked=True, create_kpis=True)
     assert KPIValue.objects.filter(kpi__team=team).exists()
 
 
-def test_title_and_given_week_disagree():
-    with pytest.raises(ReportFormatError, match="2024-W34"):
-        parse_document(seed_text(), IsoWeek(2024, 34))
+def test_a_given_week_overrides_the_title_and_says_so():
+    # The preview shows the week read from the title and lets the user change it.
+    parsed = parse_document(seed_text(), IsoWeek(2024, 34))
+    assert parsed.week == IsoWeek(2024, 34)
+    assert any("2024-W33" in warning for warning in parsed.warnings)
 
 
 def test_given_week_is_used_without_a_title():
     text = seed_text().replace("# 2024-W33\n", "", 1)
     assert parse_document(text, IsoWeek(2024, 33)).week == W33
+    assert parse_document(text).week_source == "created"  # the last resort: the Created: line
     with pytest.raises(ReportFormatError, match="week"):
-        parse_document(text)
+        parse_document(text.replace("Created: 2024年8月17日 09:33", ""))
 
 
 @pytest.mark.parametrize(

@@ -16,7 +16,7 @@ from documents.importer import ReportFormatError, import_report, parse_document
 from incidents.models import Incident
 from okrs.models import KeyResultUpdate
 from reports.models import KPI, KPIValue, ReportSection, WeeklyReport
-from tests.documents.helpers import census, seed_text
+from tests.documents.helpers import census, create_every_kpi, seed_text
 from tests.factories import make_kpi, make_report
 
 W33 = IsoWeek(2024, 33)
@@ -24,7 +24,13 @@ W32 = W33.previous()
 
 
 def post_import(client, team, text, **extra):
-    return client.post(reverse("report-import", args=[team.slug]), {"content": text, "confirm": "1", **extra})
+    try:
+        answers = create_every_kpi(team, text)
+    except ReportFormatError:
+        answers = {}  # the page answers with the reason
+    return client.post(
+        reverse("report-import", args=[team.slug]), {"content": text, "confirm": "1", **answers, **extra}
+    )
 
 
 def document(section: str, *lines: str, week: str = "2024-W33") -> str:
@@ -51,7 +57,7 @@ def test_failure_count_at_the_database_limit_is_still_taken(team):
     text = document("生产事件", "2024年8月12日 9:27 POS 接口 2147483647次报错 10:56 恢复")
     parsed = parse_document(text)
     assert parsed.warnings == []
-    import_report(parsed, team)
+    import_report(parsed, team, create_kpis=True)
     assert Incident.objects.get(team=team).impact_count == 2147483647
 
 
@@ -127,7 +133,7 @@ def test_import_command_refuses_a_week_outside_1970_to_2999(team, tmp_path):
 @pytest.mark.parametrize("week", ["1970-W01", "2999-W52"])
 def test_weeks_at_the_ends_of_the_range_import(team, week):
     text = document("效能度量", "需求交付数 5（新）", week=week)
-    import_report(parse_document(text), team)
+    import_report(parse_document(text), team, create_kpis=True)
     assert KPIValue.objects.get(kpi__team=team).week.iso == IsoWeek.parse(week)
 
 
@@ -142,7 +148,7 @@ def test_events_and_etas_outside_1970_to_2999_are_kept_as_text(team):
     assert parsed.okr_sections[0].items[0].eta is None
     assert parsed.incidents == []
     assert "1969-12-29 09:00" in parsed.incidents_intro
-    import_report(parsed, team)
+    import_report(parsed, team, create_kpis=True)
     assert not Incident.objects.exists()
 
 
@@ -161,20 +167,23 @@ def test_last_weeks_value_is_not_written_into_a_published_week(client_for, lead,
     assert "values stated here were not written" in page.content.decode()  # shown after the redirect
 
 
-def test_an_admin_import_writes_last_week_and_bumps_its_revision(team):
-    previous = make_report(team, W32, status=WeeklyReport.Status.PUBLISHED)
-    import_report(parse_document(seed_text()), team, allow_locked=True)
-    assert KPIValue.objects.get(week__starts_on=W32.monday, kpi__name="需求交付数").value == 292
+@pytest.mark.parametrize("status", [WeeklyReport.Status.SUBMITTED, WeeklyReport.Status.PUBLISHED])
+def test_a_handed_in_last_week_is_never_written_even_by_an_admin(team, status):
+    # Issue 13: a submitted or published week is the record its team handed in.
+    previous = make_report(team, W32, status=status)
+    result = import_report(parse_document(seed_text()), team, allow_locked=True, create_kpis=True)
+    assert not KPIValue.objects.filter(week__starts_on=W32.monday).exists()
+    assert any("were not written" in warning for warning in result.warnings)
     previous.refresh_from_db()
-    assert previous.revision == 2
+    assert previous.revision == 1
 
 
 def test_writing_last_weeks_value_bumps_its_draft_revision_once(team):
     previous = make_report(team, W32)
-    import_report(parse_document(seed_text()), team)
+    import_report(parse_document(seed_text()), team, create_kpis=True)
     previous.refresh_from_db()
     assert previous.revision == 2
-    import_report(parse_document(seed_text()), team)
+    import_report(parse_document(seed_text()), team, create_kpis=True)
     previous.refresh_from_db()
     assert previous.revision == 2  # nothing written the second time
 
@@ -184,11 +193,13 @@ def test_import_command_leaves_a_published_last_week_alone_without_the_flag(team
     path = tmp_path / "in.md"
     path.write_text(seed_text(), encoding="utf-8")
     err = io.StringIO()
-    call_command("import_report", str(path), team="payments", stdout=io.StringIO(), stderr=err)
+    call_command(
+        "import_report", str(path), team="payments", create_kpis=True, stdout=io.StringIO(), stderr=err
+    )
     assert not KPIValue.objects.filter(week__starts_on=W32.monday).exists()
     assert "were not written" in err.getvalue()
     call_command("import_report", str(path), team="payments", allow_published=True, stdout=io.StringIO())
-    assert KPIValue.objects.filter(week__starts_on=W32.monday).exists()
+    assert not KPIValue.objects.filter(week__starts_on=W32.monday).exists()
 
 
 # -- 3. An existing KPI's decimals are the KPI's, not the document's ---------------------------------
@@ -216,26 +227,26 @@ def test_a_fraction_for_a_count_kpi_is_kept_as_text_and_decimals_stay(client_for
 def test_more_places_than_the_kpi_keeps_is_kept_as_text(team):
     kpi = make_kpi(team, "入金有效成功率", unit=KPI.Unit.PERCENT, decimals=2)
     line = "入金有效成功率 99.998%（↓0.001pp，99.999%→99.998%）"
-    result = import_report(parse_document(document("效能度量", line)), team)
+    result = import_report(parse_document(document("效能度量", line)), team, create_kpis=True)
     kpi.refresh_from_db()
     assert kpi.decimals == 2
     assert not KPIValue.objects.filter(kpi=kpi).exists()
     assert any("入金有效成功率" in warning for warning in result.warnings)
     assert line in kpi_section_body(team)
-    again = import_report(parse_document(document("效能度量", line)), team)
+    again = import_report(parse_document(document("效能度量", line)), team, create_kpis=True)
     assert not again.changed  # the line kept as text is the same text the second time
 
 
 def test_a_value_that_fits_the_kpi_is_taken_whatever_its_trailing_zeros(team):
     kpi = make_kpi(team, "身份证", unit=KPI.Unit.PERCENT, decimals=1)
-    import_report(parse_document(document("效能度量", "身份证 95.10%（新）")), team)
+    import_report(parse_document(document("效能度量", "身份证 95.10%（新）")), team, create_kpis=True)
     assert KPIValue.objects.get(kpi=kpi).value == Decimal("95.1")
     kpi.refresh_from_db()
     assert kpi.decimals == 1
 
 
 def test_a_new_kpi_takes_its_decimals_from_the_text(team):
-    import_report(parse_document(document("效能度量", "代码当量 4990.125（新）")), team)
+    import_report(parse_document(document("效能度量", "代码当量 4990.125（新）")), team, create_kpis=True)
     assert KPI.objects.get(team=team, name="代码当量").decimals == 3
 
 
@@ -250,7 +261,7 @@ def test_a_new_kpi_takes_its_decimals_from_the_text(team):
 def test_values_the_weekly_form_refuses_are_kept_as_text(team, line, existing):
     if existing:
         make_kpi(team, "入金有效成功率", unit=KPI.Unit.PERCENT, decimals=2)
-    result = import_report(parse_document(document("效能度量", line)), team)
+    result = import_report(parse_document(document("效能度量", line)), team, create_kpis=True)
     assert not KPIValue.objects.exists()
     assert KPI.objects.filter(team=team).count() == int(existing)
     assert line in kpi_section_body(team)
@@ -267,15 +278,19 @@ def test_values_the_weekly_form_refuses_are_kept_as_text(team, line, existing):
 )
 def test_reimporting_progress_with_many_places_changes_nothing(team, item):
     text = document("O1 业务服务", *item)
-    import_report(parse_document(text), team)
+    import_report(parse_document(text), team, create_kpis=True)
     assert KeyResultUpdate.objects.get().progress == Decimal("33.33")
     before = census()
-    assert not import_report(parse_document(text), team).changed
+    assert not import_report(parse_document(text), team, create_kpis=True).changed
     assert census() == before
 
 
 def test_progress_just_under_100_is_not_rounded_to_done(team):
-    import_report(parse_document(document("O1 业务服务", "1. 对公收佣：资源申请", "    进度99.999%")), team)
+    import_report(
+        parse_document(document("O1 业务服务", "1. 对公收佣：资源申请", "    进度99.999%")),
+        team,
+        create_kpis=True,
+    )
     update = KeyResultUpdate.objects.get()
     assert update.progress == Decimal("99.99")
     assert update.status != KeyResultUpdate.Status.DONE

@@ -1,6 +1,4 @@
-"""incidents.summary owns a week's incident figures; the overview and the team week show its numbers."""
-
-from __future__ import annotations
+"""The one incident summary: grade tally, mean time to resolve (incidents only), share found by the team."""
 
 import datetime as dt
 from decimal import Decimal
@@ -9,11 +7,12 @@ import pytest
 from django.utils import timezone
 
 from common.weeks import IsoWeek
+from incidents import summary
 from incidents.models import Incident
-from incidents.summary import summarize_incidents
-from pages import dashboards
-from tests.factories import make_incident
+from reports.models import KPI
+from tests.factories import make_incident, make_kpi
 
+pytestmark = pytest.mark.django_db
 W33 = IsoWeek(2024, 33)
 
 
@@ -21,25 +20,47 @@ def at(day, hour, minute=0):
     return timezone.make_aware(dt.datetime(2024, 8, day, hour, minute))
 
 
-@pytest.mark.django_db
-def test_summary_of_this_week_against_last(team):
-    make_incident(team, at(12, 9, 27), grade="C", responsibility_share=Decimal("0.5"), resolved_at=at(12, 10))
-    make_incident(team, at(14, 9), detection=Incident.Detection.PROACTIVE)
-    make_incident(team, at(7, 10), grade="B")  # 2024-W32
-    incidents = Incident.objects.select_related("week").order_by("started_at")
-
-    summary = summarize_incidents(incidents, W33)
-
-    assert summary.count == 2
-    assert summary.tally == [("A", 0, 0), ("B", 0, Decimal("1")), ("C", Decimal("0.5"), 0), ("D", 0, 0)]
-    assert summary.mean_time_to_resolve == dt.timedelta(minutes=33)
-    assert summary.proactive_share == Decimal("50.0")
+def test_a_risk_warning_does_not_stretch_the_mean_time_to_resolve(team):
+    make_incident(team, at(12, 9, 27), resolved_at=at(12, 10, 3), detection="proactive")
+    # A certificate about to expire: open for days, never an outage.
+    make_incident(team, at(13, 9), kind=Incident.Kind.RISK, resolved_at=at(16, 9), detection="proactive")
+    make_incident(team, at(14, 20), kind=Incident.Kind.CHANGE, resolved_at=at(14, 23))
+    week = summary.summarize(Incident.objects.select_related("week"), W33)
+    assert week.mean_time_to_resolve == dt.timedelta(minutes=36) and week.resolved_count == 1
+    assert (week.count, week.incident_count, week.other_count) == (3, 1, 2)
 
 
-@pytest.mark.django_db
-def test_overview_and_team_week_show_the_same_summary(team):
-    make_incident(team, at(13, 16, 57), grade="C", resolved_at=at(13, 18, 20))
-    overview = dashboards.department_week(W33).incidents
-    team_week = dashboards.team_week(team, W33).incidents
-    assert overview.tally == team_week.tally
-    assert overview.mean_time_to_resolve == team_week.mean_time_to_resolve == dt.timedelta(minutes=83)
+def test_the_share_found_by_the_team_leaves_unknown_discovery_out(team):
+    make_incident(team, at(12, 9), detection="proactive")
+    make_incident(team, at(12, 10), detection="reported")
+    make_incident(team, at(12, 11))  # discovery not stated: the default
+    make_incident(team, at(12, 12), kind=Incident.Kind.RISK, detection="proactive")
+    week = summary.summarize(Incident.objects.select_related("week"), W33)
+    assert (week.proactive_count, week.known_detection_count, week.proactive_share) == (1, 2, Decimal("50.0"))
+
+
+def test_no_known_discovery_gives_no_share(team):
+    make_incident(team, at(12, 9))
+    assert summary.summarize(Incident.objects.select_related("week"), W33).proactive_share is None
+
+
+def test_each_metric_has_its_own_label():
+    labels = [str(label) for label in summary.LABELS.values()]
+    assert len(set(labels)) == len(labels)
+    assert "主动发现率" not in labels
+
+
+def test_tally_line_counts_shares_in_the_house_format(team):
+    kpis = [
+        make_kpi(team, name, unit=KPI.Unit.COUNT, decimals=1, unit_label="次", computed_from=kind)
+        for name, kind in [
+            ("AB级事故数", KPI.Computed.INCIDENTS_AB),
+            ("C级事故数", KPI.Computed.INCIDENTS_C),
+            ("D级事故数", KPI.Computed.INCIDENTS_D),
+        ]
+    ]
+    records = [
+        make_incident(team, at(12, 9), grade="C", responsibility_share=Decimal("0.5")),
+        make_incident(team, at(13, 9), grade="", kind=Incident.Kind.RISK),
+    ]
+    assert summary.tally_line(kpis, records) == "事故数AB级0次，C级0.5次，D级0次"

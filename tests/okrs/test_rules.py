@@ -19,7 +19,7 @@ Status = KeyResultUpdate.Status
 
 
 def overdue_titles_on_the_overview():
-    return {row.key_result.title for row in dashboards.department_week(W33).okr_overdue}
+    return {row.key_result.title for row in dashboards.department_week(W33).okr_groups.overdue.rows}
 
 
 def past_eta_rows_on_the_okr_list(client_for, manager) -> str:

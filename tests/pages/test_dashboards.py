@@ -275,10 +275,11 @@ def test_overview_lists_movers_attention_and_missing_teams(client_for, manager, 
 
     overview = dashboards.department_week(W33)
 
-    assert [row.kpi.name for row in overview.best_moves] == ["需求交付数", "代码当量"]
-    # 回滚次数 went 0 → 1: no relative change, so its magnitude is the absolute 1.
-    assert [row.kpi.name for row in overview.worst_moves] == ["延期率", "线上bug", "需求吞吐率", "回滚次数"]
-    assert {row.kpi.name for row in overview.attention} == {"延期率", "线上bug", "需求吞吐率", "回滚次数"}
+    # Two weeks of values are too little history for a usual move: the plain comparison ranks them,
+    # and each row says so. 回滚次数 went 0 → 1: no relative change, so its magnitude is the absolute 1.
+    assert [row.kpi.name for row in overview.improved] == ["需求交付数", "代码当量"]
+    assert [row.kpi.name for row in overview.attention] == ["延期率", "线上bug", "需求吞吐率", "回滚次数"]
+    assert all(row.reasons == ["too little history: plain change"] for row in overview.attention)
     assert [item.team.slug for item in overview.missing_teams] == ["drafting", "quiet"]
 
     html = client_for(manager).get(department_url()).content.decode()
@@ -291,10 +292,12 @@ def test_overview_lists_movers_attention_and_missing_teams(client_for, manager, 
     assert quiet.name in html
 
 
-def test_overview_headline_is_first_kpi_of_each_group_with_its_change(client_for, manager, team, seeded):
+def test_overview_team_card_leads_with_the_teams_ranked_moves_with_their_change(
+    client_for, manager, team, seeded
+):
     overview = dashboards.department_week(W33)
     (payments,) = [item for item in overview.teams if item.team == team]
-    assert [row.kpi.name for row in payments.headline] == ["需求交付数", "需求吞吐率", "延期率", "回滚次数"]
+    assert [row.kpi.name for row in payments.headline] == ["延期率", "线上bug", "需求吞吐率", "需求交付数"]
     html = client_for(manager).get(department_url()).content.decode()
     card = html.split('class="card team-card"')[1]
     assert "+21" in card and "+7.19%" in card and "\u221214.33 pp" in card and "(\u221214.92%)" in card
@@ -325,15 +328,17 @@ def test_overview_incident_tally_sums_responsibility_share_against_last_week(cli
         ("C", Decimal("0.5"), Decimal("1")),
         ("D", 0, 0),
     ]
-    assert summary.count == 3
-    assert summary.mean_time_to_resolve == dt.timedelta(minutes=(89 + 83) / 2)
-    assert summary.proactive_share == Decimal("66.7")
+    assert summary.count == 3 and summary.incident_count == 2
+    # Incidents only: the change (83 min) is not an outage; the unresolved incident has no time yet.
+    assert summary.mean_time_to_resolve == dt.timedelta(minutes=89)
+    # Over incidents whose discovery is known: the change is left out, so 1 of 2.
+    assert summary.proactive_share == Decimal("50.0")
 
     html = client_for(manager).get(department_url()).content.decode()
     assert 'data-grade="C">0.5<' in html
     assert 'data-grade="B">0<' in html
-    assert "66.7%" in html and "(2/3)" in html
-    assert "1 h 26 min" in html
+    assert "50%" in html and "1 of 2 with known discovery" in html
+    assert "1 h 29 min" in html  # the mean of one resolved incident
 
 
 def test_overview_okr_moved_stalled_and_overdue(team):
@@ -357,9 +362,12 @@ def test_overview_okr_moved_stalled_and_overdue(team):
 
     overview = dashboards.department_week(W33)
 
-    assert [(row.key_result.title, row.delta) for row in overview.okr_moved] == [("moved", Decimal("5"))]
-    assert [row.key_result.title for row in overview.okr_stalled] == ["stalled"]
-    assert [row.key_result.title for row in overview.okr_overdue] == ["overdue"]
+    groups = overview.okr_groups
+    assert [(row.key_result.title, row.delta) for row in groups.advanced.rows] == [("moved", Decimal("5"))]
+    assert [row.key_result.title for row in groups.stalled.rows] == ["stalled"]
+    assert [row.key_result.title for row in groups.overdue.rows] == ["overdue"]
+    # Its first figure ever: started, not advanced.
+    assert "overdue" in [row.key_result.title for row in groups.started.rows]
 
 
 def stalled_titles(team, histories: dict[str, list[tuple[str, int | None]]], **fields) -> list[str]:
@@ -368,7 +376,7 @@ def stalled_titles(team, histories: dict[str, list[tuple[str, int | None]]], **f
         item = make_key_result(objective, title=title, **fields)
         for week, progress in updates:
             make_update(item, week, progress)
-    return [row.key_result.title for row in dashboards.department_week(W33).okr_stalled]
+    return [row.key_result.title for row in dashboards.department_week(W33).okr_groups.stalled.rows]
 
 
 def test_stalled_is_no_progress_change_since_two_weeks_ago_whatever_the_gaps(team):
@@ -409,7 +417,7 @@ def test_done_items_are_never_stalled(team):
     for week in ("2024-W31", W32):
         make_update(item, week, 100)
     make_update(item, W33, 100, status="done")
-    assert dashboards.department_week(W33).okr_stalled == []
+    assert dashboards.department_week(W33).okr_groups.stalled.rows == []
 
 
 def test_overview_okr_section_renders_change_and_flags(client_for, manager, team):
@@ -538,11 +546,12 @@ def test_team_week_query_count_does_not_grow_with_history(client_for, lead, team
 
 
 # session (which brings the data version along, reportsite/sessions.py), user, then: teams, KPIs,
-# compare_week, reports, series, key results, updates, incidents. A page served from the cache stops
+# the KPIs' 14-week history (this week, last week, sparklines and the ranking's usual move in one,
+# reports/ranking.py), reports, key results, updates, incidents. A page served from the cache stops
 # after the user.
-OVERVIEW_QUERIES = 10
+OVERVIEW_QUERIES = 9
 # session with the data version, user, team, the lead check for the edit link, the publish check (the
-# user's groups); then KPIs, compare_week, series, notes, report (+ sections, plans), TODOs, key
-# results, updates, incidents, and the latest-changes panel (pages/history.py, one UNION query). A
-# page served from the cache stops after the publish check.
-TEAM_WEEK_QUERIES = 17
+# user's groups); then KPIs, their 14-week history (reports/ranking.py), notes, report (+ sections,
+# plans), TODOs, key results, updates, incidents, and the latest-changes panel (pages/history.py, one
+# UNION query). A page served from the cache stops after the publish check.
+TEAM_WEEK_QUERIES = 16

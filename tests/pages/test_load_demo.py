@@ -13,6 +13,7 @@ from django.test import override_settings
 
 from common.markdown import render_markdown
 from incidents.models import Incident
+from incidents.summary import computed_value
 from okrs.models import KeyResult, KeyResultUpdate, Objective
 from pages.demo.history import generate
 from reports.access import LEADS_GROUP, MANAGERS_GROUP
@@ -291,3 +292,29 @@ def test_refuses_with_debug_off_and_writes_nothing():
 def test_force_loads_with_debug_off():
     call_command("load_demo", "--force", stdout=StringIO())
     assert value("需求交付数", 33).value == Decimal("313")
+
+
+def test_computed_kpis_equal_the_incident_records_in_every_week(demo):
+    computed = list(KPI.objects.exclude(computed_from=""))
+    assert {kpi.name for kpi in computed} >= {"AB级事故数", "C级事故数", "D级事故数"}
+    records = {}
+    for incident in Incident.objects.all():
+        records.setdefault((incident.team_id, incident.week_id), []).append(incident)
+    checked = 0
+    for kpi in computed:
+        stored = {row.week_id: row.value for row in KPIValue.objects.filter(kpi=kpi)}
+        weeks = set(stored) | {week for team, week in records if team == kpi.team_id}
+        weeks |= set(WeeklyReport.objects.filter(team=kpi.team).values_list("week_id", flat=True))
+        for week in weeks:
+            expected = computed_value(kpi.computed_from, records.get((kpi.team_id, week), []))
+            assert stored.get(week) == expected, (kpi.name, week)
+            checked += 1
+    assert checked > 50
+    assert value("C级事故数", 33).value == Decimal("0.5")
+
+
+def test_the_login_address_is_where_runserver_listens():
+    out = StringIO()
+    with override_settings(DEBUG=True):
+        call_command("load_demo", "--address", "0.0.0.0:8123", stdout=out)
+    assert "Log in at http://0.0.0.0:8123/ as" in out.getvalue()

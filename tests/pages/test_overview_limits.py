@@ -4,10 +4,14 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from bench.generator import LAST_WEEK
 from pages.dashboards import OVERVIEW_LIST_LIMIT, department_week
+from reports.models import Team
+from tests.pages.test_dashboards import OVERVIEW_QUERIES
 
 
 @pytest.fixture
@@ -16,24 +20,21 @@ def department(db):
     call_command("seed_bench", scale=10, weeks=6, force=True, stdout=StringIO())
 
 
-def test_attention_list_is_capped_biggest_moves_first_with_the_full_count(department):
+def test_attention_list_is_capped_most_unusual_first_with_the_full_count(department):
     overview = department_week(LAST_WEEK)
     assert overview.attention_total > OVERVIEW_LIST_LIMIT
     assert len(overview.attention) == OVERVIEW_LIST_LIMIT
-    magnitudes = [row.change.magnitude for row in overview.attention]
-    assert magnitudes == sorted(magnitudes, reverse=True)
+    keys = [row.move.rank_key for row in overview.attention if row.change.tone == "worse"]
+    assert keys == sorted(keys)
 
 
-def test_okr_lists_are_capped_with_their_full_counts(department):
+def test_okr_groups_are_capped_with_their_full_counts(department):
     overview = department_week(LAST_WEEK)
-    for rows, total in (
-        (overview.okr_moved, overview.okr_moved_total),
-        (overview.okr_stalled, overview.okr_stalled_total),
-        (overview.okr_overdue, overview.okr_overdue_total),
-    ):
-        assert len(rows) == min(total, OVERVIEW_LIST_LIMIT)
-    assert overview.okr_moved_total > OVERVIEW_LIST_LIMIT
-    deltas = [abs(row.delta) for row in overview.okr_moved]
+    for group in overview.okr_groups:
+        assert len(group.rows) == min(group.total, OVERVIEW_LIST_LIMIT)
+    advanced = overview.okr_groups.advanced
+    assert advanced.total > OVERVIEW_LIST_LIMIT
+    deltas = [row.delta for row in advanced.rows]
     assert deltas == sorted(deltas, reverse=True)
 
 
@@ -45,3 +46,23 @@ def test_overview_links_the_full_count_to_the_filtered_kpi_list(department, clie
     link = f'href="{reverse("kpi-list")}?week={LAST_WEEK}&amp;worse=true" class="badge badge-worse">'
     assert f"{link}{overview.attention_total}</a>" in html
     assert html.count('data-kpi="') < 2 * OVERVIEW_LIST_LIMIT + 3 * 4 + 2 * 5
+
+
+def test_overview_and_team_week_query_counts_are_flat_from_scale_1_to_10(db, client_for, manager):
+    counts = []
+    for scale in (1, 10):
+        # 14 weeks: the ranking's whole look-back (this week, last week, 12 earlier changes) is filled.
+        call_command("seed_bench", scale=scale, weeks=14, force=True, fresh=True, stdout=StringIO())
+        client = client_for(manager)
+        team = Team.objects.filter(is_active=True).first()
+        measured = []
+        for url in (
+            reverse("department-week", kwargs={"week": LAST_WEEK}),
+            reverse("team-week", kwargs={"team": team.slug, "week": LAST_WEEK}),
+        ):
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url).status_code == 200
+            measured.append(len(queries))
+        counts.append(measured)
+    assert counts[0] == counts[1]
+    assert counts[0][0] == OVERVIEW_QUERIES

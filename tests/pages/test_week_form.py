@@ -3,7 +3,8 @@
 from decimal import Decimal
 
 import pytest
-from django.urls import reverse
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from okrs.models import KeyResultUpdate
 from reports.models import KPIValue, PlanItem, ReportSection, TodoItem, Week, WeeklyReport
@@ -181,12 +182,12 @@ def test_todo_done_earlier_is_not_carried_forward(client_for, lead, team, last_w
     assert f"todo_{todo.pk}_done" not in response.context["form"].fields
 
 
-def test_incidents_of_the_week_are_listed_with_a_link_to_add(client_for, lead, team, last_week):
+def test_incidents_of_the_week_are_edited_in_the_form(client_for, lead, team, last_week):
     make_incident(team, title="POS卡类型试算未执行")
     response = client_for(lead).get(edit_url(team, "2024-W33"))
-    html = response.content.decode()
-    assert "POS卡类型试算未执行" in html
-    assert reverse("incident-create", kwargs={"team": "payments", "week": "2024-W33"}) in html
+    incidents = response.context["form"].incidents
+    assert [form["title"].value() for form in incidents.forms] == ["POS卡类型试算未执行", None]
+    assert 'name="incidents-0-title"' in response.content.decode()
 
 
 def test_anonymous_is_sent_to_login(client, team):
@@ -270,4 +271,38 @@ def test_form_page_query_count_does_not_grow_with_history(
     assert len(response.context["form"].kpi_groups()) == 5
 
 
-QUERIES = 15
+# 15, plus the incidents' follow-up actions (edited in the form) and the fold window's filled weeks.
+QUERIES = 17
+
+
+# Saving the week again unchanged: reading the week as the page does, the revision claim, the report, one
+# read per kind of row (KPI values, key-result updates, sections, TODOs, carried TODOs, incidents) and the
+# computed-KPI recount. Savepoints are left out: whether the test database releases one varies.
+SAVE_QUERIES = 31
+
+
+def work(captured) -> list[str]:
+    return [q["sql"] for q in captured.captured_queries if "SAVEPOINT" not in q["sql"]]
+
+
+def test_saving_costs_the_same_queries_whatever_the_size_of_the_week(client_for, lead, team, last_week):
+    computed = make_kpi(team, "C级事故数", unit="count", decimals=1, computed_from="incidents_c")
+    client = client_for(lead)
+    make_incident(team, title="one", grade="C")
+    client.post(edit_url(team, "2024-W33"), form_data(client.get(edit_url(team, "2024-W33"))))
+    data = form_data(client.get(edit_url(team, "2024-W33")))
+    with CaptureQueriesContext(connection) as small:
+        client.post(edit_url(team, "2024-W33"), data)
+    for number in range(10):
+        kpi = make_kpi(team, f"extra {number}", group=f"group {number % 3}")
+        make_value(kpi, "2024-W33", number)
+        TodoItem.objects.create(report=make_report(team, f"2024-W{20 + number}"), text=f"todo {number}")
+        ReportSection.objects.create(report=last_week["report"], title=f"section {number}")
+        make_incident(team, title=f"incident {number}", grade="C")
+    client.post(edit_url(team, "2024-W33"), form_data(client.get(edit_url(team, "2024-W33"))))
+    data = form_data(client.get(edit_url(team, "2024-W33")))
+    with CaptureQueriesContext(connection) as large:
+        response = client.post(edit_url(team, "2024-W33"), data)
+    assert response.status_code == 302
+    assert len(work(small)) == len(work(large)) == SAVE_QUERIES, "\n".join(work(large))
+    assert KPIValue.objects.get(kpi=computed, week__number=33).value == 11

@@ -115,15 +115,20 @@ def test_bad_values_keep_input_and_save_nothing(client_for, lead, team, last_wee
     assert "Nothing was saved" in html
 
 
-def test_a_note_without_a_value_is_refused(client_for, lead, team, last_week):
+def test_a_note_without_a_value_is_kept(client_for, lead, team, last_week):
     client = client_for(lead)
     data = form_data(client.get(edit_url(team)))
-    data[f"kpi_{last_week['delivered'].pk}_note"] = "明细见附件"
-    before = database_state()
-    response = client.post(edit_url(team), data)
-    assert response.status_code == 400
-    assert "Enter a value to keep the note" in response.content.decode()
-    assert database_state() == before
+    data[f"kpi_{last_week['delivered'].pk}_note"] = "数据平台故障，本周无法统计"
+    assert client.post(edit_url(team), data).status_code == 302
+    stored = KPIValue.objects.get(kpi=last_week["delivered"], week__number=34)
+    assert (stored.value, stored.note) == (None, "数据平台故障，本周无法统计")
+    page = client.get(edit_url(team)).content.decode()
+    assert "数据平台故障，本周无法统计" in page and "missing" in page
+    # Clearing the note as well removes the row: nothing is left to say.
+    data = form_data(client.get(edit_url(team)))
+    data[f"kpi_{last_week['delivered'].pk}_note"] = ""
+    assert client.post(edit_url(team), data).status_code == 302
+    assert not KPIValue.objects.filter(kpi=last_week["delivered"], week__number=34).exists()
 
 
 def test_section_text_without_a_title_is_refused(client_for, lead, team, last_week):

@@ -77,7 +77,7 @@ def form_data(response) -> dict:
                 data[name] = "on"
         else:
             data[name] = "" if value is None else value
-    for formset in (form.sections, form.todos):
+    for formset in (form.sections, form.todos, form.incidents):
         management = formset.management_form
         for name in management.fields:
             data[management.add_prefix(name)] = management[name].value()

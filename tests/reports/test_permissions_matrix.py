@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from notifications.models import Channel
 from reports.models import WeeklyReport
 from tests.factories import make_incident, make_kpi, make_report
 
@@ -21,6 +22,23 @@ READ = dict.fromkeys(ROLES[1:], 200) | {"anonymous": LOGIN}
 FORWARD = dict.fromkeys(ROLES[1:], 302) | {"anonymous": LOGIN}
 EDIT = {"anonymous": LOGIN, "member": 403, "lead": 200, "other_lead": 403, "manager": 403, "admin": 200}
 PUBLISH = {"anonymous": LOGIN, "member": 403, "lead": 403, "other_lead": 403, "manager": 302, "admin": 302}
+# Notification channels: admins any, leads their own team's (the world's channel is Payments').
+CHANNELS_NEW = {
+    "anonymous": LOGIN,
+    "member": 403,
+    "lead": 200,
+    "other_lead": 200,
+    "manager": 403,
+    "admin": 200,
+}
+CHANNEL_ACT = {
+    "anonymous": LOGIN,
+    "member": 403,
+    "lead": 302,
+    "other_lead": 403,
+    "manager": 403,
+    "admin": 302,
+}
 UNLOCK = {"anonymous": LOGIN, "member": 403, "lead": 403, "other_lead": 403, "manager": 403, "admin": 302}
 
 W = {"team": "payments", "week": "2024-W33"}
@@ -35,6 +53,7 @@ PAGES = [
     ("kpi-list", "get", {}, READ),
     ("kpi-detail", "get", {"pk": lambda world: world["kpi"].pk}, READ),
     ("okr-list", "get", {}, READ),
+    ("okr-quarter", "get", {"quarter": "2024-Q3"}, READ),
     ("incident-list", "get", {}, READ),
     ("incident-detail", "get", {"pk": lambda world: world["incident"].pk}, READ),
     ("incident-create", "get", W, EDIT),
@@ -43,6 +62,17 @@ PAGES = [
     ("department-document", "get", {"week": "2024-W33"}, READ),
     ("department-markdown", "get", {"week": "2024-W33"}, READ),
     ("report-import", "get", {"team": "payments"}, EDIT),
+    ("notification-channels", "get", {}, READ),
+    ("notification-channel-new", "get", {}, CHANNELS_NEW),
+    ("notification-channel", "get", {"pk": lambda world: world["channel"].pk}, EDIT),
+    ("notification-channel-preview", "get", {"pk": lambda world: world["channel"].pk}, EDIT),
+    ("notification-channel-test", "post", {"pk": lambda world: world["channel"].pk}, CHANNEL_ACT),
+    ("notification-channel-delete", "post", {"pk": lambda world: world["channel"].pk}, CHANNEL_ACT),
+    # The API's pages (its endpoints: tests/api/test_permissions.py). Everyone manages their own tokens.
+    ("api-tokens", "get", {}, READ),
+    ("api-token-revoke", "post", {"pk": 999999}, dict.fromkeys(ROLES[1:], 404) | {"anonymous": LOGIN}),
+    ("api-docs", "get", {}, READ),
+    ("api-schema", "get", {}, READ | {"anonymous": 401}),
 ]
 
 # Pages still being built elsewhere: (name) -> reason. Empty when every page exists.
@@ -70,6 +100,10 @@ def world(team, other_team, lead, member, other_lead, manager, admin_user):
     return {
         "kpi": make_kpi(team, "需求交付数"),
         "incident": make_incident(team),
+        # An email list: the test button delivers to the test mailbox, never the network.
+        "channel": Channel.objects.create(
+            name="Payments mail", kind="email", team=team, emails="a@example.com"
+        ),
         "users": {
             "member": member,
             "lead": lead,

@@ -9,7 +9,15 @@ from django.urls import get_resolver
 from django.urls.resolvers import URLResolver
 
 # A value for each path converter; the team and week match the `world` fixtures below.
-CONVERTER_SAMPLES = {"week": "2024-W33", "slug": "payments", "int": "1", "path": "1", "str": "1", "": "1"}
+CONVERTER_SAMPLES = {
+    "week": "2024-W33",
+    "quarter": "2024-Q3",
+    "slug": "payments",
+    "int": "1",
+    "path": "1",
+    "str": "1",
+    "": "1",
+}
 APPS = ("reports", "okrs", "incidents")
 
 

@@ -17,6 +17,14 @@ from tests.security.helpers import census, every_url
 pytestmark = pytest.mark.django_db
 
 PUBLIC = {"/accounts/login/", "/healthz"}
+# The JSON API answers a request without credentials with 401 (404 past its endpoints), never a redirect.
+API_PREFIXES = ("/api/v1/", "/api/schema/")
+
+
+def _is_api(path: str) -> bool:
+    return path.startswith(API_PREFIXES) or path == "/api/"
+
+
 # Logging out is POST only (Django 5); a GET is refused before anything is shown.
 POST_ONLY = {"/accounts/logout/"}
 URLS = every_url()
@@ -68,6 +76,10 @@ def _ends_at_login(response) -> bool:
 @pytest.mark.parametrize(("path", "label"), URLS, ids=[path for path, _label in URLS])
 def test_anonymous_get_ends_at_the_login_page(client, world, path, label):
     response = client.get(path, follow=True)
+    if _is_api(path):
+        assert response.status_code in (401, 404), f"{path} answered {response.status_code}"
+        assert response.json()["detail"]
+        return
     if path in PUBLIC:
         assert response.status_code == 200
         return
@@ -83,6 +95,9 @@ def test_anonymous_post_writes_nothing_and_is_sent_to_login_or_refused(client, w
     before = census()
     response = client.post(path, {"title": "x", "revision": "0", "content": "# 2024-W33\n其他\nx"})
     assert census() == before
+    if _is_api(path):
+        assert response.status_code in (401, 404, 405), f"{path} answered {response.status_code}"
+        return
     if path in PUBLIC:
         # The login form re-renders with an error; /healthz is GET only.
         assert response.status_code in (200, 405)

@@ -13,7 +13,6 @@ import io
 import re
 from html.parser import HTMLParser
 
-import openpyxl
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -29,6 +28,7 @@ from tests.factories import (
     make_update,
     make_value,
 )
+from tests.spreadsheet import read_xlsx
 
 pytestmark = pytest.mark.django_db
 
@@ -220,11 +220,6 @@ def _cells_csv(response) -> list[list[str]]:
     return list(csv.reader(io.StringIO(body)))
 
 
-def _cells_xlsx(response) -> list[list]:
-    sheet = openpyxl.load_workbook(io.BytesIO(response.content), read_only=True).active
-    return [list(row) for row in sheet.iter_rows(values_only=True)]
-
-
 @pytest.mark.parametrize("export_format", ["csv", "xlsx"])
 @pytest.mark.parametrize("name", ["kpi-list", "okr-list", "incident-list"])
 def test_exports_neutralise_formulas_and_keep_numbers(client_for, member, world, name, export_format):
@@ -244,7 +239,10 @@ def test_exports_neutralise_formulas_and_keep_numbers(client_for, member, world,
 
     response = client_for(member).get(reverse(name), {"_export": export_format})
     assert response.status_code == 200
-    rows = _cells_csv(response) if export_format == "csv" else _cells_xlsx(response)
+    if export_format == "xlsx":
+        _assert_xlsx_text_is_never_a_formula(read_xlsx(response.content), name)
+        return
+    rows = _cells_csv(response)
     assert len(rows) > 1
     texts = [cell for row in rows[1:] for cell in row if isinstance(cell, str)]
     assert any(cell.startswith("'") for cell in texts), "the hostile cells are exported"
@@ -254,9 +252,25 @@ def test_exports_neutralise_formulas_and_keep_numbers(client_for, member, world,
         if cell.startswith("-"):
             # A minus may only start a plain number (a change such as -21), never a formula.
             assert re.fullmatch(r"-\d[\d.,]*(%| pp)?", cell), f"{name}.{export_format}: {cell!r}"
-    if export_format == "xlsx":
-        numbers = [cell for row in rows[1:] for cell in row if isinstance(cell, int | float)]
-        assert numbers, "numbers stay numbers"
+
+
+def _assert_xlsx_text_is_never_a_formula(sheet, name):
+    """XLSX cells are typed: hostile text is kept as it was typed, in a text cell, never a formula."""
+    from openpyxl.utils import get_column_letter
+
+    assert len(sheet.rows) > 1
+    assert all(cell.formula is None for cell in sheet.cells.values()), name
+    hostile = 0
+    for row_number, row in enumerate(sheet.rows[1:], start=2):
+        for column, value in enumerate(row, start=1):
+            if isinstance(value, str) and value[:1] in ("=", "+", "@", "-"):
+                cell = sheet.cells[f"{get_column_letter(column)}{row_number}"]
+                assert cell.type in ("s", "inlineStr", "str") and cell.quote_prefix, (name, value, cell)
+                hostile += 1
+    assert hostile, "the hostile cells are exported"
+    assert any(isinstance(value, int | float) for row in sheet.rows[1:] for value in row), (
+        "numbers stay numbers"
+    )
 
 
 def test_admin_screens_show_hostile_text_as_text(client_for, admin_user, world):

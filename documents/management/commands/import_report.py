@@ -1,28 +1,51 @@
-"""python manage.py import_report PATH --team payments [--week 2024-W33] [--dry-run] [--allow-published]"""
+"""python manage.py import_report PATH [PATH …] --team payments [--week 2024-W33] [--dry-run] [--create-kpis]
 
-from pathlib import Path
+PATH is a report, a folder of reports or a .zip. Weeks are imported in week order, one transaction per
+week, and a table sums up each week. No KPI is created unless --create-kpis: a figure no KPI of the team
+takes (by name, alias or an unambiguous fragment) stays in the text and is counted as unplaced.
+"""
 
 from django.core.management.base import BaseCommand, CommandError
 
 from common.weeks import IsoWeek
-from documents.importer import ImportRefused, ReportFormatError, decode, import_report, parse_document
-from documents.importer.text import MAX_BYTES
+from documents.importer import ImportRefused, ReportFormatError, import_report, parse_document
+from documents.importer.batch import check_team, parse_many, read_paths
+from documents.importer.catalogue import catalogue_of
 from reports.models import Team
 
 
 class Command(BaseCommand):
-    help = "Read a weekly Markdown report into a team's week (idempotent; --dry-run writes nothing)."
+    help = "Read weekly Markdown reports into a team's weeks (idempotent; --dry-run writes nothing)."
 
     def add_arguments(self, parser):
-        parser.add_argument("path", help="The report file (UTF-8 Markdown).")
+        parser.add_argument(
+            "paths", nargs="+", help="Report files (UTF-8 Markdown), folders of them, or .zip files."
+        )
         parser.add_argument("--team", required=True, help="Team slug, e.g. payments.")
-        parser.add_argument("--week", help="ISO week, when the document has no “# 2024-W33” title.")
+        parser.add_argument(
+            "--week", help="ISO week of a single report whose title names none (or the wrong one)."
+        )
         parser.add_argument("--dry-run", action="store_true", help="Show what was recognised; write nothing.")
+        parser.add_argument(
+            "--create-kpis",
+            action="store_true",
+            help="Create a KPI for each figure no KPI of the team takes.",
+        )
         parser.add_argument(
             "--allow-published", action="store_true", help="Overwrite a published week (admins only)."
         )
 
-    def handle(self, *args, path, team, week=None, dry_run=False, allow_published=False, **options):
+    def handle(
+        self,
+        *args,
+        paths,
+        team,
+        week=None,
+        dry_run=False,
+        create_kpis=False,
+        allow_published=False,
+        **options,
+    ):
         team_obj = Team.objects.filter(slug=team).first()
         if team_obj is None:
             raise CommandError(f"No team with slug {team!r}.")
@@ -30,40 +53,85 @@ class Command(BaseCommand):
             week = IsoWeek.parse(week) if week else None
         except ValueError as error:
             raise CommandError(f"Give the week as 2024-W33 ({error}).") from error
-        file = Path(path)
         try:
-            if file.stat().st_size > MAX_BYTES:
-                raise CommandError(
-                    f"{path} is larger than {MAX_BYTES // 1024} KB; a weekly report is far smaller."
-                )
-            parsed = parse_document(decode(file.read_bytes()), week)
+            sources = read_paths(paths)
+            if week is not None:
+                if len(sources) != 1:
+                    raise CommandError(
+                        "--week applies to a single report; several are read from their titles."
+                    )
+                parsed = parse_document(sources[0].text, week, catalogue_of(team_obj))
+                check_team(parsed, team_obj)
+                reports = [(sources[0], parsed)]
+            else:
+                reports = parse_many(sources, team_obj)
         except OSError as error:
-            raise CommandError(f"Cannot read {path}: {error}") from error
+            raise CommandError(
+                f"Cannot read {error.filename or paths[0]}: {error.strerror or error}"
+            ) from error
         except ReportFormatError as error:
             raise CommandError(str(error)) from error
-        self._summary(parsed)
+        rows = []
+        for source, parsed in reports:
+            self._summary(source.name, parsed)
+            if dry_run:
+                rows.append(
+                    (
+                        parsed.week,
+                        len(parsed.placed_figures),
+                        len(parsed.incidents),
+                        len(parsed.unplaced_figures),
+                        "dry run",
+                    )
+                )
+                continue
+            try:
+                result = import_report(
+                    parsed, team_obj, allow_locked=allow_published, create_kpis=create_kpis
+                )
+            except ImportRefused as error:
+                raise CommandError(
+                    f"{error} Use --allow-published to overwrite it. Weeks before it were imported."
+                ) from error
+            for warning in result.warnings[len(parsed.warnings) :]:
+                self.stderr.write(f"warning: {warning}")
+            if result.changed:
+                changes = ", ".join(f"{label}: {count}" for label, count in sorted(result.changes.items()))
+                self.stdout.write(
+                    self.style.SUCCESS(f"Imported {parsed.week} for {team_obj.slug} ({changes}).")
+                )
+                state = "imported"
+            else:
+                self.stdout.write(
+                    f"{parsed.week} for {team_obj.slug} was already up to date; nothing changed."
+                )
+                state = "up to date"
+            rows.append((parsed.week, result.figures, len(parsed.incidents), len(result.unplaced), state))
         if dry_run:
             self.stdout.write("Dry run: nothing written.")
-            return
-        try:
-            result = import_report(parsed, team_obj, allow_locked=allow_published)
-        except ImportRefused as error:
-            raise CommandError(f"{error} Use --allow-published to overwrite it.") from error
-        for warning in result.warnings[len(parsed.warnings) :]:
-            self.stderr.write(f"warning: {warning}")
-        if result.changed:
-            changes = ", ".join(f"{label}: {count}" for label, count in sorted(result.changes.items()))
-            self.stdout.write(self.style.SUCCESS(f"Imported {parsed.week} for {team_obj.slug} ({changes})."))
-        else:
-            self.stdout.write(f"{parsed.week} for {team_obj.slug} was already up to date; nothing changed.")
+        self._table(rows)
 
-    def _summary(self, parsed):
+    def _table(self, rows):
+        self.stdout.write("")
+        self.stdout.write(f"{'week':<10} {'figures':>7} {'incidents':>9} {'unplaced':>8}  result")
+        for week, figures, incidents, unplaced, state in rows:
+            self.stdout.write(f"{str(week):<10} {figures:>7} {incidents:>9} {unplaced:>8}  {state}")
+
+    def _summary(self, name, parsed):
         write = self.stdout.write
-        write(f"Week {parsed.week}")
-        write(f"KPI figures: {len(parsed.figures)}")
-        for figure in parsed.figures:
+        write(f"{name}: week {parsed.week} ({parsed.week_source})")
+        write(f"KPI figures: {len(parsed.placed_figures)}")
+        for figure in parsed.placed_figures:
             previous = f" (last week {figure.previous})" if figure.previous is not None else ""
             write(f"  [{figure.group}] {figure.name} = {figure.value}{figure.unit_label}{previous}")
+        if parsed.unplaced_figures:
+            write(
+                f"Unplaced (no KPI of the team; kept as text unless --create-kpis): "
+                f"{len(parsed.unplaced_figures)}"
+            )
+            for figure in parsed.unplaced_figures:
+                previous = f" (last week {figure.previous})" if figure.previous is not None else ""
+                write(f"  [{figure.group}] {figure.name} = {figure.value}{figure.unit_label}{previous}")
         for okr in parsed.okr_sections:
             write(f"{okr.code} {okr.title}: {len(okr.items)} items")
             for item in okr.items:

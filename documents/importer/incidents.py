@@ -1,0 +1,274 @@
+"""Production events in a report's 生产事件 section, in the forms people write them.
+
+An event starts at a line that begins with its date and time (`2024年8月20日 11:05`, `- 2024-08-27
+14:05~14:40 …`, `9月10日 14:05-14:40 …`, a year taken from the week when missing) or at a sub-heading
+(`### 1. 代付通道回调延迟`) whose `- 时间：` field gives it. The end time is the range's end, or a time
+said later in the text to end it (`11:40完成`, `于10:25恢复`, `次日02:10恢复`, `11月9日 00:35恢复`).
+Kind, grade and share, how it was found, impact and cause come from fields where the text has them,
+else from its words; how it was found stays unknown unless the text says.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zoneinfo
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from common.weeks import IsoWeek
+from documents.importer.figures import normalize
+from documents.importer.recognise import clean_view
+from documents.importer.structure import IncidentEntry
+from documents.importer.text import dedent, in_years, indent_of, join
+from incidents.models import Incident
+
+DAY = r"(?:(?P<y>\d{4})\s*(?:年|[-/.])\s*)?(?P<m>\d{1,2})\s*(?:月|[-/.])\s*(?P<d>\d{1,2})\s*日?"
+CLOCK = r"(?P<H>\d{1,2})\s*:\s*(?P<M>\d{2})(?!\d)"
+RANGE_END = r"(?:\s*(?:-|~|～|—|–|至|到)+\s*(?P<EH>\d{1,2})\s*:\s*(?P<EM>\d{2})(?!\d))?"
+START = re.compile(rf"^(?:[-*+]\s+)?{DAY}\s*{CLOCK}{RANGE_END}\s*(?P<rest>.*)$")
+SUBHEADING = re.compile(r"^#{2,6}\s*(?:\d{1,2}\s*[.、)]\s*)?(?P<title>.*?)\s*#*$")
+FIELD = re.compile(
+    r"^(?:[-*+]\s+)?(?P<key>时间|类型|性质|级别|等级|定级|描述|经过|说明|现象|影响|原因|根因|发现方式|发现|处置|处理|解决)"
+    r"\s*:\s*(?P<value>.*)$"
+)
+RESOLVED = re.compile(
+    r"(?:(?P<next>次日|第二天|翌日)|(?:(?P<y>\d{4})\s*[年\-/.]\s*)?(?P<m>\d{1,2})\s*[月\-/.]\s*(?P<d>\d{1,2})\s*日?)?"
+    r"\s*(?<![\d:])(?P<H>\d{1,2}):(?P<M>\d{2})(?!\d)[^,;。:]{0,10}?(?:完成|成功|恢复|解决|修复|结束)"
+)
+GRADE = re.compile(
+    r"(?:定级|级别|等级|定为)\s*:?\s*(?P<grade>[A-Da-d])\s*级(?:\s*\(\s*(?P<share>0?\.\d+|1(?:\.0+)?)\s*\))?"
+)
+KIND_PREFIX = re.compile(r"^(?P<word>风险预警|容量预警|风险提示|风险|预警|变更|发布)\s*[:：]\s*")
+RISK_WORDS = re.compile(r"预警|风险|到期|使用率|水位|容量|峰值达")
+CHANGE_WORDS = re.compile(r"发布|上线|版本|变更")
+PROACTIVE = re.compile(r"主动发现|监控告警|告警发现|巡检|自查发现|监控发现")
+REPORTED = re.compile(r"反馈|投诉|报障|上报|外部通知|客诉")
+IMPACT_CLAUSE = re.compile(r"^(?:影响\S.*|(?:无|暂无|未造成|未产生|没有)\S{0,6}影响)$")
+CAUSE = re.compile(r"原因\s*[:：]\s*(?P<cause>.+?)(?:。|\.\s|\.$|$)")
+COUNT = re.compile(r"(?P<count>\d{1,3}(?:,\d{3})+|\d+)\s*(?:笔|次|单|个)")
+CLAUSE_SPLIT = re.compile(r"[，。；;]|,(?!\d{3})|\.(?=\s|$)")
+# Incident.impact_count is a PositiveIntegerField: a 32-bit signed integer on PostgreSQL.
+MAX_COUNT = 2**31 - 1
+FIRST_CLAUSE = re.compile(r"^[^:,;。，；：]+")
+
+
+@dataclass
+class _Entry:
+    heading: str
+    title: str = ""
+    start: re.Match | None = None
+    lines: list[str] = field(default_factory=list)
+
+
+def _day(match, week: IsoWeek, prefix: str = "") -> dt.date | None:
+    year = match.group(f"{prefix}y") if f"{prefix}y" in match.re.groupindex else None
+    month, day = int(match.group(f"{prefix}m")), int(match.group(f"{prefix}d"))
+    if year:
+        try:
+            return dt.date(int(year), month, day)
+        except ValueError:
+            return None
+    # Without a year, the date nearest the week: 12月31日 in 2025-W01 is 2024-12-31.
+    candidates = []
+    for year in (week.monday.year - 1, week.monday.year, week.monday.year + 1):
+        try:
+            candidates.append(dt.date(year, month, day))
+        except ValueError:
+            continue
+    return min(candidates, key=lambda day: abs(day - week.monday), default=None)
+
+
+def read_incidents(lines: list[str], week: IsoWeek, warnings: list[str]) -> tuple[list[IncidentEntry], str]:
+    """The events of a 生产事件 section and the text around them that is no event."""
+    intro: list[str] = []
+    entries: list[_Entry] = []
+    for line in dedent(lines):
+        # Matched on a normalised copy (full-width digits and colons), cut from the line as written.
+        written = line.strip()
+        text, where = clean_view(written)
+        top = indent_of(line) == 0
+        heading = SUBHEADING.match(text) if top and text.startswith("#") else None
+        start = START.match(text) if top and not heading else None
+        if heading:
+            title = written[where[heading.start("title")] : where[heading.end("title")]].strip()
+            entry = _Entry(heading=written, title=title)
+            title_text, title_where = clean_view(title)
+            if timed := START.match(title_text):
+                entry.start, entry.title = timed, title[title_where[timed.start("rest")] :]
+            entries.append(entry)
+        elif start:
+            rest = written[where[start.start("rest")] :]
+            entries.append(_Entry(heading=written, start=start, lines=[rest]))
+        elif entries:
+            entries[-1].lines.append(line)
+        else:
+            intro.append(line)
+    found = []
+    for entry in entries:
+        incident = _incident(entry, week, warnings)
+        if incident is None:
+            rest = entry.lines[1:] if not entry.heading.startswith("#") else entry.lines
+            intro.extend(["", entry.heading, *rest])
+            continue
+        found.append(incident)
+    return found, join(intro)
+
+
+def _fields(lines: list[str]) -> dict[str, str]:
+    fields = {}
+    for line in lines:
+        if match := FIELD.match(normalize(line).strip()):
+            text = re.sub(r"^[-*+]\s+", "", line.strip())
+            fields.setdefault(match.group("key"), re.split(r"[:：]", text, maxsplit=1)[-1].strip())
+    return fields
+
+
+def _incident(entry: _Entry, week: IsoWeek, warnings: list[str]) -> IncidentEntry | None:
+    zone = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+    fields = _fields(entry.lines)
+    start = entry.start
+    if start is None and "时间" in fields:
+        start = START.match(normalize(fields["时间"]).strip())
+    if start is None:
+        return None
+    day = _day(start, week)
+    try:
+        started = dt.datetime.combine(day, dt.time(int(start["H"]), int(start["M"])), tzinfo=zone)
+    except (TypeError, ValueError):
+        started = None
+    if started is None or not in_years(started.year) or IsoWeek.from_date(started.date()) != week:
+        warnings.append(
+            _("The event of %(time)s is outside %(week)s; it is kept as text.")
+            % {"time": entry.heading, "week": week}
+        )
+        return None
+    lines = [line for line in entry.lines if line.strip()]
+    text = join(entry.lines)
+    flat = normalize(text)
+    resolved = _range_end(start, started) or _said_end(flat, started, week)
+    return IncidentEntry(
+        started_at=started,
+        text=text,
+        title=_title(entry, fields, lines),
+        kind=_kind(fields, flat),
+        resolved_at=resolved,
+        impact_count=_count(fields, flat, started, warnings),
+        **_grade(fields, flat),
+        detection=_detection(fields, flat),
+        impact=_impact(fields, text),
+        cause=_cause(fields, flat),
+    )
+
+
+def _range_end(start: re.Match, started: dt.datetime) -> dt.datetime | None:
+    if not start["EH"]:
+        return None
+    try:
+        end = started.replace(hour=int(start["EH"]), minute=int(start["EM"]))
+    except ValueError:
+        return None
+    return end if end >= started else end + dt.timedelta(days=1)
+
+
+def _said_end(text: str, started: dt.datetime, week: IsoWeek) -> dt.datetime | None:
+    resolved = None
+    for match in RESOLVED.finditer(text):
+        if match["next"]:
+            day = started.date() + dt.timedelta(days=1)
+        elif match["m"]:
+            day = _day(match, week)
+        else:
+            day = started.date()
+        try:
+            moment = dt.datetime.combine(
+                day, dt.time(int(match["H"]), int(match["M"])), tzinfo=started.tzinfo
+            )
+        except (TypeError, ValueError):
+            continue
+        if moment < started and not (match["next"] or match["m"]):
+            moment += dt.timedelta(days=1)  # 23:50 … 00:35恢复: after midnight
+        if started <= moment <= started + dt.timedelta(days=7):
+            resolved = moment
+    return resolved
+
+
+def _title(entry: _Entry, fields: dict[str, str], lines: list[str]) -> str:
+    if entry.title and entry.heading.startswith("#"):
+        text = entry.title
+    else:
+        text = fields.get("描述") or fields.get("经过") or fields.get("说明") or (lines[0] if lines else "")
+    text = KIND_PREFIX.sub("", text.strip())
+    match = FIRST_CLAUSE.match(text)
+    return ((match.group(0) if match else text).strip() or text.strip())[:300]
+
+
+def _kind(fields: dict[str, str], text: str) -> str:
+    stated = normalize(fields.get("类型") or fields.get("性质") or "")
+    prefix = KIND_PREFIX.match(text.lstrip("-* "))
+    stated = stated or (prefix.group("word") if prefix else "")
+    if stated:
+        if re.search(r"风险|预警|容量", stated):
+            return Incident.Kind.RISK
+        if re.search(r"变更|发布|回滚", stated):
+            return Incident.Kind.CHANGE
+        return Incident.Kind.INCIDENT
+    if RISK_WORDS.search(text) and not GRADE.search(text):
+        return Incident.Kind.RISK
+    if "回滚" in text and CHANGE_WORDS.search(text):
+        return Incident.Kind.CHANGE
+    return Incident.Kind.INCIDENT
+
+
+def _grade(fields: dict[str, str], text: str) -> dict:
+    stated = fields.get("级别") or fields.get("等级") or fields.get("定级")
+    match = GRADE.search(f"定级{normalize(stated)}" if stated else text)
+    if not match:
+        return {"grade": "", "share": Decimal("1")}
+    share = Decimal(match["share"]) if match["share"] else Decimal("1")
+    return {"grade": match["grade"].upper(), "share": share if 0 < share <= 1 else Decimal("1")}
+
+
+def _detection(fields: dict[str, str], text: str) -> str:
+    stated = fields.get("发现方式") or fields.get("发现")
+    source = normalize(stated) if stated else text
+    if PROACTIVE.search(source):
+        return Incident.Detection.PROACTIVE
+    if REPORTED.search(source):
+        return Incident.Detection.REPORTED
+    return Incident.Detection.UNKNOWN
+
+
+def _impact(fields: dict[str, str], text: str) -> str:
+    if "影响" in fields:
+        return fields["影响"].rstrip("。.；;")
+    for clause in CLAUSE_SPLIT.split(text):
+        clause = clause.strip()
+        if IMPACT_CLAUSE.match(normalize(clause)):
+            return clause
+    return ""
+
+
+def _cause(fields: dict[str, str], text: str) -> str:
+    if "原因" in fields or "根因" in fields:
+        return (fields.get("原因") or fields["根因"]).rstrip("。.")
+    match = CAUSE.search(text)
+    return match.group("cause").strip() if match else ""
+
+
+def _count(fields: dict[str, str], text: str, started: dt.datetime, warnings: list[str]) -> int | None:
+    impact = normalize(_impact(fields, text))
+    match = COUNT.search(impact) or re.search(r"(?P<count>\d+)\s*次(?:报错|失败|错误|异常)", text)
+    if not match:
+        return None
+    count = int(match.group("count").replace(",", ""))
+    if count > MAX_COUNT:
+        warnings.append(
+            _("The event of %(time)s states %(count)s failures, more than can be stored; kept as text.")
+            % {"time": f"{started:%Y-%m-%d %H:%M}", "count": match.group("count")}
+        )
+        return None
+    return count

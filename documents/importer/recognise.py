@@ -1,0 +1,433 @@
+"""Figures in a line of a weekly report, as people write them, placed by the team's KPI catalogue.
+
+A line is read clause by clause (at ，；。 outside brackets; a comma between digits is a thousands
+separator). A clause gives a figure ("label value unit" with any verb, colon or bold around it, the
+previous value in brackets, after 较上周 or as `a→b`), or adds to the figure before it (`较上周280个`,
+`上升3.36pp`, `持平`), or names the KPI the next clause gives the value of (`延期率下降，3.21%…`).
+
+Every position is kept in the line as written (full-width digits, bold marks and all), so the writer
+can put the KPI's value from the data where the text stated it: each figure then appears once.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from documents.importer.catalogue import Catalogue, KpiRef, label_key
+from documents.importer.figures import UNITS, _clean_name, places, to_decimal
+from documents.importer.structure import Figure
+from reports.models import KPI
+
+NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,])|\d+(?:\.\d+)?"
+UNIT = "|".join(sorted((re.escape(unit) for unit in UNITS), key=len, reverse=True))
+POINTS = r"个百分点|百分点|pp|PP"
+UP = r"上涨|上升|提升|回升|增长|增加|提高|升高|上浮"
+DOWN = r"下降|回落|降低|减少|下滑|下跌|略降"
+VERB = rf"{UP}|{DOWN}"
+SINCE = r"(?:相比上周|相比上期|较上周|较上期|比上周|比上期|环比上周|环比|对比上周|与上周相比)"
+
+PREVIOUS_CLAUSE = re.compile(
+    rf"^(?:较|比|相比)?(?:上周|上期)\s*(?:为|是|:)?\s*(?P<num>{NUM})\s*(?P<unit>{UNIT})?"
+)
+CHANGE_CLAUSE = re.compile(
+    rf"^{SINCE}?\s*(?P<verb>{VERB})(?:了|约)*\s*(?P<num>{NUM})\s*(?P<unit>{POINTS}|{UNIT})?(?P<rest>.*)$"
+)
+UNCHANGED_CLAUSE = re.compile(rf"^{SINCE}?\s*持平")
+PENDING_CHANGE = re.compile(rf"^(?P<label>.+?)(?P<verb>{VERB})\s*(?P<num>{NUM})\s*(?P<unit>{POINTS})$")
+CHANGE_TO = re.compile(
+    rf"^(?P<label>.*?)(?P<verb>{VERB})(?:了)?\s*(?P<amount>{NUM})\s*(?P<amount_unit>{POINTS}|{UNIT})?\s*"
+    rf"(?:至|到)\s*(?P<value>{NUM})"
+)
+FROM_TO = re.compile(
+    rf"^(?P<label>.+?)(?:从|由)\s*(?P<a>{NUM})\s*(?P<unit_a>{UNIT})?\s*(?:(?:{VERB})?(?:至|到)|降至|升至|增至)"
+    rf"\s*(?P<b>{NUM})"
+)
+# `需求吞吐率回升：**↑3.28个百分点**（81.72%）`: a change in points and last week's value, no value written.
+CHANGE_FROM_PREVIOUS = re.compile(
+    rf"^(?P<label>.*?)(?:(?P<arrow>[↑↓])|(?P<verb>{VERB}))?\s*(?P<amount>{NUM})\s*(?:{POINTS})\s*"
+    rf"\(\s*(?:上周|上期)?\s*:?\s*(?P<previous>{NUM})\s*%?\s*\)"
+)
+PAIR = re.compile(rf"(?P<a>{NUM})\s*(?P<unit_a>{UNIT})?\s*(?:→|->)\s*(?P<b>{NUM})")
+ARROW_CHANGE = re.compile(rf"[↑↓]\s*(?:{NUM})\s*(?:%|{POINTS})?\s*[,(]?\s*$")
+NUMBER = re.compile(NUM)
+AFTER_VALUE = re.compile(rf"^\s*(?P<unit>{UNIT})?")
+BRACKET_PREVIOUS = re.compile(rf"^\s*\(\s*(?:上周|上期)?\s*:?\s*(?P<num>{NUM})\s*(?P<unit>{UNIT})?\s*\)")
+SINCE_PREVIOUS = re.compile(rf"^\s*(?:较|比)(?:上周|上期)\s*(?P<num>{NUM})\s*(?P<unit>{UNIT})?")
+SINCE_CHANGE = re.compile(
+    rf"^\s*(?:较|比)(?:上周|上期)?\s*(?P<verb>{VERB})(?:了)?\s*(?P<num>{NUM})\s*(?P<unit>{POINTS}|{UNIT})?"
+)
+TAIL_UNCHANGED = re.compile(r"^\s*(?:较上周)?持平")
+ENDS_WITH_CHANGE = re.compile(rf"(?:{VERB})(?:了|约)*$")
+NAMES_NOTHING = re.compile(rf"^(?:{SINCE}|相比|较|比|约|:|\s)*$")
+# A number glued to what follows it as a name, date, time or version is not a value: 1.0成功率, 8月, 9/10.
+NOT_A_VALUE_AFTER = re.compile(r"^(?:[:/\-.]\d|[A-Za-z]|[\u4e00-\u9fff])")
+ALLOWED_AFTER = re.compile(rf"^(?:{UNIT}|较|比|上周|持平|环比|相比|{VERB})")
+LIST_MARKER = re.compile(r"^\s*(?:[-*+•]\s+(?:\[[ xX]\]\s*)?|\d{1,2}[.、)](?!\d)\s*|>\s*)")
+
+
+def clean_view(line: str) -> tuple[str, list[int]]:
+    """The line with each character normalised (full-width → ASCII) and bold marks dropped, and where
+    each character of it stands in the line as written."""
+    chars: list[str] = []
+    where: list[int] = []
+    for position, char in enumerate(line):
+        if char in "*`":
+            continue
+        normal = unicodedata.normalize("NFKC", char)
+        chars.append(normal if len(normal) == 1 else char)
+        where.append(position)
+    where.append(len(line))
+    return "".join(chars).replace("−", "-"), where
+
+
+def clauses(text: str) -> list[tuple[int, int]]:
+    """Clause boundaries at ，；。 (and `. `) outside brackets; a comma between digits separates thousands."""
+    result, start, depth = [], 0, 0
+    for index, char in enumerate(text):
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth = max(0, depth - 1)
+        if depth:
+            continue
+        boundary = char in ";。!?|"
+        if char == ",":
+            boundary = not (
+                index and text[index - 1].isdigit() and re.match(r"\d{3}(?!\d)", text[index + 1 :])
+            )
+        elif char == ".":
+            boundary = index + 1 == len(text) or text[index + 1] == " "
+            boundary = boundary and not (index and text[index - 1].isdigit())
+        if boundary:
+            result.append((start, index))
+            start = index + 1
+    result.append((start, len(text)))
+    return [(a, b) for a, b in result if text[a:b].strip()]
+
+
+@dataclass
+class _Pending:
+    label: str
+    kpi: KpiRef | None
+    change: tuple[str, str, str | None] | None = None  # verb, amount, unit
+
+
+class LineReader:
+    """Reads one line; `figures` are what it states, in order."""
+
+    def __init__(self, line: str, group: str, catalogue: Catalogue):
+        self.line = line
+        self.group = group
+        self.catalogue = catalogue
+        self.text, self.where = clean_view(line)
+        self.figures: list[Figure] = []
+
+    def span(self, start: int, end: int, role: str) -> tuple[int, int, str]:
+        return (self.where[start], self.where[end - 1] + 1, role)
+
+    def read(self) -> list[Figure]:
+        pending: _Pending | None = None
+        for start, end in clauses(self.text):
+            offset = start + len(self.text[start:end]) - len(self.text[start:end].lstrip())
+            clause = self.text[offset:end].rstrip()
+            marker = LIST_MARKER.match(clause)
+            if marker:
+                offset += marker.end()
+                clause = clause[marker.end() :]
+            pending = self.clause(clause, offset, pending)
+        return self.figures
+
+    # -- one clause -----------------------------------------------------------------------------
+
+    def clause(self, clause: str, offset: int, pending: _Pending | None) -> _Pending | None:
+        last = self.figures[-1] if self.figures else None
+        if last is not None and (match := PREVIOUS_CLAUSE.match(clause)):
+            self.stated_previous(last, match, offset)
+            return None
+        if (
+            last is not None
+            and (match := CHANGE_CLAUSE.match(clause))
+            and not re.match(r"^\s*(至|到)", match["rest"])
+        ):
+            self.changed(last, match["verb"], match["num"], match["unit"])
+            return None
+        if last is not None and UNCHANGED_CLAUSE.match(clause):
+            self.unchanged(last)
+            return None
+        if (match := PENDING_CHANGE.match(clause)) and (kpi := self.catalogue.match(match["label"])):
+            return _Pending(match["label"], kpi, (match["verb"], match["num"], match["unit"]))
+        if match := CHANGE_TO.match(clause):
+            label = match["label"] or (pending.label if pending else "")
+            figure = self.figure(label, match, "value", offset, clause, certain=True)
+            if figure:
+                self.apply_change(figure, match["verb"], match["amount"], match["amount_unit"])
+            return None
+        if match := FROM_TO.match(clause):
+            figure = self.figure(match["label"], match, "b", offset, clause, certain=True)
+            if figure:
+                self.set_previous(figure, match, "a", offset, "stated")
+            return None
+        if (match := CHANGE_FROM_PREVIOUS.match(clause)) and (
+            match["arrow"] or match["verb"] or match["label"]
+        ):
+            self.change_from_previous(match, offset, pending)
+            return None
+        if match := PAIR.search(clause):
+            label = ARROW_CHANGE.sub("", clause[: match.start()]).rstrip(" :(")
+            label = label or (pending.label if pending else "")
+            figure = self.figure(label, match, "b", offset, clause, certain=True)
+            if figure:
+                self.set_previous(figure, match, "a", offset, "stated")
+            return None
+        return self.value_clause(clause, offset, pending)
+
+    def value_clause(self, clause: str, offset: int, pending: _Pending | None) -> _Pending | None:
+        number = self.first_value(clause)
+        if number is None:
+            label = clause.strip()
+            kpi = self.catalogue.match(label) if label else None
+            if kpi or (ENDS_WITH_CHANGE.search(label) and _clean_name(label)):
+                return _Pending(label, kpi)  # "延期率上升，4.79%（3.08%）": the value follows
+            return None
+        label = clause[: number.start()]
+        if ENDS_WITH_CHANGE.search(label.strip()):
+            return None  # "整体转化率上升约40%": a change of something, not this week's value
+        unchanged = label.rstrip(" :").endswith("持平")
+        if not label.strip(" :") and pending:
+            label, change = pending.label, pending.change
+        else:
+            change = None
+        figure = self.figure(label, number, 0, offset, clause)
+        if figure is None:
+            return None
+        if change:
+            self.apply_change(figure, *change)
+        if unchanged:
+            self.unchanged(figure)
+        tail = clause[number.end() :]
+        tail = tail[AFTER_VALUE.match(tail).end() :]
+        tail_offset = offset + len(clause) - len(tail)
+        if match := BRACKET_PREVIOUS.match(tail) or SINCE_PREVIOUS.match(tail):
+            self.stated_previous(figure, match, tail_offset)
+        elif match := SINCE_CHANGE.match(tail):
+            self.apply_change(figure, match["verb"], match["num"], match["unit"])
+        elif TAIL_UNCHANGED.match(tail):
+            self.unchanged(figure)
+        return None
+
+    def change_from_previous(self, match: re.Match, offset: int, pending: _Pending | None) -> None:
+        label = ARROW_CHANGE.sub("", match["label"]).rstrip(" :") or (pending.label if pending else "")
+        kpi = self.catalogue.match(label) if label else None
+        if kpi is None or kpi.unit != KPI.Unit.PERCENT:
+            return  # points only make sense for a percentage the catalogue knows
+        down = match["arrow"] == "↓" or bool(match["verb"] and re.fullmatch(DOWN, match["verb"]))
+        amount, previous = to_decimal(match["amount"]), to_decimal(match["previous"])
+        figure = Figure(
+            name=kpi.name,
+            value=previous - amount if down else previous + amount,
+            unit=kpi.unit,
+            unit_label=kpi.unit_label,
+            decimals=max(places(match["amount"]), places(match["previous"])),
+            group=self.group,
+            line=self.line.strip(),
+            kpi_id=kpi.id,
+            label=label,
+            previous=previous,
+            previous_source="stated",
+        )
+        start = offset + match.start("previous")
+        figure.spans.append(self.span(start, start + len(match["previous"]), "previous"))
+        self.figures.append(figure)
+
+    def first_value(self, clause: str) -> re.Match | None:
+        for match in NUMBER.finditer(clause):
+            before = clause[: match.start()]
+            after = clause[match.end() :]
+            if re.match(rf"^\s*(?:{POINTS})", after):
+                continue  # a change in percentage points is never this week's value
+            if before.endswith((":", "/", "-", ".", "~", "v", "V")) and re.search(
+                r"\d[:/\-.~]$|[vV]$", before
+            ):
+                continue
+            if NOT_A_VALUE_AFTER.match(after) and not ALLOWED_AFTER.match(after):
+                continue
+            return match
+        return None
+
+    # -- building figures ------------------------------------------------------------------------
+
+    def figure(
+        self, label: str, match: re.Match, group: str | int, offset: int, clause: str, certain: bool = False
+    ) -> Figure | None:
+        """A figure of `label` with the value in `group` of `match`; `certain` when the wording (a→b, 从…至…)
+        marks it as a figure even without a unit."""
+        value_text = match.group(group)
+        after = clause[match.end(group) :]
+        unit_match = AFTER_VALUE.match(after)
+        unit_text = unit_match["unit"] if unit_match else None
+        label = label.strip()
+        kpi = self.catalogue.match(label) if label else None
+        if kpi is not None and not fits(kpi, unit_text):
+            kpi = None
+        name = kpi.name if kpi else _clean_name(label)
+        if kpi is None and (not name or not (certain or unit_text or label.rstrip().endswith(":"))):
+            return None  # a bare number in prose is not a figure unless the catalogue names it
+        unit, unit_label = UNITS.get(unit_text, ("", "")) if unit_text else ("", "")
+        if not unit:
+            unit = KPI.Unit.NUMBER if "." in value_text else KPI.Unit.COUNT
+        figure = Figure(
+            name=name,
+            value=to_decimal(value_text.replace(",", "")),
+            unit=kpi.unit if kpi else unit,
+            unit_label=kpi.unit_label if kpi else unit_label,
+            decimals=places(value_text),
+            group=self.group,
+            line=self.line.strip(),
+            kpi_id=kpi.id if kpi else None,
+            label=label,
+        )
+        start = offset + match.start(group)
+        figure.spans.append(self.span(start, start + len(value_text), "value"))
+        self.figures.append(figure)
+        return figure
+
+    def set_previous(self, figure: Figure, match: re.Match, group: str, offset: int, source: str) -> None:
+        text = match.group(group)
+        figure.previous = to_decimal(text.replace(",", ""))
+        figure.previous_source = source
+        figure.decimals = max(figure.decimals, places(text))
+        start = offset + match.start(group)
+        figure.spans.append(self.span(start, start + len(text), "previous"))
+
+    def stated_previous(self, figure: Figure, match: re.Match, offset: int) -> None:
+        if figure.previous is None or figure.previous_source != "stated":
+            self.set_previous(figure, match, "num", offset, "stated")
+
+    def changed(self, figure: Figure, verb: str, amount: str, unit: str | None) -> None:
+        self.apply_change(figure, verb, amount, unit)
+
+    def apply_change(self, figure: Figure, verb: str, amount: str, unit: str | None) -> None:
+        """Last week = value − change; for a percent KPI the change is in percentage points."""
+        if figure.previous is not None:
+            return
+        points = unit in ("个百分点", "百分点", "pp", "PP")
+        if figure.unit == KPI.Unit.PERCENT:
+            if unit not in (None, "%") and not points:
+                return
+        elif points or unit == "%":
+            return  # a relative change of a count cannot give last week's value exactly
+        sign = -1 if re.fullmatch(DOWN, verb) else 1
+        number = to_decimal(amount.replace(",", ""))
+        figure.previous = figure.value - sign * number
+        figure.previous_source = "change"
+        figure.decimals = max(figure.decimals, places(amount))
+
+    def unchanged(self, figure: Figure) -> None:
+        if figure.previous is None:
+            figure.previous = figure.value
+            figure.previous_source = "unchanged"
+
+
+def fits(kpi: KpiRef, unit_text: str | None) -> bool:
+    """A percentage for a percent KPI, a count or amount for the others; a bare number fits any."""
+    if not unit_text:
+        return True
+    return (unit_text == "%") == (kpi.unit == KPI.Unit.PERCENT)
+
+
+def figures_in_line(line: str, group: str, catalogue: Catalogue | None = None) -> list[Figure]:
+    return LineReader(line, group, catalogue or Catalogue()).read()
+
+
+# -- Markdown tables: a KPI column, this week's column and last week's --------------------------------
+
+CURRENT_HEADER = re.compile(r"本周|本期|当周|本月|this week|current", re.IGNORECASE)
+PREVIOUS_HEADER = re.compile(r"上周|上期|上月|last week|previous", re.IGNORECASE)
+WEEK_HEADER = re.compile(r"^W(?P<number>\d{1,2})$", re.IGNORECASE)
+
+
+def table_cells(line: str) -> list[tuple[int, int]]:
+    """The (start, end) of each cell's text in a `| a | b |` row."""
+    bars = [index for index, char in enumerate(line) if char == "|"]
+    cells = []
+    for left, right in zip(bars, bars[1:], strict=False):
+        text = line[left + 1 : right]
+        start = left + 1 + len(text) - len(text.lstrip())
+        cells.append((start, start + len(text.strip())))
+    return cells
+
+
+def table_columns(header: str, week_number: int | None) -> tuple[int, int | None] | None:
+    names = [header[a:b].strip() for a, b in table_cells(header)]
+    current = previous = None
+    for index, name in enumerate(names[1:], start=1):
+        normal = unicodedata.normalize("NFKC", name).strip("* ")
+        week = WEEK_HEADER.match(normal)
+        if CURRENT_HEADER.search(normal) or (week and week_number and int(week["number"]) == week_number):
+            current = index if current is None else current
+        elif PREVIOUS_HEADER.search(normal) or week:
+            previous = index if previous is None else previous
+    if current is None:
+        return None
+    return current, previous
+
+
+def figures_in_table(
+    rows: list[str], group: str, catalogue: Catalogue, week_number: int | None
+) -> dict[int, list[Figure]]:
+    """Figures of a table's rows, by row index; a row whose first cell names no KPI stays text."""
+    columns = table_columns(rows[0], week_number) if rows else None
+    found: dict[int, list[Figure]] = {}
+    if columns is None:
+        return found
+    current, previous = columns
+    for index, row in enumerate(rows[2:], start=2):
+        cells = table_cells(row)
+        if len(cells) <= current:
+            continue
+        label = row[cells[0][0] : cells[0][1]]
+        kpi = catalogue.match(label.strip("* "))
+        if kpi is None:
+            continue
+        reader = LineReader(row[cells[current][0] : cells[current][1]], group, Catalogue([kpi]))
+        value = reader.first_value(reader.text)
+        if value is None:
+            continue
+        unit = AFTER_VALUE.match(reader.text[value.end() :])["unit"]
+        if not fits(kpi, unit):
+            continue
+        figure = Figure(
+            name=kpi.name,
+            value=to_decimal(value.group().replace(",", "")),
+            unit=kpi.unit,
+            unit_label=kpi.unit_label,
+            decimals=places(value.group()),
+            group=group,
+            line=row.strip(),
+            kpi_id=kpi.id,
+            label=label.strip(),
+        )
+        shift = cells[current][0]
+        start, end, _role = reader.span(value.start(), value.end(), "value")
+        figure.spans.append((shift + start, shift + end, "value"))
+        if previous is not None and len(cells) > previous:
+            reader = LineReader(row[cells[previous][0] : cells[previous][1]], group, Catalogue([kpi]))
+            stated = reader.first_value(reader.text)
+            if stated is not None:
+                figure.previous = to_decimal(stated.group().replace(",", ""))
+                figure.previous_source = "stated"
+                figure.decimals = max(figure.decimals, places(stated.group()))
+                shift = cells[previous][0]
+                start, end, _role = reader.span(stated.start(), stated.end(), "previous")
+                figure.spans.append((shift + start, shift + end, "previous"))
+        found[index] = [figure]
+    return found
+
+
+def is_table_row(line: str) -> bool:
+    return line.strip().startswith("|") and line.strip().endswith("|") and line.count("|") >= 3
+
+
+__all__ = ["figures_in_line", "figures_in_table", "is_table_row", "label_key"]

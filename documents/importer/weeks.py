@@ -1,0 +1,94 @@
+"""Which ISO week a report is about, from whatever its title or first lines say.
+
+In order: an ISO week in the title or a heading (`# 2024-W40 周报`), `第40周` (`2024年第51周`; without a
+year, the year of the `Created:` line), a date range (`（2024.09.02-2024.09.08）`), and as a last resort
+the week of the `Created:` line. The preview shows where the week came from and lets the user change it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from django.utils import timezone
+
+from common.weeks import IsoWeek
+from documents.importer.figures import normalize
+from documents.importer.text import heading_level
+
+ISO_WEEK = re.compile(r"(?<!\d)(?P<year>\d{4})\s*-?\s*W(?P<number>\d{1,2})(?!\d)", re.IGNORECASE)
+ZH_WEEK = re.compile(r"(?:(?P<year>\d{4})\s*年\s*(?:度\s*)?)?第\s*(?P<number>\d{1,2})\s*周")
+DATE = r"(?P<y1>\d{4})\s*[.\-/年]\s*(?P<m1>\d{1,2})\s*[.\-/月]\s*(?P<d1>\d{1,2})\s*日?"
+RANGE = re.compile(
+    DATE
+    + r"\s*(?:-|~|至|到|—|–|－)+\s*"
+    + r"(?:(?P<y2>\d{4})\s*[.\-/年]\s*)?(?P<m2>\d{1,2})\s*[.\-/月]\s*(?P<d2>\d{1,2})"
+)
+CREATED = re.compile(
+    r"^\s*(?:[-*>]\s*)?(?:\*\*)?(?:Created|创建时间|创建于|创建日期|填写日期|日期|Date)(?:\*\*)?\s*[:：]\s*"
+    r"(?P<y>\d{4})\s*[年\-/.]\s*(?P<m>\d{1,2})\s*[月\-/.]\s*(?P<d>\d{1,2})",
+    re.IGNORECASE,
+)
+TITLE_LINES = 6
+
+
+def _date(year, month, day) -> dt.date | None:
+    try:
+        return dt.date(int(year), int(month), int(day))
+    except (TypeError, ValueError):
+        return None
+
+
+def _week(year, number) -> IsoWeek | None:
+    try:
+        return IsoWeek(int(year), int(number))
+    except (TypeError, ValueError):
+        return None
+
+
+def created_date(lines: list[str]) -> dt.date | None:
+    for line in lines[:15]:
+        if match := CREATED.match(normalize(line)):
+            return _date(match["y"], match["m"], match["d"])
+    return None
+
+
+def _year_for(number: int, created: dt.date | None) -> int:
+    if created:
+        return IsoWeek.from_date(created).year
+    today = IsoWeek.from_date(timezone.localdate())
+    # 第50周 read in January is last year's.
+    return today.year - 1 if number > today.number + 26 else today.year
+
+
+def week_in_line(text: str, created: dt.date | None) -> tuple[IsoWeek | None, str]:
+    if match := ISO_WEEK.search(text):
+        return _week(match["year"], match["number"]), "title"
+    if match := ZH_WEEK.search(text):
+        number = int(match["number"])
+        year = int(match["year"]) if match["year"] else _year_for(number, created)
+        return _week(year, number), "title"
+    if match := RANGE.search(text):
+        start = _date(match["y1"], match["m1"], match["d1"])
+        end = _date(match["y2"] or match["y1"], match["m2"], match["d2"])
+        if start and end and end < start and not match["y2"]:
+            end = _date(start.year + 1, end.month, end.day)
+        if start and end and dt.timedelta(0) <= end - start <= dt.timedelta(days=13):
+            return IsoWeek.from_date(start + (end - start) / 2), "range"
+    return None, ""
+
+
+def detect_week(lines: list[str]) -> tuple[IsoWeek | None, str, int | None]:
+    """The week, where it came from, and the index of the title line that said it (to leave out)."""
+    created = created_date(lines)
+    nonblank = [index for index, line in enumerate(lines) if line.strip()][:TITLE_LINES]
+    for position, index in enumerate(nonblank):
+        line = lines[index]
+        if position and not heading_level(line):
+            continue  # beyond the first line only a heading names the week
+        week, source = week_in_line(normalize(line), created)
+        if week is not None:
+            return week, source, index
+    if created:
+        return IsoWeek.from_date(created), "created", None
+    return None, "", None

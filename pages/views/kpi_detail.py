@@ -1,0 +1,57 @@
+"""One KPI's whole history: a chart of every week with its target and the team's incidents, and the values.
+
+It lives with the pages that join rooms because the chart marks incidents (incidents/) on a KPI's
+values (reports/).
+"""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+
+from common import charts
+from common.formatting import format_number
+from incidents.models import Incident
+from reports.access import can_edit_team
+from reports.comparison import format_value, kpi_history
+from reports.models import KPI
+
+
+@require_GET
+@login_required
+def kpi_detail(request, pk: int):
+    # Every logged-in user reads every KPI, so the object lookup is the whole access check.
+    kpi = get_object_or_404(KPI.objects.select_related("team"), pk=pk)
+    rows = kpi_history(kpi)
+    incidents = []
+    if rows:
+        # The team's incidents over the weeks the chart spans: one query, bounded by the KPI's history.
+        incidents = list(
+            Incident.objects.filter(
+                team_id=kpi.team_id,
+                week__starts_on__gte=rows[0].week.monday,
+                week__starts_on__lte=rows[-1].week.monday,
+            )
+            .select_related("week")
+            .order_by("started_at", "pk")
+        )
+    suffix = "%" if kpi.is_percent else kpi.unit_label
+    chart = charts.line_chart(
+        [(str(row.week), row.value.value) for row in rows if row.value.value is not None],
+        target=kpi.target,
+        value_label=lambda value: format_value(kpi, value),
+        tick_label=lambda value, places: f"{format_number(value, places)}{suffix}",
+        title=kpi.name,
+        markers=[(str(incident.week.iso), incident.grade, incident.title) for incident in incidents],
+    )
+    return render(
+        request,
+        "reports/kpi_detail.html",
+        {
+            "kpi": kpi,
+            "rows": list(reversed(rows)),
+            "chart": chart,
+            "latest": rows[-1] if rows else None,
+            "incidents": incidents,
+            "can_edit_aliases": can_edit_team(request.user, kpi.team),
+        },
+    )

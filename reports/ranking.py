@@ -1,0 +1,238 @@
+"""Which KPI moves matter this week: ranked by how unusual each move is for its own KPI.
+
+A change of 0.5 → 0 incidents or +47 on a running total is large in percent and means little; a
+throughput drop three times the size of its usual weekly wobble means a lot. So a move is measured
+against the KPI's own history:
+
+- the *usual move* is the median of the absolute week-to-week changes over the USUAL_WEEKS weeks
+  before this one (median, so one wild week does not make every later move look ordinary); when the
+  KPI mostly stands still (median 0), the median of the weeks it did move stands in;
+- the *score* is this week's absolute change over the usual move ("2.7× its usual move");
+- a target crossing (met last week, missed now, or the reverse) ranks before every score;
+- with fewer than MIN_HISTORY earlier changes the score would be noise, so such a KPI falls back to
+  the plain comparison (relative change) after the scored ones, and its row says so;
+- cumulative and month-to-date KPIs rise by construction: they are never ranked as moved.
+
+Every row carries the reasons it is listed, which the pages print. The history of every KPI on a
+page comes from one query (`weekly_history`), whatever the number of KPIs or weeks stored.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from statistics import median
+
+from django.utils.translation import gettext as _
+
+from common.formatting import plain_decimal, quantize
+from common.weeks import IsoWeek
+from reports.comparison import Change, Tone, format_value
+from reports.models import KPI, KPIValue
+
+USUAL_WEEKS = 12
+MIN_HISTORY = 4
+# This week, last week, and the USUAL_WEEKS changes before last week's need USUAL_WEEKS + 2 values.
+HISTORY_WEEKS = USUAL_WEEKS + 2
+SCORE_PLACES = 1
+
+
+def weekly_history(kpis: Iterable[KPI], last: IsoWeek, weeks: int = HISTORY_WEEKS) -> dict[int, list]:
+    """Each KPI's values over the `weeks` weeks ending with `last`, oldest first, None for gaps; one query."""
+    kpis = list(kpis)
+    first = last.shifted(-(weeks - 1))
+    index = {first.shifted(offset).monday: offset for offset in range(weeks)}
+    result: dict[int, list[Decimal | None]] = defaultdict(lambda: [None] * weeks)
+    values = KPIValue.objects.filter(
+        kpi__in=[kpi.pk for kpi in kpis],
+        week__starts_on__gte=first.monday,
+        week__starts_on__lte=last.monday,
+    ).values_list("kpi_id", "week__starts_on", "value")
+    for kpi_id, starts_on, value in values:
+        result[kpi_id][index[starts_on]] = value
+    return {kpi.pk: result[kpi.pk] for kpi in kpis}
+
+
+def earlier_changes(values: list[Decimal | None]) -> list[Decimal]:
+    """The week-to-week changes before this week's, newest last; a gap breaks the pair around it."""
+    before = values[:-1]
+    return [
+        later - earlier
+        for earlier, later in zip(before, before[1:], strict=False)
+        if earlier is not None and later is not None
+    ][-USUAL_WEEKS:]
+
+
+def usual_move(changes: list[Decimal]) -> Decimal | None:
+    """The median absolute change; None if the KPI never moved.
+
+    A KPI that mostly stands still (an incident count: 0, 0, 0.5, 0 …) has a median of 0, and any
+    mean of such a series makes its ordinary step look like a tenfold surprise. Its usual move is the
+    median of the weeks it did move: 0.5 → 0 is then "1× its usual move", as a reader sees it.
+    """
+    sizes = [abs(change) for change in changes]
+    middle = Decimal(median(sizes)) if sizes else Decimal(0)
+    if middle:
+        return middle
+    moved = [size for size in sizes if size]
+    return Decimal(median(moved)) if moved else None
+
+
+class Crossing:
+    NONE = ""
+    MISSED = "missed"  # met last week, missed now
+    MET = "met"  # missed last week, met now
+
+
+@dataclass(frozen=True)
+class Move:
+    """One KPI's week: its change, how that compares with its usual move, and why it is listed."""
+
+    change: Change
+    changes_before: int
+    usual: Decimal | None
+    previous_increment: Decimal | None = None
+
+    @property
+    def kpi(self) -> KPI:
+        return self.change.kpi
+
+    @property
+    def is_rankable(self) -> bool:
+        """A level KPI that changed: running totals and unchanged, new or missing values are not moves."""
+        return not self.kpi.is_running_total and bool(self.change.absolute)
+
+    @property
+    def has_history(self) -> bool:
+        return self.changes_before >= MIN_HISTORY
+
+    @property
+    def score(self) -> Decimal | None:
+        """This week's change over the usual move; None without enough history or when it never moved."""
+        if not self.has_history or self.change.absolute is None or self.usual is None:
+            return None
+        return abs(self.change.current - self.change.previous) / self.usual
+
+    def score_text(self) -> str:
+        """2.7, or <0.1 for a move too small to round to a tenth."""
+        rounded = plain_decimal(quantize(self.score, SCORE_PLACES))
+        return f"{rounded:f}" if rounded else "<0.1"
+
+    @property
+    def first_move(self) -> bool:
+        """Enough history, all of it flat, and now a move: as unusual as a move gets."""
+        return self.has_history and self.usual is None and bool(self.change.absolute)
+
+    @property
+    def crossing(self) -> str:
+        kpi, change = self.kpi, self.change
+        now, before = change.target_met, kpi.target_met(change.previous)
+        if now is None or before is None or now == before:
+            return Crossing.NONE
+        return Crossing.MET if now else Crossing.MISSED
+
+    @property
+    def rank_key(self) -> tuple:
+        """Sorts ascending: crossings, then scored moves by score, first moves, then plain fallbacks."""
+        if self.crossing:
+            tier = 0
+        elif self.first_move or self.score is not None:
+            tier = 1
+        else:
+            tier = 2
+        score = Decimal("Infinity") if self.first_move else (self.score or Decimal(0))
+        return (tier, -score, -self.change.magnitude, self.kpi.team_id, self.kpi.position, self.kpi.pk)
+
+    @property
+    def target_gap_key(self) -> tuple:
+        """Off-target rows that did not get worse: the furthest from target (relative) first."""
+        kpi, current = self.kpi, self.change.current
+        gap = abs(current - kpi.target) / abs(kpi.target) if kpi.target else Decimal(0)
+        return (-gap, kpi.team_id, kpi.position, kpi.pk)
+
+    def reasons(self, target_first: bool = False) -> list[str]:
+        """Why the row is listed, in the reader's language, most important first.
+
+        `target_first` puts a missed target before the size of the move, for lists about targets.
+        """
+        kpi, change = self.kpi, self.change
+        target = format_value(kpi, kpi.target) if kpi.target is not None else ""
+        crossing, move, off_target = [], [], []
+        if self.crossing == Crossing.MISSED:
+            crossing.append(_("missed target %(target)s, met last week") % {"target": target})
+        elif self.crossing == Crossing.MET:
+            crossing.append(_("met target %(target)s, missed last week") % {"target": target})
+        if kpi.is_running_total:
+            return crossing
+        if not change.absolute:
+            pass
+        elif self.first_move:
+            move.append(_("first move in %(weeks)s weeks") % {"weeks": self.changes_before})
+        elif self.score is not None:
+            move.append(_("%(times)s× its usual move") % {"times": self.score_text()})
+        else:
+            move.append(_("too little history: plain change"))
+        if change.target_met is False and not self.crossing:
+            if kpi.direction == KPI.Direction.LOWER_IS_BETTER:
+                off_target.append(_("above target %(target)s") % {"target": target})
+            else:
+                off_target.append(_("below target %(target)s") % {"target": target})
+        return crossing + (off_target + move if target_first else move + off_target)
+
+
+def moves(kpis: Iterable[KPI], history: dict[int, list]) -> dict[int, Move]:
+    """Each KPI's Move from its weekly history (as `weekly_history` returns it, this week last)."""
+    result = {}
+    for kpi in kpis:
+        values = history[kpi.pk]
+        current = values[-1] if values else None
+        previous = values[-2] if len(values) > 1 else None
+        changes = earlier_changes(values)
+        increment = None
+        if kpi.is_running_total and len(values) > 2 and None not in values[-3:-1]:
+            increment = values[-2] - values[-3]
+        result[kpi.pk] = Move(Change(kpi, current, previous), len(changes), usual_move(changes), increment)
+    return result
+
+
+def improved_most(all_moves: Iterable[Move]) -> list[Move]:
+    """Level KPIs that got better, ranked: targets newly met first, then the most unusual moves."""
+    ranked = [move for move in all_moves if move.is_rankable and move.change.tone == Tone.BETTER]
+    return sorted(ranked, key=lambda move: move.rank_key)
+
+
+def worse_or_off_target(all_moves: Iterable[Move]) -> list[Move]:
+    """Level KPIs that got worse or miss their target: newly missed targets, unusual moves, then the rest.
+
+    A KPI that held or improved but still misses its target comes after every worse move, the
+    furthest from its target first.
+    """
+    worse, off_target = [], []
+    for move in all_moves:
+        if move.kpi.is_running_total or move.change.current is None:
+            continue
+        if move.is_rankable and move.change.tone == Tone.WORSE:
+            worse.append(move)
+        elif move.change.target_met is False:
+            off_target.append(move)
+    crossed = [move for move in worse + off_target if move.crossing == Crossing.MISSED]
+    worse = [move for move in worse if move not in crossed]
+    held = [move for move in off_target if move not in crossed]
+    return (
+        sorted(crossed, key=lambda move: move.rank_key)
+        + sorted(worse, key=lambda move: move.rank_key)
+        + sorted(held, key=lambda move: move.target_gap_key)
+    )
+
+
+def headline(team_moves: list[Move], limit: int) -> list[Move]:
+    """A team card's rows: its most notable moves either way, then its other KPIs in board order."""
+    ranked = sorted(
+        (move for move in team_moves if move.is_rankable or move.crossing), key=lambda move: move.rank_key
+    )[:limit]
+    chosen = {move.kpi.pk for move in ranked}
+    # Quiet weeks still show the team's first KPIs, a week without values shows them with a dash.
+    rest = [move for move in team_moves if move.kpi.pk not in chosen]
+    return ranked + rest[: limit - len(ranked)]

@@ -1,0 +1,51 @@
+"""Site-wide answers to what an outside scan probes: HTTP methods, browser features, caching.
+
+Django's SecurityMiddleware sends HSTS, nosniff and the referrer policy, django-csp the
+Content-Security-Policy; these cover the rest, once for every view, the admin's included.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpResponseNotAllowed
+
+# The app reads with GET (HEAD along with it) and writes with POST; nothing answers PUT, PATCH, DELETE,
+# TRACE or OPTIONS, and a view that did (the admin's change form treats any non-POST as a GET) would
+# only echo a form to a probe. Views narrow this further with require_GET / require_POST.
+ALLOWED_METHODS = ("GET", "HEAD", "POST")
+# The JSON API (api/) writes with PUT and PATCH too; its views (Django REST framework) name the methods
+# each endpoint serves and answer 405 with an Allow header for the rest.
+API_PREFIX = "/api/"
+
+
+class HttpMethodsMiddleware:
+    """Refuse, with 405 and an Allow header, every method no view of the app serves."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method not in ALLOWED_METHODS and not request.path_info.startswith(API_PREFIX):
+            return HttpResponseNotAllowed(ALLOWED_METHODS)
+        return self.get_response(request)
+
+
+class PrivateResponsesMiddleware:
+    """Permissions-Policy on every response; `no-store, private` on everything a logged-in user gets.
+
+    A logged-in page or export holds the department's figures: no shared proxy may keep it, and
+    neither may the browser's disk cache after logout. The server-side page cache
+    (ops/page_cache.py) is unaffected; it never relied on HTTP caching.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            response["Cache-Control"] = "no-store, private"
+            response.headers.pop("Expires", None)
+        return response

@@ -1,0 +1,86 @@
+"""The W3C Nu HTML checker over every page, as lead, manager and admin, in English and Chinese: 0 errors.
+
+Pages are fetched with the test client (what the server sends, before any script runs), written to
+files and checked in one run of the checker, whose Java start-up would otherwise dominate.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.template import loader
+from django.test import Client
+
+from tests.documents.helpers import fixture
+from tests.judges.pages import (
+    LANGUAGES,
+    ROLES,
+    SEED_TEAM,
+    SEED_WEEK,
+    load_demo,
+    nu_errors,
+    pages,
+    require_vnu,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _client(role: str, language: str) -> Client:
+    client = Client()
+    client.force_login(User.objects.get(username=role))
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    return client
+
+
+def _extra_states(client: Client) -> list[tuple[str, object]]:
+    """Pages a GET never shows: the import preview, a form with errors, the error pages."""
+    edit = f"/teams/{SEED_TEAM}/weeks/{SEED_WEEK}/edit/"
+    return [
+        ("import preview", client.post(f"/teams/{SEED_TEAM}/import/", {"content": fixture("2024-W34.md")})),
+        ("weekly form with errors", client.post(edit, {"revision": "x"})),
+        (
+            "incident form with errors",
+            client.post(f"/teams/{SEED_TEAM}/weeks/{SEED_WEEK}/incidents/new/", {}),
+        ),
+        ("404", client.get("/weeks/2024-W99/")),
+    ]
+
+
+def test_every_page_is_valid_html(tmp_path: Path):
+    require_vnu()
+    load_demo()
+    files: dict[Path, str] = {}
+
+    def keep(label: str, status: int, html: str):
+        path = tmp_path / f"page-{len(files):03d}.html"
+        path.write_text(html, encoding="utf-8")
+        files[path] = label
+
+    for language in LANGUAGES:
+        for role in ROLES:
+            client = _client(role, language)
+            for page in pages():
+                response = client.get(page.path)
+                # Refusals render the 403 page, which is judged like any other; redirects show nothing.
+                if response.status_code in (301, 302):
+                    continue
+                assert response["Content-Type"].startswith("text/html"), page
+                keep(f"{role}/{language} {page}", response.status_code, response.content.decode())
+            if role == "lead":
+                for label, response in _extra_states(client):
+                    keep(f"{role}/{language} {label}", response.status_code, response.content.decode())
+    keep("500", 500, loader.get_template("500.html").render())
+    keep("login", 200, Client().get("/accounts/login/").content.decode())
+
+    errors = nu_errors(list(files))
+    assert len(files) > 80
+    # Values in quotes differ page by page; the kinds of error are what the message should list.
+    summary = Counter(re.sub(r"“[^”]*”", "“…”", message["message"]) for message in errors)
+    where = Counter(files[Path(message["url"].removeprefix("file:"))] for message in errors)
+    assert not errors, f"{len(errors)} Nu errors: {summary.most_common(10)} on {where.most_common(10)}"

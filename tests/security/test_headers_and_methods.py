@@ -1,0 +1,122 @@
+"""What an outside scan reads off every URL pattern: headers, and the HTTP methods each one answers.
+
+Every pattern of the site (admin included, from tests/security/helpers.py) is asked, as a logged-in
+admin, with GET for its headers and with TRACE, PUT, PATCH, DELETE and OPTIONS, which no view serves.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import resolve
+
+from reports.models import WeeklyReport
+from tests.factories import make_incident, make_key_result, make_kpi, make_objective, make_report, make_value
+from tests.security.helpers import census, every_url
+from tests.settings_probe import PRODUCTION, read_settings
+
+pytestmark = pytest.mark.django_db
+
+URLS = every_url()
+IDS = [path for path, _label in URLS]
+REFUSED_METHODS = ["TRACE", "PUT", "PATCH", "DELETE", "OPTIONS"]
+# The app's patterns that take a POST; every other app pattern reads only and refuses one.
+TAKES_POST = {
+    "login",
+    "logout",
+    "set_language",
+    "team-week-edit",
+    "team-week-publish",
+    "team-week-unlock",
+    "incident-create",
+    "report-import",
+}
+# Django's set_language answers a GET with a redirect back, changing nothing.
+POST_ONLY = {"logout", "team-week-publish", "team-week-unlock"}
+
+
+@pytest.fixture
+def world(team, lead, manager, admin_user):
+    make_report(team, "2024-W33", status=WeeklyReport.Status.SUBMITTED)
+    make_value(make_kpi(team, "需求交付数"), "2024-W33", 313)
+    make_key_result(make_objective(team, "O1"))
+    make_incident(team)
+    return admin_user
+
+
+def _is_app(path: str) -> bool:
+    return not path.startswith("/admin/")
+
+
+@pytest.mark.parametrize(("path", "label"), URLS, ids=IDS)
+def test_methods_no_view_serves_are_refused_everywhere(client_for, world, path, label):
+    client = client_for(world)
+    before = census()
+    for method in REFUSED_METHODS:
+        response = client.generic(method, path, "title=x&revision=0")
+        assert response.status_code == 405, f"{method} {path} answered {response.status_code}"
+        assert set(response["Allow"].replace(" ", "").split(",")) == {"GET", "HEAD", "POST"}
+        assert not response.content
+    assert census() == before
+
+
+@pytest.mark.parametrize(("path", "label"), [url for url in URLS if _is_app(url[0])], ids=lambda v: v)
+def test_each_app_view_answers_only_its_own_methods(client_for, world, path, label):
+    client = client_for(world)
+    before = census()
+    name = resolve(path).url_name
+    post = client.post(path, {})
+    get = client.get(path)
+    if name in POST_ONLY:
+        assert get.status_code == 405, path
+    else:
+        assert get.status_code != 405, path
+    if name in TAKES_POST:
+        assert post.status_code != 405, path
+    else:
+        assert post.status_code == 405, f"POST {path} answered {post.status_code}"
+        assert census() == before
+
+
+@pytest.mark.parametrize(("path", "label"), URLS, ids=IDS)
+def test_every_answer_to_a_logged_in_user_is_private_and_locked_down(client_for, world, path, label):
+    response = client_for(world).get(path)
+    assert response["Cache-Control"] == "no-store, private", path
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "style-src 'self'" in policy
+    assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
+    assert "default-src 'none'" in policy and "frame-ancestors 'none'" in policy
+    assert "camera=()" in response["Permissions-Policy"]
+    assert "geolocation=()" in response["Permissions-Policy"]
+
+
+@pytest.mark.parametrize("export_format", ["csv", "xlsx"])
+@pytest.mark.parametrize("name", ["/kpis/", "/okrs/", "/incidents/"])
+def test_exports_are_never_stored(client_for, world, name, export_format):
+    response = client_for(world).get(name, {"_export": export_format})
+    assert "attachment" in response["Content-Disposition"]
+    assert response["Cache-Control"] == "no-store, private"
+
+
+def test_anonymous_pages_carry_the_policies_but_may_be_cached_by_their_own_rules(client):
+    response = client.get("/accounts/login/")
+    assert "script-src 'self'" in response["Content-Security-Policy"]
+    assert "microphone=()" in response["Permissions-Policy"]
+    # Django's login view sets its own never-cache headers, which ours leave alone for anonymous readers.
+    assert "must-revalidate" in response["Cache-Control"]
+
+
+def test_errors_raised_before_the_view_carry_the_headers_too(client_for, world):
+    response = client_for(world).get("/weeks/2024-W99/")
+    assert response.status_code == 404
+    assert response["Cache-Control"] == "no-store, private"
+    assert "Content-Security-Policy" in response
+
+
+def test_production_enforces_the_policy_and_report_only_is_a_switch():
+    names = ["CONTENT_SECURITY_POLICY", "CONTENT_SECURITY_POLICY_REPORT_ONLY"]
+    enforced = read_settings(names, **PRODUCTION)
+    assert enforced["CONTENT_SECURITY_POLICY"]["DIRECTIVES"]["script-src"] == ["'self'"]
+    assert enforced["CONTENT_SECURITY_POLICY_REPORT_ONLY"] is None
+    trial = read_settings(names, **PRODUCTION, CSP_REPORT_ONLY="true")
+    assert trial["CONTENT_SECURITY_POLICY"] is None
+    assert trial["CONTENT_SECURITY_POLICY_REPORT_ONLY"]["DIRECTIVES"]["style-src"] == ["'self'"]
