@@ -13,9 +13,11 @@ from django.http import HttpResponseNotAllowed
 # TRACE or OPTIONS, and a view that did (the admin's change form treats any non-POST as a GET) would
 # only echo a form to a probe. Views narrow this further with require_GET / require_POST.
 ALLOWED_METHODS = ("GET", "HEAD", "POST")
-# The JSON API (api/) writes with PUT and PATCH too; its views (Django REST framework) name the methods
-# each endpoint serves and answer 405 with an Allow header for the rest.
-API_PREFIX = "/api/"
+# The JSON API's endpoints (Django REST framework) also take PUT, PATCH and DELETE where they serve them;
+# each view names its methods and answers any other with a JSON 405 and its own Allow header. TRACE and
+# OPTIONS serve nothing there either (no CORS preflight: the API is for servers and scripts).
+API_PREFIXES = ("/api/v1/", "/api/schema/")
+API_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
 
 
 class HttpMethodsMiddleware:
@@ -25,8 +27,9 @@ class HttpMethodsMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.method not in ALLOWED_METHODS and not request.path_info.startswith(API_PREFIX):
-            return HttpResponseNotAllowed(ALLOWED_METHODS)
+        allowed = API_METHODS if request.path_info.startswith(API_PREFIXES) else ALLOWED_METHODS
+        if request.method not in allowed:
+            return HttpResponseNotAllowed(allowed)
         return self.get_response(request)
 
 

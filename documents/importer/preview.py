@@ -9,7 +9,13 @@ from django.utils.translation import gettext_lazy as _
 from documents.importer.structure import Figure, ParsedReport
 from reports.models import KPI, KPIValue, WeeklyReport
 
-STATUS_LABELS = {"new": _("new"), "changed": _("changed"), "unchanged": _("unchanged")}
+STATUS_LABELS = {
+    "new": _("new"),
+    "changed": _("changed"),
+    "unchanged": _("unchanged"),
+    # An incident count: the import checks the figure against the records and never types it.
+    "counted": _("counted from the incidents, not typed"),
+}
 SOURCE_LABELS = {
     "stated": _("as stated"),
     "change": _("from the stated change"),
@@ -33,6 +39,8 @@ class FigureRow:
 
     @property
     def status(self) -> str:
+        if self.kpi.is_computed:
+            return "counted"
         if self.stored is None:
             return "new"
         return "unchanged" if self.stored == self.figure.value else "changed"
@@ -81,7 +89,10 @@ def preview(team, source, parsed: ParsedReport) -> Preview:
                 kpi=kpi,
                 stored=values.get((kpi.pk, weeks[0])),
                 previous_stored=previous_stored,
-                previous_fill=figure.previous is not None and previous_stored is None and previous_open,
+                previous_fill=figure.previous is not None
+                and previous_stored is None
+                and previous_open
+                and not kpi.is_computed,
             )
         )
     result.unplaced = list(enumerate(parsed.unplaced_figures))

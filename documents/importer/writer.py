@@ -18,11 +18,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from common.formatting import plain_decimal
 from common.weeks import IsoWeek
 from documents.importer.catalogue import catalogue_of
 from documents.importer.figures import MAX_PLACES, name_key, unstorable
 from documents.importer.structure import Figure, OkrSection, ParsedReport
 from documents.importer.tokens import tokenise
+from incidents import summary
 from incidents.models import Incident
 from okrs.models import KeyResult, KeyResultUpdate, Objective
 from reports.models import KPI, KPIValue, PlanItem, ReportSection, Team, TodoItem, Week, WeeklyReport
@@ -88,6 +90,9 @@ def import_report(
             catalogue = _create_missing_kpis(parsed, team, catalogue, result)
         kpis = {kpi.pk: kpi for kpi in team.kpis.all()}
         placed = _place(parsed, catalogue, kpis, result)
+        # A computed KPI (incident counts) is never typed: its figure is checked against the records.
+        counted = [figure for figure in placed if kpis[figure.kpi_id].is_computed]
+        placed = [figure for figure in placed if not kpis[figure.kpi_id].is_computed]
         figures, kept_as_text = _fitting_figures(placed, kpis, result)
         for figure in parsed.figures:
             if figure.kpi_id is None and figure.canonical:
@@ -96,13 +101,15 @@ def import_report(
                 kept_as_text.setdefault(figure.group, []).extend([figure.line, *note])
         accepted = {figure.kpi_id: figure.value for figure in figures}
         _write_report_fields(parsed, report, user, result)
+        # Incidents first: the counted figures the prose states become references only where they agree.
+        _write_incidents(parsed, team, result)
+        accepted |= _check_counted_figures(counted, kpis, team, week, user, result)
         _write_sections(parsed, report, result, kept_as_text, catalogue, accepted)
         _write_todos(parsed, report, result)
         _write_plans(parsed, report, result)
         _write_figures(parsed, figures, kpis, week, user, result)
         _write_okrs(parsed, team, week, user, result)
-        _write_incidents(parsed, team, result)
-        result.figures = len(figures)
+        result.figures = len(figures) + len(counted)
         if result.changed and not created:
             # A weekly form opened before this import carries the old revision: its save must be a
             # conflict, not a silent overwrite of what was just imported.
@@ -224,7 +231,9 @@ def _fitting_figures(figures: list[Figure], kpis: dict, result) -> tuple[list[Fi
 def _misfit(figure: Figure, kpi: KPI) -> str | None:
     """Why an existing KPI cannot hold the figure as stated: its decimals are the KPI's, never the file's."""
     numbers = [figure.value] if figure.previous is None else [figure.value, figure.previous]
-    if kpi.unit == KPI.Unit.COUNT and any(number != number.to_integral_value() for number in numbers):
+    # A count with decimals holds responsibility shares (C级 0.5); one without counts whole events.
+    whole_count = kpi.unit == KPI.Unit.COUNT and kpi.decimals == 0
+    if whole_count and any(number != number.to_integral_value() for number in numbers):
         return _("“%(name)s” counts whole numbers; %(value)s is kept as text.") % {
             "name": kpi.name,
             "value": figure.value,
@@ -302,6 +311,40 @@ def _write_figures(parsed: ParsedReport, figures: list[Figure], kpis: dict, week
         if previous_report is not None:
             # Last week's form, if open, must see that its values changed under it.
             WeeklyReport.objects.filter(pk=previous_report.pk).bump_revision()
+
+
+def _check_counted_figures(figures: list[Figure], kpis: dict, team: Team, week, user, result) -> dict:
+    """Figures of computed KPIs: the week's incident records give the value; the document's note is kept,
+    and a figure that disagrees with the records is said, never written over them.
+
+    Returns the figures that agree with the records ({KPI id: value}), for the prose to reference."""
+    agreeing = {}
+    if not figures:
+        return agreeing
+    summary.refresh_computed_values(team.pk, [week.pk], user)
+    stored = {value.kpi_id: value for value in KPIValue.objects.filter(kpi__in=list(kpis), week=week)}
+    for figure in figures:
+        kpi = kpis[figure.kpi_id]
+        value = stored.get(kpi.pk)
+        if figure.canonical and figure.note and value is not None and value.note != figure.note:
+            _update(value, {"note": figure.note, "updated_by": user})
+            result.changes["KPI value updated"] += 1
+        counted = value.value if value is not None else None
+        if counted is not None and counted == figure.value:
+            agreeing[kpi.pk] = figure.value
+        else:
+            result.warnings.append(
+                _(
+                    "“%(name)s” is counted from the week's incident records: %(counted)s; "
+                    "the document says %(stated)s."
+                )
+                % {
+                    "name": kpi.name,
+                    "counted": "—" if counted is None else f"{plain_decimal(counted):f}",
+                    "stated": f"{plain_decimal(figure.value):f}",
+                }
+            )
+    return agreeing
 
 
 def _new_kpi(figure: Figure) -> KPI:

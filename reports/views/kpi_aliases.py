@@ -40,8 +40,8 @@ class KPIAliasesForm(forms.ModelForm):
         return ", ".join(names)
 
 
-@require_POST
 @login_required
+@require_POST
 def kpi_aliases(request, pk: int):
     kpi = get_object_or_404(KPI.objects.select_related("team"), pk=pk)
     if not can_edit_team(request.user, kpi.team):

@@ -39,6 +39,7 @@ def with_catalogue(team):
             decimals=seed.decimals,
             direction=seed.direction,
             aliases=seed.aliases,
+            computed_from=seed.computed_from,
             position=position,
         )
     return team

@@ -256,3 +256,31 @@ def test_kpi_page_edits_aliases_for_the_teams_lead_only(client_for, lead, outsid
     assert "already names the KPI" in response.content.decode()
     kpi.refresh_from_db()
     assert kpi.aliases == "吞吐率, 需求吞吐" and other.aliases == ""
+
+
+# -- incident counts are counted from the records, never typed by an import ------------------------------
+
+
+def test_a_stated_incident_count_is_checked_against_the_records_never_typed(team):
+    with_catalogue(team)
+    text = (CORPUS / "style-a-2024-W48.md").read_text(encoding="utf-8")
+    # The document claims a C-grade count its own incident (one C grade at half share) does not give.
+    claimed = text.replace("事故数AB级0次，C级0.5次，D级0次", "事故数AB级0次，C级1次，D级0次")
+    assert claimed != text
+    result = import_report(parse_document(claimed, catalogue=catalogue_of(team)), team)
+    week = IsoWeek(2024, 48)
+    counted = {
+        value.kpi.name: value.value
+        for value in KPIValue.objects.filter(week__starts_on=week.monday, kpi__computed_from__gt="")
+    }
+    assert counted == {"AB级事故数": Decimal(0), "C级事故数": Decimal("0.5"), "D级事故数": Decimal(0)}
+    assert any("C级事故数" in warning and "0.5" in warning and "1" in warning for warning in result.warnings)
+    assert not any("AB级事故数" in warning for warning in result.warnings)
+    # The prose keeps the claim as written; the figures that agree with the records are references.
+    body = "\n".join(
+        ReportSection.objects.filter(report__week__starts_on=week.monday).values_list("body", flat=True)
+    )
+    assert "C级1次" in body
+    assert "(kpi:" in body.split("C级1次")[0].splitlines()[-1]
+    again = import_report(parse_document(claimed, catalogue=catalogue_of(team)), team)
+    assert not again.changed

@@ -11,6 +11,7 @@ from common.weeks import IsoWeek
 from documents.importer.text import MAX_BYTES
 from reports.models import KPIValue, WeeklyReport
 from tests.documents.helpers import FIXTURES, census, create_every_kpi, seed_text
+from tests.documents.test_corpus import with_catalogue
 from tests.factories import make_report
 
 W33 = IsoWeek(2024, 33)
@@ -193,3 +194,12 @@ def test_preview_labels_its_fixed_parts_in_the_readers_language(client_for, lead
     html = client_for(lead).post(url(team), {"content": seed_text()}).content.decode()
     assert "<h3>Other</h3>" in html and "<h3>Reflections</h3>" in html
     assert "<h3>【其他】</h3>" not in html and "<h3>收获与反思</h3>" not in html
+
+
+def test_preview_says_an_incident_count_is_counted_from_the_records(client_for, lead, team):
+    with_catalogue(team)
+    response = client_for(lead).post(url(team), {"document": upload(seed_text().encode())})
+    html = response.content.decode()
+    row = html.split("C级事故数</td>")[1].split("</tr>")[0]
+    assert "counted from the incidents, not typed" in row
+    assert "fills last week" not in row

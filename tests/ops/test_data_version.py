@@ -185,7 +185,9 @@ def test_recording_an_incident(client, team, lead):
 
 
 def test_importing_a_document(team):
-    assert changes(lambda: call_command("import_report", str(SEED), "--team", team.slug, verbosity=0))
+    assert changes(
+        lambda: call_command("import_report", str(SEED), "--team", team.slug, "--create-kpis", verbosity=0)
+    )
     assert KPIValue.objects.filter(kpi__team=team).exists()
 
 

@@ -31,6 +31,7 @@ CHANNELS_NEW = {
     "manager": 403,
     "admin": 200,
 }
+# A POST that a lead of the team (or an admin) may make; it ends on a redirect either way.
 CHANNEL_ACT = {
     "anonymous": LOGIN,
     "member": 403,
@@ -52,6 +53,8 @@ PAGES = [
     ("team-week-unlock", "post", {"team": "payments", "week": "2024-W32"}, UNLOCK),
     ("kpi-list", "get", {}, READ),
     ("kpi-detail", "get", {"pk": lambda world: world["kpi"].pk}, READ),
+    # A lead of the KPI's team or an admin saves its other names (back to the KPI page, saved or not).
+    ("kpi-aliases", "post", {"pk": lambda world: world["kpi"].pk}, CHANNEL_ACT),
     ("okr-list", "get", {}, READ),
     ("okr-quarter", "get", {"quarter": "2024-Q3"}, READ),
     ("incident-list", "get", {}, READ),

@@ -154,19 +154,20 @@ def test_no_running_total_is_ever_ranked_as_moved_in_the_demo(demo):
 def test_sample_week_ranking_matches_the_hand_computed_order(demo):
     overview = dashboards.department_week(W33)
     # change / median |weekly change| over W20–W32 (each read off the demo's stored values):
-    # 选择率 1.92→3.84: 1.92/0.01 = 192; 台湾 78.23→86.11: 7.88/0.30 = 26.3; OCR1.0 51.97→56.99:
+    # 选择率 1.92→3.84: 1.92/0.01 = 192; 台湾 78.23→86.11: 7.88/0.35 = 22.5; OCR1.0 51.97→56.99:
     # 5.02/0.67 = 7.5; 灵犀 40.12→43.64: 3.52/0.57 = 6.2; 出金 99.987→99.989: 0.002/0.001 = 2.0.
     assert [(row.kpi.name, row.reasons[0]) for row in overview.improved] == [
         ("贝易转选择率", "192× its usual move"),
-        ("台湾通行证识别率", "26.3× its usual move"),
+        ("台湾通行证识别率", "22.5× its usual move"),
         ("房产证OCR1.0成功率", "7.5× its usual move"),
         ("房产证灵犀成功率", "6.2× its usual move"),
         ("出金有效成功率", "2× its usual move"),
     ]
     # 吞吐率 crossed its 90% target (first); C级 0 → 0.5 after twelve flat weeks; then 转化率 45→30:
     # 15/1; 延期需求数 9→15: 6/1; 延期率 3.08→4.79: 1.71/0.365 = 4.7; risk 线上bug 2→3: 1/0.5 = 2;
-    # 金额占比 2.94→2.91: 0.03/0.02 = 1.5; 主动发现率 51→50: 1/1; 交易占比 1.45→1.44: 0.01/0.01;
-    # 入金 99.999→99.998: 0.001/0.002 = 0.5; last the held-but-off-target 出金 (99.989 < 99.99).
+    # 主动发现率 (bugs found by us, target 60%) 50.44→50: 0.44/0.235 = 1.9; 金额占比
+    # 2.94→2.91: 0.03/0.02 = 1.5; 交易占比 1.45→1.44: 0.01/0.01; 入金 99.999→99.998: 0.001/0.002 = 0.5;
+    # last the held-but-off-target 出金 (99.989 < 99.99).
     assert [row.kpi.name for row in overview.attention] == [
         "需求吞吐率",
         "C级事故数",
@@ -174,36 +175,37 @@ def test_sample_week_ranking_matches_the_hand_computed_order(demo):
         "延期需求数",
         "延期率",
         "线上bug",
-        "贝易转金额占比",
         "主动发现率",
+        "贝易转金额占比",
         "贝易转交易占比",
         "入金有效成功率",
         "出金有效成功率",
     ]
     assert overview.attention[0].reasons == ["missed target 90.00%, met last week", "35.4× its usual move"]
     assert overview.attention[1].reasons == ["first move in 12 weeks"]
+    assert overview.attention[6].reasons == ["below target 60.00%", "1.9× its usual move"]
     assert overview.attention[-1].reasons == ["below target 99.990%", "2× its usual move"]
 
 
 def test_generated_week_ranking_matches_the_hand_computed_order(demo):
     overview = dashboards.department_week(W32)
-    # 台湾 77.48→78.23: 0.75/0.30 = 2.5; 出金 99.985→99.987: 0.002/0.001 = 2; 灵犀 39.13→40.12:
-    # 0.99/0.57 = 1.7; 召回率 90.05→91.09: 1.04/0.645 = 1.6; 港澳 82.90→83.94: 1.04/0.72 = 1.4.
+    # 出金 99.985→99.987: 0.002/0.001 = 2; 灵犀 39.13→40.12: 0.99/0.57 = 1.7; 召回率 90.05→91.09:
+    # 1.04/0.645 = 1.6; 房产证 60.55→61.26: 0.71/0.565 = 1.3; OCR1.0 51.14→51.97: 0.83/0.67 = 1.2.
     assert [row.kpi.name for row in overview.improved] == [
-        "台湾通行证识别率",
         "出金有效成功率",
         "房产证灵犀成功率",
         "模型召回率",
-        "港澳通行证识别率",
+        "房产证识别率",
+        "房产证OCR1.0成功率",
     ]
-    # payments 代码当量 5055.6→4990.8: 64.8/44.15 = 1.5; P99 165→180: 15/11 = 1.4; 身份证 95.80→95.44:
-    # 0.36/0.5 = 0.7; platform 代码当量 2232.8→2210.5: 22.3/36.3 = 0.6; 金额占比 0.01/0.02 = 0.5;
-    # 吞吐率 96.07→96.05: 0.02/0.49 < 0.1; then off target: 主动发现率 51 (target 60, 15% short)
+    # payments 代码当量 5055.6→4990.8: 64.8/44.15 = 1.5; P99 165→180: 15/11 = 1.4; 台湾 78.54→78.23:
+    # 0.31/0.335 = 0.9; platform 代码当量 2232.8→2210.5: 22.3/36.3 = 0.6; 金额占比 0.01/0.02 = 0.5;
+    # 吞吐率 96.07→96.05: 0.02/0.49 < 0.1; then off target: 主动发现率 50.44 (target 60, 16% short)
     # before 出金 99.987 (target 99.99, 0.003% short).
     assert [(row.kpi.team.slug, row.kpi.name) for row in overview.attention] == [
         ("payments", "代码当量"),
         ("platform", "网关P99响应时间"),
-        ("payments", "身份证识别率"),
+        ("payments", "台湾通行证识别率"),
         ("platform", "代码当量"),
         ("payments", "贝易转金额占比"),
         ("payments", "需求吞吐率"),

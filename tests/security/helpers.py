@@ -18,6 +18,8 @@ CONVERTER_SAMPLES = {
     "str": "1",
     "": "1",
 }
+# Named regex groups whose value must have a shape (the API's week detail takes the week's Monday).
+REGEX_GROUP_SAMPLES = {"starts_on": "2024-08-12"}
 APPS = ("reports", "okrs", "incidents")
 
 
@@ -29,6 +31,8 @@ def _regex_sample(regex: str) -> str:
     regex = regex.replace("^", "").replace("$", "")
     # A named alternation (the admin's app list) takes its first choice; any other group is an id.
     regex = re.sub(r"\(\?P<\w+>(\w+)(?:\|\w+)*\)", r"\1", regex)
+    for group, sample in REGEX_GROUP_SAMPLES.items():
+        regex = re.sub(rf"\(\?P<{group}>[^)]*\)", sample, regex)
     return re.sub(r"\((?:\?P<\w+>)?[^)]*\)", "1", regex)
 
 

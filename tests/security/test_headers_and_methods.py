@@ -10,6 +10,7 @@ import pytest
 from django.urls import resolve
 
 from reports.models import WeeklyReport
+from reportsite.middleware import API_PREFIXES
 from tests.factories import make_incident, make_key_result, make_kpi, make_objective, make_report, make_value
 from tests.security.helpers import census, every_url
 from tests.settings_probe import PRODUCTION, read_settings
@@ -29,9 +30,25 @@ TAKES_POST = {
     "team-week-unlock",
     "incident-create",
     "report-import",
+    "kpi-aliases",
+    "api-tokens",
+    "api-token-revoke",
+    "notification-channel-new",
+    "notification-channel",
+    "notification-channel-delete",
+    "notification-channel-test",
 }
 # Django's set_language answers a GET with a redirect back, changing nothing.
-POST_ONLY = {"logout", "team-week-publish", "team-week-unlock"}
+POST_ONLY = {
+    "logout",
+    "team-week-publish",
+    "team-week-unlock",
+    "api-token-revoke",
+    "kpi-aliases",
+    "notification-channel-delete",
+    "notification-channel-test",
+}
+API_METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"}
 
 
 @pytest.fixture
@@ -43,11 +60,26 @@ def world(team, lead, manager, admin_user):
     return admin_user
 
 
+def _is_api(path: str) -> bool:
+    return path.startswith(API_PREFIXES)
+
+
 def _is_app(path: str) -> bool:
-    return not path.startswith("/admin/")
+    # /api/ itself is the API's catch-all: a JSON 404 for any address no endpoint serves.
+    return not path.startswith(("/admin/", "/api/")) or path.startswith(("/api/tokens/", "/api/docs/"))
 
 
-@pytest.mark.parametrize(("path", "label"), URLS, ids=IDS)
+def _served_by_api_view(path: str) -> set[str]:
+    """The methods the Django REST framework view at path implements (a viewset: its routed actions)."""
+    func = resolve(path).func
+    actions = getattr(func, "actions", None)
+    if actions:
+        return {method.upper() for method in actions}
+    view = func.cls
+    return {method.upper() for method in view.http_method_names if hasattr(view, method)}
+
+
+@pytest.mark.parametrize(("path", "label"), [url for url in URLS if not _is_api(url[0])], ids=lambda v: v)
 def test_methods_no_view_serves_are_refused_everywhere(client_for, world, path, label):
     client = client_for(world)
     before = census()
@@ -56,6 +88,24 @@ def test_methods_no_view_serves_are_refused_everywhere(client_for, world, path, 
         assert response.status_code == 405, f"{method} {path} answered {response.status_code}"
         assert set(response["Allow"].replace(" ", "").split(",")) == {"GET", "HEAD", "POST"}
         assert not response.content
+    assert census() == before
+
+
+@pytest.mark.parametrize(("path", "label"), [url for url in URLS if _is_api(url[0])], ids=lambda v: v)
+def test_api_endpoints_refuse_trace_options_and_every_method_they_do_not_serve(
+    client_for, world, path, label
+):
+    client = client_for(world)
+    before = census()
+    for method in ("TRACE", "OPTIONS"):
+        response = client.generic(method, path)
+        assert response.status_code == 405, f"{method} {path} answered {response.status_code}"
+        assert set(response["Allow"].replace(" ", "").split(",")) == API_METHODS
+    for method in {"PUT", "PATCH", "DELETE"} - _served_by_api_view(path):
+        response = client.generic(method, path, "{}", content_type="application/json")
+        assert response.status_code == 405, f"{method} {path} answered {response.status_code}"
+        assert method not in response["Allow"]
+        assert response.json()["detail"]
     assert census() == before
 
 
