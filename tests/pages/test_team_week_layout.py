@@ -2,8 +2,9 @@
 
 from django.urls import reverse
 
+from incidents.models import Incident
 from reports.models import KPI, WeeklyReport
-from tests.factories import make_kpi, make_report, make_value
+from tests.factories import make_incident, make_kpi, make_report, make_value
 
 W = "2024-W33"
 
@@ -38,3 +39,14 @@ def test_running_total_shows_its_weekly_increment_against_last_weeks(client_for,
     row = html.split('data-kpi="累计交易笔数"')[1].split("</tr>")[0]
     assert "+47笔" in row and "last week +47笔" in row and "cumulative" in row
     assert "tone-better" not in row  # a running total rising is not news
+
+
+def test_summary_counts_incidents_as_the_overview_does_risk_warnings_apart(client_for, manager, team):
+    make_report(team, W, status=WeeklyReport.Status.SUBMITTED)
+    make_incident(team, kind=Incident.Kind.INCIDENT, grade="C")
+    make_incident(team, kind=Incident.Kind.RISK)
+    make_incident(team, kind=Incident.Kind.CHANGE)
+    summary = page(client_for(manager), team).split('id="summary"')[1].split("</section>")[0]
+    text = " ".join(summary.split())
+    assert "1 incident this week</a>" in text
+    assert "(+2 risk warnings or changes)" in text
