@@ -40,6 +40,11 @@ NOT_PAGES = {
     "healthz",
     "team-week-markdown",
     "department-markdown",
+    "kpi-aliases",
+    "notification-channel-test",
+    "notification-channel-delete",
+    "api-token-revoke",
+    "api-schema",
 }
 
 
@@ -56,7 +61,8 @@ def _app_patterns(patterns=None, namespace=""):
     """(name, pattern) of every named pattern outside the admin, which is Django's own and judged there."""
     for pattern in get_resolver().url_patterns if patterns is None else patterns:
         if isinstance(pattern, URLResolver):
-            if pattern.namespace == "admin":
+            # The admin is Django's own and judged below; the JSON API answers no HTML (tests/api/).
+            if pattern.namespace in ("admin", "api"):
                 continue
             yield from _app_patterns(pattern.url_patterns, pattern.namespace or namespace)
         elif isinstance(pattern, URLPattern) and pattern.name:
@@ -66,13 +72,24 @@ def _app_patterns(patterns=None, namespace=""):
 def sample_kwargs() -> dict[str, dict]:
     """URL arguments for each pattern, taken from the loaded demo department."""
     from incidents.models import Incident
-    from reports.models import KPI
+    from notifications.models import Channel
+    from reports.models import KPI, Team
 
     week = {"week": SEED_WEEK}
     team_week = {"team": SEED_TEAM, "week": SEED_WEEK}
     kpi = KPI.objects.filter(team__slug=SEED_TEAM, name="需求吞吐率").get()
     # The seed week's incident with follow-up actions: the fullest detail page.
     incident = Incident.objects.filter(team__slug=SEED_TEAM, actions__isnull=False).order_by("pk").first()
+    # The demo has no chat channel; the team's webhook is the fullest channel page.
+    channel, _created = Channel.objects.get_or_create(
+        name="Payments DingTalk",
+        defaults={
+            "kind": Channel.Kind.DINGTALK,
+            "team": Team.objects.get(slug=SEED_TEAM),
+            "url": "https://oapi.dingtalk.com/robot/send?access_token=demo",
+            "secret": "SECdemo",
+        },
+    )
     return {
         "home": {},
         "login": {},
@@ -88,6 +105,13 @@ def sample_kwargs() -> dict[str, dict]:
         "team-week-print": team_week,
         "department-document": week,
         "report-import": {"team": SEED_TEAM},
+        "okr-quarter": {"quarter": "2024-Q3"},
+        "notification-channels": {},
+        "notification-channel-new": {},
+        "notification-channel": {"pk": channel.pk},
+        "notification-channel-preview": {"pk": channel.pk},
+        "api-tokens": {},
+        "api-docs": {},
     }
 
 

@@ -19,13 +19,16 @@ from django.test import Client
 from tests.documents.helpers import fixture
 from tests.judges.pages import (
     LANGUAGES,
+    NOT_PAGES,
     ROLES,
     SEED_TEAM,
     SEED_WEEK,
     load_demo,
     nu_errors,
     pages,
+    pattern_names,
     require_vnu,
+    sample_kwargs,
 )
 
 pytestmark = pytest.mark.django_db
@@ -84,3 +87,9 @@ def test_every_page_is_valid_html(tmp_path: Path):
     summary = Counter(re.sub(r"“[^”]*”", "“…”", message["message"]) for message in errors)
     where = Counter(files[Path(message["url"].removeprefix("file:"))] for message in errors)
     assert not errors, f"{len(errors)} Nu errors: {summary.most_common(10)} on {where.most_common(10)}"
+
+
+def test_every_url_pattern_has_a_sample():
+    """A page added later without a sample here would go unjudged; this names it instead."""
+    load_demo()
+    assert pattern_names() - NOT_PAGES == set(sample_kwargs())
