@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from csp.decorators import csp_replace, csp_update
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Max, Prefetch, Q
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from notifications import events
@@ -127,6 +130,7 @@ def channel_test(request, pk: int):
 
 @require_GET
 @login_required
+@csp_update({"frame-src": ["'self'"]})  # each email preview is a framed document of its own
 def channel_preview(request, pk: int):
     channel = get_channel_for_manage(request.user, pk)
     return render(
@@ -134,3 +138,27 @@ def channel_preview(request, pk: int):
         "notifications/channel_preview.html",
         {"channel": channel, "previews": previews(channel, request.user)},
     )
+
+
+# An email is styled inline, as mail clients need; the page's policy would strip those styles (and a
+# srcdoc frame inherits it), so the preview frames the email as its own document. It holds no script
+# and the frame is sandboxed; only this response allows inline styles, and only this site may frame it.
+EMAIL_DOCUMENT_POLICY = {
+    "style-src": ["'unsafe-inline'"],
+    "script-src": ["'none'"],
+    "frame-ancestors": ["'self'"],
+}
+
+
+@require_GET
+@login_required
+@xframe_options_sameorigin
+@csp_replace(EMAIL_DOCUMENT_POLICY)
+def channel_preview_email(request, pk: int, event: str):
+    channel = get_channel_for_manage(request.user, pk)
+    if channel.kind != Channel.Kind.EMAIL:
+        raise Http404
+    for preview in previews(channel, request.user):
+        if preview.event == event:
+            return HttpResponse(preview.html)
+    raise Http404

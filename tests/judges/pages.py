@@ -45,6 +45,8 @@ NOT_PAGES = {
     "notification-channel-delete",
     "api-token-revoke",
     "api-schema",
+    # The email a preview frames: a mail document styled inline, as mail clients need, not a site page.
+    "notification-channel-preview-email",
 }
 
 

@@ -1,5 +1,7 @@
 """Channel pages: admins configure any channel, leads their teams'; credentials never shown back."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -143,8 +145,37 @@ def test_preview_shows_every_message(client_for, admin_user, team, kind):
     html = page.content.decode()
     for event in ("submitted", "published", "reminder", "incident", "digest", "test"):
         assert f'id="preview-{event}"' in html
-    assert ("srcdoc=" in html) is (kind == "email")
+    email_urls = re.findall(r'<iframe[^>]* src="([^"]+)"', html)
+    assert len(email_urls) == (6 if kind == "email" else 0)
     assert Notification.objects.count() == 0  # a preview sends nothing
+
+
+def test_an_email_preview_is_its_own_framed_document_styled_inline(
+    client_for, admin_user, lead, other_lead, team
+):
+    channel = make_channel("email", emails="a@example.com", team=team)
+    page = client_for(admin_user).get(reverse("notification-channel-preview", kwargs={"pk": channel.pk}))
+    assert "frame-src 'self'" in page["Content-Security-Policy"]
+    assert "'unsafe-inline'" not in page["Content-Security-Policy"]
+    url = reverse("notification-channel-preview-email", kwargs={"pk": channel.pk, "event": "digest"})
+    assert url in page.content.decode()
+    email = client_for(admin_user).get(url)
+    assert email.status_code == 200
+    document = email.content.decode()
+    assert document.lower().startswith("<!doctype html>") and 'style="' in document
+    policy = email["Content-Security-Policy"]
+    # Inline styles, as mail clients need them, in this document only; no script; framed by this site only.
+    assert "style-src 'unsafe-inline'" in policy and "script-src 'none'" in policy
+    assert "default-src 'none'" in policy and "frame-ancestors 'self'" in policy
+    assert email["X-Frame-Options"] == "SAMEORIGIN"
+    assert client_for(lead).get(url).status_code == 200  # the team's lead manages its channel
+    assert client_for(other_lead).get(url).status_code == 403
+    unknown = reverse("notification-channel-preview-email", kwargs={"pk": channel.pk, "event": "nothing"})
+    assert client_for(admin_user).get(unknown).status_code == 404
+    webhook = make_channel("slack", name="s", url="https://hooks.slack.com/x")
+    framed = reverse("notification-channel-preview-email", kwargs={"pk": webhook.pk, "event": "digest"})
+    assert client_for(admin_user).get(framed).status_code == 404
+    assert Notification.objects.count() == 0
 
 
 def test_delete_is_post_only_and_removes_the_channel(client_for, admin_user):

@@ -69,6 +69,12 @@ PAGES = [
     ("notification-channel-new", "get", {}, CHANNELS_NEW),
     ("notification-channel", "get", {"pk": lambda world: world["channel"].pk}, EDIT),
     ("notification-channel-preview", "get", {"pk": lambda world: world["channel"].pk}, EDIT),
+    (
+        "notification-channel-preview-email",
+        "get",
+        {"pk": lambda world: world["channel"].pk, "event": "digest"},
+        EDIT,
+    ),
     ("notification-channel-test", "post", {"pk": lambda world: world["channel"].pk}, CHANNEL_ACT),
     ("notification-channel-delete", "post", {"pk": lambda world: world["channel"].pk}, CHANNEL_ACT),
     # The API's pages (its endpoints: tests/api/test_permissions.py). Everyone manages their own tokens.
