@@ -37,3 +37,20 @@ def test_payments_week_33_shows_the_seed_changes_in_their_colours(browser_page, 
     page.goto(f"{live_server.url}/weeks/2024-W33/")
     assert page.locator("#missing").is_visible()
     print("department week screenshot:", screenshot(page, "department-week-2024-W33"))
+
+
+def test_on_a_phone_the_change_shows_beside_the_value_without_scrolling(browser_page, live_server):
+    call_command("load_demo", force=True, verbosity=0)
+    page = browser_page
+    page.set_viewport_size({"width": 390, "height": 844})
+    login(page, live_server.url, "manager", "manager")
+    page.goto(f"{live_server.url}/teams/payments/weeks/2024-W33/")
+    row = page.locator('tr.kpi-row[data-kpi="需求吞吐率"]')
+    change = row.locator("td.change-abs").bounding_box()
+    assert change["x"] + change["width"] <= 390
+    assert row.locator("td.previous").is_hidden()
+    assert row.locator(".previous-inline").inner_text() == "last week 96.05%"
+    page.set_viewport_size({"width": 1440, "height": 900})
+    assert row.locator("td.previous").inner_text() == "96.05%"
+    assert row.locator(".previous-inline").is_hidden()
+    print("team week on a phone:", screenshot(page, "team-week-phone"))
