@@ -16,7 +16,7 @@ import base64
 import hashlib
 import hmac
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import urlencode
 
 from notifications.message import Line, Message
@@ -96,16 +96,43 @@ def _link_md(message: Message) -> str:
     return f"\n\n{message.link_text}: {message.link_url}"
 
 
+def _without_details(message: Message) -> Message:
+    sections = [
+        replace(section, lines=[replace(line, detail="") for line in section.lines])
+        for section in message.sections
+    ]
+    return replace(message, sections=sections)
+
+
+def _first_lines(message: Message, count: int) -> Message:
+    """Each section's first `count` lines; the rest are counted ("… +4"), the page has them."""
+    sections = []
+    for section in message.sections:
+        cut = len(section.lines) - count
+        more = section.more if cut <= 0 else " ".join(filter(None, [f"… +{cut}", section.more]))
+        sections.append(replace(section, lines=section.lines[:count], more=more))
+    return replace(message, sections=sections)
+
+
+def _fitted_markdown(message: Message, limit: int) -> str:
+    """The message within a platform's size limit, every section still there where it can be: the notes
+    under lines go first, then each section's later lines; only then is the text cut at a line."""
+    tail = _link_md(message)
+    brief = _without_details(message)
+    for variant in (message, brief, _first_lines(brief, 5), _first_lines(brief, 3), _first_lines(brief, 1)):
+        text = markdown(variant)
+        if len((text + tail).encode()) <= limit:
+            return text + tail
+    return _fit(markdown(_first_lines(brief, 1)), limit, tail)
+
+
 def dingtalk_body(message: Message) -> dict:
-    text = _fit(markdown(message), LIMITS["dingtalk"], _link_md(message))
+    text = _fitted_markdown(message, LIMITS["dingtalk"])
     return {"msgtype": "markdown", "markdown": {"title": _one_line(message.title), "text": text}}
 
 
 def wecom_body(message: Message) -> dict:
-    return {
-        "msgtype": "markdown",
-        "markdown": {"content": _fit(markdown(message), LIMITS["wecom"], _link_md(message))},
-    }
+    return {"msgtype": "markdown", "markdown": {"content": _fitted_markdown(message, LIMITS["wecom"])}}
 
 
 def feishu_body(message: Message) -> dict:

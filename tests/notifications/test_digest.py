@@ -280,6 +280,20 @@ def test_every_platform_rendering_carries_the_figures_and_the_link(demo, kind):
         assert len(body["markdown"]["content"].encode()) <= 4096
 
 
+def test_a_short_platform_keeps_every_section_of_the_digest_notes_go_first(demo):
+    message = digest_message(digest_data(demo))
+    content = platforms.body_for("wecom", message)["markdown"]["content"]
+    assert len(content.encode()) <= 4000
+    for section in message.sections:
+        assert f"**{section.heading}**" in content, section.heading
+    assert message.sections[1].lines[0].text in content  # the first mover survives, its note does not
+    assert message.sections[1].lines[0].detail not in content
+    assert message.link_url in content
+    # DingTalk has room for the whole digest, notes included.
+    full = platforms.body_for("dingtalk", message)["markdown"]["text"]
+    assert message.sections[1].lines[0].detail.split()[0] in full
+
+
 def test_the_email_digest_is_html_with_the_same_figures(demo):
     subject, text, html = email_parts(digest_message(digest_data(demo)), "en")
     assert subject == f"Department overview {demo}"
