@@ -253,7 +253,7 @@ def _read_okr(report: ParsedReport, title: str, lines: list[str]) -> None:
             bullet = BULLET.match(line)
             text = bullet.group("text") if bullet else ""
             # Under an objective a bullet that states a progress is a key result, however it says it.
-            if bullet and (KR_PREFIX.match(text) or _progress(normalize(text)) is not None):
+            if bullet and (KR_PREFIX.match(text) or _states_progress(text, group, report.catalogue)):
                 current = [text]
                 raw_items.append((len(raw_items) + 1, current))
                 continue
@@ -266,6 +266,15 @@ def _read_okr(report: ParsedReport, title: str, lines: list[str]) -> None:
         lines = [line for line in item_lines if line.strip()]
         okr.items.append(_okr_item(number, lines, report.week, report.warnings))
     report.sections.append(Section(title=title, body=_take_figures(report, group, body), okr=okr))
+
+
+def _states_progress(text: str, group: str, catalogue: Catalogue) -> bool:
+    """A bullet under an objective is a key result when it says a progress and names no KPI's figure."""
+    if PROGRESS.search(normalize(text)):
+        return True
+    if _progress(normalize(text)) is None:
+        return False
+    return not any(figure.placed for figure in figures_in_line(text, group, catalogue))
 
 
 def _okr_item(number: int, lines: list[str], week: IsoWeek, warnings: list[str]) -> OkrItem:
