@@ -1,6 +1,7 @@
 """Production events written as a Markdown table: one row an event, the header says which cell is what.
 
-`| 时间 | 级别 | 描述 | 影响 | 恢复 |`, `| 日期 | 开始 | 结束 | 类型 | … |`, `| Time | Severity | What | Impact |`:
+`| 时间 | 级别 | 描述 | 影响 | 恢复 |`, `| 日期 | 开始 | 结束 | 类型 | … |`,
+`| Time | Severity | What | Impact |`:
 each row becomes the `- 时间：…` field lines the event reader already knows, so a table and a list of
 fields are read by one grammar. A table without a time column holds no events and stays text.
 """
@@ -23,7 +24,10 @@ COLUMNS = [
     ("原因", re.compile(r"原因|根因|cause", re.IGNORECASE)),
     ("发现方式", re.compile(r"发现|detect|found", re.IGNORECASE)),
     ("处置", re.compile(r"处置|处理|措施|action", re.IGNORECASE)),
-    ("描述", re.compile(r"描述|现象|事件|内容|标题|问题|经过|说明|description|summary|title|what", re.IGNORECASE)),
+    (
+        "描述",
+        re.compile(r"描述|现象|事件|内容|标题|问题|经过|说明|description|summary|title|what", re.IGNORECASE),
+    ),
 ]
 SEPARATOR = re.compile(r"^\|?\s*:?-{2,}")
 EMPTY = re.compile(r"^[-—–/\s]*$")

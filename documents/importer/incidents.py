@@ -32,9 +32,7 @@ DAY = r"(?:(?P<y>\d{4})\s*(?:年|[-/.])\s*)?(?P<m>\d{1,2})\s*(?:月|[-/.])\s*(?P
 CLOCK = r"(?P<H>\d{1,2})\s*:\s*(?P<M>\d{2})(?!\d)"
 RANGE_END = r"(?:\s*(?:-|~|～|—|–|至|到)+\s*(?P<EH>\d{1,2})\s*:\s*(?P<EM>\d{2})(?!\d))?"
 # A list marker may open the line (`1）10月15日 14:05，…`); the text starts after any comma or colon.
-START = re.compile(
-    rf"^(?:[-*+]\s+|\d{{1,2}}\s*[.、)]\s*)?{DAY}\s*{CLOCK}{RANGE_END}[\s,:]*(?P<rest>.*)$"
-)
+START = re.compile(rf"^(?:[-*+]\s+|\d{{1,2}}\s*[.、)]\s*)?{DAY}\s*{CLOCK}{RANGE_END}[\s,:]*(?P<rest>.*)$")
 SUBHEADING = re.compile(r"^#{2,6}\s*(?:\d{1,2}\s*[.、)]\s*)?(?P<title>.*?)\s*#*$")
 FIELD = re.compile(
     r"^(?:[-*+]\s+)?(?P<key>恢复时间|结束时间|时间|类型|性质|级别|等级|定级|描述|经过|说明|现象|影响|原因|根因|发现方式|发现|处置|处理|解决)"
@@ -59,8 +57,8 @@ INCIDENT_KIND = re.compile(r"事故|事件|故障|incident|outage", re.IGNORECAS
 RISK_WORDS = re.compile(r"预警|风险|隐患|到期|使用率|水位|容量|峰值达")
 # `持续35分钟`, `历时2小时`, `耗时1小时20分钟`: the end when no time of day says it.
 DURATION = re.compile(
-    r"(?:持续|历时|耗时|用时)\s*(?:了|约|近)?\s*(?:(?P<h>\d{1,3}(?:\.\d{1,2})?)\s*个?\s*(?:小时|h\b|hours?\b))?"
-    r"\s*(?:(?P<m>\d{1,4})\s*(?:分钟|分|min))?",
+    r"(?:持续|历时|耗时|用时)\s*+(?:了|约|近)?\s*+(?:(?P<h>\d{1,3}(?:\.\d{1,2})?)\s*+个?\s*+(?:小时|h\b|hours?\b))?"
+    r"\s*+(?:(?P<m>\d{1,4})\s*+(?:分钟|分|min))?",
     re.IGNORECASE,
 )
 END_VALUE = re.compile(rf"^(?:{DAY}\s*)?(?P<H>\d{{1,2}}):(?P<M>\d{{2}})(?!\d)")
@@ -111,7 +109,7 @@ def read_incidents(lines: list[str], week: IsoWeek, warnings: list[str]) -> tupl
     intro: list[str] = []
     entries: list[_Entry] = []
     lines = dedent(lines)
-    tables = {start: end for start, end in table_runs(lines)}
+    tables = dict(table_runs(lines))
     index = 0
     while index < len(lines):
         line = lines[index]
@@ -124,7 +122,8 @@ def read_incidents(lines: list[str], week: IsoWeek, warnings: list[str]) -> tupl
                 # The header goes with its rows: each row is now an event of the week, shown as such.
                 entries.extend(_Entry(heading=row, lines=fields) for row, fields in events)
                 continue
-        # Matched on a normalised copy (full-width digits and colons, 下午2点 as 14:00), cut from the line as written.
+        # Matched on a normalised copy (full-width digits and colons, 下午2点 as 14:00), cut from the
+        # line as written.
         written = line.strip()
         text, where = with_clocks(*clean_view(written))
         top = indent_of(line) == 0

@@ -39,12 +39,15 @@ ITEM = re.compile(r"^(?P<number>\d{1,3})[.、．)）](?!\d)\s*(?P<text>.*)$")
 BULLET = re.compile(r"^[-*+•]\s+(?P<text>.*)$")
 OKR_TITLE = re.compile(r"^(?P<code>[Oo]\d{1,2})\s*[:：.、\s]?\s*(?P<title>.*)$")
 TODO_START = re.compile(r"^\**\s*TODO\s*[:：]?\s*\**\s*(?P<rest>.*)$", re.IGNORECASE)
-PROGRESS = re.compile(r"(?:进度|完成度|完成率|完成|progress)\s*[:：]?\s*(?P<value>\d+(?:\.\d+)?)\s*%", re.IGNORECASE)
-# What a progress says of last week: `60% → 70%` is now 70%, `55%（上周50%）` and `50% (was 40%)` are 55% and 50%.
+PROGRESS = re.compile(
+    r"(?:进度|完成度|完成率|完成|progress)\s*[:：]?\s*(?P<value>\d+(?:\.\d+)?)\s*%", re.IGNORECASE
+)
+# What a progress says of last week: `60% → 70%` is now 70%; `55%（上周50%）` and `50% (was 40%)`
+# are 55% and 50%.
 PROGRESS_BEFORE = re.compile(r"\d+(?:\.\d+)?\s*%\s*(?:→|->|=>)\s*(?=\d)")
 PROGRESS_LAST = re.compile(r"\(\s*(?:上周|上期|prev(?:ious)?|was|last\s*week)[^()]{0,20}\)", re.IGNORECASE)
 # A bracket holding a percentage is progress, not part of the key result's name: `房屋交付（75%）`.
-TITLE_PERCENT = re.compile(r"\s*\([^()]{0,20}%[^()]{0,20}\)|\s*[-—~]*\s*\d+(?:\.\d+)?\s*%.*$")
+TITLE_PERCENT = re.compile(r"\s*+\([^()]{0,20}%[^()]{0,20}\)|[\s\-—~]*+\d++(?:\.\d+)?\s*+%.*$")
 ANY_PERCENT = re.compile(r"(?<![\d.])(?P<value>\d+(?:\.\d+)?)\s*%")
 ETA_ISO = re.compile(r"预计\s*(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})")
 ETA_SHORT = re.compile(r"预计\s*[是于在]?\s*(?P<m>\d{1,2})\s*[/月.]\s*(?P<d>\d{1,2})(?!\d)")
@@ -65,11 +68,15 @@ def section_kind(title: str) -> str:
     text = NUMERAL_PREFIX.sub("", normalize(title).strip())
     if OKR_TITLE.match(text) and re.match(r"^[Oo]\d", text):
         return "okr"
-    if re.search(r"生产事件|线上事件|生产问题|故障|事故(?![数率统])|\bincidents?\b|\boutages?\b", text, re.IGNORECASE):
+    if re.search(
+        r"生产事件|线上事件|生产问题|故障|事故(?![数率统])|\bincidents?\b|\boutages?\b", text, re.IGNORECASE
+    ):
         return "incidents"
     if re.match(r"^(其他|其它|others?\b|misc)", text, re.IGNORECASE):
         return "other"
-    if re.search(r"收获|反思|感想|随想|想法|小结|心得|体会|总结|retro|reflection|lessons|thoughts", text, re.IGNORECASE):
+    if re.search(
+        r"收获|反思|感想|随想|想法|小结|心得|体会|总结|retro|reflection|lessons|thoughts", text, re.IGNORECASE
+    ):
         return "reflections"
     if re.match(r"^(下周|next\s*week|plans?\b|next\s*steps)", text, re.IGNORECASE):
         return "plans"

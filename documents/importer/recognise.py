@@ -28,22 +28,25 @@ DOWN = r"下降|回落|降低|减少|下滑|下跌|略降"
 VERB = rf"{UP}|{DOWN}"
 SINCE = (
     r"(?:相比上周|相比上期|较上周|较上期|比上周|比上期|环比上周|同比上周|环比|对比上周|(?:与|和|跟)上周(?:相比)?"
-    r"|WoW|wow|w/w|vs\.?\s*last\s*week)"
+    r"|WoW|wow|w/w|vs\.?\s*+last\s*+week)"
 )
 # A change as people write it: a verb (`下降0.76个百分点`), an arrow (`↓0.76pp`) or a sign (`-0.76pp`).
-CHANGE = rf"(?:(?P<verb>{VERB})(?:了|约)*|(?P<arrow>[↑↓])|(?P<sign>[+\-]))\s*(?P<num>{NUM})\s*(?P<unit>{POINTS}|{UNIT})?"
+CHANGE = (
+    rf"(?:(?P<verb>{VERB})(?:了|约)*|(?P<arrow>[↑↓])|(?P<sign>[+\-]))"
+    rf"\s*+(?P<num>{NUM})\s*+(?P<unit>{POINTS}|{UNIT})?"
+)
 # Last week's value named in English or Chinese: `（上周4.2%）`, `(prev 5402.7)`, `(was 40%)`, `vs 50%`.
-LAST = r"(?:上周|上期|prev(?:ious)?|last\s*week|was|LW)"
+LAST = r"(?:上周|上期|prev(?:ious)?|last\s*+week|was|LW)"
 
 PREVIOUS_CLAUSE = re.compile(
-    rf"^(?:(?:较|比|相比)?{LAST}|vs\.?)\s*(?:为|是|:)?\s*(?P<num>{NUM})\s*(?P<unit>{UNIT})?"
+    rf"^(?:(?:较|比|相比)?{LAST}|vs\.?)\s*+(?:为|是|:)?\s*+(?P<num>{NUM})\s*+(?P<unit>{UNIT})?"
 )
 # A sign alone opens a clause only after a "since last week" word: a bare `-1` may be anything.
 CHANGE_CLAUSE = re.compile(
-    rf"^(?:{SINCE}\s*:?\s*{CHANGE}|{SINCE}?\s*(?:(?P<verb2>{VERB})(?:了|约)*|(?P<arrow2>[↑↓]))\s*"
-    rf"(?P<num2>{NUM})\s*(?P<unit2>{POINTS}|{UNIT})?)(?P<rest>.*)$"
+    rf"^(?:{SINCE}\s*+:?\s*+{CHANGE}|{SINCE}?\s*+(?:(?P<verb2>{VERB})(?:了|约)*|(?P<arrow2>[↑↓]))\s*+"
+    rf"(?P<num2>{NUM})\s*+(?P<unit2>{POINTS}|{UNIT})?)(?P<rest>.*)$"
 )
-UNCHANGED_CLAUSE = re.compile(rf"^(?:{SINCE}?\s*持平|(?:flat|unchanged)\b)", re.IGNORECASE)
+UNCHANGED_CLAUSE = re.compile(rf"^(?:{SINCE}?\s*+持平|(?:flat|unchanged)\b)", re.IGNORECASE)
 PENDING_CHANGE = re.compile(rf"^(?P<label>.+?)(?P<verb>{VERB})\s*(?P<num>{NUM})\s*(?P<unit>{POINTS})$")
 CHANGE_TO = re.compile(
     rf"^(?P<label>.*?)(?P<verb>{VERB})(?:了)?\s*(?P<amount>{NUM})\s*(?P<amount_unit>{POINTS}|{UNIT})?\s*"
@@ -63,14 +66,14 @@ ARROW_CHANGE = re.compile(rf"[↑↓]\s*(?:{NUM})\s*(?:%|{POINTS})?\s*[,(]?\s*$"
 NUMBER = re.compile(NUM)
 AFTER_VALUE = re.compile(rf"^\s*(?P<unit>{UNIT})?")
 BRACKET_PREVIOUS = re.compile(
-    rf"^\s*\(\s*(?:{LAST}|vs\.?)?\s*(?:为|是)?\s*:?\s*(?P<num>{NUM})\s*(?P<unit>{UNIT})?\s*\)"
+    rf"^\s*+\(\s*+(?:{LAST}|vs\.?)?\s*+(?:为|是)?\s*+:?\s*+(?P<num>{NUM})\s*+(?P<unit>{UNIT})?\s*+\)"
 )
 SINCE_PREVIOUS = re.compile(
-    rf"^\s*(?:(?:较|比){LAST}|vs\.?|{LAST}\s*:?)\s*(?P<num>{NUM})\s*(?P<unit>{UNIT})?", re.IGNORECASE
+    rf"^\s*+(?:(?:较|比){LAST}|vs\.?|{LAST}\s*+:?)\s*+(?P<num>{NUM})\s*+(?P<unit>{UNIT})?", re.IGNORECASE
 )
 # Right after the value, in brackets or not: `较上周下降2个`, `(WoW -0.002pp)`, `（↑0.05pp）`, `↓1`.
-SINCE_CHANGE = re.compile(rf"^\s*\(?\s*(?:(?:较|比){LAST}?|{SINCE})?\s*:?\s*{CHANGE}")
-TAIL_UNCHANGED = re.compile(rf"^\s*\(?\s*(?:{SINCE}\s*)?(?:持平|flat|unchanged)", re.IGNORECASE)
+SINCE_CHANGE = re.compile(rf"^\s*+\(?\s*+(?:(?:较|比){LAST}?|{SINCE})?\s*+:?\s*+{CHANGE}")
+TAIL_UNCHANGED = re.compile(rf"^\s*+\(?\s*+(?:{SINCE}\s*+)?(?:持平|flat|unchanged)", re.IGNORECASE)
 ENDS_WITH_CHANGE = re.compile(rf"(?:{VERB})(?:了|约)*$")
 NAMES_NOTHING = re.compile(rf"^(?:{SINCE}|相比|较|比|约|:|\s)*$")
 # A number glued to what follows it as a name, date, time or version is not a value: 1.0成功率, 8月, 9/10.

@@ -25,13 +25,14 @@ RANGE = re.compile(
     + r"\s*(?:-|~|至|到|—|–|－)+\s*"
     + r"(?:(?P<y2>\d{4})\s*[.\-/年]\s*)?(?P<m2>\d{1,2})\s*[.\-/月]\s*(?P<d2>\d{1,2})"
 )
-# `10.14-10.20`, `11/11~11/17`: a range without a year takes it from the title, the Created line or a dated line.
+# `10.14-10.20`, `11/11~11/17`: a range without a year takes it from the title, the Created line
+# or a dated line.
 SHORT_RANGE = re.compile(
     r"(?<![\d.\-/])(?P<m1>\d{1,2})\s*[.\-/月]\s*(?P<d1>\d{1,2})\s*日?\s*(?:-|~|至|到|—|–|－)+\s*"
     r"(?:(?P<m2>\d{1,2})\s*[.\-/月]\s*)?(?P<d2>\d{1,2})(?![\d.\-/])"
 )
-MONTHS = "jan feb mar apr may jun jul aug sep oct nov dec".split()
-# `Nov 18-24, 2024`, `Nov 18 - Dec 1 2024`, `18-24 Nov 2024`.
+MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+# `Nov 18-24, 2024`, `Nov 18 - Dec 1 2024`.
 MONTH_NAME = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
 ENGLISH_RANGE = re.compile(
     rf"\b(?P<mon1>{MONTH_NAME})\s*(?P<d1>\d{{1,2}})\s*(?:-|~|–|—|to)\s*(?:(?P<mon2>{MONTH_NAME})\s*)?"
@@ -116,7 +117,7 @@ def week_in_line(text: str, created: dt.date | None, year: int | None = None) ->
 
 
 def stated_year(lines: list[str], created: dt.date | None) -> int | None:
-    """The year a report states somewhere (its Created line, else its first full date), for a range without one."""
+    """The year a report states (its Created line, else its first full date), for a range without one."""
     if created:
         return created.year
     for line in lines:
