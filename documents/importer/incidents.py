@@ -20,7 +20,9 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from common.weeks import IsoWeek
+from documents.importer.clocks import with_clocks
 from documents.importer.figures import normalize
+from documents.importer.incident_tables import table_events, table_runs
 from documents.importer.recognise import clean_view
 from documents.importer.structure import IncidentEntry
 from documents.importer.text import dedent, in_years, indent_of, join
@@ -29,10 +31,11 @@ from incidents.models import Incident
 DAY = r"(?:(?P<y>\d{4})\s*(?:年|[-/.])\s*)?(?P<m>\d{1,2})\s*(?:月|[-/.])\s*(?P<d>\d{1,2})\s*日?"
 CLOCK = r"(?P<H>\d{1,2})\s*:\s*(?P<M>\d{2})(?!\d)"
 RANGE_END = r"(?:\s*(?:-|~|～|—|–|至|到)+\s*(?P<EH>\d{1,2})\s*:\s*(?P<EM>\d{2})(?!\d))?"
-START = re.compile(rf"^(?:[-*+]\s+)?{DAY}\s*{CLOCK}{RANGE_END}\s*(?P<rest>.*)$")
+# A list marker may open the line (`1）10月15日 14:05，…`); the text starts after any comma or colon.
+START = re.compile(rf"^(?:[-*+]\s+|\d{{1,2}}\s*[.、)]\s*)?{DAY}\s*{CLOCK}{RANGE_END}[\s,:]*(?P<rest>.*)$")
 SUBHEADING = re.compile(r"^#{2,6}\s*(?:\d{1,2}\s*[.、)]\s*)?(?P<title>.*?)\s*#*$")
 FIELD = re.compile(
-    r"^(?:[-*+]\s+)?(?P<key>时间|类型|性质|级别|等级|定级|描述|经过|说明|现象|影响|原因|根因|发现方式|发现|处置|处理|解决)"
+    r"^(?:[-*+]\s+)?(?P<key>恢复时间|结束时间|时间|类型|性质|级别|等级|定级|描述|经过|说明|现象|影响|原因|根因|发现方式|发现|处置|处理|解决)"
     r"\s*:\s*(?P<value>.*)$"
 )
 RESOLVED = re.compile(
@@ -40,14 +43,33 @@ RESOLVED = re.compile(
     r"\s*(?<![\d:])(?P<H>\d{1,2}):(?P<M>\d{2})(?!\d)[^,;。:]{0,10}?(?:完成|成功|恢复|解决|修复|结束)"
 )
 GRADE = re.compile(
-    r"(?:定级|级别|等级|定为)\s*:?\s*(?P<grade>[A-Da-d])\s*级(?:\s*\(\s*(?P<share>0?\.\d+|1(?:\.0+)?)\s*\))?"
+    r"(?:定级|级别|等级|定为)\s*:?\s*(?P<grade>[A-Da-d])(?![A-Za-z])\s*级?(?:\s*\(\s*(?P<share>0?\.\d+|1(?:\.0+)?)\s*\))?"
 )
-KIND_PREFIX = re.compile(r"^(?P<word>风险预警|容量预警|风险提示|风险|预警|变更|发布)\s*[:：]\s*")
-RISK_WORDS = re.compile(r"预警|风险|到期|使用率|水位|容量|峰值达")
+# `[C级]`, `[Change]`, `【风险】` before the text: a tag that grades the event or says its kind.
+GRADE_TAG = re.compile(
+    r"[\[(【]\s*(?P<grade>[A-Da-d])\s*级[^\])】]{0,4}[\])】]|(?<![A-Za-z])(?P<bare>[A-D])\s*级(?:事故|事件|故障)"
+)
+TAG = re.compile(r"^\s*[\[【]\s*(?P<tag>[^\]】]{1,16}?)\s*[\]】]\s*")
+KIND_PREFIX = re.compile(r"^(?P<word>风险预警|容量预警|风险提示|隐患|风险|预警|变更|发布)\s*[:：]\s*")
+RISK_KIND = re.compile(r"风险|预警|容量|隐患|risk|warning", re.IGNORECASE)
+CHANGE_KIND = re.compile(r"变更|发布|回滚|change|release|deploy|rollback", re.IGNORECASE)
+INCIDENT_KIND = re.compile(r"事故|事件|故障|incident|outage", re.IGNORECASE)
+RISK_WORDS = re.compile(r"预警|风险|隐患|到期|使用率|水位|容量|峰值达")
+# `持续35分钟`, `历时2小时`, `耗时1小时20分钟`: the end when no time of day says it.
+DURATION = re.compile(
+    r"(?:持续|历时|耗时|用时)\s*+(?:了|约|近)?\s*+(?:(?P<h>\d{1,3}(?:\.\d{1,2})?)\s*+个?\s*+(?:小时|h\b|hours?\b))?"
+    r"\s*+(?:(?P<m>\d{1,4})\s*+(?:分钟|分|min))?",
+    re.IGNORECASE,
+)
+END_VALUE = re.compile(rf"^(?:{DAY}\s*)?(?P<H>\d{{1,2}}):(?P<M>\d{{2}})(?!\d)")
 CHANGE_WORDS = re.compile(r"发布|上线|版本|变更")
 PROACTIVE = re.compile(r"主动发现|监控告警|告警发现|巡检|自查发现|监控发现")
 REPORTED = re.compile(r"反馈|投诉|报障|上报|外部通知|客诉")
-IMPACT_CLAUSE = re.compile(r"^(?:影响\S.*|(?:无|暂无|未造成|未产生|没有)\S{0,6}影响)$")
+# `影响出金32笔`, `无资金影响`, and the same after a few words of when or where: `切换期间无业务影响`.
+IMPACT_CLAUSE = re.compile(
+    r"^(?:影响\S.*|[^,;。\s]{0,8}?(?:无|暂无|未造成|未产生|没有|未对\S{0,6}造成)\S{0,6}影响\S{0,2}|no\s+\S{0,20}\s*impact)$",
+    re.IGNORECASE,
+)
 CAUSE = re.compile(r"原因\s*[:：]\s*(?P<cause>.+?)(?:。|\.\s|\.$|$)")
 COUNT = re.compile(r"(?P<count>\d{1,3}(?:,\d{3})+|\d+)\s*(?:笔|次|单|个)")
 CLAUSE_SPLIT = re.compile(r"[，。；;]|,(?!\d{3})|\.(?=\s|$)")
@@ -86,10 +108,24 @@ def read_incidents(lines: list[str], week: IsoWeek, warnings: list[str]) -> tupl
     """The events of a 生产事件 section and the text around them that is no event."""
     intro: list[str] = []
     entries: list[_Entry] = []
-    for line in dedent(lines):
-        # Matched on a normalised copy (full-width digits and colons), cut from the line as written.
+    lines = dedent(lines)
+    tables = dict(table_runs(lines))
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        index += 1
+        if index - 1 in tables:
+            rows = lines[index - 1 : tables[index - 1]]
+            events = table_events(rows)
+            if events is not None:
+                index = tables[index - 1]
+                # The header goes with its rows: each row is now an event of the week, shown as such.
+                entries.extend(_Entry(heading=row, lines=fields) for row, fields in events)
+                continue
+        # Matched on a normalised copy (full-width digits and colons, 下午2点 as 14:00), cut from the
+        # line as written.
         written = line.strip()
-        text, where = clean_view(written)
+        text, where = with_clocks(*clean_view(written))
         top = indent_of(line) == 0
         heading = SUBHEADING.match(text) if top and text.startswith("#") else None
         start = START.match(text) if top and not heading else None
@@ -111,7 +147,7 @@ def read_incidents(lines: list[str], week: IsoWeek, warnings: list[str]) -> tupl
     for entry in entries:
         incident = _incident(entry, week, warnings)
         if incident is None:
-            rest = entry.lines[1:] if not entry.heading.startswith("#") else entry.lines
+            rest = entry.lines[1:] if not entry.heading.startswith(("#", "|")) else []
             intro.extend(["", entry.heading, *rest])
             continue
         found.append(incident)
@@ -123,7 +159,9 @@ def _fields(lines: list[str]) -> dict[str, str]:
     for line in lines:
         if match := FIELD.match(normalize(line).strip()):
             text = re.sub(r"^[-*+]\s+", "", line.strip())
-            fields.setdefault(match.group("key"), re.split(r"[:：]", text, maxsplit=1)[-1].strip())
+            value = re.split(r"[:：]", text, maxsplit=1)[-1].strip()
+            if value.strip("-—–/ "):  # `-` in a table cell or field says nothing
+                fields.setdefault(match.group("key"), value)
     return fields
 
 
@@ -132,7 +170,7 @@ def _incident(entry: _Entry, week: IsoWeek, warnings: list[str]) -> IncidentEntr
     fields = _fields(entry.lines)
     start = entry.start
     if start is None and "时间" in fields:
-        start = START.match(normalize(fields["时间"]).strip())
+        start = START.match(with_clocks(normalize(fields["时间"]).strip())[0])
     if start is None:
         return None
     day = _day(start, week)
@@ -148,8 +186,13 @@ def _incident(entry: _Entry, week: IsoWeek, warnings: list[str]) -> IncidentEntr
         return None
     lines = [line for line in entry.lines if line.strip()]
     text = join(entry.lines)
-    flat = normalize(text)
-    resolved = _range_end(start, started) or _said_end(flat, started, week)
+    flat = with_clocks(normalize(text))[0]
+    resolved = (
+        _range_end(start, started)
+        or _field_end(fields, started, week)
+        or _said_end(flat, started, week)
+        or _duration_end(flat, started)
+    )
     return IncidentEntry(
         started_at=started,
         text=text,
@@ -172,6 +215,31 @@ def _range_end(start: re.Match, started: dt.datetime) -> dt.datetime | None:
     except ValueError:
         return None
     return end if end >= started else end + dt.timedelta(days=1)
+
+
+def _field_end(fields: dict[str, str], started: dt.datetime, week: IsoWeek) -> dt.datetime | None:
+    stated = fields.get("恢复时间") or fields.get("结束时间")
+    match = END_VALUE.match(with_clocks(normalize(stated))[0].strip()) if stated else None
+    if not match:
+        return None
+    day = _day(match, week) if match["m"] else started.date()
+    try:
+        end = dt.datetime.combine(day, dt.time(int(match["H"]), int(match["M"])), tzinfo=started.tzinfo)
+    except (TypeError, ValueError):
+        return None
+    if end < started and not match["m"]:
+        end += dt.timedelta(days=1)  # 23:50 started, 00:35 recovered
+    return end if started <= end <= started + dt.timedelta(days=7) else None
+
+
+def _duration_end(text: str, started: dt.datetime) -> dt.datetime | None:
+    for match in DURATION.finditer(text):
+        if match["h"] or match["m"]:
+            hours = float(match["h"] or 0)
+            minutes = int(match["m"] or 0)
+            if hours * 60 + minutes <= 7 * 24 * 60:
+                return started + dt.timedelta(hours=hours, minutes=minutes)
+    return None
 
 
 def _said_end(text: str, started: dt.datetime, week: IsoWeek) -> dt.datetime | None:
@@ -201,31 +269,43 @@ def _title(entry: _Entry, fields: dict[str, str], lines: list[str]) -> str:
         text = entry.title
     else:
         text = fields.get("描述") or fields.get("经过") or fields.get("说明") or (lines[0] if lines else "")
-    text = KIND_PREFIX.sub("", text.strip())
+    text = KIND_PREFIX.sub("", _untagged(text.strip())[0])
     match = FIRST_CLAUSE.match(text)
     return ((match.group(0) if match else text).strip() or text.strip())[:300]
 
 
+def _untagged(text: str) -> tuple[str, list[str]]:
+    """The text without its leading `[tag]`s, and the tags."""
+    tags = []
+    while match := TAG.match(text):
+        tags.append(match["tag"])
+        text = text[match.end() :]
+    return text, tags
+
+
 def _kind(fields: dict[str, str], text: str) -> str:
-    stated = normalize(fields.get("类型") or fields.get("性质") or "")
-    prefix = KIND_PREFIX.match(text.lstrip("-* "))
-    stated = stated or (prefix.group("word") if prefix else "")
-    if stated:
-        if re.search(r"风险|预警|容量", stated):
+    body, tags = _untagged(text.lstrip("-* "))
+    prefix = KIND_PREFIX.match(body)
+    for stated in [fields.get("类型") or fields.get("性质") or "", *tags, prefix["word"] if prefix else ""]:
+        stated = normalize(stated)
+        if RISK_KIND.search(stated):
             return Incident.Kind.RISK
-        if re.search(r"变更|发布|回滚", stated):
+        if CHANGE_KIND.search(stated):
             return Incident.Kind.CHANGE
-        return Incident.Kind.INCIDENT
-    if RISK_WORDS.search(text) and not GRADE.search(text):
+        if INCIDENT_KIND.search(stated):
+            return Incident.Kind.INCIDENT
+    if RISK_WORDS.search(text) and not _grade(fields, text)["grade"]:
         return Incident.Kind.RISK
     if "回滚" in text and CHANGE_WORDS.search(text):
-        return Incident.Kind.CHANGE
+        return Incident.Kind.CHANGE  # a release rolled back stays a change, graded or not
     return Incident.Kind.INCIDENT
 
 
 def _grade(fields: dict[str, str], text: str) -> dict:
     stated = fields.get("级别") or fields.get("等级") or fields.get("定级")
     match = GRADE.search(f"定级{normalize(stated)}" if stated else text)
+    if not match and not stated and (tag := GRADE_TAG.search(normalize(text))):
+        return {"grade": (tag["grade"] or tag["bare"]).upper(), "share": Decimal("1")}
     if not match:
         return {"grade": "", "share": Decimal("1")}
     share = Decimal(match["share"]) if match["share"] else Decimal("1")

@@ -35,11 +35,19 @@ from documents.importer.text import (
 )
 from documents.importer.weeks import detect_week
 
-ITEM = re.compile(r"^(?P<number>\d{1,3})[.、．)](?!\d)\s*(?P<text>.*)$")
+ITEM = re.compile(r"^(?P<number>\d{1,3})[.、．)）](?!\d)\s*(?P<text>.*)$")
 BULLET = re.compile(r"^[-*+•]\s+(?P<text>.*)$")
 OKR_TITLE = re.compile(r"^(?P<code>[Oo]\d{1,2})\s*[:：.、\s]?\s*(?P<title>.*)$")
 TODO_START = re.compile(r"^\**\s*TODO\s*[:：]?\s*\**\s*(?P<rest>.*)$", re.IGNORECASE)
-PROGRESS = re.compile(r"(?:进度|完成度|完成率)\s*[:：]?\s*(?P<value>\d+(?:\.\d+)?)\s*%")
+PROGRESS = re.compile(
+    r"(?:进度|完成度|完成率|完成|progress)\s*[:：]?\s*(?P<value>\d+(?:\.\d+)?)\s*%", re.IGNORECASE
+)
+# What a progress says of last week: `60% → 70%` is now 70%; `55%（上周50%）` and `50% (was 40%)`
+# are 55% and 50%.
+PROGRESS_BEFORE = re.compile(r"\d+(?:\.\d+)?\s*%\s*(?:→|->|=>)\s*(?=\d)")
+PROGRESS_LAST = re.compile(r"\(\s*(?:上周|上期|prev(?:ious)?|was|last\s*week)[^()]{0,20}\)", re.IGNORECASE)
+# A bracket holding a percentage is progress, not part of the key result's name: `房屋交付（75%）`.
+TITLE_PERCENT = re.compile(r"\s*+\([^()]{0,20}%[^()]{0,20}\)|[\s\-—~]*+\d++(?:\.\d+)?\s*+%.*$")
 ANY_PERCENT = re.compile(r"(?<![\d.])(?P<value>\d+(?:\.\d+)?)\s*%")
 ETA_ISO = re.compile(r"预计\s*(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})")
 ETA_SHORT = re.compile(r"预计\s*[是于在]?\s*(?P<m>\d{1,2})\s*[/月.]\s*(?P<d>\d{1,2})(?!\d)")
@@ -50,7 +58,7 @@ FIRST_CLAUSE = re.compile(r"^[^:,;。，；：—]+")
 PROGRESS_STEP = Decimal("0.01")  # KeyResultUpdate.progress has two decimal places
 
 
-NUMERAL_PREFIX = re.compile(r"^[一二三四五六七八九十]{1,3}\s*[、.．]\s*")
+NUMERAL_PREFIX = re.compile(r"^(?:[一二三四五六七八九十]{1,3}\s*[、.．]|\([一二三四五六七八九十]{1,3}\))\s*")
 KR_PREFIX = re.compile(r"^KR\s*\d{1,2}\s*[:：.、]?\s*", re.IGNORECASE)
 CHECKBOX = re.compile(r"^\[[ xX]\]\s*")
 OKR_CONTAINER = re.compile(r"OKR|目标与关键结果", re.IGNORECASE)
@@ -60,15 +68,19 @@ def section_kind(title: str) -> str:
     text = NUMERAL_PREFIX.sub("", normalize(title).strip())
     if OKR_TITLE.match(text) and re.match(r"^[Oo]\d", text):
         return "okr"
-    if re.search(r"生产事件|线上事件|生产问题|故障", text):
+    if re.search(
+        r"生产事件|线上事件|生产问题|故障|事故(?![数率统])|\bincidents?\b|\boutages?\b", text, re.IGNORECASE
+    ):
         return "incidents"
-    if re.match(r"^(其他|其它)", text):
+    if re.match(r"^(其他|其它|others?\b|misc)", text, re.IGNORECASE):
         return "other"
-    if re.search(r"收获|反思|感想|随想|想法|小结|心得", text):
+    if re.search(
+        r"收获|反思|感想|随想|想法|小结|心得|体会|总结|retro|reflection|lessons|thoughts", text, re.IGNORECASE
+    ):
         return "reflections"
-    if text.startswith("下周"):
+    if re.match(r"^(下周|next\s*week|plans?\b|next\s*steps)", text, re.IGNORECASE):
         return "plans"
-    if re.match(r"^(TODO\b|待办|待跟进)", text, re.IGNORECASE):
+    if re.match(r"^(TODO\b|待办|待跟进|跟进事项|action\s*items?|follow[- ]?ups?)", text, re.IGNORECASE):
         return "todos"
     return "narrative"
 
@@ -229,7 +241,7 @@ def _take_figures(report: ParsedReport, group: str, lines: list[str]) -> str:
 
 
 def _read_okr(report: ParsedReport, title: str, lines: list[str]) -> None:
-    match = OKR_TITLE.match(normalize(title).strip())
+    match = OKR_TITLE.match(NUMERAL_PREFIX.sub("", normalize(title).strip()))
     okr = OkrSection(code=match.group("code").upper(), title=match.group("title").strip())
     group = title
     body: list[str] = []
@@ -247,7 +259,8 @@ def _read_okr(report: ParsedReport, title: str, lines: list[str]) -> None:
                 continue
             bullet = BULLET.match(line)
             text = bullet.group("text") if bullet else ""
-            if bullet and (KR_PREFIX.match(text) or PROGRESS.search(normalize(text))):
+            # Under an objective a bullet that states a progress is a key result, however it says it.
+            if bullet and (KR_PREFIX.match(text) or _states_progress(text, group, report.catalogue)):
                 current = [text]
                 raw_items.append((len(raw_items) + 1, current))
                 continue
@@ -260,6 +273,15 @@ def _read_okr(report: ParsedReport, title: str, lines: list[str]) -> None:
         lines = [line for line in item_lines if line.strip()]
         okr.items.append(_okr_item(number, lines, report.week, report.warnings))
     report.sections.append(Section(title=title, body=_take_figures(report, group, body), okr=okr))
+
+
+def _states_progress(text: str, group: str, catalogue: Catalogue) -> bool:
+    """A bullet under an objective is a key result when it says a progress and names no KPI's figure."""
+    if PROGRESS.search(normalize(text)):
+        return True
+    if _progress(normalize(text)) is None:
+        return False
+    return not any(figure.placed for figure in figures_in_line(text, group, catalogue))
 
 
 def _okr_item(number: int, lines: list[str], week: IsoWeek, warnings: list[str]) -> OkrItem:
@@ -290,11 +312,13 @@ def _okr_item(number: int, lines: list[str], week: IsoWeek, warnings: list[str])
         progress = progress.quantize(PROGRESS_STEP, rounding=ROUND_DOWN)
     first = KR_PREFIX.sub("", normalize(lines[0]).strip())
     title_match = FIRST_CLAUSE.match(first)
-    title = (title_match.group(0) if title_match else first).strip()[:100] or lines[0].strip()[:100]
+    title = (title_match.group(0) if title_match else first).strip()
+    title = TITLE_PERCENT.sub("", title).strip()[:100] or lines[0].strip()[:100]
     return OkrItem(number=number, title=title, text=text, progress=progress, eta=eta)
 
 
 def _progress(text: str) -> Decimal | None:
+    text = PROGRESS_LAST.sub("", PROGRESS_BEFORE.sub("", text))
     match = PROGRESS.search(text)
     if not match:
         percents = ANY_PERCENT.findall(text)

@@ -26,15 +26,27 @@ POINTS = r"个百分点|百分点|pp|PP"
 UP = r"上涨|上升|提升|回升|增长|增加|提高|升高|上浮"
 DOWN = r"下降|回落|降低|减少|下滑|下跌|略降"
 VERB = rf"{UP}|{DOWN}"
-SINCE = r"(?:相比上周|相比上期|较上周|较上期|比上周|比上期|环比上周|环比|对比上周|与上周相比)"
+SINCE = (
+    r"(?:相比上周|相比上期|较上周|较上期|比上周|比上期|环比上周|同比上周|环比|对比上周|(?:与|和|跟)上周(?:相比)?"
+    r"|WoW|wow|w/w|vs\.?\s*+last\s*+week)"
+)
+# A change as people write it: a verb (`下降0.76个百分点`), an arrow (`↓0.76pp`) or a sign (`-0.76pp`).
+CHANGE = (
+    rf"(?:(?P<verb>{VERB})(?:了|约)*|(?P<arrow>[↑↓])|(?P<sign>[+\-]))"
+    rf"\s*+(?P<num>{NUM})\s*+(?P<unit>{POINTS}|{UNIT})?"
+)
+# Last week's value named in English or Chinese: `（上周4.2%）`, `(prev 5402.7)`, `(was 40%)`, `vs 50%`.
+LAST = r"(?:上周|上期|prev(?:ious)?|last\s*+week|was|LW)"
 
 PREVIOUS_CLAUSE = re.compile(
-    rf"^(?:较|比|相比)?(?:上周|上期)\s*(?:为|是|:)?\s*(?P<num>{NUM})\s*(?P<unit>{UNIT})?"
+    rf"^(?:(?:较|比|相比)?{LAST}|vs\.?)\s*+(?:为|是|:)?\s*+(?P<num>{NUM})\s*+(?P<unit>{UNIT})?"
 )
+# A sign alone opens a clause only after a "since last week" word: a bare `-1` may be anything.
 CHANGE_CLAUSE = re.compile(
-    rf"^{SINCE}?\s*(?P<verb>{VERB})(?:了|约)*\s*(?P<num>{NUM})\s*(?P<unit>{POINTS}|{UNIT})?(?P<rest>.*)$"
+    rf"^(?:{SINCE}\s*+:?\s*+{CHANGE}|{SINCE}?\s*+(?:(?P<verb2>{VERB})(?:了|约)*|(?P<arrow2>[↑↓]))\s*+"
+    rf"(?P<num2>{NUM})\s*+(?P<unit2>{POINTS}|{UNIT})?)(?P<rest>.*)$"
 )
-UNCHANGED_CLAUSE = re.compile(rf"^{SINCE}?\s*持平")
+UNCHANGED_CLAUSE = re.compile(rf"^(?:{SINCE}?\s*+持平|(?:flat|unchanged)\b)", re.IGNORECASE)
 PENDING_CHANGE = re.compile(rf"^(?P<label>.+?)(?P<verb>{VERB})\s*(?P<num>{NUM})\s*(?P<unit>{POINTS})$")
 CHANGE_TO = re.compile(
     rf"^(?P<label>.*?)(?P<verb>{VERB})(?:了)?\s*(?P<amount>{NUM})\s*(?P<amount_unit>{POINTS}|{UNIT})?\s*"
@@ -53,12 +65,15 @@ PAIR = re.compile(rf"(?P<a>{NUM})\s*(?P<unit_a>{UNIT})?\s*(?:→|->)\s*(?P<b>{NU
 ARROW_CHANGE = re.compile(rf"[↑↓]\s*(?:{NUM})\s*(?:%|{POINTS})?\s*[,(]?\s*$")
 NUMBER = re.compile(NUM)
 AFTER_VALUE = re.compile(rf"^\s*(?P<unit>{UNIT})?")
-BRACKET_PREVIOUS = re.compile(rf"^\s*\(\s*(?:上周|上期)?\s*:?\s*(?P<num>{NUM})\s*(?P<unit>{UNIT})?\s*\)")
-SINCE_PREVIOUS = re.compile(rf"^\s*(?:较|比)(?:上周|上期)\s*(?P<num>{NUM})\s*(?P<unit>{UNIT})?")
-SINCE_CHANGE = re.compile(
-    rf"^\s*(?:较|比)(?:上周|上期)?\s*(?P<verb>{VERB})(?:了)?\s*(?P<num>{NUM})\s*(?P<unit>{POINTS}|{UNIT})?"
+BRACKET_PREVIOUS = re.compile(
+    rf"^\s*+\(\s*+(?:{LAST}|vs\.?)?\s*+(?:为|是)?\s*+:?\s*+(?P<num>{NUM})\s*+(?P<unit>{UNIT})?\s*+\)"
 )
-TAIL_UNCHANGED = re.compile(r"^\s*(?:较上周)?持平")
+SINCE_PREVIOUS = re.compile(
+    rf"^\s*+(?:(?:较|比){LAST}|vs\.?|{LAST}\s*+:?)\s*+(?P<num>{NUM})\s*+(?P<unit>{UNIT})?", re.IGNORECASE
+)
+# Right after the value, in brackets or not: `较上周下降2个`, `(WoW -0.002pp)`, `（↑0.05pp）`, `↓1`.
+SINCE_CHANGE = re.compile(rf"^\s*+\(?\s*+(?:(?:较|比){LAST}?|{SINCE})?\s*+:?\s*+{CHANGE}")
+TAIL_UNCHANGED = re.compile(rf"^\s*+\(?\s*+(?:{SINCE}\s*+)?(?:持平|flat|unchanged)", re.IGNORECASE)
 ENDS_WITH_CHANGE = re.compile(rf"(?:{VERB})(?:了|约)*$")
 NAMES_NOTHING = re.compile(rf"^(?:{SINCE}|相比|较|比|约|:|\s)*$")
 # A number glued to what follows it as a name, date, time or version is not a value: 1.0成功率, 8月, 9/10.
@@ -151,7 +166,10 @@ class LineReader:
             and (match := CHANGE_CLAUSE.match(clause))
             and not re.match(r"^\s*(至|到)", match["rest"])
         ):
-            self.changed(last, match["verb"], match["num"], match["unit"])
+            if match["num"]:
+                self.apply_change(last, direction(match), match["num"], match["unit"])
+            else:
+                self.apply_change(last, match["verb2"] or match["arrow2"], match["num2"], match["unit2"])
             return None
         if last is not None and UNCHANGED_CLAUSE.match(clause):
             self.unchanged(last)
@@ -212,7 +230,7 @@ class LineReader:
         if match := BRACKET_PREVIOUS.match(tail) or SINCE_PREVIOUS.match(tail):
             self.stated_previous(figure, match, tail_offset)
         elif match := SINCE_CHANGE.match(tail):
-            self.apply_change(figure, match["verb"], match["num"], match["unit"])
+            self.apply_change(figure, direction(match), match["num"], match["unit"])
         elif TAIL_UNCHANGED.match(tail):
             self.unchanged(figure)
         return None
@@ -305,9 +323,6 @@ class LineReader:
         if figure.previous is None or figure.previous_source != "stated":
             self.set_previous(figure, match, "num", offset, "stated")
 
-    def changed(self, figure: Figure, verb: str, amount: str, unit: str | None) -> None:
-        self.apply_change(figure, verb, amount, unit)
-
     def apply_change(self, figure: Figure, verb: str, amount: str, unit: str | None) -> None:
         """Last week = value − change; for a percent KPI the change is in percentage points."""
         if figure.previous is not None:
@@ -316,9 +331,11 @@ class LineReader:
         if figure.unit == KPI.Unit.PERCENT:
             if unit not in (None, "%") and not points:
                 return
+            if unit == "%" and verb in ("↑", "↓", "+", "-"):
+                return  # `↑4.01%` is the seed's relative change; only a verb's `%` reads as points
         elif points or unit == "%":
             return  # a relative change of a count cannot give last week's value exactly
-        sign = -1 if re.fullmatch(DOWN, verb) else 1
+        sign = -1 if verb in ("↓", "-") or re.fullmatch(DOWN, verb) else 1
         number = to_decimal(amount.replace(",", ""))
         figure.previous = figure.value - sign * number
         figure.previous_source = "change"
@@ -328,6 +345,11 @@ class LineReader:
         if figure.previous is None:
             figure.previous = figure.value
             figure.previous_source = "unchanged"
+
+
+def direction(match: re.Match) -> str:
+    """The verb, arrow or sign of a CHANGE match: what apply_change reads the direction from."""
+    return match["verb"] or match["arrow"] or match["sign"]
 
 
 def fits(kpi: KpiRef, unit_text: str | None) -> bool:

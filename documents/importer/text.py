@@ -28,11 +28,11 @@ BRACKET_HEADING = re.compile(
 )
 # `一、效能`, `四、生产事件` alone on a line (the numbered sections of many hand-written reports).
 NUMERAL_HEADING = re.compile(
-    r"^(?:\*\*)?(?P<title>[一二三四五六七八九十]{1,3}\s*[、.．]\s*[^，。；,;:：]{1,24}?)(?:\*\*)?$"
+    r"^(?:\*\*)?(?P<title>(?:[一二三四五六七八九十]{1,3}\s*[、.．]|\([一二三四五六七八九十]{1,3}\))\s*[^，。；,;:：]{1,24}?)(?:\*\*)?$"
 )
 # `O1 业务服务`, `**O2 能力升级**` alone on a line: an objective inside an OKR section.
 OBJECTIVE_HEADING = re.compile(
-    r"^(?:\*\*)?(?P<title>[Oo]\d{1,2}(?:\s+|\s*[:：、.]\s*)[^，。；,;]{1,30}?)(?:\*\*)?\s*$"
+    r"^(?:\*\*)?(?:\([一二三四五六七八九十]{1,3}\)\s*)?(?P<title>[Oo]\d{1,2}(?:\s+|\s*[:：、.]\s*)[^，。；,;]{1,30}?)(?:\*\*)?\s*$"
 )
 NAMED_HEADING = re.compile(
     r"^(?:\*\*)?(?P<title>收获与反思|收获和反思|下周工作及目标|下周工作与目标|下周工作|下周计划|生产事件|其他|其它|待办事项|待跟进)"

@@ -17,13 +17,29 @@ from documents.importer.figures import normalize
 from documents.importer.text import heading_level
 
 ISO_WEEK = re.compile(r"(?<!\d)(?P<year>\d{4})\s*-?\s*W(?P<number>\d{1,2})(?!\d)", re.IGNORECASE)
-ZH_WEEK = re.compile(r"(?:(?P<year>\d{4})\s*年\s*(?:度\s*)?)?第\s*(?P<number>\d{1,2})\s*周")
+# `10月第3周` is a week of the month, not of the year: it names no ISO week.
+ZH_WEEK = re.compile(r"(?:(?P<year>\d{4})\s*年\s*(?:度\s*)?)?(?<!月)(?<!月\s)第\s*(?P<number>\d{1,2})\s*周")
 DATE = r"(?P<y1>\d{4})\s*[.\-/年]\s*(?P<m1>\d{1,2})\s*[.\-/月]\s*(?P<d1>\d{1,2})\s*日?"
 RANGE = re.compile(
     DATE
     + r"\s*(?:-|~|至|到|—|–|－)+\s*"
     + r"(?:(?P<y2>\d{4})\s*[.\-/年]\s*)?(?P<m2>\d{1,2})\s*[.\-/月]\s*(?P<d2>\d{1,2})"
 )
+# `10.14-10.20`, `11/11~11/17`: a range without a year takes it from the title, the Created line
+# or a dated line.
+SHORT_RANGE = re.compile(
+    r"(?<![\d.\-/])(?P<m1>\d{1,2})\s*[.\-/月]\s*(?P<d1>\d{1,2})\s*日?\s*(?:-|~|至|到|—|–|－)+\s*"
+    r"(?:(?P<m2>\d{1,2})\s*[.\-/月]\s*)?(?P<d2>\d{1,2})(?![\d.\-/])"
+)
+MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+# `Nov 18-24, 2024`, `Nov 18 - Dec 1 2024`.
+MONTH_NAME = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+ENGLISH_RANGE = re.compile(
+    rf"\b(?P<mon1>{MONTH_NAME})\s*(?P<d1>\d{{1,2}})\s*(?:-|~|–|—|to)\s*(?:(?P<mon2>{MONTH_NAME})\s*)?"
+    rf"(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s*,?\s*(?P<y>\d{{4}})?\b",
+    re.IGNORECASE,
+)
+YEAR_IN_TEXT = re.compile(r"(?<!\d)(?P<y>(?:19|20|2[1-9])\d{2})\s*(?:年|[-/.]\s*\d{1,2}\s*[-/.]\s*\d{1,2})")
 CREATED = re.compile(
     r"^\s*(?:[-*>]\s*)?(?:\*\*)?(?:Created|创建时间|创建于|创建日期|填写日期|日期|Date)(?:\*\*)?\s*[:：]\s*"
     r"(?P<y>\d{4})\s*[年\-/.]\s*(?P<m>\d{1,2})\s*[月\-/.]\s*(?P<d>\d{1,2})",
@@ -61,7 +77,28 @@ def _year_for(number: int, created: dt.date | None) -> int:
     return today.year - 1 if number > today.number + 26 else today.year
 
 
-def week_in_line(text: str, created: dt.date | None) -> tuple[IsoWeek | None, str]:
+def _range_week(start: dt.date | None, end: dt.date | None, wrapped: bool) -> IsoWeek | None:
+    if start and end and end < start and wrapped:
+        end = _date(start.year + 1, end.month, end.day)
+    if start and end and dt.timedelta(0) <= end - start <= dt.timedelta(days=13):
+        return IsoWeek.from_date(start + (end - start) / 2)
+    return None
+
+
+def _short_range(text: str, year: int | None) -> IsoWeek | None:
+    if match := ENGLISH_RANGE.search(text):
+        first = MONTHS.index(match["mon1"][:3].lower()) + 1
+        second = MONTHS.index(match["mon2"][:3].lower()) + 1 if match["mon2"] else first
+        year = int(match["y"]) if match["y"] else year
+        if year:
+            return _range_week(_date(year, first, match["d1"]), _date(year, second, match["d2"]), True)
+    if year and (match := SHORT_RANGE.search(text)):
+        start = _date(year, match["m1"], match["d1"])
+        return _range_week(start, _date(year, match["m2"] or match["m1"], match["d2"]), True)
+    return None
+
+
+def week_in_line(text: str, created: dt.date | None, year: int | None = None) -> tuple[IsoWeek | None, str]:
     if match := ISO_WEEK.search(text):
         return _week(match["year"], match["number"]), "title"
     if match := ZH_WEEK.search(text):
@@ -71,22 +108,34 @@ def week_in_line(text: str, created: dt.date | None) -> tuple[IsoWeek | None, st
     if match := RANGE.search(text):
         start = _date(match["y1"], match["m1"], match["d1"])
         end = _date(match["y2"] or match["y1"], match["m2"], match["d2"])
-        if start and end and end < start and not match["y2"]:
-            end = _date(start.year + 1, end.month, end.day)
-        if start and end and dt.timedelta(0) <= end - start <= dt.timedelta(days=13):
-            return IsoWeek.from_date(start + (end - start) / 2), "range"
+        if week := _range_week(start, end, not match["y2"]):
+            return week, "range"
+    own_year = YEAR_IN_TEXT.search(text)
+    if week := _short_range(text, int(own_year["y"]) if own_year else year):
+        return week, "range"
     return None, ""
+
+
+def stated_year(lines: list[str], created: dt.date | None) -> int | None:
+    """The year a report states (its Created line, else its first full date), for a range without one."""
+    if created:
+        return created.year
+    for line in lines:
+        if match := YEAR_IN_TEXT.search(normalize(line)):
+            return int(match["y"])
+    return None
 
 
 def detect_week(lines: list[str]) -> tuple[IsoWeek | None, str, int | None]:
     """The week, where it came from, and the index of the title line that said it (to leave out)."""
     created = created_date(lines)
+    year = stated_year(lines, created)
     nonblank = [index for index, line in enumerate(lines) if line.strip()][:TITLE_LINES]
     for position, index in enumerate(nonblank):
         line = lines[index]
         if position and not heading_level(line):
             continue  # beyond the first line only a heading names the week
-        week, source = week_in_line(normalize(line), created)
+        week, source = week_in_line(normalize(line), created, year)
         if week is not None:
             return week, source, index
     if created:

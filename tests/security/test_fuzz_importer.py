@@ -32,6 +32,12 @@ FRAGMENTS = [
     "2. 延期率下降, 3.50%(4.79%)", "1. 对公收佣: 进度150%, 预计13/45上线", "进度85% · 预计2024-02-30",
     "2024年8月20日 11:05", "2024年13月45日 25:61 对账", "0001-01-01 00:00 事故", "11:40完成手动结算",
     "事故数AB级0次, C级1次, D级0次", "201次报错", "```", "|a|b|", "<script>alert(1)</script>", "",
+    # The wordings of the corpus's styles e–g: signs, arrows, English, tables of events, Chinese clocks.
+    "吞吐率: 90.85% (WoW +1.22pp)", "线上bug: 5 ↓1", "代码当量 5466.2 (prev 5402.7)", "flat WoW",
+    "Payments weekly 11.11-11.17", "# Weekly — Nov 18-24, 2024", "10月第3周", "（一）O1 业务服务",
+    "- 房屋交付（75%）：进度：60% → 70%", "| 日期 | 开始 | 结束 | 级别 | 描述 |",
+    "| 9/25 | 10:10 | 25:61 | C级(0.5) | x |", "1）10月17日23点30分，于次日凌晨2:10恢复，持续99999小时",
+    "- 11/14 20:00 [Change] 发布 [C级]", "## Incidents",
 ]  # fmt: skip
 document = st.lists(
     st.one_of(st.sampled_from(FRAGMENTS), st.sampled_from(HOSTILE[:-2]), any_text), min_size=1, max_size=30
