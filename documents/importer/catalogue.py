@@ -68,11 +68,15 @@ class Catalogue:
         key = label_key(LEADING.sub("", name_key(label)))
         if len(key) < 2:
             return None
-        suffixes = [key[start:] for start in range(len(key) - 1)]
-        for suffix in suffixes:
-            hits = self._keys.get(suffix)
+        # Suffixes longer than the longest known name cannot hit, and such a label is no known name's
+        # fragment either: a long line's label costs no more than a short one's.
+        longest = max(map(len, self._keys), default=0)
+        for start in range(max(0, len(key) - longest), len(key) - 1):
+            hits = self._keys.get(key[start:])
             if hits:
                 return self._by_id[next(iter(hits))] if len(hits) == 1 else None
+        if len(key) > longest:
+            return None
         # The whole label as a fragment: "吞吐率" is 需求吞吐率 when no other KPI's names hold 吞吐率.
         hits = {kpi_id for known, ids in self._keys.items() if key in known for kpi_id in ids}
         return self._by_id[hits.pop()] if len(hits) == 1 else None

@@ -77,8 +77,12 @@ TAIL_UNCHANGED = re.compile(rf"^\s*+\(?\s*+(?:{SINCE}\s*+)?(?:持平|flat|unchan
 ENDS_WITH_CHANGE = re.compile(rf"(?:{VERB})(?:了|约)*$")
 NAMES_NOTHING = re.compile(rf"^(?:{SINCE}|相比|较|比|约|:|\s)*$")
 # A number glued to what follows it as a name, date, time or version is not a value: 1.0成功率, 8月, 9/10.
-NOT_A_VALUE_AFTER = re.compile(r"^(?:[:/\-.]\d|[A-Za-z]|[\u4e00-\u9fff])")
-ALLOWED_AFTER = re.compile(rf"^(?:{UNIT}|较|比|上周|持平|环比|相比|{VERB})")
+# Matched at a position (pattern.match(text, pos)), never on a slice: a long line stays linear.
+NOT_A_VALUE_AFTER = re.compile(r"(?:[:/\-.]\d|[A-Za-z]|[\u4e00-\u9fff])")
+ALLOWED_AFTER = re.compile(rf"(?:{UNIT}|较|比|上周|持平|环比|相比|{VERB})")
+POINTS_AFTER = re.compile(rf"\s*+(?:{POINTS})")
+# A number right after "12:", "3/", "10.", "2-" or "v" is part of a time, date, range or version.
+PART_OF_SOMETHING = re.compile(r"(?:\d[:/\-.~]|[vV])$")
 LIST_MARKER = re.compile(r"^\s*(?:[-*+•]\s+(?:\[[ xX]\]\s*)?|\d{1,2}[.、)](?!\d)\s*|>\s*)")
 
 
@@ -97,6 +101,12 @@ def clean_view(line: str) -> tuple[str, list[int]]:
     return "".join(chars).replace("−", "-"), where
 
 
+THOUSANDS = re.compile(r"\d{3}(?!\d)")
+# A figure's clause is a phrase. A clause of hundreds of characters without a comma or full stop is prose or
+# noise: it stays text, unread, since reading it costs time that grows with the square of its length.
+MAX_CLAUSE = 300
+
+
 def clauses(text: str) -> list[tuple[int, int]]:
     """Clause boundaries at ，；。 (and `. `) outside brackets; a comma between digits separates thousands."""
     result, start, depth = [], 0, 0
@@ -109,9 +119,7 @@ def clauses(text: str) -> list[tuple[int, int]]:
             continue
         boundary = char in ";。!?|"
         if char == ",":
-            boundary = not (
-                index and text[index - 1].isdigit() and re.match(r"\d{3}(?!\d)", text[index + 1 :])
-            )
+            boundary = not (index and text[index - 1].isdigit() and THOUSANDS.match(text, index + 1))
         elif char == ".":
             boundary = index + 1 == len(text) or text[index + 1] == " "
             boundary = boundary and not (index and text[index - 1].isdigit())
@@ -147,6 +155,9 @@ class LineReader:
         for start, end in clauses(self.text):
             offset = start + len(self.text[start:end]) - len(self.text[start:end].lstrip())
             clause = self.text[offset:end].rstrip()
+            if len(clause) > MAX_CLAUSE:
+                pending = None
+                continue
             marker = LIST_MARKER.match(clause)
             if marker:
                 offset += marker.end()
@@ -261,15 +272,12 @@ class LineReader:
 
     def first_value(self, clause: str) -> re.Match | None:
         for match in NUMBER.finditer(clause):
-            before = clause[: match.start()]
-            after = clause[match.end() :]
-            if re.match(rf"^\s*(?:{POINTS})", after):
+            start, end = match.span()
+            if POINTS_AFTER.match(clause, end):
                 continue  # a change in percentage points is never this week's value
-            if before.endswith((":", "/", "-", ".", "~", "v", "V")) and re.search(
-                r"\d[:/\-.~]$|[vV]$", before
-            ):
+            if PART_OF_SOMETHING.search(clause[max(0, start - 2) : start]):
                 continue
-            if NOT_A_VALUE_AFTER.match(after) and not ALLOWED_AFTER.match(after):
+            if NOT_A_VALUE_AFTER.match(clause, end) and not ALLOWED_AFTER.match(clause, end):
                 continue
             return match
         return None

@@ -235,3 +235,10 @@ def test_english_section_names():
     assert [todo.text for todo in parsed.todos] == ["a"]
     assert parsed.plans == ["b"]
     assert parsed.reflections == "c"
+
+
+def test_a_long_label_matches_by_its_ending_as_a_short_one_does():
+    # Only suffixes up to the longest known name are looked up: the same answer, at any label length.
+    assert CATALOGUE.match("本周研发与测试都有需求积压的情况下" * 500 + "需求吞吐率").id == 1
+    assert CATALOGUE.match("说明" * 5000) is None
+    assert CATALOGUE.match("吞吐率").id == 1

@@ -140,3 +140,25 @@ def test_binary_and_foreign_uploads_are_refused_with_a_message(client_for, lead,
     assert response.status_code == 200
     assert response.context["form"].errors
     assert census() == before
+
+
+# Lines an attacker (or a paste gone wrong) makes long: each is read in time that grows with its length,
+# not its square, so this test's own run time is the guard (before the fix, the first took ~50 minutes).
+LONG_LINES = {
+    "digits": "1" * 200_000,
+    "date-like": "10.14-" * 40_000,
+    "figures without a break": "需求吞吐率81.72%（上周96.05%）" * 10_000,
+    "arrows": "96.05%→" * 30_000,
+    "thousands": "1,000," * 40_000,
+    "clock words": "下午2点05分持续35分钟" * 15_000,
+}
+
+
+@pytest.mark.parametrize("name", LONG_LINES)
+def test_a_pathologically_long_line_is_kept_as_text_and_read_in_linear_time(name):
+    line = LONG_LINES[name]
+    parsed = parse_document(
+        f"# 2024-W40\n\n## 【效能度量】\n\n{line}\n\n- 需求交付数: 313\n\n## 收获与反思\n\nok\n"
+    )
+    assert [figure.name for figure in parsed.figures] == ["需求交付数"]
+    assert line in "\n".join(section.body for section in parsed.sections)
