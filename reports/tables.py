@@ -15,6 +15,9 @@ from common.formatting import quantize
 from common.lists.tables import NUM, ListTable, order_nulls_last
 from reports.comparison import Change, export_number, format_absolute, format_relative, format_value
 
+# The target status cell, shared with the plain-rows CSV (reports/exports.py).
+TARGET_LABELS = {True: _("Met"), False: _("Missed")}
+
 
 def change_of(record) -> Change:
     # Several cells of a row read the same comparison; compute it once per row.
@@ -113,7 +116,7 @@ class KPIValueTable(ListTable):
         met = change_of(record).target_met
         if met is None:
             return None, ""
-        return met, _("Met") if met else _("Missed")
+        return met, TARGET_LABELS[met]
 
     def render_target_status(self, record):
         met, label = self._target_label(record)
