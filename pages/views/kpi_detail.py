@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 from common import charts
 from common.formatting import format_number
 from incidents.models import Incident
+from pages.kpi_history_html import history_rows, incident_items
 from reports.access import can_edit_team
 from reports.comparison import format_value, kpi_history
 from reports.models import KPI
@@ -43,12 +44,15 @@ def kpi_detail(request, pk: int):
         title=kpi.name,
         markers=[(str(incident.week.iso), incident.grade, incident.title) for incident in incidents],
     )
+    newest_first = list(reversed(rows))
     return render(
         request,
         "reports/kpi_detail.html",
         {
             "kpi": kpi,
-            "rows": list(reversed(rows)),
+            "rows": newest_first,
+            "history_rows": history_rows(kpi, newest_first),
+            "incident_items": incident_items(kpi, incidents),
             "chart": chart,
             "latest": rows[-1] if rows else None,
             "incidents": incidents,
