@@ -115,3 +115,9 @@ def tally_bars(rows):
 def markdown(text: str):
     """Safe Markdown → HTML (raw HTML off, then sanitised) for narrative fields."""
     return render_markdown(text)
+
+
+@register.simple_tag
+def kpi_value_row(row):
+    """A KPIValueTable body row, written by reports/table_rows.py."""
+    return row.table.row_writer.row_html(row)
