@@ -121,3 +121,11 @@ def markdown(text: str):
 def kpi_value_row(row):
     """A KPIValueTable body row, written by reports/table_rows.py."""
     return row.table.row_writer.row_html(row)
+
+
+@register.simple_tag
+def kpi_table_rows(rows):
+    """The rows of a week's KPI table, written by reports/kpi_table_html.py."""
+    from reports.kpi_table_html import kpi_rows  # noqa: PLC0415 - it imports this module's filters
+
+    return kpi_rows(rows)
