@@ -8,6 +8,7 @@ query whatever the number of weeks, KPIs or changes.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import NamedTuple
@@ -180,8 +181,13 @@ def _amount_text(row, amount: Decimal) -> str:
     if unit == AMOUNT_VALUE:
         return f"{_short(amount)}{label}"
     # A KPI value: said exactly as its KPI's pages say it (81.72%, 1829万元).
-    kpi = KPI(unit=unit, decimals=row["change_decimals"] or 0, unit_label=label)
-    return format_value(kpi, amount)
+    return format_value(_unit_kpi(unit, row["change_decimals"] or 0, label), amount)
+
+
+@functools.lru_cache(maxsize=256)
+def _unit_kpi(unit: str, decimals: int, label: str) -> KPI:
+    """A KPI with only the fields format_value reads, made once per unit: a model instance costs ~0.5 ms."""
+    return KPI(unit=unit, decimals=decimals, unit_label=label)
 
 
 def _short(amount: Decimal) -> str:
