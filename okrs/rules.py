@@ -15,10 +15,11 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from django.utils.encoding import force_str
+from django.utils.functional import cached_property
 
 from common.weeks import IsoWeek
 from okrs.models import KeyResult, KeyResultUpdate
-from okrs.progress import change_between, percent_of, progress_percent, window
+from okrs.progress import change_between, percent_of, window
 from reports.models import Week
 
 
@@ -53,13 +54,29 @@ _STATUS_LABELS = dict(KeyResultUpdate.Status.choices)
 
 @dataclass
 class OkrRow:
+    """One item's week. Its update and the previous one are kept as plain rows and become model
+    instances when a page reads them: the overview reads them for the few rows it shows."""
+
     key_result: KeyResult
-    update: KeyResultUpdate | None
-    previous: KeyResultUpdate | None
+    update_values: tuple | None
+    previous_values: tuple | None
+    using: str
     percent: Decimal | None
     previous_percent: Decimal | None
     is_stalled: bool
     is_overdue: bool
+
+    @property
+    def has_update(self) -> bool:
+        return self.update_values is not None
+
+    @cached_property
+    def update(self) -> KeyResultUpdate | None:
+        return _update(self.using, self.update_values) if self.update_values else None
+
+    @cached_property
+    def previous(self) -> KeyResultUpdate | None:
+        return _update(self.using, self.previous_values) if self.previous_values else None
 
     @property
     def delta(self) -> Decimal | None:
@@ -86,14 +103,14 @@ class OkrRow:
 
     @property
     def status(self) -> str:
-        return self.update.status if self.update else ""
+        return self.update_values[_STATUS_AT] if self.update_values else ""
 
     def get_status_display(self) -> str:
         # Model.get_status_display rebuilds the field's choices on every call (~0.15 ms): the same
         # label from a table built once.
-        if not self.update:
+        if not self.update_values:
             return ""
-        status = self.update.status
+        status = self.update_values[_STATUS_AT]
         return force_str(_STATUS_LABELS.get(status, status), strings_only=True)
 
 
@@ -129,6 +146,7 @@ _UPDATE_FIELDS = [
 ]
 _WEEK_FIELDS = [field.attname for field in Week._meta.concrete_fields]
 _WEEK = KeyResultUpdate._meta.get_field("week")
+_STATUS_AT = _UPDATE_FIELDS.index("status")
 
 
 def _update(alias: str, values: tuple) -> KeyResultUpdate:
@@ -151,7 +169,7 @@ def okr_rows(key_results: Iterable[KeyResult], week: IsoWeek) -> list[OkrRow]:
     index = {"key_result": _UPDATE_FIELDS.index("key_result_id"), "monday": _WEEK_FIELDS.index("starts_on")}
     monday_at = len(_UPDATE_FIELDS) + index["monday"]
     progress_at, value_at = _UPDATE_FIELDS.index("progress"), _UPDATE_FIELDS.index("current_value")
-    status_at = _UPDATE_FIELDS.index("status")
+    status_at = _STATUS_AT
     for values in updates.values_list(*_UPDATE_FIELDS, *(f"week__{name}" for name in _WEEK_FIELDS)):
         history[values[index["key_result"]]].append(values)
     rows = []
@@ -169,15 +187,14 @@ def okr_rows(key_results: Iterable[KeyResult], week: IsoWeek) -> list[OkrRow]:
                 _Figure(row[monday_at], percent_of(kr, row[progress_at], row[value_at])) for row in past
             ]
             stalled = _is_flat_since(figures, week.shifted(-2))
-        update = _update(updates.db, this) if this else None
-        previous = _update(updates.db, before) if before else None
         rows.append(
             OkrRow(
                 key_result=kr,
-                update=update,
-                previous=previous,
+                update_values=this,
+                previous_values=before,
+                using=updates.db,
                 percent=percent,
-                previous_percent=progress_percent(kr, previous),
+                previous_percent=percent_of(kr, before[progress_at], before[value_at]) if before else None,
                 is_stalled=stalled,
                 is_overdue=is_overdue(kr.eta, status, week),
             )
