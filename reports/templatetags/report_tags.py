@@ -129,3 +129,9 @@ def kpi_table_rows(rows):
     from reports.kpi_table_html import kpi_rows  # noqa: PLC0415 - it imports this module's filters
 
     return kpi_rows(rows)
+
+
+@register.simple_tag
+def list_table_row(row):
+    """A list table's body row, written by common/lists/rows.py."""
+    return row.table.list_rows.row_html(row)
