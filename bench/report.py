@@ -374,7 +374,8 @@ def markdown(results: dict) -> str:
         "Written by `make bench` (`python -m bench.run`); the generator and its formula are described in "
         "`bench/generator.py`. Server times are the Django test client in-process (DEBUG off, logged in), "
         f"medians and 95th percentiles after warm-up, every scale measured in {results.get('rounds', 2)} "
-        "interleaved rounds whose samples are pooled. Conditions: a shared 2-CPU virtual machine whose "
+        f"interleaved rounds of at least {results.get('seconds_per_page', 2)} s per page (10 to 100 "
+        "requests) whose samples are pooled. Conditions: a shared 2-CPU virtual machine whose "
         "speed varies from minute to minute (see the load averages), so single figures are noisy; the "
         "budget compares medians.",
         "",
