@@ -378,6 +378,10 @@ def _stream_export(client: Client, max_lines: int | None = None):
         lines += chunk.count(b"\n")
         if max_lines and lines >= max_lines:
             break
+    # Closed at once, as a WSGI server closes a download the client dropped: left to the garbage
+    # collector, the abandoned generator closed its server-side cursor whenever a collection ran, which
+    # on PostgreSQL could be inside the next query, holding the connection's lock: a deadlock.
+    response.close()
     return response, size, lines
 
 
