@@ -21,3 +21,12 @@ worker_class = "gthread"
 threads = int(os.environ.get("GUNICORN_THREADS", "2"))
 timeout = 60
 accesslog = "-"
+
+
+def post_worker_init(worker):
+    """Move everything loaded at start-up (Django, the apps, the URL and template machinery) out of the
+    garbage collector's reach: collections then only walk what requests allocate. The first render of
+    the department overview measured 11 % faster (bench/FINDINGS.md)."""
+    import gc
+
+    gc.freeze()

@@ -132,34 +132,92 @@ def context() -> dict:
 
 
 def pages(ctx: dict) -> list[dict]:
+    """Every page, and beside it the Django admin changelist of the same rows ("admin": its name).
+
+    Every GET page is measured cold: the page cache is emptied before each timed request, as on the
+    first view after a write (for the pages the cache never holds this changes nothing). The two cached
+    dashboards are measured as served as well.
+    """
     team, week = ctx["team"].slug, WEEK
+    team_pk, week_pk = ctx["team"].pk, ctx["week"].pk
     edit = reverse("team-week-edit", kwargs={"team": team, "week": week})
     overview = reverse("department-week", kwargs={"week": week})
     team_week = reverse("team-week", kwargs={"team": team, "week": week})
+    values = "/admin/reports/kpivalue/"
     return [
         # As served: the dashboards come from the page cache until the data changes (ops/page_cache.py).
         {"name": "overview", "url": overview, "user": "admin"},
         {"name": "team_week", "url": team_week, "user": "admin"},
         # The first view after a write: the cache is emptied before every timed request.
-        {"name": "overview_cold", "url": overview, "user": "admin", "cold": True},
-        {"name": "team_week_cold", "url": team_week, "user": "admin", "cold": True},
-        {"name": "form_get", "url": edit, "user": "lead"},
+        {
+            "name": "overview_cold",
+            "url": overview,
+            "user": "admin",
+            "cold": True,
+            "admin": "admin_changelist",
+        },
+        {
+            "name": "team_week_cold",
+            "url": team_week,
+            "user": "admin",
+            "cold": True,
+            "admin": "admin_team_week",
+        },
+        {"name": "form_get", "url": edit, "user": "lead", "cold": True, "admin": "admin_team_week"},
         {"name": "form_post", "url": edit, "user": "lead", "post": True},
-        {"name": "kpi_list", "url": reverse("kpi-list"), "user": "admin"},
+        {
+            "name": "kpi_list",
+            "url": reverse("kpi-list"),
+            "user": "admin",
+            "cold": True,
+            "admin": "admin_values",
+        },
         # One team's week: the same 40 rows at every scale. The whole department's week showed 40 rows
         # at scale 1 and a full page of 50 beyond, which measured the page size, not the scale.
-        {"name": "kpi_list_week", "url": reverse("kpi-list") + f"?week={week}&team={team}", "user": "admin"},
-        {"name": "kpi_detail", "url": reverse("kpi-detail", kwargs={"pk": ctx["kpi"].pk}), "user": "admin"},
+        {
+            "name": "kpi_list_week",
+            "url": reverse("kpi-list") + f"?week={week}&team={team}",
+            "user": "admin",
+            "cold": True,
+            "admin": "admin_team_week",
+        },
+        {
+            "name": "kpi_detail",
+            "url": reverse("kpi-detail", kwargs={"pk": ctx["kpi"].pk}),
+            "user": "admin",
+            "cold": True,
+            "admin": "admin_kpi_values",
+        },
         # The team's board shows the same 20 items at every scale; the whole department's grows with it.
-        {"name": "okr_list", "url": reverse("okr-list") + f"?team={team}", "user": "admin"},
-        {"name": "okr_list_all", "url": reverse("okr-list"), "user": "admin"},
-        {"name": "incident_list", "url": reverse("incident-list"), "user": "admin"},
+        {
+            "name": "okr_list",
+            "url": reverse("okr-list") + f"?team={team}",
+            "user": "admin",
+            "cold": True,
+            "admin": "admin_team_key_results",
+        },
+        {
+            "name": "okr_list_all",
+            "url": reverse("okr-list"),
+            "user": "admin",
+            "cold": True,
+            "admin": "admin_key_results",
+        },
+        {
+            "name": "incident_list",
+            "url": reverse("incident-list"),
+            "user": "admin",
+            "cold": True,
+            "admin": "admin_incidents",
+        },
         # The API: one team's week of KPI values (40 rows at every scale), and a bulk PUT of those 40
         # values, alternating between two sets so that every timed PUT really writes.
         {
             "name": "api_kpi_values",
             "url": reverse("api:kpi-value-list") + f"?team={team}&week={week}",
             "user": "admin",
+            "cold": True,
+            "admin": "admin_team_week",
         },
         {
             "name": "api_kpi_values_put",
@@ -167,11 +225,22 @@ def pages(ctx: dict) -> list[dict]:
             "user": "lead",
             "api_put": _put_bodies(ctx),
         },
+        # The yardsticks: the admin changelist of the rows each page above shows (the admin pages by 100).
+        {"name": "admin_changelist", "url": f"{values}?week__id__exact={week_pk}", "user": "admin"},
         {
-            "name": "admin_changelist",
-            "url": f"/admin/reports/kpivalue/?week__id__exact={ctx['week'].pk}",
+            "name": "admin_team_week",
+            "url": f"{values}?week__id__exact={week_pk}&kpi__team__id__exact={team_pk}",
             "user": "admin",
         },
+        {"name": "admin_values", "url": values, "user": "admin"},
+        {"name": "admin_kpi_values", "url": f"{values}?kpi__id__exact={ctx['kpi'].pk}", "user": "admin"},
+        {
+            "name": "admin_team_key_results",
+            "url": f"/admin/okrs/keyresult/?objective__team__id__exact={team_pk}",
+            "user": "admin",
+        },
+        {"name": "admin_key_results", "url": "/admin/okrs/keyresult/", "user": "admin"},
+        {"name": "admin_incidents", "url": "/admin/incidents/incident/", "user": "admin"},
     ]
 
 
@@ -215,6 +284,8 @@ def _request(client: Client, page: dict):
 def measure_page(client: Client, page: dict) -> dict:
     method = "PUT" if page.get("api_put") else "POST" if page.get("post") else "GET"
     result = {"url": page["url"], "user": page["user"], "method": method}
+    if page.get("admin"):
+        result["admin"] = page["admin"]
     _seconds, response = _request(client, page)
     result["status"] = response.status_code
     ok = response.status_code == 200 or (page.get("post") and response.status_code == 302)
@@ -307,7 +378,69 @@ def _stream_export(client: Client, max_lines: int | None = None):
         lines += chunk.count(b"\n")
         if max_lines and lines >= max_lines:
             break
+    # Closed at once, as a WSGI server closes a download the client dropped: left to the garbage
+    # collector, the abandoned generator closed its server-side cursor whenever a collection ran, which
+    # on PostgreSQL could be inside the next query, holding the connection's lock: a deadlock.
+    response.close()
     return response, size, lines
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def csv_floor() -> dict:
+    """The floor under the full CSV export: the same rows' stored fields, through the same joins and in
+    the same order, by `values_list` straight into `csv.writer`: no comparison, no formatting."""
+    import csv
+
+    writer = csv.writer(_Echo())
+    rows = KPIValue.objects.order_by(
+        "-week__starts_on", "kpi__team__position", "kpi__team__name", "kpi__position", "kpi__name"
+    ).values_list(
+        "kpi__team__name",
+        "kpi__group",
+        "kpi__name",
+        "week__year",
+        "week__number",
+        "value",
+        "note",
+        "kpi__unit",
+        "kpi__unit_label",
+        "kpi__direction",
+        "kpi__target",
+    )
+    started = time.perf_counter()
+    lines = size = 0
+    for row in rows.iterator(chunk_size=2000):
+        size += len(writer.writerow(row))
+        lines += 1
+    seconds = time.perf_counter() - started
+    return {
+        "lines": lines,
+        "chars": size,
+        "seconds": round(seconds, 2),
+        "rows_per_second": round(lines / seconds),
+    }
+
+
+def xlsx_of_everything(client: Client) -> dict:
+    """The XLSX export of every KPI value: refused (the list page with a message) above the row limit."""
+    from common.lists import exports
+
+    started = time.perf_counter()
+    response = client.get(reverse("kpi-list") + "?_export=xlsx")
+    seconds = time.perf_counter() - started
+    refused = response.get("Content-Type", "").startswith("text/html")
+    return {
+        "status": response.status_code,
+        "refused": refused,
+        "row_limit": exports.XLSX_MAX_ROWS,
+        "seconds": round(seconds, 2),
+        "bytes": len(response.content),
+        "message_shown": refused and "CSV" in response.content.decode(),
+    }
 
 
 def run_csv_memory(out: str):
@@ -329,6 +462,9 @@ def run_csv_memory(out: str):
     tracemalloc.stop()
     result = {
         "status": response.status_code,
+        "rows_per_second": round((lines - 1) / seconds) if seconds else None,
+        "floor": csv_floor(),
+        "xlsx": xlsx_of_everything(client),
         "streaming": response.streaming,
         "content_type": response.get("Content-Type", ""),
         "bytes": size,

@@ -197,6 +197,7 @@ def main(argv=None):
     results = {
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "rounds": args.rounds,
+        "seconds_per_page": float(os.environ.get("BENCH_SECONDS_PER_PAGE", "2")),
         "machine": machine(),
         "seed": SEED,
         "runs": [],

@@ -67,17 +67,22 @@ def window_start(week: IsoWeek, lookback: int = LOOKBACK_WEEKS) -> IsoWeek:
     return week.shifted(-lookback)
 
 
+def window(key_result_ids: Iterable[int], week: IsoWeek, lookback: int = LOOKBACK_WEEKS):
+    """The updates of the items from the look-back window up to and including `week`."""
+    return KeyResultUpdate.objects.filter(
+        key_result__in=list(key_result_ids),
+        week__starts_on__gte=window_start(week, lookback).monday,
+        week__starts_on__lte=week.monday,
+    )
+
+
 def recent_updates(
     key_result_ids: Iterable[int], week: IsoWeek, lookback: int = LOOKBACK_WEEKS
 ) -> dict[int, list[KeyResultUpdate]]:
     """Each item's updates from the look-back window up to and including `week`, oldest first; one query."""
     history: dict[int, list[KeyResultUpdate]] = defaultdict(list)
     updates = (
-        KeyResultUpdate.objects.filter(
-            key_result__in=list(key_result_ids),
-            week__starts_on__gte=window_start(week, lookback).monday,
-            week__starts_on__lte=week.monday,
-        )
+        window(key_result_ids, week, lookback)
         .select_related("week")
         # No page shows when or by whom an update was saved, and parsing ~10k timestamps was a fifth of
         # the department overview's first render at scale 100 (bench/FINDINGS.md).

@@ -189,7 +189,7 @@ def department_week(week: IsoWeek) -> DepartmentWeek:
         reports
         or incidents.incidents
         or any(move.change.current is not None for move in moves.values())
-        or any(row.update for row in okrs)
+        or any(row.has_update for row in okrs)
     )
     improved = ranking.improved_most(moves.values())
     attention = ranking.worse_or_off_target(moves.values())
@@ -229,7 +229,7 @@ class TeamWeek:
             self.report
             or self.incidents.incidents
             or self.todos
-            or any(row.update for row in self.okrs)
+            or any(row.has_update for row in self.okrs)
             or any(row.change.current is not None for group in self.kpi_groups for row in group.rows)
         )
 

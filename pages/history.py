@@ -8,9 +8,13 @@ query whatever the number of weeks, KPIs or changes.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
+from weakref import WeakKeyDictionary
 
+from django.db import connections, router
 from django.db.models import Case, CharField, DecimalField, F, IntegerField, Q, Value, When
 from django.db.models.functions import Cast
 from django.utils import timezone
@@ -177,17 +181,98 @@ def _amount_text(row, amount: Decimal) -> str:
     if unit == AMOUNT_VALUE:
         return f"{_short(amount)}{label}"
     # A KPI value: said exactly as its KPI's pages say it (81.72%, 1829万元).
-    kpi = KPI(unit=unit, decimals=row["change_decimals"] or 0, unit_label=label)
-    return format_value(kpi, amount)
+    return format_value(_unit_kpi(unit, row["change_decimals"] or 0, label), amount)
+
+
+@functools.lru_cache(maxsize=256)
+def _unit_kpi(unit: str, decimals: int, label: str) -> KPI:
+    """A KPI with only the fields format_value reads, made once per unit: a model instance costs ~0.5 ms."""
+    return KPI(unit=unit, decimals=decimals, unit_label=label)
 
 
 def _short(amount: Decimal) -> str:
     return f"{plain_decimal(amount):f}"
 
 
-def recent_changes(team: Team, week: IsoWeek, limit: int = 10) -> list[ChangeEntry]:
+def _union(team: Team, week: IsoWeek, limit: int):
     first, *rest = _queries(team, week)
-    rows = first.union(*rest, all=True).order_by("-history_date")[:limit]
+    return first.union(*rest, all=True).order_by("-history_date")[:limit]
+
+
+class _Compiled(NamedTuple):
+    """The union compiled once with stand-in values, and where each real value goes in its parameters."""
+
+    sql: str
+    params: list
+    slots: list[tuple[int, str]]
+    compiler: object
+    names: list[str]
+
+
+# Stand-ins no real team or week has; each must land in the parameters only where its real value does.
+_STAND_INS = (
+    {"team_pk": -987654321, "monday": dt.date(1901, 1, 7)},
+    {"team_pk": -123456789, "monday": dt.date(1902, 1, 6)},
+)
+# Per connection (one per thread and database) and limit: the converters are the connection's own.
+_compiled: WeakKeyDictionary = WeakKeyDictionary()
+
+
+def _arguments(connection, team_pk: int, monday: dt.date) -> dict:
+    """The union's variable parameters, adapted as the ORM adapts them for its lookups."""
+    ops = connection.ops
+    return {
+        "team": team_pk,
+        "monday": ops.adapt_datefield_value(monday),
+        "previous": ops.adapt_datefield_value(monday - dt.timedelta(days=7)),
+        "start": ops.adapt_datetimefield_value(_start_of(monday)),
+    }
+
+
+def _compile(connection, limit: int) -> _Compiled:
+    compiled = []
+    for stand_in in _STAND_INS:
+        queryset = _union(Team(pk=stand_in["team_pk"]), IsoWeek.from_date(stand_in["monday"]), limit)
+        compiler = queryset.query.get_compiler(connection=connection)
+        sql, params = compiler.as_sql()
+        names = [*queryset.query.values_select, *queryset.query.annotation_select]
+        compiled.append((sql, list(params), compiler, names, _arguments(connection, **stand_in)))
+    (sql, params, compiler, names, arguments), (other_sql, other_params, *_rest, other_arguments) = compiled
+    by_value = {value: name for name, value in arguments.items()}
+    slots = [(index, by_value[param]) for index, param in enumerate(params) if param in by_value]
+    # The second compilation proves the slots: with other stand-ins, exactly those parameters change,
+    # to exactly the other stand-ins' values.
+    expected = list(params)
+    for index, name in slots:
+        expected[index] = other_arguments[name]
+    if other_sql != sql or other_params != expected or len(params) != len(other_params):
+        raise RuntimeError("The change log's union does not compile to one statement with the same shape.")
+    return _Compiled(sql, params, slots, compiler, names)
+
+
+def _union_rows(team: Team, week: IsoWeek, limit: int) -> list[dict]:
+    """The union's rows as `.values()` would give them, from a statement compiled once per connection.
+
+    Building and compiling the seven-way union took ~18 ms a page; the database answers it in under one.
+    """
+    connection = connections[router.db_for_read(WeeklyReport)]
+    by_limit = _compiled.setdefault(connection, {})
+    compiled = by_limit.get(limit)
+    if compiled is None:
+        compiled = by_limit[limit] = _compile(connection, limit)
+    arguments = _arguments(connection, team.pk, week.monday)
+    params = list(compiled.params)
+    for index, name in compiled.slots:
+        params[index] = arguments[name]
+    with connection.cursor() as cursor:
+        cursor.execute(compiled.sql, params)
+        fetched = cursor.fetchall()
+    rows = compiled.compiler.results_iter(results=[fetched])
+    return [dict(zip(compiled.names, row, strict=True)) for row in rows]
+
+
+def recent_changes(team: Team, week: IsoWeek, limit: int = 10) -> list[ChangeEntry]:
+    rows = _union_rows(team, week, limit)
     return [
         ChangeEntry(
             when=row["history_date"],

@@ -118,10 +118,16 @@ def compare_week(kpis: Iterable[KPI], week: IsoWeek) -> dict[int, Change]:
     """Changes for the given KPIs in one week, in a single query whatever their number."""
     kpis = list(kpis)
     previous_week = week.previous()
-    values = KPIValue.objects.filter(
-        kpi__in=[kpi.pk for kpi in kpis],
-        week__starts_on__in=[week.monday, previous_week.monday],
-    ).values_list("kpi_id", "week__starts_on", "value")
+    # order_by(): the rows land by their week, so KPIValue's default ordering (by KPI, which joins the
+    # KPI and its team and sorts) buys nothing.
+    values = (
+        KPIValue.objects.filter(
+            kpi__in=[kpi.pk for kpi in kpis],
+            week__starts_on__in=[week.monday, previous_week.monday],
+        )
+        .order_by()
+        .values_list("kpi_id", "week__starts_on", "value")
+    )
     current, previous = {}, {}
     for kpi_id, starts_on, value in values:
         (current if starts_on == week.monday else previous)[kpi_id] = value
@@ -135,11 +141,17 @@ def series(kpis: Iterable[KPI], last: IsoWeek, weeks: int = 12) -> dict[int, lis
     mondays = [first.shifted(offset).monday for offset in range(weeks)]
     index = {monday: position for position, monday in enumerate(mondays)}
     result: dict[int, list[Decimal | None]] = defaultdict(lambda: [None] * weeks)
-    values = KPIValue.objects.filter(
-        kpi__in=[kpi.pk for kpi in kpis],
-        week__starts_on__gte=first.monday,
-        week__starts_on__lte=last.monday,
-    ).values_list("kpi_id", "week__starts_on", "value")
+    # order_by(): the rows land by their week, so KPIValue's default ordering (by KPI, which joins the
+    # KPI and its team and sorts) buys nothing.
+    values = (
+        KPIValue.objects.filter(
+            kpi__in=[kpi.pk for kpi in kpis],
+            week__starts_on__gte=first.monday,
+            week__starts_on__lte=last.monday,
+        )
+        .order_by()
+        .values_list("kpi_id", "week__starts_on", "value")
+    )
     for kpi_id, starts_on, value in values:
         result[kpi_id][index[starts_on]] = value
     return {kpi.pk: result[kpi.pk] for kpi in kpis}

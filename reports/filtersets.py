@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import django_filters
-from django.db.models import DateField, DecimalField, ExpressionWrapper, F, OuterRef, Q, Subquery
+from django.db import connection
+from django.db.models import DateField, DecimalField, ExpressionWrapper, F, Func, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Abs, NullIf
 from django.utils.translation import gettext_lazy as _
 
@@ -40,9 +41,16 @@ def kpi_values_with_comparison():
     gives no previous value ("new") instead of an older week's. The (kpi, week) unique index and
     the unique Monday make the subquery two index lookups per row.
     """
-    previous_week_monday = ExpressionWrapper(
-        OuterRef("week__starts_on") - dt.timedelta(days=7), output_field=DateField()
-    )
+    if connection.vendor == "sqlite":
+        # SQLite's own date(); Django's date arithmetic there is a Python function called per row,
+        # a third of the time of a full CSV export.
+        previous_week_monday = Func(
+            OuterRef("week__starts_on"), Value("-7 days"), function="date", output_field=DateField()
+        )
+    else:
+        previous_week_monday = ExpressionWrapper(
+            OuterRef("week__starts_on") - dt.timedelta(days=7), output_field=DateField()
+        )
     # order_by(): the model's default ordering would join KPI and team into every subquery.
     previous = (
         KPIValue.objects.filter(kpi=OuterRef("kpi"), week__starts_on=previous_week_monday)

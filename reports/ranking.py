@@ -45,11 +45,17 @@ def weekly_history(kpis: Iterable[KPI], last: IsoWeek, weeks: int = HISTORY_WEEK
     first = last.shifted(-(weeks - 1))
     index = {first.shifted(offset).monday: offset for offset in range(weeks)}
     result: dict[int, list[Decimal | None]] = defaultdict(lambda: [None] * weeks)
-    values = KPIValue.objects.filter(
-        kpi__in=[kpi.pk for kpi in kpis],
-        week__starts_on__gte=first.monday,
-        week__starts_on__lte=last.monday,
-    ).values_list("kpi_id", "week__starts_on", "value")
+    # order_by(): the rows land by their week, so KPIValue's default ordering (by KPI, which joins the
+    # KPI and its team and sorts) buys nothing.
+    values = (
+        KPIValue.objects.filter(
+            kpi__in=[kpi.pk for kpi in kpis],
+            week__starts_on__gte=first.monday,
+            week__starts_on__lte=last.monday,
+        )
+        .order_by()
+        .values_list("kpi_id", "week__starts_on", "value")
+    )
     for kpi_id, starts_on, value in values:
         result[kpi_id][index[starts_on]] = value
     return {kpi.pk: result[kpi.pk] for kpi in kpis}

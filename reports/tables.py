@@ -8,12 +8,17 @@ text (−14.33 pp); exports get the plain numbers (-14.33) through the `value_*`
 from __future__ import annotations
 
 import django_tables2 as tables
+from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from common.formatting import quantize
 from common.lists.tables import NUM, ListTable, order_nulls_last
 from reports.comparison import Change, export_number, format_absolute, format_relative, format_value
+from reports.table_rows import RowWriter
+
+# The target status cell, shared with the plain-rows CSV (reports/exports.py).
+TARGET_LABELS = {True: _("Met"), False: _("Missed")}
 
 
 def change_of(record) -> Change:
@@ -58,6 +63,11 @@ class KPIValueTable(ListTable):
     class Meta(ListTable.Meta):
         order_by = ("-week",)
         empty_text = _("No KPI values match these filters.")
+        template_name = "reports/_kpi_value_table.html"
+
+    @cached_property
+    def row_writer(self) -> RowWriter:
+        return RowWriter(self)
 
     def render_week(self, value):
         return str(value.iso)
@@ -113,7 +123,7 @@ class KPIValueTable(ListTable):
         met = change_of(record).target_met
         if met is None:
             return None, ""
-        return met, _("Met") if met else _("Missed")
+        return met, TARGET_LABELS[met]
 
     def render_target_status(self, record):
         met, label = self._target_label(record)

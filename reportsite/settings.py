@@ -96,6 +96,8 @@ TEMPLATES = [
         },
     },
 ]
+# Django's form renderer with its plain widget templates written in Python (common/widgets.py).
+FORM_RENDERER = "common.widgets.WidgetRenderer"
 
 DATABASES = {
     "default": dj_database_url.parse(

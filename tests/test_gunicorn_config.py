@@ -1,6 +1,8 @@
 """gunicorn.conf.py: the one server configuration, run by the Docker image and by the benchmark alike."""
 
+import gc
 import re
+import runpy
 from pathlib import Path
 
 from bench import load
@@ -38,3 +40,10 @@ def test_the_image_and_the_benchmark_run_the_same_file():
     cmd = re.search(r"^CMD (.+)$", (ROOT / "Dockerfile").read_text(), re.MULTILINE).group(1)
     assert '"--config", "gunicorn.conf.py"' in cmd
     assert load.CONFIG == ROOT / "gunicorn.conf.py"
+
+
+def test_each_worker_freezes_what_start_up_loaded(monkeypatch):
+    frozen = []
+    monkeypatch.setattr(gc, "freeze", lambda: frozen.append(True))
+    runpy.run_path(str(ROOT / "gunicorn.conf.py"))["post_worker_init"](worker=None)
+    assert frozen == [True]

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import django_tables2 as tables
 from django.db.models import F
+from django.utils.functional import cached_property
+
+from common.lists.rows import RowWriter
 
 LIST_TABLE_TEMPLATE = "_list_table.html"
 NUM = {"td": {"class": "num"}, "th": {"class": "num"}}
@@ -22,3 +25,8 @@ class ListTable(tables.Table):
         template_name = LIST_TABLE_TEMPLATE
         attrs = {"class": "list-table"}
         default = ""
+
+    @cached_property
+    def list_rows(self) -> RowWriter:
+        """The body rows written in Python (common/lists/rows.py), used by _list_table.html."""
+        return RowWriter(self)

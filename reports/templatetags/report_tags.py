@@ -115,3 +115,23 @@ def tally_bars(rows):
 def markdown(text: str):
     """Safe Markdown → HTML (raw HTML off, then sanitised) for narrative fields."""
     return render_markdown(text)
+
+
+@register.simple_tag
+def kpi_value_row(row):
+    """A KPIValueTable body row, written by reports/table_rows.py."""
+    return row.table.row_writer.row_html(row)
+
+
+@register.simple_tag
+def kpi_table_rows(rows):
+    """The rows of a week's KPI table, written by reports/kpi_table_html.py."""
+    from reports.kpi_table_html import kpi_rows  # noqa: PLC0415 - it imports this module's filters
+
+    return kpi_rows(rows)
+
+
+@register.simple_tag
+def list_table_row(row):
+    """A list table's body row, written by common/lists/rows.py."""
+    return row.table.list_rows.row_html(row)

@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from common.lists.views import FilteredListView
+from reports import exports
 from reports.filtersets import KPIValueFilterSet, kpi_values_with_comparison
 from reports.tables import KPIValueTable
 
@@ -17,6 +18,9 @@ class KPIValueListView(FilteredListView):
 
     def get_queryset(self):
         return kpi_values_with_comparison()
+
+    def export_csv_rows(self, table, queryset):
+        return exports.csv_rows(table, queryset) if exports.handles(table) else None
 
     def get_export_name(self):
         week = self.filterset.form.cleaned_data.get("week") if self.filterset.is_valid() else None

@@ -140,13 +140,15 @@ def test_the_concurrent_writers_section_survives_a_rewrite():
     assert foreign_sections("# Results\n") == ""
 
 
-def test_first_views_after_a_write_are_shown_beside_the_budget_not_in_it():
+def test_first_views_after_a_write_are_in_the_budget_and_shown_beside_it():
+    # Issue #16 moved the cold pages into the budget: they had been shown beside it only.
     runs = [_run(1), _run(100)]
     for run, cold_ms in zip(runs, (30.0, 300.0), strict=True):
         run["pages"]["overview_cold"] = {"queries": 11, "median_ms": cold_ms, "p95_ms": cold_ms}
         run["pages"]["team_week_cold"] = {"queries": 18, "median_ms": 40.0, "p95_ms": 40.0}
     checks = budget(runs)
-    assert not any("cold" in check["check"] for check in checks)
+    assert verdicts(checks)["time x100/x1 <= 1.3: overview_cold"] == "MISS"
+    assert verdicts(checks)["time x100/x1 <= 1.3: team_week_cold"] == "PASS"
     assert (
         "first view after a write: 40.0 ms"
         in verdict_details(checks)["team week faster than admin changelist (x1)"]
@@ -154,6 +156,35 @@ def test_first_views_after_a_write_are_shown_beside_the_budget_not_in_it():
     table = cold_table(runs)
     assert "| overview | sqlite | 11 / 11 | x1: 30.0 / x100: 300.0 | x10.00 |" in table
     assert "| team_week | sqlite | 18 / 18 | x1: 40.0 / x100: 40.0 | x1.00 |" in table
+
+
+def test_every_cold_page_is_compared_with_the_admin_of_its_rows():
+    runs = [_run(1)]
+    pages = runs[0]["pages"]
+    pages["kpi_list"] = {"queries": 6, "median_ms": 30.0, "admin": "admin_values"}
+    pages["admin_values"] = {"queries": 9, "median_ms": 25.0}
+    pages["form_get"] = {"queries": 15, "median_ms": 20.0, "admin": "admin_team_week"}
+    pages["admin_team_week"] = {"queries": 9, "median_ms": 25.0}
+    pages["kpi_detail"] = {"queries": 4, "median_ms": 20.0, "admin": "admin_kpi_values"}
+    result = verdicts(budget(runs))
+    assert result["cold page faster than the admin of its rows (x1): kpi_list"] == "MISS"
+    assert result["cold page faster than the admin of its rows (x1): form_get"] == "PASS"
+    assert result["cold page faster than the admin of its rows (x1): kpi_detail"] == "N/A"
+
+
+def test_csv_export_is_held_to_a_share_of_the_floor_and_xlsx_to_a_refusal():
+    runs = [_run(1)]
+    export = runs[0]["csv_export"]
+    export.update(rows_per_second=25_000, floor={"rows_per_second": 100_000, "seconds": 1.0})
+    export["xlsx"] = {"refused": True, "message_shown": True, "row_limit": 50_000, "seconds": 0.1}
+    result = verdicts(budget(runs))
+    assert result["CSV export of all values (x1) >= 30% of the values_list floor"] == "MISS"
+    assert result["XLSX export of all values (x1) refused above the row limit, pointing to CSV"] == "PASS"
+    export["rows_per_second"] = 31_000
+    export["xlsx"]["message_shown"] = False
+    result = verdicts(budget(runs))
+    assert result["CSV export of all values (x1) >= 30% of the values_list floor"] == "PASS"
+    assert result["XLSX export of all values (x1) refused above the row limit, pointing to CSV"] == "MISS"
 
 
 def verdict_details(checks):

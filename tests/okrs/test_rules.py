@@ -10,7 +10,8 @@ from django.urls import reverse
 
 from common.weeks import IsoWeek
 from okrs.models import KeyResultUpdate
-from okrs.rules import has_moved, is_overdue
+from okrs.progress import recent_updates
+from okrs.rules import active_key_results, has_moved, is_overdue, okr_rows
 from pages import dashboards
 from tests.factories import make_key_result, make_objective, make_update
 
@@ -74,3 +75,27 @@ def test_overdue_is_the_eta_by_the_weeks_end_and_not_done(eta, status, expected)
 def test_moved_means_any_change_either_way():
     assert has_moved(Decimal("5")) and has_moved(Decimal("-20"))
     assert not has_moved(Decimal("0")) and not has_moved(None)
+
+
+def test_rows_carry_the_updates_the_look_back_query_loads(team):
+    """okr_rows builds this week's and the previous update from plain rows: the same objects as
+    `recent_updates` loads, field for field, with their week."""
+    objective = make_objective(team)
+    first, second = make_key_result(objective), make_key_result(objective)
+    for week, progress in (("2024-W30", 10), ("2024-W31", 20), ("2024-W33", 20)):
+        make_update(first, week, progress, note=f"note {week}")
+    make_update(second, "2024-W32", 5, status="at_risk")
+    week = IsoWeek.parse("2024-W33")
+    loaded = recent_updates([first.pk, second.pk], week)
+    rows = {row.key_result.pk: row for row in okr_rows(active_key_results(objective=objective), week)}
+
+    def fields(update):
+        return {key: value for key, value in update.__dict__.items() if not key.startswith("_")} | {
+            "week": update.week.__dict__ | {"_state": None}
+        }
+
+    assert fields(rows[first.pk].update) == fields(loaded[first.pk][-1])
+    assert fields(rows[first.pk].previous) == fields(loaded[first.pk][-2])
+    assert rows[second.pk].update is None
+    assert fields(rows[second.pk].previous) == fields(loaded[second.pk][-1])
+    assert rows[first.pk].previous.get_deferred_fields() == loaded[first.pk][-2].get_deferred_fields()

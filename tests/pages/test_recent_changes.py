@@ -1,8 +1,10 @@
 """The latest-changes panel says amounts as the page does: 81.72%, 1829万元, 40张."""
 
 import pytest
+from django.db import connections
 
 from common.weeks import IsoWeek
+from pages import history
 from pages.history import recent_changes
 from reports.models import KPI
 from tests.factories import make_kpi, make_value
@@ -42,3 +44,22 @@ def test_the_panel_is_one_query_however_many_kpis_changed(team, django_assert_nu
         make_value(make_kpi(team, f"k{index}", unit=KPI.Unit.PERCENT, decimals=2), THIS_WEEK, "50")
     with django_assert_num_queries(1):
         assert len(recent_changes(team, IsoWeek.parse(THIS_WEEK))) == 5
+
+
+def test_the_statement_compiled_once_reads_what_the_orm_union_reads(client_for, lead, team):
+    last_week = build_last_week(team)
+    client = client_for(lead)
+    data = form_data(client.get(edit_url(team)))
+    data[f"kpi_{last_week['throughput'].pk}"] = "81.7"
+    data[f"kr_{last_week['value_kr'].pk}_value"] = "40"
+    data["action"] = "submit"
+    assert client.post(edit_url(team), data).status_code == 302
+    this_week, previous = IsoWeek.parse(THIS_WEEK), IsoWeek.parse(THIS_WEEK).previous()
+    connection = connections["default"]
+    history._compiled.pop(connection, None)
+    for week in (this_week, previous):
+        for limit in (3, 10):
+            expected = list(history._union(team, week, limit))
+            assert history._union_rows(team, week, limit) == expected
+    assert history._union_rows(team, this_week, 10)
+    assert set(history._compiled[connection]) == {3, 10}

@@ -3,11 +3,14 @@
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from hypothesis import given
 from hypothesis import strategies as st
 
 from common.formatting import plain_decimal
 from common.weeks import IsoWeek
+from reports import ranking
 from reports.comparison import (
     Change,
     Tone,
@@ -162,3 +165,18 @@ def test_plain_decimal_drops_trailing_zeros_and_never_writes_an_exponent(value, 
 
 def test_plain_decimal_of_nothing_is_nothing():
     assert plain_decimal(None) is None
+
+
+@pytest.mark.django_db
+def test_comparison_queries_neither_sort_nor_join_the_team(team):
+    kpi = make_kpi(team, "sorted?")
+    make_value(kpi, "2024-W33", 1)
+    week = IsoWeek.parse("2024-W33")
+    with CaptureQueriesContext(connection) as queries:
+        assert compare_week([kpi], week)[kpi.pk].current == 1
+        assert series([kpi], week)[kpi.pk][-1] == 1
+        assert ranking.weekly_history([kpi], week)[kpi.pk][-1] == 1
+    assert len(queries) == 3
+    for query in queries.captured_queries:
+        assert "ORDER BY" not in query["sql"]
+        assert "reports_team" not in query["sql"]

@@ -1,0 +1,120 @@
+"""The form renderer: Django's, with its plain widget templates written out in Python.
+
+The weekly form has ~190 widgets; each went through a template (an include of input.html, another of
+attrs.html, a loop over its attributes): half of the form's GET. `WidgetRenderer` prints what those
+templates print, character for character, for the inputs, the text area and the select with its
+options (tests/common/test_widgets.py renders pages both ways); every other template, a custom
+option template or a widget the table below does not name goes through Django's templates as before.
+"""
+
+from __future__ import annotations
+
+from django.forms.renderers import DjangoTemplates
+from django.utils.formats import localize
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeData
+from django.utils.timezone import template_localtime
+
+WIDGETS = "django/forms/widgets/"
+OPTION = WIDGETS + "select_option.html"
+
+
+def _printed(value) -> str:
+    """`{{ value }}`: render_value_in_context with autoescape on."""
+    value = localize(template_localtime(value))
+    if not issubclass(type(value), str):
+        value = str(value)
+    return conditional_escape(value)
+
+
+def _formatted(value) -> str:
+    """`{{ value|stringformat:'s' }}`: stringformat keeps a safe value safe, anything else is escaped."""
+    text = "%s" % value  # noqa: UP031 - stringformat's own operation
+    return text if isinstance(value, SafeData) else conditional_escape(text)
+
+
+def _attrs(attrs: dict) -> str:
+    """django/forms/widgets/attrs.html."""
+    parts = []
+    for name, value in attrs.items():
+        if value is not False:
+            parts.append(
+                f" {_printed(name)}" if value is True else f' {_printed(name)}="{_formatted(value)}"'
+            )
+    return "".join(parts)
+
+
+def _input(widget: dict) -> str:
+    """django/forms/widgets/input.html, its own trailing newline included."""
+    value = f' value="{_formatted(widget["value"])}"' if widget["value"] is not None else ""
+    return (
+        f'<input type="{_printed(widget["type"])}" name="{_printed(widget["name"])}"{value}'
+        f"{_attrs(widget['attrs'])}>\n"
+    )
+
+
+def _including_input(widget: dict) -> str:
+    # text.html, number.html, …: `{% include "…/input.html" %}` and the file's own newline.
+    return _input(widget) + "\n"
+
+
+def _textarea(widget: dict) -> str:
+    value = _printed(widget["value"]) if widget["value"] else ""
+    return f'<textarea name="{_printed(widget["name"])}"{_attrs(widget["attrs"])}>\n{value}</textarea>\n'
+
+
+def _option(option: dict) -> str:
+    return (
+        f'<option value="{_formatted(option["value"])}"{_attrs(option["attrs"])}>'
+        f"{_printed(option['label'])}</option>\n"
+    )
+
+
+def _select(widget: dict) -> str | None:
+    parts = [f'<select name="{_printed(widget["name"])}"{_attrs(widget["attrs"])}>']
+    for group_name, group_choices, _index in widget["optgroups"]:
+        if group_name:
+            parts.append(f'\n  <optgroup label="{_printed(group_name)}">')
+        for option in group_choices:
+            if option["template_name"] != OPTION:
+                return None
+            parts.append("\n  " + _option(option))
+        if group_name:
+            parts.append("\n  </optgroup>")
+    parts.append("\n</select>\n")
+    return "".join(parts)
+
+
+WRITERS = {
+    WIDGETS + "input.html": _input,
+    WIDGETS + "textarea.html": _textarea,
+    WIDGETS + "select.html": _select,
+    **{
+        f"{WIDGETS}{name}.html": _including_input
+        for name in (
+            "text",
+            "number",
+            "hidden",
+            "checkbox",
+            "date",
+            "email",
+            "url",
+            "password",
+            "time",
+            "datetime",
+        )
+    },
+}
+# Switched off by the tests that render Django's templates to compare with.
+ENABLED = True
+
+
+class WidgetRenderer(DjangoTemplates):
+    def render(self, template_name, context, request=None):
+        writer = WRITERS.get(template_name) if ENABLED else None
+        if writer is not None and set(context) == {"widget"}:
+            html = writer(context["widget"])
+            if html is not None:
+                # As BaseRenderer.render does with the template's output.
+                return html.strip()
+        return super().render(template_name, context, request)

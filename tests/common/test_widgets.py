@@ -1,0 +1,88 @@
+"""The form renderer's widgets written in Python print what Django's widget templates printed."""
+
+from __future__ import annotations
+
+import re
+from io import StringIO
+
+import pytest
+from django import forms
+from django.contrib.auth.models import User
+from django.core.management import call_command
+from django.test import override_settings
+from django.utils.safestring import mark_safe
+
+from common import widgets
+from reports.models import KPI
+
+CSRF = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
+PAGES = [
+    ("lead", "/teams/payments/weeks/2024-W33/edit/"),
+    ("lead", "/teams/payments/weeks/2024-W34/edit/"),
+    ("manager", "/incidents/"),
+    ("manager", "/kpis/?week=2024-W33&group=x"),
+    ("manager", "/okrs/"),
+    ("admin", "/admin/reports/kpi/add/"),
+    ("admin", "/admin/incidents/incident/add/"),
+    ("admin", "/admin/reports/kpivalue/?kpi__team__id__exact=1"),
+]
+
+
+@pytest.fixture
+def demo(db):
+    # Per test: data committed beside a running xdist worker would leak into other modules' tests.
+    with override_settings(DEBUG=True):
+        call_command("load_demo", stdout=StringIO())
+
+
+def page(client, url: str, language: str) -> str:
+    response = client.get(url, HTTP_ACCEPT_LANGUAGE=language)
+    assert response.status_code == 200, url
+    return CSRF.sub("", response.content.decode())
+
+
+@pytest.mark.parametrize(("user", "url"), PAGES)
+def test_pages_print_the_same_forms(demo, client, monkeypatch, user, url):
+    client.force_login(User.objects.get(username=user))
+    real = widgets.WidgetRenderer.render
+    for language in ("en", "zh-hans"):
+        calls = []
+        with monkeypatch.context() as spy:
+            spy.setattr(
+                widgets.WidgetRenderer,
+                "render",
+                lambda *args, calls=calls, **kw: calls.append(1) or real(*args, **kw),
+            )
+            written = page(client, url, language)
+        assert calls
+        with monkeypatch.context() as off:
+            off.setattr(widgets, "ENABLED", False)
+            assert page(client, url, language) == written
+
+
+class Everything(forms.Form):
+    text = forms.CharField(
+        initial='a "quoted" <b>', widget=forms.TextInput(attrs={"data-x": "1 < 2", "required": True})
+    )
+    safe = forms.CharField(initial=mark_safe("<i>safe</i>"))
+    number = forms.DecimalField(initial="1.50", required=False)
+    hidden = forms.CharField(widget=forms.HiddenInput, initial="")
+    check = forms.BooleanField(initial=True, required=False)
+    off = forms.BooleanField(required=False, widget=forms.CheckboxInput(attrs={"disabled": False}))
+    day = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    email = forms.EmailField(required=False)
+    note = forms.CharField(widget=forms.Textarea, initial="line\n<two>")
+    empty_note = forms.CharField(widget=forms.Textarea, required=False)
+    unit = forms.ChoiceField(choices=KPI.Unit.choices, initial=KPI.Unit.PERCENT)
+    grouped = forms.ChoiceField(
+        choices=[("", "---"), ("Group <1>", [("a", "A & B"), ("b", "B")]), ("c", "C")]
+    )
+    many = forms.MultipleChoiceField(choices=[("x", "X"), ("y", "Y")], initial=["x", "y"])
+
+
+@pytest.mark.parametrize("bound", [False, True])
+def test_every_widget_kind_prints_as_its_template(monkeypatch, bound):
+    data = {"text": "x' y", "number": "abc", "note": "", "unit": "count", "many": ["y"], "check": "on"}
+    written = str(Everything(data if bound else None))
+    monkeypatch.setattr(widgets, "ENABLED", False)
+    assert str(Everything(data if bound else None)) == written
