@@ -1,6 +1,6 @@
 """Each platform's message format, signature and answer, from one Message.
 
-Signatures as the platforms document them (/work/shared/INTEGRATIONS.md):
+Signatures as each platform documents them:
 - DingTalk: `sign = urlencode(base64(HMAC-SHA256(key=secret, msg=f"{ms}\\n{secret}")))`, with the time in
   milliseconds, both as query parameters.
 - Feishu / Lark: `sign = base64(HMAC-SHA256(key=f"{s}\\n{secret}", msg=b""))`, time in seconds, both in

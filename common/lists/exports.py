@@ -18,23 +18,21 @@ from collections.abc import Iterable, Iterator
 from decimal import Decimal
 
 from django.contrib import messages
-from django.core.exceptions import FieldDoesNotExist
-from django.db import models
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone, translation
 from django.utils.encoding import force_str
 from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 from django_tables2.columns import Column
-from django_tables2.columns.linkcolumn import BaseLinkColumn
-from django_tables2.columns.manytomanycolumn import ManyToManyColumn
 from django_tables2.rows import BoundRow
-from django_tables2.utils import A, signature
+from django_tables2.utils import signature
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+
+from common.lists.cells import EMPTY, CellResolver
 
 CSV = "csv"
 XLSX = "xlsx"
@@ -90,7 +88,7 @@ def export_value(value):
     return guard_text(force_str(value))
 
 
-class _CellReader:
+class _CellReader(CellResolver):
     """One export column's `BoundRow.get_cell_value`, with the per-column decisions made once.
 
     django-tables2 inspects the value method's signature and the accessor's model field on every
@@ -100,12 +98,8 @@ class _CellReader:
     """
 
     def __init__(self, table, bound_column):
-        self.table = table
-        self.bound_column = bound_column
-        self.column = bound_column.column
-        self.accessor = A(bound_column.accessor)
+        super().__init__(table, bound_column)
         self.function, self.wanted = self._resolve_function(bound_column.value)
-        self.displays: dict[tuple[type, str], bool] = {}
 
     def _resolve_function(self, function):
         # The default Column.value(**kwargs) only forwards to render(); call render directly.
@@ -113,18 +107,6 @@ class _CellReader:
             function = self.column.render
         arguments, catch_all = signature(function)
         return function, None if catch_all else frozenset(arguments)
-
-    def _uses_display(self, record, penultimate, remainder) -> bool:
-        key = (type(penultimate), remainder)
-        if key not in self.displays:
-            try:
-                field = self.accessor.get_field(record)
-            except FieldDoesNotExist:
-                field = None
-            self.displays[key] = bool(getattr(field, "choices", ())) and hasattr(
-                penultimate, f"get_{remainder}_display"
-            )
-        return self.displays[key]
 
     def _call(self, record, value):
         arguments = {
@@ -143,22 +125,8 @@ class _CellReader:
         return self.function(**arguments)
 
     def __call__(self, record):
-        value = None
-        penultimate, remainder = self.accessor.penultimate(record)
-        if isinstance(penultimate, models.Model) and self._uses_display(record, penultimate, remainder):
-            value = getattr(penultimate, f"get_{remainder}_display")()
-            remainder = None
-        if remainder:
-            try:
-                value = self.accessor.resolve(record)
-            except Exception:
-                if isinstance(self.column, BaseLinkColumn) and self.column.text is not None:
-                    return self._call(record, None)
-        if value in self.column.empty_values or (
-            isinstance(self.column, ManyToManyColumn) and not value.exists()
-        ):
-            return None
-        return self._call(record, value)
+        value = self.value_of(record)
+        return None if value is EMPTY else self._call(record, value)
 
 
 def table_rows(table, records: Iterable) -> Iterator[list]:

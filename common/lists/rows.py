@@ -10,15 +10,13 @@ per-row attributes or localized columns keep the block.
 
 from __future__ import annotations
 
-from django.core.exceptions import FieldDoesNotExist
-from django.db import models
 from django.utils.formats import localize
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import template_localtime
-from django_tables2.columns.linkcolumn import BaseLinkColumn
-from django_tables2.columns.manytomanycolumn import ManyToManyColumn
-from django_tables2.utils import A, signature
+from django_tables2.utils import signature
+
+from common.lists.cells import EMPTY, CellResolver
 
 # Switched off by the tests that render the table block to compare with.
 ENABLED = True
@@ -33,34 +31,17 @@ def _has_callable(attrs) -> bool:
     return isinstance(attrs, dict) and any(_has_callable(value) for value in attrs.values())
 
 
-class _Cell:
+class _Cell(CellResolver):
     """One column's `BoundRow.get_cell` (choices display, accessor, empty values, render, link)."""
 
     def __init__(self, table, bound_column):
-        self.table = table
-        self.bound_column = bound_column
-        self.column = bound_column.column
-        self.accessor = A(bound_column.accessor)
+        super().__init__(table, bound_column)
         self.td = bound_column.attrs["td"].as_html()
         self.default = bound_column.default
         self.link = bound_column.link
         self.render = bound_column.render
         arguments, catch_all = signature(self.render)
         self.wanted = None if catch_all else tuple(arguments)
-        self.is_m2m = isinstance(self.column, ManyToManyColumn)
-        self.displays: dict[tuple[type, str], bool] = {}
-
-    def _uses_display(self, record, penultimate, remainder) -> bool:
-        key = (type(penultimate), remainder)
-        if key not in self.displays:
-            try:
-                field = self.accessor.get_field(record)
-            except FieldDoesNotExist:
-                field = None
-            self.displays[key] = bool(getattr(field, "choices", ())) and bool(
-                getattr(penultimate, f"get_{remainder}_display", None)
-            )
-        return self.displays[key]
 
     def _render(self, bound_row, value):
         arguments = {
@@ -80,21 +61,8 @@ class _Cell:
         return self.link(content, **arguments) if self.link else content
 
     def __call__(self, bound_row):
-        record = bound_row.record
-        value = None
-        penultimate, remainder = self.accessor.penultimate(record)
-        if isinstance(penultimate, models.Model) and self._uses_display(record, penultimate, remainder):
-            value = getattr(penultimate, f"get_{remainder}_display")()
-            remainder = None
-        if remainder:
-            try:
-                value = self.accessor.resolve(record)
-            except Exception:
-                if isinstance(self.column, BaseLinkColumn) and self.column.text is not None:
-                    return self._render(bound_row, None)
-        if value in self.column.empty_values or (self.is_m2m and not value.exists()):
-            return self.default
-        return self._render(bound_row, value)
+        value = self.value_of(bound_row.record)
+        return self.default if value is EMPTY else self._render(bound_row, value)
 
 
 def _as_template_prints(value) -> str:
