@@ -22,8 +22,12 @@ def local_minute(moment) -> str:
 
 class IncidentTable(ListTable):
     started_at = tables.Column(verbose_name=_("Started"), attrs={"td": {"class": "nowrap"}})
+    # Within a team, newest first as the list's own order; the id settles equal times, so a page never
+    # repeats or skips a row.
     team = tables.Column(
-        accessor="team__name", verbose_name=_("Team"), order_by=("team__position", "team__name")
+        accessor="team__name",
+        verbose_name=_("Team"),
+        order_by=("team__position", "team__name", "-started_at", "-pk"),
     )
     title = tables.Column(verbose_name=_("Title"), linkify=lambda record: record.get_absolute_url())
     affected_system = tables.Column(verbose_name=_("Affected system"), visible=False)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import django_tables2 as tables
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils.functional import cached_property
 
 from common.lists.rows import RowWriter
@@ -25,6 +25,19 @@ class ListTable(tables.Table):
         template_name = LIST_TABLE_TEMPLATE
         attrs = {"class": "list-table"}
         default = ""
+
+    @tables.Table.order_by.setter
+    def order_by(self, value):
+        tables.Table.order_by.fset(self, value)
+        # Rows that tie on the chosen column (a team, a group, a grade) come back in no fixed order on
+        # PostgreSQL; the id settles them, so moving between pages never repeats or skips a row.
+        rows = getattr(self.data, "data", None)
+        if isinstance(rows, QuerySet) and rows.query.order_by:
+            last = rows.query.order_by[-1]
+            if last not in ("pk", "-pk"):
+                self.data.data = rows.order_by(
+                    *rows.query.order_by, "-pk" if str(last).startswith("-") else "pk"
+                )
 
     @cached_property
     def list_rows(self) -> RowWriter:
