@@ -15,7 +15,7 @@ from pathlib import Path, PurePosixPath
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from documents.importer.catalogue import catalogue_of
+from documents.importer.catalogue import TRAILING, catalogue_of
 from documents.importer.figures import name_key
 from documents.importer.parser import parse_document
 from documents.importer.structure import Figure, ParsedReport
@@ -173,7 +173,8 @@ def apply_decisions(team: Team, figures: list[Figure], decisions: dict[int, str]
                 done += 1
             elif decision.isdigit():
                 kpi = KPI.objects.filter(team=team, pk=int(decision)).first()
-                alias = (figure.label or figure.name).strip(" :：")[:100]
+                # The wording without its verb: "吞吐率回升" is remembered as 吞吐率.
+                alias = TRAILING.sub("", (figure.label or figure.name).strip(" :：")).strip()[:100]
                 if kpi is None or not alias or name_key(alias) in {name_key(a) for a in kpi.alias_list()}:
                     continue
                 joined = ", ".join([*kpi.alias_list(), alias])

@@ -243,6 +243,15 @@ def test_mapping_an_unplaced_figure_remembers_an_alias_and_places_it(client_for,
     assert kpi.history.count() == 2  # the alias change is recorded, with who and when
 
 
+def test_a_mapped_wording_is_remembered_without_its_verb(client_for, lead, team):
+    kpi = KPI.objects.create(team=team, name="Throughput", unit=KPI.Unit.PERCENT, decimals=2)
+    text = "# 2024-W35\n\n## 【效能度量】\n\n- 吞吐率回升：**↑3.36%（85.00%→88.36%）**\n"
+    client_for(lead).post(url(team), {"content": text, "confirm": "1", "unplaced_0": str(kpi.pk)})
+    kpi.refresh_from_db()
+    assert kpi.alias_list() == ["吞吐率"]
+    assert KPIValue.objects.get(kpi=kpi, week__number=35).value == Decimal("88.36")
+
+
 def test_kpi_page_edits_aliases_for_the_teams_lead_only(client_for, lead, outsider, team):
     kpi = KPI.objects.create(team=team, name="需求吞吐率", unit=KPI.Unit.PERCENT)
     other = KPI.objects.create(team=team, name="延期率", unit=KPI.Unit.PERCENT)
