@@ -118,12 +118,15 @@ def _fitted_markdown(message: Message, limit: int) -> str:
     """The message within a platform's size limit, every section still there where it can be: the notes
     under lines go first, then each section's later lines; only then is the text cut at a line."""
     tail = _link_md(message)
+    text = markdown(message)
+    if len((text + tail).encode()) <= limit:
+        return text + tail
     brief = _without_details(message)
-    for variant in (message, brief, _first_lines(brief, 5), _first_lines(brief, 3), _first_lines(brief, 1)):
+    for variant in (brief, _first_lines(brief, 5), _first_lines(brief, 3), _first_lines(brief, 1)):
         text = markdown(variant)
         if len((text + tail).encode()) <= limit:
             return text + tail
-    return _fit(markdown(_first_lines(brief, 1)), limit, tail)
+    return _fit(text, limit, tail)
 
 
 def dingtalk_body(message: Message) -> dict:

@@ -158,7 +158,6 @@ def channel_preview_email(request, pk: int, event: str):
     channel = get_channel_for_manage(request.user, pk)
     if channel.kind != Channel.Kind.EMAIL:
         raise Http404
-    for preview in previews(channel, request.user):
-        if preview.event == event:
-            return HttpResponse(preview.html)
+    for preview in previews(channel, request.user, only=event):
+        return HttpResponse(preview.html)
     raise Http404

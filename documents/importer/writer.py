@@ -322,7 +322,8 @@ def _check_counted_figures(figures: list[Figure], kpis: dict, team: Team, week, 
     if not figures:
         return agreeing
     summary.refresh_computed_values(team.pk, [week.pk], user)
-    stored = {value.kpi_id: value for value in KPIValue.objects.filter(kpi__in=list(kpis), week=week)}
+    counted_ids = [figure.kpi_id for figure in figures]
+    stored = {value.kpi_id: value for value in KPIValue.objects.filter(kpi_id__in=counted_ids, week=week)}
     for figure in figures:
         kpi = kpis[figure.kpi_id]
         value = stored.get(kpi.pk)
