@@ -88,7 +88,7 @@ class Claim:
                 raise PreconditionFailed(0, current_revision(self.team, self.week)) from error
             self.report = report
             return report.revision
-        WeeklyReport.objects.filter(pk=self.report.pk).bump_revision()
+        WeeklyReport.objects.filter(pk=self.report.pk).bump_revision(self.report.team_id)
         self.report.revision += 1
         self.report.updated_by = self.user
         stamp(self.report, self.user).save(update_fields=["revision", "updated_by", "updated_at"])
@@ -219,5 +219,5 @@ def save_incident(form, user, *, allow_locked: bool, expected: int | None = None
     for claim in claims:
         # An incident is part of its week's report: forms opened on it must reload (no report, no form).
         if claim.report is not None:
-            WeeklyReport.objects.filter(pk=claim.report.pk).bump_revision()
+            WeeklyReport.objects.filter(pk=claim.report.pk).bump_revision(claim.report.team_id)
     return saved

@@ -31,7 +31,8 @@ from django.urls import reverse  # noqa: E402
 from api.models import ApiToken  # noqa: E402
 from bench import generator  # noqa: E402
 from bench.report import percentile, summary  # noqa: E402,F401
-from ops import page_cache  # noqa: E402
+from ops import data_version, page_cache  # noqa: E402
+from pages import overview  # noqa: E402
 from reports.models import KPI, KPIValue, Team, Week  # noqa: E402
 
 WEEK = generator.LAST_WEEK
@@ -148,12 +149,25 @@ def pages(ctx: dict) -> list[dict]:
         # As served: the dashboards come from the page cache until the data changes (ops/page_cache.py).
         {"name": "overview", "url": overview, "user": "admin"},
         {"name": "team_week", "url": team_week, "user": "admin"},
-        # The first view after a write: the cache is emptied before every timed request.
+        # The first view after a write: the cache is emptied before every timed request. For the
+        # overview that write is a lead's save of the measured team (its data version renewed, as a
+        # commit renews it), so the overview builds that team's part again and keeps the others'
+        # (pages/overview.py); "all cold" also drops every team's part, as after a restart or a write
+        # no team owns (a week, a person, a restore).
         {
             "name": "overview_cold",
             "url": overview,
             "user": "admin",
             "cold": True,
+            "write_team": team_pk,
+            "admin": "admin_changelist",
+        },
+        {
+            "name": "overview_all_cold",
+            "url": overview,
+            "user": "admin",
+            "cold": True,
+            "all_cold": True,
             "admin": "admin_changelist",
         },
         {
@@ -274,6 +288,10 @@ def _request(client: Client, page: dict):
     else:
         if page.get("cold"):
             caches[page_cache.CACHE_ALIAS].clear()
+        if page.get("write_team"):
+            data_version.bump(teams=[page["write_team"]])
+        if page.get("all_cold"):
+            caches[overview.CACHE_ALIAS].clear()
         started = time.perf_counter()
         response = client.get(page["url"])
     if response.streaming:

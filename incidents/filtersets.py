@@ -9,7 +9,7 @@ from django import forms
 from django.db.models import Case, CharField, DurationField, ExpressionWrapper, F, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
-from common.lists.filters import search_any
+from common.lists.filters import IsoWeekFilter, search_any
 from incidents.models import Incident
 from reports.filtersets import team_filter
 
@@ -72,6 +72,8 @@ class IncidentFilterForm(forms.Form):
 class IncidentFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
     team = team_filter("team")
+    # The overview links here for a week's records when it shows only the most severe of them.
+    week = IsoWeekFilter(field_name="week", label=_("Week"))
     grade = django_filters.ChoiceFilter(
         choices=GRADE_CHOICES, method="filter_grade", label=_("Grade"), empty_label=_("Any")
     )

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from common.weeks import IsoWeek
+from ops.data_version import RemembersTeamPath
 from reports.models import Team, Week
 
 
@@ -42,7 +43,7 @@ class IncidentQuerySet(models.QuerySet):
         return self.filter(week__starts_on=week.monday)
 
 
-class Incident(models.Model):
+class Incident(RemembersTeamPath, models.Model):
     """A production event: when it started, was detected, mitigated and resolved, and what it cost."""
 
     class Grade(models.TextChoices):
@@ -176,7 +177,7 @@ class Incident(models.Model):
         return "open"
 
 
-class FollowUpAction(models.Model):
+class FollowUpAction(RemembersTeamPath, models.Model):
     """Something to do so that an incident does not happen again."""
 
     incident = models.ForeignKey(Incident, models.CASCADE, related_name="actions", verbose_name=_("incident"))

@@ -112,27 +112,40 @@ class IncidentSummary:
     proactive_count: int
     known_detection_count: int
     proactive_share: Decimal | None
+    # All of the week's records when `incidents` lists only some of them (the overview's most severe).
+    record_count: int | None = None
     labels = LABELS
 
     @property
     def count(self) -> int:
-        return len(self.incidents)
+        return len(self.incidents) if self.record_count is None else self.record_count
+
+    @property
+    def is_cut(self) -> bool:
+        return self.count > len(self.incidents)
 
     @property
     def other_count(self) -> int:
         return self.count - self.incident_count
 
 
-def summarize(records: Iterable[Incident], week: IsoWeek) -> IncidentSummary:
-    """Records of this and last week in; this week's list, both weeks' tally and this week's figures out."""
+def summarize(
+    records: Iterable[Incident], week: IsoWeek, shown: list[Incident] | None = None
+) -> IncidentSummary:
+    """Records of this and last week in; this week's list, both weeks' tally and this week's figures out.
+
+    The figures read only a record's grade, share, kind, detection, times and `week_monday`, so
+    `records` may be light rows (see `light_records`) with the listed `shown` loaded apart.
+    """
     this_week, last_week = [], []
     for record in records:
-        (this_week if record.week.starts_on == week.monday else last_week).append(record)
+        (this_week if _monday(record) == week.monday else last_week).append(record)
     this_tally, last_tally = grade_tally(this_week), grade_tally(last_week)
     mean, resolved = mean_time_to_resolve(this_week)
     proactive, known = found_by_team(this_week)
     return IncidentSummary(
-        incidents=this_week,
+        incidents=this_week if shown is None else shown,
+        record_count=None if shown is None else len(this_week),
         tally=[(grade, this_tally[grade], last_tally[grade]) for grade in GRADES],
         incident_count=len(incidents_only(this_week)),
         resolved_count=resolved,
@@ -141,6 +154,44 @@ def summarize(records: Iterable[Incident], week: IsoWeek) -> IncidentSummary:
         known_detection_count=known,
         proactive_share=percent(proactive, known),
     )
+
+
+def _monday(record) -> dt.date:
+    monday = getattr(record, "week_monday", None)
+    return monday if monday is not None else record.week.starts_on
+
+
+@dataclass(frozen=True)
+class LightRecord:
+    """The fields the week's figures read, without a model instance: a department's week has hundreds."""
+
+    pk: int
+    week_monday: dt.date
+    kind: str
+    grade: str
+    responsibility_share: Decimal
+    detection: str
+    started_at: dt.datetime
+    resolved_at: dt.datetime | None
+
+    FIELDS = (
+        "pk",
+        "week__starts_on",
+        "kind",
+        "grade",
+        "responsibility_share",
+        "detection",
+        "started_at",
+        "resolved_at",
+    )
+
+    @property
+    def time_to_resolve(self) -> dt.timedelta | None:
+        return self.resolved_at - self.started_at if self.resolved_at else None
+
+
+def light_records(queryset) -> list[LightRecord]:
+    return [LightRecord(*row) for row in queryset.values_list(*LightRecord.FIELDS)]
 
 
 def refresh_computed_values(team_id: int, week_ids: Iterable[int], user=None) -> None:

@@ -21,7 +21,8 @@ from notifications.events import absolute
 from notifications.message import Line, Message, Section
 from notifications.models import Event
 from okrs.rules import OkrGroup, OkrRow
-from pages.dashboards import DepartmentWeek, KpiRow, department_week
+from pages.dashboards import KpiRow
+from pages.overview import DepartmentWeek, department_week
 from reports.models import KPIValue
 from reports.templatetags.report_tags import change_abs, change_rel, duration, kpi_value, percent, share
 

@@ -6,10 +6,11 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from ops.data_version import RemembersTeamPath
 from reports.models import Team, Week
 
 
-class Objective(models.Model):
+class Objective(RemembersTeamPath, models.Model):
     """An objective of a team for a period, such as 【O1 业务服务】 in 2024-H2."""
 
     team = models.ForeignKey(Team, models.PROTECT, related_name="objectives", verbose_name=_("team"))
@@ -61,7 +62,7 @@ class KeyResultQuerySet(models.QuerySet):
         )
 
 
-class KeyResult(models.Model):
+class KeyResult(RemembersTeamPath, models.Model):
     """An item of an objective, measured by a progress percentage or by a value from start to target."""
 
     class Measure(models.TextChoices):
@@ -109,7 +110,7 @@ class KeyResult(models.Model):
         return self.title
 
 
-class KeyResultUpdate(models.Model):
+class KeyResultUpdate(RemembersTeamPath, models.Model):
     """A key result's progress, status and note in one week."""
 
     class Status(models.TextChoices):

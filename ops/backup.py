@@ -30,7 +30,7 @@ FORMAT_VERSION = 1
 MIGRATION_MADE = {ContentType, Permission, Group}
 # Transient: restoring sessions would log people back in; throttling state and the data version belong
 # to the old server (a restore writes a new data version itself).
-SKIPPED_LABELS = {"sessions.session", "ops.loginfailure", "ops.dataversion"}
+SKIPPED_LABELS = {"sessions.session", "ops.loginfailure", "ops.dataversion", "ops.scopeddataversion"}
 
 
 class ExactJSONEncoder(DjangoJSONEncoder):

@@ -43,3 +43,24 @@ class DataVersion(models.Model):
 
     def __str__(self):
         return self.token
+
+
+class ScopedDataVersion(models.Model):
+    """A token per team that changes after every committed write to that team's rows.
+
+    The overview keeps each team's part under its team's token (pages/overview.py), so a lead's save
+    re-renders one team's card, not thirty. Scope 0 is the department: it changes with writes that no
+    single team owns (weeks, people, a restore), and every team's part is keyed on it as well.
+    """
+
+    DEPARTMENT = 0
+
+    scope = models.PositiveIntegerField(unique=True)
+    token = models.CharField(max_length=32)
+
+    class Meta:
+        verbose_name = _("scoped data version")
+        verbose_name_plural = _("scoped data versions")
+
+    def __str__(self):
+        return f"{self.scope}: {self.token}"

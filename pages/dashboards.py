@@ -6,7 +6,6 @@ incidents, OKR items and reports a page needs and fetches each kind in one query
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -19,7 +18,7 @@ from incidents.models import Incident
 from incidents.summary import IncidentSummary, summarize
 from okrs.rules import OkrGroups, OkrRow, active_key_results, okr_groups, okr_rows
 from reports import ranking
-from reports.comparison import Change, Tone
+from reports.comparison import Change
 from reports.models import KPI, KPIValue, Team, TodoItem, Week, WeeklyReport
 from reports.ranking import Move
 
@@ -110,100 +109,10 @@ def _incidents(week: IsoWeek, **filters):
 # ---------------------------------------------------------------- department week
 
 
-@dataclass
-class TeamOverview:
-    team: Team
-    report: WeeklyReport | None
-    headline: list[KpiRow]
-    better: int = 0
-    worse: int = 0
-
-    @property
-    def is_missing(self) -> bool:
-        # Team.objects.missing_report's rule, on the report already loaded.
-        return self.report is None or not self.report.is_done
-
-
-@dataclass
-class DepartmentWeek:
-    week: IsoWeek
-    teams: list[TeamOverview]
-    # Ranked by reports/ranking.py: target crossings first, then by how unusual the move is.
-    improved: list[KpiRow]
-    attention: list[KpiRow]
-    incidents: IncidentSummary
-    okr_groups: OkrGroups
-    has_data: bool
-    improved_total: int = 0
-    attention_total: int = 0
-
-    @property
-    def missing_teams(self) -> list[TeamOverview]:
-        return [overview for overview in self.teams if overview.is_missing]
-
-
 def _value_in(week: IsoWeek):
     # EXISTS per KPI on the (kpi, week) unique index. A join on values with DISTINCT instead read every
     # value of every KPI: 1.6 s for the overview at 608k values on PostgreSQL (bench/RESULTS.md).
     return KPIValue.objects.filter(kpi=OuterRef("pk"), week__starts_on=week.monday)
-
-
-def department_week(week: IsoWeek) -> DepartmentWeek:
-    """Everything the department overview shows, in a fixed number of queries whatever the history.
-
-    The count is pinned in tests/pages/test_dashboards.py (OVERVIEW_QUERIES).
-    """
-    teams = list(Team.objects.filter(is_active=True))
-    kpis = list(
-        KPI.objects.filter(
-            Q(is_active=True) | Q(Exists(_value_in(week))), team__is_active=True
-        ).select_related("team")
-    )
-    # One query: this week, last week, the sparklines and the ranking's 12-week usual move alike.
-    history = ranking.weekly_history(kpis, week)
-    moves = ranking.moves(kpis, history)
-    reports = {
-        report.team_id: report
-        for report in WeeklyReport.objects.filter(week__starts_on=week.monday, team__in=teams)
-    }
-    moves_by_team: dict[int, list[Move]] = defaultdict(list)
-    for kpi in kpis:
-        moves_by_team[kpi.team_id].append(moves[kpi.pk])
-
-    overviews = []
-    for team in teams:
-        team_moves = moves_by_team[team.pk]
-        overviews.append(
-            TeamOverview(
-                team=team,
-                report=reports.get(team.pk),
-                headline=[_row(move, history) for move in ranking.headline(team_moves, HEADLINE_PER_TEAM)],
-                better=sum(1 for move in team_moves if move.change.tone == Tone.BETTER),
-                worse=sum(1 for move in team_moves if move.change.tone == Tone.WORSE),
-            )
-        )
-
-    okrs = okr_rows(active_key_results(objective__team__is_active=True), week)
-    incidents = summarize(_incidents(week), week)
-    has_data = bool(
-        reports
-        or incidents.incidents
-        or any(move.change.current is not None for move in moves.values())
-        or any(row.has_update for row in okrs)
-    )
-    improved = ranking.improved_most(moves.values())
-    attention = ranking.worse_or_off_target(moves.values())
-    return DepartmentWeek(
-        week=week,
-        teams=overviews,
-        improved=[_row(move, history) for move in improved[:MOVERS]],
-        attention=[_row(move, history, target_first=True) for move in attention[:OVERVIEW_LIST_LIMIT]],
-        incidents=incidents,
-        okr_groups=okr_groups(okrs, limit=OVERVIEW_LIST_LIMIT),
-        has_data=has_data,
-        improved_total=len(improved),
-        attention_total=len(attention),
-    )
 
 
 # ---------------------------------------------------------------- team week

@@ -15,6 +15,7 @@ from simple_history.models import HistoricalRecords
 
 from common.weeks import IsoWeek
 from ops import data_version
+from ops.data_version import RemembersTeamPath
 from reports.kinds import guess_kind
 from reports.number_rules import check_kpi_value
 
@@ -158,20 +159,22 @@ class WeeklyReportQuerySet(models.QuerySet):
             combined |= condition
         return self.filter(combined)
 
-    def bump_revision(self) -> int:
+    def bump_revision(self, team_id: int | None = None) -> int:
         """These weeks changed: a weekly form opened before now is stale, and so are cached pages.
 
         The one way a revision moves, whoever writes (the form, the importer, publish and unlock, the
         admin, incident edits). Chain it after a filter on the expected revision for a compare-and-swap.
+        `team_id`, when the caller knows the reports' team, spares the query that finds their teams.
         Returns the number of reports bumped; a week without a report has no open form to warn.
         """
+        teams = [team_id] if team_id is not None else list(self.values_list("team_id", flat=True).distinct())
         bumped = self.update(revision=F("revision") + 1)
         if bumped:
-            data_version.changed(self.db)  # update() sends no signal
+            data_version.changed(self.db, teams=teams)  # update() sends no signal
         return bumped
 
 
-class WeeklyReport(models.Model):
+class WeeklyReport(RemembersTeamPath, models.Model):
     """One team's week: its status, narrative, reflections and plans."""
 
     class Status(models.TextChoices):
@@ -257,7 +260,7 @@ class WeeklyReport(models.Model):
         return reverse("team-week", kwargs={"team": self.team.slug, "week": self.week.iso})
 
 
-class ReportSection(models.Model):
+class ReportSection(RemembersTeamPath, models.Model):
     """A titled piece of a report's narrative, in Markdown, shown in order."""
 
     report = models.ForeignKey(
@@ -291,7 +294,7 @@ class TodoItemQuerySet(models.QuerySet):
         )
 
 
-class TodoItem(models.Model):
+class TodoItem(RemembersTeamPath, models.Model):
     """A TODO raised in one week's report, carried forward until a later week marks it done."""
 
     report = models.ForeignKey(
@@ -332,7 +335,7 @@ class TodoItem(models.Model):
         return [Q(pk=pk) for pk in (self.report_id, self.done_in_id) if pk]
 
 
-class PlanItem(models.Model):
+class PlanItem(RemembersTeamPath, models.Model):
     """One of a report's next-week plans (下周工作及目标); the following week ticks it off."""
 
     report = models.ForeignKey(WeeklyReport, models.CASCADE, related_name="plans", verbose_name=_("report"))
@@ -356,7 +359,7 @@ class PlanItem(models.Model):
         return [Q(pk=report.pk), Q(team_id=report.team_id, week__starts_on=following)]
 
 
-class KPI(models.Model):
+class KPI(RemembersTeamPath, models.Model):
     """A metric a team reports every week, and how to read it."""
 
     class Unit(models.TextChoices):
@@ -495,7 +498,7 @@ class KPI(models.Model):
         return value <= self.target
 
 
-class KPIValue(models.Model):
+class KPIValue(RemembersTeamPath, models.Model):
     """One KPI's value in one week."""
 
     kpi = models.ForeignKey(KPI, models.PROTECT, related_name="values", verbose_name=_("KPI"))

@@ -215,22 +215,27 @@ def worse_or_off_target(all_moves: Iterable[Move]) -> list[Move]:
     A KPI that held or improved but still misses its target comes after every worse move, the
     furthest from its target first.
     """
-    worse, off_target = [], []
-    for move in all_moves:
-        if move.kpi.is_running_total or move.change.current is None:
-            continue
-        if move.is_rankable and move.change.tone == Tone.WORSE:
-            worse.append(move)
-        elif move.change.target_met is False:
-            off_target.append(move)
-    crossed = [move for move in worse + off_target if move.crossing == Crossing.MISSED]
-    worse = [move for move in worse if move not in crossed]
-    held = [move for move in off_target if move not in crossed]
-    return (
-        sorted(crossed, key=lambda move: move.rank_key)
-        + sorted(worse, key=lambda move: move.rank_key)
-        + sorted(held, key=lambda move: move.target_gap_key)
-    )
+    listed = [
+        move
+        for move in all_moves
+        if not move.kpi.is_running_total
+        and move.change.current is not None
+        and (_got_worse(move) or move.change.target_met is False)
+    ]
+    return sorted(listed, key=attention_key)
+
+
+def _got_worse(move: Move) -> bool:
+    return move.is_rankable and move.change.tone == Tone.WORSE
+
+
+def attention_key(move: Move) -> tuple:
+    """A listed move's place in `worse_or_off_target`, as a value: lists of several teams merge on it."""
+    if move.crossing == Crossing.MISSED:
+        return (0, move.rank_key)
+    if _got_worse(move):
+        return (1, move.rank_key)
+    return (2, move.target_gap_key)
 
 
 def headline(team_moves: list[Move], limit: int) -> list[Move]:

@@ -138,6 +138,12 @@ CACHES = {
         "LOCATION": "pages",
         "OPTIONS": {"MAX_ENTRIES": env_int("PAGE_CACHE_MAX_ENTRIES", 500)},
     },
+    # Each team's part of the overview (pages/overview.py), a few KB each: 200 teams × 10 weeks × 2 languages.
+    "fragments": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "fragments",
+        "OPTIONS": {"MAX_ENTRIES": env_int("FRAGMENT_CACHE_MAX_ENTRIES", 4000)},
+    },
 }
 
 LOGIN_URL = "login"

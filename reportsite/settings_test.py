@@ -21,4 +21,9 @@ WHITENOISE_USE_FINDERS = True
 # Every page still goes through ops/page_cache.py (markers rendered and filled in), but nothing is kept
 # between requests: tests run inside one transaction, where the data version cannot change before the
 # commit that never comes. tests/ops/test_page_cache.py runs the real cache with real commits.
-CACHES = {**CACHES, "pages": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}  # noqa: F405
+# The overview's team parts (pages/overview.py) likewise; tests/pages/test_overview_parts.py keeps them.
+CACHES = {  # noqa: F405
+    **CACHES,  # noqa: F405
+    "pages": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+    "fragments": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+}

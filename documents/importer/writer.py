@@ -113,7 +113,7 @@ def import_report(
         if result.changed and not created:
             # A weekly form opened before this import carries the old revision: its save must be a
             # conflict, not a silent overwrite of what was just imported.
-            WeeklyReport.objects.filter(pk=report.pk).bump_revision()
+            WeeklyReport.objects.filter(pk=report.pk).bump_revision(report.team_id)
             report.revision += 1
         return result
 
@@ -310,7 +310,7 @@ def _write_figures(parsed: ParsedReport, figures: list[Figure], kpis: dict, week
         )
         if previous_report is not None:
             # Last week's form, if open, must see that its values changed under it.
-            WeeklyReport.objects.filter(pk=previous_report.pk).bump_revision()
+            WeeklyReport.objects.filter(pk=previous_report.pk).bump_revision(previous_report.team_id)
 
 
 def _check_counted_figures(figures: list[Figure], kpis: dict, team: Team, week, user, result) -> dict:

@@ -49,7 +49,7 @@ def _record(form, actions, team, *, allow_locked: bool) -> Incident | None:
             action.position = position
             action.save()
         if report is not None:
-            WeeklyReport.objects.filter(pk=report.pk).bump_revision()
+            WeeklyReport.objects.filter(pk=report.pk).bump_revision(report.team_id)
     return incident
 
 

@@ -22,7 +22,6 @@ from django.utils import timezone
 from incidents import summary
 from incidents.models import FollowUpAction, Incident
 from okrs.models import KeyResultUpdate
-from ops import data_version
 from pages.editing.loading import WeekData, flatten, initial_for
 from pages.forms import WeekForm, kpi_key, kr_key
 from pages.history import REASON_CARRIED
@@ -67,10 +66,9 @@ def _claim_report(data: WeekData, expected: int, user, *, allow_locked: bool) ->
         except IntegrityError as error:
             raise EditConflict from error
         return report
-    claimed = WeeklyReport.objects.filter(pk=report.pk, revision=expected).bump_revision()
+    claimed = WeeklyReport.objects.filter(pk=report.pk, revision=expected).bump_revision(report.team_id)
     if not claimed:
         raise EditConflict
-    data_version.changed()  # update() sends no signal
     if report.is_locked and not allow_locked:
         raise WeekLocked
     report.revision = expected + 1

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET
 from common.quarters import Quarter
 from common.weeks import IsoWeek
 from ops.page_cache import cached_page
-from pages import dashboards
+from pages import dashboards, overview
 from reports.access import can_edit_team_slug, can_publish, get_team_for_read, is_admin
 from reports.models import WeeklyReport
 
@@ -28,7 +28,7 @@ def department_week(request, week: IsoWeek):
             "previous_week": week.previous(),
             "next_week": week.next(),
             "quarter": Quarter.of_week(week),
-            "overview": dashboards.department_week(week),
+            "overview": overview.department_week(week),
         }
 
     return cached_page(request, "reports/department_week.html", build_context)

@@ -165,6 +165,6 @@ def unlock_week(request, team, week):
 
 def _bumped_revision(report: WeeklyReport) -> int:
     """Publishing or unlocking changes what an open form may do: it must reload before saving."""
-    WeeklyReport.objects.filter(pk=report.pk).bump_revision()
+    WeeklyReport.objects.filter(pk=report.pk).bump_revision(report.team_id)
     # The row is locked (`_locked_report_or_404`), so nothing moved it between the read and the bump.
     return report.revision + 1

@@ -19,8 +19,8 @@ from notifications.message import Message
 from notifications.models import Notification
 from notifications.schedule import queue_digest
 from okrs.models import KeyResult
-from pages.dashboards import department_week
 from pages.demo.seed import SEED_WEEK
+from pages.overview import department_week
 from tests.notifications.factories import make_channel
 
 pytestmark = pytest.mark.django_db

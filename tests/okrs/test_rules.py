@@ -12,7 +12,7 @@ from common.weeks import IsoWeek
 from okrs.models import KeyResultUpdate
 from okrs.progress import recent_updates
 from okrs.rules import active_key_results, has_moved, is_overdue, okr_rows
-from pages import dashboards
+from pages import overview as overview_page
 from tests.factories import make_key_result, make_objective, make_update
 
 W33 = IsoWeek(2024, 33)
@@ -20,7 +20,7 @@ Status = KeyResultUpdate.Status
 
 
 def overdue_titles_on_the_overview():
-    return {row.key_result.title for row in dashboards.department_week(W33).okr_groups.overdue.rows}
+    return {row.key_result.title for row in overview_page.department_week(W33).okr_groups.overdue.rows}
 
 
 def past_eta_rows_on_the_okr_list(client_for, manager) -> str:

@@ -9,6 +9,7 @@ from django.core.management import call_command
 
 from common.weeks import IsoWeek
 from pages import dashboards
+from pages import overview as overview_page
 from reports import ranking
 from reports.models import KPI
 from tests.factories import make_kpi, make_team, make_value
@@ -84,7 +85,7 @@ def test_a_small_move_of_a_calm_kpi_outranks_a_big_move_of_a_noisy_one(db):
     team = make_team()
     calm = valued(team, "calm", [50, 50.5, 50, 50.5, 50, 50.5, 52], **PCT)  # usual 0.5, now +1.5: 3×
     noisy = valued(team, "noisy", [100, 130, 100, 130, 100, 130, 160])  # usual 30, now +30: 1×
-    overview = dashboards.department_week(W33)
+    overview = overview_page.department_week(W33)
     assert [row.kpi for row in overview.improved] == [calm, noisy]
     assert [row.reasons for row in overview.improved] == [["3× its usual move"], ["1× its usual move"]]
 
@@ -95,7 +96,7 @@ def test_target_crossings_rank_before_any_score(db):
     valued(team, "crossed", [95, 95.2, 95, 95.2, 95, 95.1, 94.9], target=D(95), **PCT)  # −0.2 on 0.2
     valued(team, "regained", [80, 82, 80, 82, 80, 82, 90], target=D(85), **PCT)  # +8 on 2: 4×
     valued(team, "soared", [10, 11, 10, 11, 10, 11, 30])  # +19 on 1: 19×
-    overview = dashboards.department_week(W33)
+    overview = overview_page.department_week(W33)
     assert [row.kpi.name for row in overview.attention] == ["crossed", "wild"]
     assert overview.attention[0].reasons == ["missed target 95.00%, met last week", "1× its usual move"]
     assert [row.kpi.name for row in overview.improved] == ["regained", "soared"]
@@ -106,7 +107,7 @@ def test_too_little_history_falls_back_to_the_plain_comparison_after_scored_move
     team = make_team()
     valued(team, "young", [10, 20])  # +100%, but only this week's change
     valued(team, "settled", [100, 101, 100, 101, 100, 101, 103])  # +2 on a usual 1: 2×
-    overview = dashboards.department_week(W33)
+    overview = overview_page.department_week(W33)
     assert [row.kpi.name for row in overview.improved] == ["settled", "young"]
     assert overview.improved[1].reasons == ["too little history: plain change"]
 
@@ -116,7 +117,7 @@ def test_off_target_kpis_that_did_not_get_worse_follow_the_worse_moves_furthest_
     valued(team, "worse", [10, 11, 10, 11, 10, 11, 9])
     valued(team, "far below", [50, 51, 50, 51, 50, 51, 52], target=D(90), **PCT)
     valued(team, "just below", [88, 88.5, 88, 88.5, 88, 88.5, 88.5], target=D(90), **PCT)
-    overview = dashboards.department_week(W33)
+    overview = overview_page.department_week(W33)
     assert [row.kpi.name for row in overview.attention] == ["worse", "far below", "just below"]
     assert overview.attention[1].reasons == ["below target 90.00%", "1× its usual move"]
     assert overview.attention[2].reasons == ["below target 90.00%"]
@@ -131,7 +132,7 @@ def demo(db):
 
 
 def moved_lists(week: IsoWeek):
-    overview = dashboards.department_week(week)
+    overview = overview_page.department_week(week)
     rows = overview.improved + overview.attention + [row for team in overview.teams for row in team.headline]
     ranked = [row for row in rows if row.reasons]
     return overview, ranked
@@ -152,7 +153,7 @@ def test_no_running_total_is_ever_ranked_as_moved_in_the_demo(demo):
 
 
 def test_sample_week_ranking_matches_the_hand_computed_order(demo):
-    overview = dashboards.department_week(W33)
+    overview = overview_page.department_week(W33)
     # change / median |weekly change| over W20–W32 (each read off the demo's stored values):
     # 选择率 1.92→3.84: 1.92/0.01 = 192; 台湾 78.23→86.11: 7.88/0.35 = 22.5; OCR1.0 51.97→56.99:
     # 5.02/0.67 = 7.5; 灵犀 40.12→43.64: 3.52/0.57 = 6.2; 出金 99.987→99.989: 0.002/0.001 = 2.0.
@@ -188,7 +189,7 @@ def test_sample_week_ranking_matches_the_hand_computed_order(demo):
 
 
 def test_generated_week_ranking_matches_the_hand_computed_order(demo):
-    overview = dashboards.department_week(W32)
+    overview = overview_page.department_week(W32)
     # 出金 99.985→99.987: 0.002/0.001 = 2; 灵犀 39.13→40.12: 0.99/0.57 = 1.7; 召回率 90.05→91.09:
     # 1.04/0.645 = 1.6; 房产证 60.55→61.26: 0.71/0.565 = 1.3; OCR1.0 51.14→51.97: 0.83/0.67 = 1.2.
     assert [row.kpi.name for row in overview.improved] == [

@@ -1,0 +1,395 @@
+"""The department overview, assembled from one part per team, each kept under its team's data version.
+
+Everything on the overview but the incidents and the list of teams is a sum of per-team facts: a
+team's card, and each team's candidates for the ranked lists with their sort keys and counts. So a
+team's part is built from that team's rows alone and kept in the cache under the team's token and
+the department's (ops/data_version.py): after a lead's save only that team's part is built again, and
+the overview of thirty teams costs what one team's costs plus the merge.
+
+The merge takes the top rows of every list across the teams' candidates (a team's part keeps as many
+candidates as any list shows, so the merged top rows are the department's top rows) and then loads
+only those rows, whatever the number of KPIs, key results and weeks stored: what is shown, not what
+exists. tests/pages/test_overview_parts.py compares the merged page with one built from every row.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cached_property
+from heapq import nsmallest
+
+from django.core.cache import caches
+from django.db.models import Exists, Q
+from django.template.loader import render_to_string
+from django.utils.translation import get_language
+
+from common.weeks import IsoWeek
+from incidents.models import Incident
+from incidents.summary import IncidentSummary, light_records, summarize
+from okrs.rules import OkrGroup, OkrGroups, OkrRow, active_key_results, okr_groups, okr_rows
+from ops import data_version
+from pages.dashboards import (
+    HEADLINE_PER_TEAM,
+    MOVERS,
+    OVERVIEW_LIST_LIMIT,
+    KpiRow,
+    _row,
+    _value_in,
+)
+from reports import ranking
+from reports.comparison import Tone
+from reports.models import KPI, Team, WeeklyReport
+from reports.ranking import Move
+
+CACHE_ALIAS = "fragments"
+CARD_TEMPLATE = "reports/_team_card.html"
+OKR_GROUPS = ("advanced", "went_back", "started", "stalled", "overdue")
+
+
+# ---------------------------------------------------------------- sort keys shared by the parts
+
+
+def _board_key(row: OkrRow) -> tuple:
+    """KeyResultQuerySet.in_board_order as a value, so rows of different teams sort as one board."""
+    kr = row.key_result
+    objective = kr.objective
+    team = objective.team
+    return (
+        team.position,
+        team.name,
+        objective.period,
+        objective.position,
+        objective.code,
+        kr.position,
+        kr.pk,
+    )
+
+
+# okr_groups sorts rows in board order by a stable sort on one figure: the figure, then the board.
+OKR_KEYS = {
+    "advanced": lambda row: (-row.delta, _board_key(row)),
+    "went_back": lambda row: (row.delta, _board_key(row)),
+    "started": lambda row: (-row.percent, _board_key(row)),
+    "stalled": lambda row: (_board_key(row),),
+    "overdue": lambda row: (row.key_result.eta, _board_key(row)),
+}
+
+
+# ---------------------------------------------------------------- one team's part
+
+
+@dataclass
+class TeamPart:
+    """What the overview needs of one team's week: its card, and its candidates for every list.
+
+    Candidates are (sort key, id) pairs; their rows are kept one cache entry each beside the part
+    (`_row_key`), so the page reads back only the few rows it shows, never every team's candidates.
+    """
+
+    card: str
+    headline: list[int]
+    better: int
+    worse: int
+    improved: list[tuple[tuple, int]]
+    improved_total: int
+    attention: list[tuple[tuple, int]]
+    attention_total: int
+    okrs: dict[str, list[tuple[tuple, int]]]
+    okr_totals: dict[str, int]
+    has_values: bool
+    has_okr_updates: bool
+
+
+# The kinds of rows a part's candidates stand for; an attention row puts a missed target first.
+IMPROVED, ATTENTION, OKR = "improved", "attention", "okr"
+
+
+def _row_key(kind: str, pk: int) -> str:
+    return f"{kind}:{pk}"
+
+
+@dataclass
+class TeamOverview:
+    team: Team
+    report: WeeklyReport | None
+    part: TeamPart
+    week: IsoWeek
+    # The headline rows, when the part was built in this request; otherwise loaded when read.
+    rows: list[KpiRow] | None = field(default=None, repr=False)
+
+    @property
+    def is_missing(self) -> bool:
+        # Team.objects.missing_report's rule, on the report already loaded.
+        return self.report is None or not self.report.is_done
+
+    @property
+    def card(self) -> str:
+        return self.part.card
+
+    @property
+    def better(self) -> int:
+        return self.part.better
+
+    @property
+    def worse(self) -> int:
+        return self.part.worse
+
+    @cached_property
+    def headline(self) -> list[KpiRow]:
+        """The card's rows. The page prints the kept card; other readers (tests) get rows, loaded."""
+        if self.rows is not None:
+            return self.rows
+        loaded = _load_kpi_rows(self.part.headline, self.week)
+        return [loaded[_row_key(IMPROVED, pk)] for pk in self.part.headline]
+
+
+@dataclass
+class _Built:
+    """The parts built in this request, with every row their candidates stand for."""
+
+    parts: dict[int, TeamPart]
+    headlines: dict[int, list[KpiRow]]
+    rows: dict[str, KpiRow | OkrRow]
+
+
+def _build_parts(teams: list[Team], reports: dict[int, WeeklyReport], week: IsoWeek) -> _Built:
+    """The parts of these teams, in a fixed number of queries however many teams there are."""
+    kpis = list(
+        KPI.objects.filter(Q(is_active=True) | Q(Exists(_value_in(week))), team__in=teams).select_related(
+            "team"
+        )
+    )
+    # One query: this week, last week, the sparklines and the ranking's 12-week usual move alike.
+    history = ranking.weekly_history(kpis, week)
+    moves = ranking.moves(kpis, history)
+    moves_by_team: dict[int, list[Move]] = defaultdict(list)
+    for kpi in kpis:
+        moves_by_team[kpi.team_id].append(moves[kpi.pk])
+    okrs_by_team: dict[int, list[OkrRow]] = defaultdict(list)
+    for row in okr_rows(active_key_results(objective__team__in=teams), week):
+        okrs_by_team[row.key_result.objective.team_id].append(row)
+
+    built = _Built({}, {}, {})
+    for team in teams:
+        team_moves, team_okrs = moves_by_team[team.pk], okrs_by_team[team.pk]
+        headline = [_row(move, history) for move in ranking.headline(team_moves, HEADLINE_PER_TEAM)]
+        improved_all = ranking.improved_most(team_moves)
+        improved = improved_all[:MOVERS]
+        attention = ranking.worse_or_off_target(team_moves)
+        groups = okr_groups(team_okrs)
+        part = TeamPart(
+            card="",
+            headline=[row.kpi.pk for row in headline],
+            better=sum(1 for move in team_moves if move.change.tone == Tone.BETTER),
+            worse=sum(1 for move in team_moves if move.change.tone == Tone.WORSE),
+            improved=[(move.rank_key, move.kpi.pk) for move in improved],
+            improved_total=len(improved_all),
+            attention=[
+                (ranking.attention_key(move), move.kpi.pk) for move in attention[:OVERVIEW_LIST_LIMIT]
+            ],
+            attention_total=len(attention),
+            okrs={
+                group.key: [
+                    (OKR_KEYS[group.key](row), row.key_result.pk) for row in group.rows[:OVERVIEW_LIST_LIMIT]
+                ]
+                for group in groups
+            },
+            okr_totals={group.key: group.total for group in groups},
+            has_values=any(move.change.current is not None for move in team_moves),
+            has_okr_updates=any(row.has_update for row in team_okrs),
+        )
+        part.card = render_to_string(
+            CARD_TEMPLATE,
+            {"item": TeamOverview(team, reports.get(team.pk), part, week, headline), "week": week},
+        )
+        for move in improved:
+            built.rows[_row_key(IMPROVED, move.kpi.pk)] = _row(move, history)
+        for move in attention[:OVERVIEW_LIST_LIMIT]:
+            built.rows[_row_key(ATTENTION, move.kpi.pk)] = _row(move, history, target_first=True)
+        listed = {pk for candidates in part.okrs.values() for _key, pk in candidates}
+        for row in team_okrs:
+            if row.key_result.pk in listed:
+                built.rows[_row_key(OKR, row.key_result.pk)] = row
+        built.parts[team.pk] = part
+        built.headlines[team.pk] = headline
+    return built
+
+
+def _part_key(team: Team, week: IsoWeek) -> str:
+    """Everything a part is built from: the team's rows and the department's, the week, the language."""
+    return f"overview-part:{week}:{get_language()}:{team.department_token}:{team.pk}:{team.data_token}"
+
+
+def _keep(cache, keys: dict[int, str], built: _Built) -> None:
+    """Keep the parts, and each candidate's row under its team's part key."""
+    entries = {keys[pk]: part for pk, part in built.parts.items()}
+    for pk, part in built.parts.items():
+        for kind, candidates in ((IMPROVED, part.improved), (ATTENTION, part.attention)):
+            for _key, row_pk in candidates:
+                entries[f"{keys[pk]}|{_row_key(kind, row_pk)}"] = built.rows[_row_key(kind, row_pk)]
+        for candidates in part.okrs.values():
+            for _key, row_pk in candidates:
+                entries[f"{keys[pk]}|{_row_key(OKR, row_pk)}"] = built.rows[_row_key(OKR, row_pk)]
+    cache.set_many(entries)
+
+
+# ---------------------------------------------------------------- loading the rows shown
+
+
+def _load_kpi_rows(kpi_ids: Iterable[int], week: IsoWeek) -> dict[str, KpiRow]:
+    """Both kinds of row of these KPIs, built afresh: for rows no longer (or never) kept."""
+    kpis = list(KPI.objects.filter(pk__in=set(kpi_ids)).select_related("team"))
+    history = ranking.weekly_history(kpis, week)
+    moves = ranking.moves(kpis, history)
+    rows = {}
+    for kpi in kpis:
+        rows[_row_key(IMPROVED, kpi.pk)] = _row(moves[kpi.pk], history)
+        rows[_row_key(ATTENTION, kpi.pk)] = _row(moves[kpi.pk], history, target_first=True)
+    return rows
+
+
+def _shown_rows(wanted: dict[str, int], keys: dict[int, str], built: _Built | None, week: IsoWeek) -> dict:
+    """The rows the page shows (row key → owning team), from this request, the cache or the database."""
+    rows = {key: built.rows[key] for key in wanted if built and key in built.rows}
+    kept_keys = {
+        f"{keys[team]}|{key}": key for key, team in wanted.items() if key not in rows and team in keys
+    }
+    if kept_keys:
+        kept = caches[CACHE_ALIAS].get_many(list(kept_keys))
+        rows.update({kept_keys[cache_key]: row for cache_key, row in kept.items()})
+    missing = [key for key in wanted if key not in rows]
+    kpi_ids = [int(key.partition(":")[2]) for key in missing if not key.startswith(OKR)]
+    if kpi_ids:
+        rows.update(_load_kpi_rows(kpi_ids, week))
+    kr_ids = [int(key.partition(":")[2]) for key in missing if key.startswith(OKR)]
+    if kr_ids:
+        loaded = okr_rows(active_key_results(pk__in=kr_ids), week)
+        rows.update({_row_key(OKR, row.key_result.pk): row for row in loaded})
+    return rows
+
+
+# ---------------------------------------------------------------- incidents
+
+GRADE_ORDER = {"A": 0, "B": 1, "C": 2, "D": 3}
+
+
+def _severity(record) -> tuple:
+    """Graded before ungraded, A first; incidents before risk warnings and changes; then in time."""
+    is_incident = record.kind == Incident.Kind.INCIDENT
+    return (GRADE_ORDER.get(record.grade, len(GRADE_ORDER)), not is_incident, record.started_at, record.pk)
+
+
+def _incident_summary(week: IsoWeek) -> IncidentSummary:
+    """The department's figures from every record of both weeks; the list, its most severe records.
+
+    A department of thirty teams records ~90 a week: the figures read them as plain rows, and only
+    the listed ones (in time order, as everywhere) are loaded with their team.
+    """
+    records = light_records(
+        Incident.objects.filter(week__starts_on__in=[week.monday, week.previous().monday]).order_by()
+    )
+    this_week = [record for record in records if record.week_monday == week.monday]
+    listed = [record.pk for record in nsmallest(OVERVIEW_LIST_LIMIT, this_week, key=_severity)]
+    shown = list(
+        Incident.objects.filter(pk__in=listed).select_related("team", "week").order_by("started_at", "pk")
+    )
+    return summarize(records, week, shown)
+
+
+# ---------------------------------------------------------------- the department's week
+
+
+@dataclass
+class DepartmentWeek:
+    week: IsoWeek
+    teams: list[TeamOverview]
+    # Ranked by reports/ranking.py: target crossings first, then by how unusual the move is.
+    improved: list[KpiRow]
+    attention: list[KpiRow]
+    incidents: IncidentSummary
+    okr_groups: OkrGroups
+    has_data: bool
+    improved_total: int = 0
+    attention_total: int = 0
+
+    @property
+    def missing_teams(self) -> list[TeamOverview]:
+        return [overview for overview in self.teams if overview.is_missing]
+
+
+def _top(candidates: Iterable[tuple[tuple, int, int]], limit: int) -> list[tuple[int, int]]:
+    """The (id, team) of the `limit` first candidates of every team taken together."""
+    return [(pk, team) for _key, pk, team in nsmallest(limit, candidates)]
+
+
+def department_week(week: IsoWeek) -> DepartmentWeek:
+    """Everything the department overview shows, in a fixed number of queries whatever the history.
+
+    The count is pinned in tests/pages/test_dashboards.py (OVERVIEW_QUERIES).
+    """
+    teams = list(data_version.with_team_tokens(Team.objects.filter(is_active=True)))
+    reports = {
+        report.team_id: report
+        for report in WeeklyReport.objects.filter(week__starts_on=week.monday, team__in=teams)
+    }
+    cache = caches[CACHE_ALIAS]
+    # Nothing is kept without the department's token (a flushed database has none until its first write).
+    keys = {team.pk: _part_key(team, week) for team in teams if team.department_token is not None}
+    kept = cache.get_many(list(keys.values())) if keys else {}
+    parts = {team.pk: kept[keys[team.pk]] for team in teams if keys.get(team.pk) in kept}
+    built = None
+    missing = [team for team in teams if team.pk not in parts]
+    if missing:
+        built = _build_parts(missing, reports, week)
+        parts.update(built.parts)
+        if keys:
+            _keep(cache, keys, built)
+
+    def candidates(attribute: str, group: str | None = None):
+        for team in teams:
+            listed = getattr(parts[team.pk], attribute)
+            for key, pk in listed[group] if group else listed:
+                yield key, pk, team.pk
+
+    improved = _top(candidates("improved"), MOVERS)
+    attention = _top(candidates("attention"), OVERVIEW_LIST_LIMIT)
+    okrs = {group: _top(candidates("okrs", group), OVERVIEW_LIST_LIMIT) for group in OKR_GROUPS}
+    wanted = {_row_key(IMPROVED, pk): team for pk, team in improved}
+    wanted.update({_row_key(ATTENTION, pk): team for pk, team in attention})
+    wanted.update({_row_key(OKR, pk): team for chosen in okrs.values() for pk, team in chosen})
+    rows = _shown_rows(wanted, keys, built, week)
+
+    in_order = [parts[team.pk] for team in teams]
+    groups = OkrGroups(
+        *(
+            OkrGroup(
+                group,
+                [rows[_row_key(OKR, pk)] for pk, _team in okrs[group]],
+                sum(part.okr_totals[group] for part in in_order),
+            )
+            for group in OKR_GROUPS
+        )
+    )
+    incidents = _incident_summary(week)
+    headlines = built.headlines if built else {}
+    return DepartmentWeek(
+        week=week,
+        teams=[
+            TeamOverview(team, reports.get(team.pk), parts[team.pk], week, headlines.get(team.pk))
+            for team in teams
+        ],
+        improved=[rows[_row_key(IMPROVED, pk)] for pk, _team in improved],
+        attention=[rows[_row_key(ATTENTION, pk)] for pk, _team in attention],
+        incidents=incidents,
+        okr_groups=groups,
+        has_data=bool(
+            reports
+            or incidents.incidents
+            or any(part.has_values for part in in_order)
+            or any(part.has_okr_updates for part in in_order)
+        ),
+        improved_total=sum(part.improved_total for part in in_order),
+        attention_total=sum(part.attention_total for part in in_order),
+    )
