@@ -65,14 +65,6 @@ def found_by_team(records: Iterable[Incident]) -> tuple[int, int]:
     return sum(1 for r in known if r.detection == Incident.Detection.PROACTIVE), len(known)
 
 
-def mean_time_to_resolve(records: Iterable[Incident]) -> tuple[dt.timedelta | None, int]:
-    """(mean, number resolved) over resolved incidents, risk warnings and changes left out."""
-    durations = [r.time_to_resolve for r in incidents_only(records) if r.resolved_at]
-    if not durations:
-        return None, 0
-    return sum(durations, dt.timedelta()) / len(durations), len(durations)
-
-
 def percent(part: int, whole: int) -> Decimal | None:
     return quantize(Decimal(part) * 100 / whole, PROACTIVE_PLACES) if whole else None
 
@@ -129,31 +121,78 @@ class IncidentSummary:
         return self.count - self.incident_count
 
 
-def summarize(
-    records: Iterable[Incident], week: IsoWeek, shown: list[Incident] | None = None
-) -> IncidentSummary:
-    """Records of this and last week in; this week's list, both weeks' tally and this week's figures out.
+@dataclass
+class WeekFigures:
+    """A week's incident figures in a form that adds up: one team's, then the department's as their sum.
 
-    The figures read only a record's grade, share, kind, detection, times and `week_monday`, so
-    `records` may be light rows (see `light_records`) with the listed `shown` loaded apart.
+    The overview keeps each team's figures with the team's part (pages/overview.py) and adds them; the
+    sum equals the figures of all the records taken together (tests/incidents/test_summary.py).
     """
-    this_week, last_week = [], []
-    for record in records:
-        (this_week if _monday(record) == week.monday else last_week).append(record)
-    this_tally, last_tally = grade_tally(this_week), grade_tally(last_week)
-    mean, resolved = mean_time_to_resolve(this_week)
-    proactive, known = found_by_team(this_week)
-    return IncidentSummary(
-        incidents=this_week if shown is None else shown,
-        record_count=None if shown is None else len(this_week),
-        tally=[(grade, this_tally[grade], last_tally[grade]) for grade in GRADES],
-        incident_count=len(incidents_only(this_week)),
-        resolved_count=resolved,
-        mean_time_to_resolve=mean,
-        proactive_count=proactive,
-        known_detection_count=known,
-        proactive_share=percent(proactive, known),
-    )
+
+    this_tally: dict[str, Decimal]
+    last_tally: dict[str, Decimal]
+    records: int = 0
+    incidents: int = 0
+    resolved: int = 0
+    resolved_total: dt.timedelta = dt.timedelta()
+    proactive: int = 0
+    known: int = 0
+
+    @classmethod
+    def of(cls, records: Iterable, week: IsoWeek) -> WeekFigures:
+        """Records of this and last week in (model instances or light rows); their figures out."""
+        this_week, last_week = [], []
+        for record in records:
+            (this_week if _monday(record) == week.monday else last_week).append(record)
+        durations = [r.time_to_resolve for r in incidents_only(this_week) if r.resolved_at]
+        proactive, known = found_by_team(this_week)
+        return cls(
+            grade_tally(this_week),
+            grade_tally(last_week),
+            records=len(this_week),
+            incidents=len(incidents_only(this_week)),
+            resolved=len(durations),
+            resolved_total=sum(durations, dt.timedelta()),
+            proactive=proactive,
+            known=known,
+        )
+
+    def __add__(self, other: WeekFigures) -> WeekFigures:
+        return WeekFigures(
+            {grade: self.this_tally[grade] + other.this_tally[grade] for grade in GRADES},
+            {grade: self.last_tally[grade] + other.last_tally[grade] for grade in GRADES},
+            self.records + other.records,
+            self.incidents + other.incidents,
+            self.resolved + other.resolved,
+            self.resolved_total + other.resolved_total,
+            self.proactive + other.proactive,
+            self.known + other.known,
+        )
+
+    @classmethod
+    def nothing(cls) -> WeekFigures:
+        return cls({grade: Decimal(0) for grade in GRADES}, {grade: Decimal(0) for grade in GRADES})
+
+    def summary(self, listed: list[Incident], *, all_listed: bool) -> IncidentSummary:
+        """The summary a page prints; `listed` is every record of the week or, unless `all_listed`, some."""
+        return IncidentSummary(
+            incidents=listed,
+            record_count=None if all_listed else self.records,
+            tally=[(grade, self.this_tally[grade], self.last_tally[grade]) for grade in GRADES],
+            incident_count=self.incidents,
+            resolved_count=self.resolved,
+            mean_time_to_resolve=self.resolved_total / self.resolved if self.resolved else None,
+            proactive_count=self.proactive,
+            known_detection_count=self.known,
+            proactive_share=percent(self.proactive, self.known),
+        )
+
+
+def summarize(records: Iterable[Incident], week: IsoWeek) -> IncidentSummary:
+    """Records of this and last week in; this week's list, both weeks' tally and this week's figures out."""
+    records = list(records)
+    this_week = [record for record in records if _monday(record) == week.monday]
+    return WeekFigures.of(records, week).summary(this_week, all_listed=True)
 
 
 def _monday(record) -> dt.date:
@@ -166,6 +205,7 @@ class LightRecord:
     """The fields the week's figures read, without a model instance: a department's week has hundreds."""
 
     pk: int
+    team_id: int
     week_monday: dt.date
     kind: str
     grade: str
@@ -176,6 +216,7 @@ class LightRecord:
 
     FIELDS = (
         "pk",
+        "team_id",
         "week__starts_on",
         "kind",
         "grade",

@@ -215,7 +215,14 @@ def _note_row(pending: _Pending, model: type[Model], instance: Model | None, pk)
         if path is None or pk is None:
             pending.department = True
             return
-        value = instance.__dict__.get(path.attname) if instance is not None else pk
+        if instance is None:
+            # Only the row's id is known: a team's own, or a row whose team the commit reads.
+            if path.is_relation:
+                pending.lookups[model].add(pk)
+            else:
+                pending.teams.add(pk)
+            return
+        value = instance.__dict__.get(path.attname)
         if not path.is_relation:
             # A team's own row: its id (a history record's pk is the record's, its "id" the team's).
             pending.teams.add(value)
@@ -227,7 +234,7 @@ def _note_row(pending: _Pending, model: type[Model], instance: Model | None, pk)
         if target._meta.label_lower == "reports.team":
             pending.teams.add(value)
             return
-        loaded = path.get_cached_value(instance, default=None) if instance is not None else None
+        loaded = path.get_cached_value(instance, default=None)
         if loaded is None:
             pending.lookups[target].add(value)
             return
@@ -281,6 +288,10 @@ def _moved_from(instance, created: bool, update_fields):
 
 def _on_save(sender, instance, using, created=False, update_fields=None, raw=False, **kwargs):
     if sender is get_user_model() and update_fields and USER_FIELDS_NOT_SHOWN.issuperset(update_fields):
+        return
+    if created and sender._meta.label_lower == "reports.week":
+        # A new week's row alone changes nothing any team's part shows; its rows carry their teams.
+        changed(using, teams=())
         return
     if raw or _path_field(sender) is None:
         changed(using)

@@ -14,6 +14,7 @@ exists. tests/pages/test_overview_parts.py compares the merged page with one bui
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -27,7 +28,7 @@ from django.utils.translation import get_language
 
 from common.weeks import IsoWeek
 from incidents.models import Incident
-from incidents.summary import IncidentSummary, light_records, summarize
+from incidents.summary import IncidentSummary, LightRecord, WeekFigures, light_records
 from okrs.rules import OkrGroup, OkrGroups, OkrRow, active_key_results, okr_groups, okr_rows
 from ops import data_version
 from pages.dashboards import (
@@ -100,6 +101,9 @@ class TeamPart:
     okr_totals: dict[str, int]
     has_values: bool
     has_okr_updates: bool
+    incidents: WeekFigures
+    # The team's most severe records of the week, the candidates for the overview's incident list.
+    listed_incidents: list[tuple[tuple, int]]
 
 
 # The kinds of rows a part's candidates stand for; an attention row puts a missed target first.
@@ -154,7 +158,9 @@ class _Built:
     rows: dict[str, KpiRow | OkrRow]
 
 
-def _build_parts(teams: list[Team], reports: dict[int, WeeklyReport], week: IsoWeek) -> _Built:
+def _build_parts(
+    teams: list[Team], reports: dict[int, WeeklyReport], records: dict[int, list[LightRecord]], week: IsoWeek
+) -> _Built:
     """The parts of these teams, in a fixed number of queries however many teams there are."""
     kpis = list(
         KPI.objects.filter(Q(is_active=True) | Q(Exists(_value_in(week))), team__in=teams).select_related(
@@ -199,6 +205,8 @@ def _build_parts(teams: list[Team], reports: dict[int, WeeklyReport], week: IsoW
             okr_totals={group.key: group.total for group in groups},
             has_values=any(move.change.current is not None for move in team_moves),
             has_okr_updates=any(row.has_update for row in team_okrs),
+            incidents=WeekFigures.of(records[team.pk], week),
+            listed_incidents=_most_severe(records[team.pk], week),
         )
         part.card = render_to_string(
             CARD_TEMPLATE,
@@ -218,8 +226,12 @@ def _build_parts(teams: list[Team], reports: dict[int, WeeklyReport], week: IsoW
 
 
 def _part_key(team: Team, week: IsoWeek) -> str:
-    """Everything a part is built from: the team's rows and the department's, the week, the language."""
-    return f"overview-part:{week}:{get_language()}:{team.department_token}:{team.pk}:{team.data_token}"
+    """Everything a part is built from: the team's rows and the department's, the week, the language.
+
+    Hashed short: the cache checks every character of every key it is given, and a page reads ~90.
+    """
+    identity = f"{week}:{get_language()}:{team.department_token}:{team.pk}:{team.data_token}"
+    return "overview:" + hashlib.blake2b(identity.encode(), digest_size=12).hexdigest()
 
 
 def _keep(cache, keys: dict[int, str], built: _Built) -> None:
@@ -275,27 +287,47 @@ def _shown_rows(wanted: dict[str, int], keys: dict[int, str], built: _Built | No
 GRADE_ORDER = {"A": 0, "B": 1, "C": 2, "D": 3}
 
 
-def _severity(record) -> tuple:
+def _severity(record: LightRecord) -> tuple:
     """Graded before ungraded, A first; incidents before risk warnings and changes; then in time."""
     is_incident = record.kind == Incident.Kind.INCIDENT
     return (GRADE_ORDER.get(record.grade, len(GRADE_ORDER)), not is_incident, record.started_at, record.pk)
 
 
-def _incident_summary(week: IsoWeek) -> IncidentSummary:
-    """The department's figures from every record of both weeks; the list, its most severe records.
-
-    A department of thirty teams records ~90 a week: the figures read them as plain rows, and only
-    the listed ones (in time order, as everywhere) are loaded with their team.
-    """
-    records = light_records(
-        Incident.objects.filter(week__starts_on__in=[week.monday, week.previous().monday]).order_by()
-    )
+def _most_severe(records: list[LightRecord], week: IsoWeek) -> list[tuple[tuple, int]]:
     this_week = [record for record in records if record.week_monday == week.monday]
-    listed = [record.pk for record in nsmallest(OVERVIEW_LIST_LIMIT, this_week, key=_severity)]
+    return [
+        (_severity(record), record.pk) for record in nsmallest(OVERVIEW_LIST_LIMIT, this_week, key=_severity)
+    ]
+
+
+def _incident_records(week: IsoWeek, teams: list[Team]) -> dict[int, list[LightRecord]]:
+    """Both weeks' records, as plain rows, of these teams and of every archived team, by team.
+
+    An archived team keeps its records on the overview of their week, though it has no part.
+    """
+    rows = light_records(
+        Incident.objects.filter(week__starts_on__in=[week.monday, week.previous().monday])
+        .filter(Q(team__in=teams) | Q(team__is_active=False))
+        .order_by()
+    )
+    by_team: dict[int, list[LightRecord]] = defaultdict(list)
+    for row in rows:
+        by_team[row.team_id].append(row)
+    return by_team
+
+
+def _incident_summary(parts: list[TeamPart], archived: list[LightRecord], week: IsoWeek) -> IncidentSummary:
+    """The department's figures as the sum of the teams'; the list, the most severe records of them all.
+
+    The listed records are the only incidents loaded as models (with their team), in time order.
+    """
+    figures = sum((part.incidents for part in parts), WeekFigures.of(archived, week))
+    candidates = [candidate for part in parts for candidate in part.listed_incidents]
+    listed = [pk for _key, pk in nsmallest(OVERVIEW_LIST_LIMIT, [*candidates, *_most_severe(archived, week)])]
     shown = list(
         Incident.objects.filter(pk__in=listed).select_related("team", "week").order_by("started_at", "pk")
     )
-    return summarize(records, week, shown)
+    return figures.summary(shown, all_listed=len(shown) == figures.records)
 
 
 # ---------------------------------------------------------------- the department's week
@@ -319,7 +351,7 @@ class DepartmentWeek:
         return [overview for overview in self.teams if overview.is_missing]
 
 
-def _top(candidates: Iterable[tuple[tuple, int, int]], limit: int) -> list[tuple[int, int]]:
+def _top(candidates: list[tuple[tuple, int, int]], limit: int) -> list[tuple[int, int]]:
     """The (id, team) of the `limit` first candidates of every team taken together."""
     return [(pk, team) for _key, pk, team in nsmallest(limit, candidates)]
 
@@ -332,7 +364,10 @@ def department_week(week: IsoWeek) -> DepartmentWeek:
     teams = list(data_version.with_team_tokens(Team.objects.filter(is_active=True)))
     reports = {
         report.team_id: report
-        for report in WeeklyReport.objects.filter(week__starts_on=week.monday, team__in=teams)
+        # The status is all the overview reads of a report (the cards and the missing list).
+        for report in WeeklyReport.objects.filter(week__starts_on=week.monday, team__in=teams).only(
+            "team", "week", "status"
+        )
     }
     cache = caches[CACHE_ALIAS]
     # Nothing is kept without the department's token (a flushed database has none until its first write).
@@ -341,27 +376,30 @@ def department_week(week: IsoWeek) -> DepartmentWeek:
     parts = {team.pk: kept[keys[team.pk]] for team in teams if keys.get(team.pk) in kept}
     built = None
     missing = [team for team in teams if team.pk not in parts]
+    records = _incident_records(week, missing)
     if missing:
-        built = _build_parts(missing, reports, week)
+        built = _build_parts(missing, reports, records, week)
         parts.update(built.parts)
         if keys:
             _keep(cache, keys, built)
 
-    def candidates(attribute: str, group: str | None = None):
-        for team in teams:
-            listed = getattr(parts[team.pk], attribute)
-            for key, pk in listed[group] if group else listed:
-                yield key, pk, team.pk
+    ids = [team.pk for team in teams]
+    in_order = [parts[pk] for pk in ids]
 
-    improved = _top(candidates("improved"), MOVERS)
-    attention = _top(candidates("attention"), OVERVIEW_LIST_LIMIT)
-    okrs = {group: _top(candidates("okrs", group), OVERVIEW_LIST_LIMIT) for group in OKR_GROUPS}
+    def candidates(pick) -> list[tuple[tuple, int, int]]:
+        return [(key, pk, team) for team, part in zip(ids, in_order, strict=True) for key, pk in pick(part)]
+
+    improved = _top(candidates(lambda part: part.improved), MOVERS)
+    attention = _top(candidates(lambda part: part.attention), OVERVIEW_LIST_LIMIT)
+    okrs = {
+        group: _top(candidates(lambda part, group=group: part.okrs[group]), OVERVIEW_LIST_LIMIT)
+        for group in OKR_GROUPS
+    }
     wanted = {_row_key(IMPROVED, pk): team for pk, team in improved}
     wanted.update({_row_key(ATTENTION, pk): team for pk, team in attention})
     wanted.update({_row_key(OKR, pk): team for chosen in okrs.values() for pk, team in chosen})
     rows = _shown_rows(wanted, keys, built, week)
 
-    in_order = [parts[team.pk] for team in teams]
     groups = OkrGroups(
         *(
             OkrGroup(
@@ -372,7 +410,9 @@ def department_week(week: IsoWeek) -> DepartmentWeek:
             for group in OKR_GROUPS
         )
     )
-    incidents = _incident_summary(week)
+    active = set(ids)
+    archived = [record for team, listed in records.items() if team not in active for record in listed]
+    incidents = _incident_summary(in_order, archived, week)
     headlines = built.headlines if built else {}
     return DepartmentWeek(
         week=week,
