@@ -1,0 +1,242 @@
+"""The overview built from kept team parts equals the overview built from every row, after any write.
+
+The rest of the suite keeps nothing (reportsite/settings_test.py); here the parts are kept in a real
+in-memory cache and the writes are committed, so the team tokens move the way they do on the server.
+"""
+
+import datetime as dt
+from decimal import Decimal
+from io import StringIO
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.cache import caches
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from bench.generator import LAST_WEEK
+from incidents.models import Incident
+from incidents.summary import WeekFigures
+from pages import overview
+from pages.dashboards import OVERVIEW_LIST_LIMIT
+from reports.access import LEADS_GROUP, MANAGERS_GROUP
+from reports.models import KPI, KPIValue, Team, Week
+from tests.factories import make_incident, make_user
+from tests.pages.test_dashboards import OVERVIEW_QUERIES
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+# session, user, teams with their tokens, reports, the archived teams' incidents, the listed
+# incidents: every part and every row shown comes from the cache.
+KEPT_QUERIES = 6
+
+
+@pytest.fixture(autouse=True)
+def kept(settings):
+    settings.CACHES = {
+        **settings.CACHES,
+        overview.CACHE_ALIAS: {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "test-overview-parts",
+        },
+    }
+    caches[overview.CACHE_ALIAS].clear()
+    yield caches[overview.CACHE_ALIAS]
+    caches[overview.CACHE_ALIAS].clear()
+
+
+@pytest.fixture
+def department():
+    # 3 teams of 40 KPIs and 20 key results, two incidents each a week: more rows than the overview shows.
+    # The flush between transactional tests took the role groups a migration made.
+    for name in (LEADS_GROUP, MANAGERS_GROUP):
+        Group.objects.get_or_create(name=name)
+    call_command("seed_bench", scale=10, weeks=6, force=True, fresh=True, stdout=StringIO())
+    return list(Team.objects.filter(is_active=True))
+
+
+@pytest.fixture
+def builds(monkeypatch):
+    """The teams whose part each call of department_week built."""
+    built: list[list[str]] = []
+    real = overview._build_parts
+
+    def spy(teams, *args):
+        built.append(sorted(team.slug for team in teams))
+        return real(teams, *args)
+
+    monkeypatch.setattr(overview, "_build_parts", spy)
+    return built
+
+
+def snapshot(page: overview.DepartmentWeek) -> dict:
+    """Everything the overview prints, as plain values."""
+
+    def kpi_rows(rows):
+        return [
+            (
+                row.kpi.pk,
+                row.kpi.team_id,
+                tuple(row.reasons),
+                row.change.current,
+                row.change.previous,
+                tuple(row.trend),
+            )
+            for row in rows
+        ]
+
+    incidents = page.incidents
+    return {
+        "teams": [
+            (item.team.slug, item.is_missing, item.card, item.better, item.worse) for item in page.teams
+        ],
+        "improved": kpi_rows(page.improved),
+        "attention": kpi_rows(page.attention),
+        "totals": (page.improved_total, page.attention_total, page.has_data),
+        "okrs": [
+            (
+                group.key,
+                group.total,
+                [
+                    (row.key_result.pk, row.percent, row.previous_percent, row.update_values)
+                    for row in group.rows
+                ],
+            )
+            for group in page.okr_groups
+        ],
+        "incidents": (
+            [record.pk for record in incidents.incidents],
+            incidents.count,
+            incidents.tally,
+            incidents.incident_count,
+            incidents.resolved_count,
+            incidents.mean_time_to_resolve,
+            incidents.proactive_share,
+        ),
+    }
+
+
+def from_every_row() -> dict:
+    caches[overview.CACHE_ALIAS].clear()
+    return snapshot(overview.department_week(LAST_WEEK))
+
+
+def test_kept_parts_give_the_page_built_from_every_row(department, builds):
+    first = snapshot(overview.department_week(LAST_WEEK))
+    assert builds == [sorted(team.slug for team in department)]
+    assert len(first["attention"]) == OVERVIEW_LIST_LIMIT
+    assert any(len(rows) == OVERVIEW_LIST_LIMIT for _key, _total, rows in first["okrs"])
+    assert snapshot(overview.department_week(LAST_WEEK)) == first
+    assert builds[1:] == []  # nothing built: every part and every row shown came from the cache
+
+
+def test_a_write_to_one_team_rebuilds_that_team_only(department, builds):
+    before = snapshot(overview.department_week(LAST_WEEK))
+    team = department[1]
+    value = KPIValue.objects.filter(kpi__team=team, week__starts_on=LAST_WEEK.monday).first()
+    value.value = value.value * 3 + 7
+    value.save()
+    after = snapshot(overview.department_week(LAST_WEEK))
+    assert builds[-1] == [team.slug]
+    assert after != before
+    assert after == from_every_row()
+
+
+def test_rows_read_back_from_the_cache_equal_rows_built_afresh(department, kept):
+    overview.department_week(LAST_WEEK)
+    team = department[0]
+    make_incident(team, _at(10), week=Week.objects.get(starts_on=LAST_WEEK.monday), grade="A")
+    # This page builds one team and reads the others' rows back; the check drops every row entry.
+    partly_kept = snapshot(overview.department_week(LAST_WEEK))
+    for key in [key for key in kept._cache if "|" in key]:
+        kept.delete(key.split(":", 2)[2])  # stored under ":1:<key>": the cache's version prefix
+    assert snapshot(overview.department_week(LAST_WEEK)) == partly_kept == from_every_row()
+
+
+def test_a_write_no_team_owns_rebuilds_every_team(department, builds):
+    overview.department_week(LAST_WEEK)
+    user = make_user("someone")
+    user.first_name = "Wang"
+    user.save()
+    overview.department_week(LAST_WEEK)
+    assert builds[-1] == sorted(team.slug for team in department)
+
+
+def test_a_kpi_moved_between_teams_rebuilds_both(department, builds):
+    overview.department_week(LAST_WEEK)
+    source, target = department[0], department[2]
+    kpi = KPI.objects.filter(team=source).first()
+    kpi.team, kpi.name = target, f"{kpi.name} (moved)"
+    kpi.save()
+    after = snapshot(overview.department_week(LAST_WEEK))
+    assert builds[-1] == sorted([source.slug, target.slug])
+    assert after == from_every_row()
+
+
+def test_parts_are_kept_per_language(department):
+    with translation.override("zh-hans"):
+        chinese = overview.department_week(LAST_WEEK).teams[0].card
+    english = overview.department_week(LAST_WEEK).teams[0].card
+    assert "查看团队周报 →" in chinese
+    assert "Open the team's week →" in english
+
+
+def test_an_archived_teams_incidents_still_count(department):
+    archived = department[2]
+    kept_page = snapshot(overview.department_week(LAST_WEEK))
+    Team.objects.filter(pk=archived.pk).update(is_active=False)  # no signal: the tokens stay as they were
+    page = overview.department_week(LAST_WEEK)
+    assert [item.team for item in page.teams] == department[:2]
+    assert page.incidents.count == kept_page["incidents"][1]
+
+
+def test_the_query_count_when_every_part_is_kept(department, client_for, manager):
+    client = client_for(manager)
+    url = reverse("department-week", kwargs={"week": LAST_WEEK})
+    with CaptureQueriesContext(connection) as built:
+        assert client.get(url).status_code == 200
+    with CaptureQueriesContext(connection) as kept_page:
+        assert client.get(url).status_code == 200
+    assert len(built.captured_queries) == OVERVIEW_QUERIES
+    assert len(kept_page.captured_queries) == KEPT_QUERIES
+
+
+def test_the_incident_list_is_cut_to_the_most_severe_with_a_link_to_the_week(department, client_for, manager):
+    week_row = Week.objects.get(starts_on=LAST_WEEK.monday)
+    team = department[0]
+    for number in range(OVERVIEW_LIST_LIMIT):
+        Incident.objects.create(
+            team=team, week=week_row, title=f"minor {number}", grade="D", started_at=_at(number)
+        )
+    severe = Incident.objects.create(team=team, week=week_row, title="severe", grade="A", started_at=_at(30))
+    page = overview.department_week(LAST_WEEK)
+    listed = page.incidents.incidents
+    assert len(listed) == OVERVIEW_LIST_LIMIT and severe in listed
+    assert [record.started_at for record in listed] == sorted(record.started_at for record in listed)
+    total = Incident.objects.filter(week=week_row).count()
+    assert page.incidents.count == total and page.incidents.is_cut
+    html = client_for(manager).get(reverse("department-week", kwargs={"week": LAST_WEEK})).content.decode()
+    assert f'href="{reverse("incident-list")}?week={LAST_WEEK}"' in html
+    assert f"of {total} records" in html
+    listing = client_for(manager).get(reverse("incident-list"), {"week": str(LAST_WEEK)})
+    assert listing.status_code == 200
+    assert listing.context["table"].page.paginator.count == total
+
+
+def _at(hour: int):
+    return timezone.make_aware(dt.datetime.combine(LAST_WEEK.monday, dt.time(0)) + dt.timedelta(hours=hour))
+
+
+def test_team_figures_add_up_to_the_department_figures(department):
+    records = list(
+        Incident.objects.filter(week__starts_on__in=[LAST_WEEK.monday, LAST_WEEK.previous().monday])
+    )
+    by_team = {}
+    for record in records:
+        by_team.setdefault(record.team_id, []).append(record)
+    summed = sum((WeekFigures.of(rows, LAST_WEEK) for rows in by_team.values()), WeekFigures.nothing())
+    assert summed == WeekFigures.of(records, LAST_WEEK)
+    assert summed.records > 0 and summed.this_tally != {grade: Decimal(0) for grade in summed.this_tally}
