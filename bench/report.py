@@ -404,7 +404,11 @@ def markdown(results: dict) -> str:
         "The overview and the team week are served from the page cache (`ops/page_cache.py`), keyed on a "
         "data version that every committed write renews. The first view after a write renders the page "
         "afresh, once per server process; every page is measured that way (the cache emptied before each "
-        "timed request) and compared above with the admin changelist of the same rows. The dashboards:",
+        "timed request) and compared above with the admin changelist of the same rows. The overview is "
+        "assembled from one part per team, kept under that team's own data version (`pages/overview.py`): "
+        "its first view after a write is measured after a write to the measured team (its part rebuilt, "
+        "the others' kept), and again with every team's part dropped (`overview_all_cold`, as after a "
+        "restart or a write no team owns). The dashboards:",
         "",
         cold_table(results["runs"]),
         "",

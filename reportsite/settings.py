@@ -138,11 +138,13 @@ CACHES = {
         "LOCATION": "pages",
         "OPTIONS": {"MAX_ENTRIES": env_int("PAGE_CACHE_MAX_ENTRIES", 500)},
     },
-    # Each team's part of the overview (pages/overview.py), a few KB each: 200 teams × 10 weeks × 2 languages.
+    # The overview's team parts (pages/overview.py): per team, week and language a part (~5 KB, the card)
+    # and its ~40 candidate rows (~2 KB each), so ~2 MB per week and language for 30 teams; 20,000
+    # entries hold ~10 of those per process. The least recently used go first.
     "fragments": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "fragments",
-        "OPTIONS": {"MAX_ENTRIES": env_int("FRAGMENT_CACHE_MAX_ENTRIES", 4000)},
+        "OPTIONS": {"MAX_ENTRIES": env_int("FRAGMENT_CACHE_MAX_ENTRIES", 20000)},
     },
 }
 
