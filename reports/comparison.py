@@ -103,17 +103,20 @@ def export_number(kpi: KPI, value: Decimal | None) -> Decimal | None:
     return None if value is None else quantize(value, kpi.places_for(value))
 
 
+# Each reads its property once: they are computed (two quantizes each), and the KPI page formats 520.
 def format_absolute(change: Change) -> str:
-    if change.absolute is None:
+    absolute = change.absolute
+    if absolute is None:
         return ""
-    text = format_signed(change.absolute, change.kpi.places_for(change.absolute))
+    text = format_signed(absolute, change.kpi.places_for(absolute))
     return f"{text} pp" if change.kpi.is_percent else f"{text}{change.kpi.unit_label}"
 
 
 def format_relative(change: Change) -> str:
-    if change.relative is None:
+    relative = change.relative
+    if relative is None:
         return ""
-    return f"{format_signed(change.relative, RELATIVE_PLACES)}%"
+    return f"{format_signed(relative, RELATIVE_PLACES)}%"
 
 
 def compare_week(kpis: Iterable[KPI], week: IsoWeek) -> dict[int, Change]:
