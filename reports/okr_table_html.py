@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 from common.charts import progress_bar
+from common.formatting import escape_text as escape
 from reports.templatetags.report_tags import percent, signed_pp
 
 

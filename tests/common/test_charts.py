@@ -133,7 +133,7 @@ def _markers_by_search(points, markers, to_x, top, plot_h):
         if labels[0] <= week <= labels[-1]:
             by_week.setdefault(week, []).append((grade or "", title))
     found = []
-    for week, incidents in sorted(by_week.items()):
+    for week in sorted(by_week):
         if week in labels:
             position = float(labels.index(week))
         else:

@@ -9,8 +9,8 @@ import pytest
 from django.template import Context, Template
 from django.utils import timezone, translation
 
-from incidents.models import Incident
 from common.weeks import IsoWeek
+from incidents.models import Incident
 from pages.kpi_history_html import chart_incidents, history_rows, incident_items
 from reports.comparison import kpi_history
 from reports.models import KPI, KPIValue
