@@ -6,12 +6,15 @@ as text is formatted from the Decimal by the caller. All text placed in SVG goes
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Sequence
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+
+from common.formatting import escape_text
 
 # Stroke colours per tone; the same palette as the tone-* classes in app.css.
 TONE_COLOURS = {
@@ -57,13 +60,13 @@ def sparkline(
     """A trend line over the weeks given (oldest first), gaps left open, the last point marked."""
     pad = 3
     known = [value for value in values if value is not None]
-    title = f"<title>{escape(label)}</title>" if label else ""
+    title = f"<title>{escape_text(label)}</title>" if label else ""
     if not known:
         # Gettext calls stay outside f-strings: xgettext 0.21 does not extract them from inside one.
         no_history = _("no history")
         return mark_safe(
             f'<svg class="spark" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
-            f'role="img" aria-label="{escape(no_history)}">{title}'
+            f'role="img" aria-label="{escape_text(no_history)}">{title}'
             f'<line x1="{pad}" y1="{height / 2}" x2="{width - pad}" y2="{height / 2}" '
             f'stroke="{GRID}" stroke-dasharray="2 3"/></svg>'
         )
@@ -96,7 +99,7 @@ def sparkline(
     aria_label = label or _("trend")
     return mark_safe(
         f'<svg class="spark" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
-        f'role="img" aria-label="{escape(aria_label)}">{title}{"".join(paths)}'
+        f'role="img" aria-label="{escape_text(aria_label)}">{title}{"".join(paths)}'
         f'<circle cx="{_fmt(last_x)}" cy="{_fmt(last_y)}" r="2.6" fill="{colour}"/></svg>'
     )
 
@@ -230,7 +233,7 @@ def line_chart(
     for position, (label, value) in enumerate(points):
         parts.append(
             f'<circle cx="{_fmt(to_x(position))}" cy="{_fmt(to_y(value))}" r="3" fill="{LINE}">'
-            f"<title>{escape(label)}: {escape(value_label(value))}</title></circle>"
+            f"<title>{escape_text(label)}: {escape_text(value_label(value))}</title></circle>"
         )
     parts.append(
         f'<line x1="{left}" y1="{top + plot_h}" x2="{left + plot_w}" y2="{top + plot_h}" stroke="{MUTED}"/>'
@@ -242,24 +245,23 @@ def line_chart(
 def _incident_markers(points, markers, to_x, top: float, plot_h: float) -> list[str]:
     """A grade-coloured line and flag per incident week; a week without a value sits between neighbours."""
     labels = [label for label, _value in points]
+    # Looked up, not searched: a ten-year chart has 520 weeks and a marker on most of them.
+    positions = {label: index for index, label in reversed(list(enumerate(labels)))}
     by_week: dict[str, list[tuple[str, str]]] = {}
     for week, grade, title in markers:
         if labels[0] <= week <= labels[-1]:
             by_week.setdefault(week, []).append((grade or "", title))
     parts = []
     for week, incidents in sorted(by_week.items()):
-        if week in labels:
-            position = float(labels.index(week))
-        else:
-            after = next(index for index, label in enumerate(labels) if label > week)
-            position = after - 0.5
+        # A week without a value sits half a step before the first week after it (labels are in order).
+        position = float(positions[week]) if week in positions else bisect_right(labels, week) - 0.5
         grade = min((grade for grade, _title in incidents if grade), default="")
         colour = GRADE_COLOURS.get(grade, MUTED)
         x = _fmt(to_x(position))
         hover = "\n".join(f"{week} · {grade or '–'} · {title}" for grade, title in incidents)
         parts.append(
-            f'<g class="incident-marker" data-week="{escape(week)}" data-grade="{escape(grade)}">'
-            f"<title>{escape(hover)}</title>"
+            f'<g class="incident-marker" data-week="{escape_text(week)}" data-grade="{escape_text(grade)}">'
+            f"<title>{escape_text(hover)}</title>"
             f'<line x1="{x}" y1="{top}" x2="{x}" y2="{top + plot_h}" stroke="{colour}" stroke-width="1.5" '
             f'stroke-dasharray="2 3"/>'
             f'<path d="M{x} {top - 2} l-6 -10 h12 z" fill="{colour}"/></g>'
@@ -278,7 +280,7 @@ def progress_bar(
     label = _("progress %(current)s%%") % {"current": "–" if current is None else f"{current.normalize():f}"}
     parts = [
         f'<svg class="progress" width="{width}" height="{height + 4}" viewBox="0 0 {width} {height + 4}" '
-        f'role="img" aria-label="{escape(label)}"><title>{escape(label)}</title>',
+        f'role="img" aria-label="{escape_text(label)}"><title>{escape_text(label)}</title>',
         f'<rect x="0" y="2" width="{width}" height="{height}" rx="3" fill="#eef1f4"/>',
     ]
     if current is not None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import cache
 
 ISO_WEEK_RE = re.compile(r"^(\d{4})-W(\d{2})$")
 URL_PATTERN = r"\d{4}-W\d{2}"
@@ -57,6 +58,8 @@ class IsoWeek:
         return f"{self.year:04d}-W{self.number:02d}"
 
 
+# Remembered: every IsoWeek checks its number against it, and the KPI page makes ~1,200 of them.
+@cache
 def weeks_in_year(year: int) -> int:
     # December 28th always falls in the last ISO week of its year.
     return dt.date(year, 12, 28).isocalendar()[1]

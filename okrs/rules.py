@@ -105,6 +105,11 @@ class OkrRow:
     def status(self) -> str:
         return self.update_values[_STATUS_AT] if self.update_values else ""
 
+    @property
+    def note(self) -> str:
+        """This week's note, read from the plain row: the OKR table shows it without building the update."""
+        return self.update_values[_NOTE_AT] if self.update_values else ""
+
     def get_status_display(self) -> str:
         # Model.get_status_display rebuilds the field's choices on every call (~0.15 ms): the same
         # label from a table built once.
@@ -147,6 +152,7 @@ _UPDATE_FIELDS = [
 _WEEK_FIELDS = [field.attname for field in Week._meta.concrete_fields]
 _WEEK = KeyResultUpdate._meta.get_field("week")
 _STATUS_AT = _UPDATE_FIELDS.index("status")
+_NOTE_AT = _UPDATE_FIELDS.index("note")
 
 
 def _update(alias: str, values: tuple) -> KeyResultUpdate:

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from common.weeks import IsoWeek
@@ -146,15 +146,16 @@ class TeamWeek:
 def team_week(team: Team, week: IsoWeek) -> TeamWeek:
     """One team's week, in a fixed number of queries whatever its history."""
     # An archived KPI leaves the form, not the record: a week it has a value in still shows it.
-    kpis = list(team.kpis.filter(Q(is_active=True) | Q(Exists(_value_in(week)))).order_by("position", "name"))
+    # This week's note comes with its KPI (a subquery on the (kpi, week) index): one query fewer, each
+    # a round trip on PostgreSQL.
+    kpis = list(
+        team.kpis.filter(Q(is_active=True) | Q(Exists(_value_in(week))))
+        .annotate(week_note=Subquery(_value_in(week).values("note")[:1]))
+        .order_by("position", "name")
+    )
     history = ranking.weekly_history(kpis, week)
     moves = ranking.moves(kpis, history)
-    notes = dict(
-        KPIValue.objects.filter(kpi__in=kpis, week__starts_on=week.monday)
-        .exclude(note="")
-        .values_list("kpi_id", "note")
-    )
-    rows = [_row(moves[kpi.pk], history, note=notes.get(kpi.pk, "")) for kpi in kpis]
+    rows = [_row(moves[kpi.pk], history, note=kpi.week_note or "") for kpi in kpis]
     report = (
         WeeklyReport.objects.filter(team=team, week__starts_on=week.monday)
         .select_related("week", "updated_by", "submitted_by", "published_by")

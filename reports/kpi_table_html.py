@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
-from django.utils.html import conditional_escape, escape
+from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
+from common.formatting import escape_text as escape
 from reports.templatetags.report_tags import (
     change_abs,
     change_rel,

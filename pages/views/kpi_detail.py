@@ -10,8 +10,7 @@ from django.views.decorators.http import require_GET
 
 from common import charts
 from common.formatting import format_number
-from incidents.models import Incident
-from pages.kpi_history_html import history_rows, incident_items
+from pages.kpi_history_html import chart_incidents, history_rows, incident_items
 from reports.access import can_edit_team
 from reports.comparison import format_value, kpi_history
 from reports.models import KPI
@@ -23,21 +22,8 @@ def kpi_detail(request, pk: int):
     # Every logged-in user reads every KPI, so the object lookup is the whole access check.
     kpi = get_object_or_404(KPI.objects.select_related("team"), pk=pk)
     rows = kpi_history(kpi)
-    incidents = []
-    if rows:
-        # The team's incidents over the weeks the chart spans: one query, bounded by the KPI's history.
-        incidents = list(
-            Incident.objects.filter(
-                team_id=kpi.team_id,
-                week__starts_on__gte=rows[0].week.monday,
-                week__starts_on__lte=rows[-1].week.monday,
-            )
-            .select_related("week")
-            # The chart and the list show these; the six moments of each of hundreds of incidents were
-            # a tenth of the page's time to parse.
-            .only("grade", "kind", "title", "team_id", "week__year", "week__number")
-            .order_by("started_at", "pk")
-        )
+    # The team's incidents over the weeks the chart spans: one query, bounded by the KPI's history.
+    incidents = chart_incidents(kpi, rows[0].week, rows[-1].week) if rows else []
     suffix = "%" if kpi.is_percent else kpi.unit_label
     chart = charts.line_chart(
         [(str(row.week), row.value.value) for row in rows if row.value.value is not None],
@@ -45,7 +31,7 @@ def kpi_detail(request, pk: int):
         value_label=lambda value: format_value(kpi, value),
         tick_label=lambda value, places: f"{format_number(value, places)}{suffix}",
         title=kpi.name,
-        markers=[(str(incident.week.iso), incident.grade, incident.title) for incident in incidents],
+        markers=[(str(incident.week), incident.grade, incident.title) for incident in incidents],
     )
     newest_first = list(reversed(rows))
     return render(

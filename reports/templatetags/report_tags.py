@@ -140,6 +140,14 @@ def kpi_table_rows(rows):
 
 
 @register.simple_tag
+def okr_table_rows(rows, show_team, week):
+    """The rows of a week's OKR table, written by reports/okr_table_html.py."""
+    from reports.okr_table_html import okr_rows  # noqa: PLC0415 - it imports this module's filters
+
+    return okr_rows(rows, show_team, week)
+
+
+@register.simple_tag
 def list_table_row(row):
     """A list table's body row, written by common/lists/rows.py."""
     return row.table.list_rows.row_html(row)

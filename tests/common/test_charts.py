@@ -123,3 +123,39 @@ def test_tally_bars_put_this_and_last_week_figures_side_by_side_never_stacked():
     figures = re.findall(r'<text x="(\d+)" y="(\d+)" text-anchor="end"', svg)
     # Per row: this week and last week on one baseline, in two columns; rows 30 px apart.
     assert figures == [("216", "17"), ("260", "17"), ("216", "47"), ("260", "47")]
+
+
+def _markers_by_search(points, markers, to_x, top, plot_h):
+    """The markers' first implementation (a list search per week), to compare the lookup with."""
+    labels = [label for label, _value in points]
+    by_week = {}
+    for week, grade, title in markers:
+        if labels[0] <= week <= labels[-1]:
+            by_week.setdefault(week, []).append((grade or "", title))
+    found = []
+    for week in sorted(by_week):
+        if week in labels:
+            position = float(labels.index(week))
+        else:
+            position = next(index for index, label in enumerate(labels) if label > week) - 0.5
+        found.append((week, to_x(position)))
+    return found
+
+
+def test_incident_markers_sit_where_a_search_put_them_on_a_long_history():
+    from common.weeks import IsoWeek
+
+    weeks = [IsoWeek(2015, 1).shifted(offset) for offset in range(520)]
+    # Every third week without a value, and markers on weeks with and without one, and outside.
+    points = [(str(week), D(index % 17)) for index, week in enumerate(weeks) if index % 3]
+    markers = [(str(week), "ABCD"[index % 4], f"t{index}") for index, week in enumerate(weeks) if index % 2]
+    markers.append(("2014-W50", "A", "before"))
+
+    def to_x(position):
+        return 64 + position * 1.25
+
+    expected = _markers_by_search(points, markers, to_x, 22, 216)
+    svg = charts._incident_markers(points, markers, to_x, 22, 216)
+    positions = [re.search(r'data-week="([^"]+)".*?<line x1="([^"]+)"', part).groups() for part in svg]
+    assert positions == [(week, charts._fmt(x)) for week, x in expected]
+    assert len(positions) > 200

@@ -9,8 +9,9 @@ import pytest
 from django.template import Context, Template
 from django.utils import timezone, translation
 
+from common.weeks import IsoWeek
 from incidents.models import Incident
-from pages.kpi_history_html import history_rows, incident_items
+from pages.kpi_history_html import chart_incidents, history_rows, incident_items
 from reports.comparison import kpi_history
 from reports.models import KPI, KPIValue
 from tests.factories import make_kpi, make_value, make_week
@@ -59,7 +60,9 @@ def test_incident_items_match_the_template_loop(kpi, team, language):
         ("", Incident.Kind.CHANGE, "x & y"),
     ]:
         Incident.objects.create(team=team, grade=grade, kind=kind, title=title, started_at=start)
-    incidents = list(Incident.objects.select_related("week", "team"))
+    incidents = list(Incident.objects.select_related("week", "team").order_by("started_at", "pk"))
     kpi = KPI.objects.select_related("team").get(pk=kpi.pk)
+    rows = chart_incidents(kpi, IsoWeek(2024, 1), IsoWeek(2024, 52))
+    assert [row.pk for row in rows] == [incident.pk for incident in incidents]
     with translation.override(language):
-        assert str(incident_items(kpi, incidents)) == old(OLD_INCIDENTS, incidents=incidents, kpi=kpi)
+        assert str(incident_items(kpi, rows)) == old(OLD_INCIDENTS, incidents=incidents, kpi=kpi)
