@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 from common.formatting import format_number, format_signed, quantize
 from common.weeks import IsoWeek
-from reports.models import KPI, KPIValue
+from reports.models import KPI, KPIValue, Week
 
 RELATIVE_PLACES = 2
 
@@ -119,41 +119,33 @@ def format_relative(change: Change) -> str:
     return f"{format_signed(relative, RELATIVE_PLACES)}%"
 
 
+def _weeks_between(first: IsoWeek, last: IsoWeek):
+    """The weeks' ids as a subquery, for `week_id IN (SELECT id …)`.
+
+    Filtering the values on their week's Monday through a join made PostgreSQL read every value of
+    the KPIs (20,280 for a team's 40 over ten years, to keep 560); on the week ids it looks each up on
+    the (kpi, week) unique index. The same as the OKR look-back (okrs/progress.py `window`).
+    """
+    return Week.objects.filter(starts_on__gte=first.monday, starts_on__lte=last.monday).values("pk")
+
+
 def compare_week(kpis: Iterable[KPI], week: IsoWeek) -> dict[int, Change]:
     """Changes for the given KPIs in one week, in a single query whatever their number."""
     kpis = list(kpis)
-    previous_week = week.previous()
-    # order_by(): the rows land by their week, so KPIValue's default ordering (by KPI, which joins the
-    # KPI and its team and sorts) buys nothing.
-    values = (
-        KPIValue.objects.filter(
-            kpi__in=[kpi.pk for kpi in kpis],
-            week__starts_on__in=[week.monday, previous_week.monday],
-        )
-        .order_by()
-        .values_list("kpi_id", "week__starts_on", "value")
-    )
-    current, previous = {}, {}
-    for kpi_id, starts_on, value in values:
-        (current if starts_on == week.monday else previous)[kpi_id] = value
-    return {kpi.pk: Change(kpi, current.get(kpi.pk), previous.get(kpi.pk)) for kpi in kpis}
+    history = series(kpis, week, weeks=2)
+    return {kpi.pk: Change(kpi, history[kpi.pk][1], history[kpi.pk][0]) for kpi in kpis}
 
 
 def series(kpis: Iterable[KPI], last: IsoWeek, weeks: int = 12) -> dict[int, list[Decimal | None]]:
-    """Each KPI's values over the `weeks` weeks ending with `last`, oldest first, None for gaps."""
+    """Each KPI's values over the `weeks` weeks ending with `last`, oldest first, None for gaps; one query."""
     kpis = list(kpis)
     first = last.shifted(-(weeks - 1))
-    mondays = [first.shifted(offset).monday for offset in range(weeks)]
-    index = {monday: position for position, monday in enumerate(mondays)}
+    index = {first.shifted(offset).monday: offset for offset in range(weeks)}
     result: dict[int, list[Decimal | None]] = defaultdict(lambda: [None] * weeks)
     # order_by(): the rows land by their week, so KPIValue's default ordering (by KPI, which joins the
     # KPI and its team and sorts) buys nothing.
     values = (
-        KPIValue.objects.filter(
-            kpi__in=[kpi.pk for kpi in kpis],
-            week__starts_on__gte=first.monday,
-            week__starts_on__lte=last.monday,
-        )
+        KPIValue.objects.filter(kpi__in=[kpi.pk for kpi in kpis], week__in=_weeks_between(first, last))
         .order_by()
         .values_list("kpi_id", "week__starts_on", "value")
     )

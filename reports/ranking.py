@@ -19,7 +19,6 @@ page comes from one query (`weekly_history`), whatever the number of KPIs or wee
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -29,8 +28,8 @@ from django.utils.translation import gettext as _
 
 from common.formatting import plain_decimal, quantize
 from common.weeks import IsoWeek
-from reports.comparison import Change, Tone, format_value
-from reports.models import KPI, KPIValue
+from reports.comparison import Change, Tone, format_value, series
+from reports.models import KPI
 
 USUAL_WEEKS = 12
 MIN_HISTORY = 4
@@ -41,24 +40,7 @@ SCORE_PLACES = 1
 
 def weekly_history(kpis: Iterable[KPI], last: IsoWeek, weeks: int = HISTORY_WEEKS) -> dict[int, list]:
     """Each KPI's values over the `weeks` weeks ending with `last`, oldest first, None for gaps; one query."""
-    kpis = list(kpis)
-    first = last.shifted(-(weeks - 1))
-    index = {first.shifted(offset).monday: offset for offset in range(weeks)}
-    result: dict[int, list[Decimal | None]] = defaultdict(lambda: [None] * weeks)
-    # order_by(): the rows land by their week, so KPIValue's default ordering (by KPI, which joins the
-    # KPI and its team and sorts) buys nothing.
-    values = (
-        KPIValue.objects.filter(
-            kpi__in=[kpi.pk for kpi in kpis],
-            week__starts_on__gte=first.monday,
-            week__starts_on__lte=last.monday,
-        )
-        .order_by()
-        .values_list("kpi_id", "week__starts_on", "value")
-    )
-    for kpi_id, starts_on, value in values:
-        result[kpi_id][index[starts_on]] = value
-    return {kpi.pk: result[kpi.pk] for kpi in kpis}
+    return series(kpis, last, weeks)
 
 
 def earlier_changes(values: list[Decimal | None]) -> list[Decimal]:

@@ -14,7 +14,8 @@ from django.utils import translation
 
 from common.weeks import IsoWeek
 from okrs.models import KeyResult, KeyResultUpdate
-from pages.dashboards import department_week, team_week
+from pages.dashboards import team_week
+from pages.overview import department_week
 from reports.models import Team
 from reports.okr_table_html import okr_rows
 from tests.factories import make_key_result, make_objective, make_update, make_user
