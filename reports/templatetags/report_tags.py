@@ -124,14 +124,6 @@ def kpi_value_row(row):
 
 
 @register.simple_tag
-def incident_rows(incidents, show_team=False):
-    """The incident table's body rows (incidents/table_html.py)."""
-    from incidents.table_html import incident_rows as rows  # noqa: PLC0415 - it imports this module's filters
-
-    return rows(incidents, bool(show_team))
-
-
-@register.simple_tag
 def kpi_table_rows(rows):
     """The rows of a week's KPI table, written by reports/kpi_table_html.py."""
     from reports.kpi_table_html import kpi_rows  # noqa: PLC0415 - it imports this module's filters
