@@ -1,10 +1,13 @@
-"""The form renderer: Django's, with its plain widget templates written out in Python.
+"""The form renderer: Django's, with its plain widget and error list templates written out in Python.
 
 The weekly form has ~190 widgets; each went through a template (an include of input.html, another of
 attrs.html, a loop over its attributes): half of the form's GET. `WidgetRenderer` prints what those
 templates print, character for character, for the inputs, the text area and the select with its
 options (tests/common/test_widgets.py renders pages both ways); every other template, a custom
 option template or a widget the table below does not name goes through Django's templates as before.
+
+Every `{{ field.errors }}` renders an error list through two templates too, empty or not: ~280 of them
+on the weekly form. Those are written out here as well.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ WIDGETS = "django/forms/widgets/"
 OPTION = WIDGETS + "select_option.html"
 
 
-def _printed(value) -> str:
+def printed(value) -> str:
     """`{{ value }}`: render_value_in_context with autoescape on."""
     value = localize(template_localtime(value))
     if not issubclass(type(value), str):
@@ -38,9 +41,7 @@ def _attrs(attrs: dict) -> str:
     parts = []
     for name, value in attrs.items():
         if value is not False:
-            parts.append(
-                f" {_printed(name)}" if value is True else f' {_printed(name)}="{_formatted(value)}"'
-            )
+            parts.append(f" {printed(name)}" if value is True else f' {printed(name)}="{_formatted(value)}"')
     return "".join(parts)
 
 
@@ -48,7 +49,7 @@ def _input(widget: dict) -> str:
     """django/forms/widgets/input.html, its own trailing newline included."""
     value = f' value="{_formatted(widget["value"])}"' if widget["value"] is not None else ""
     return (
-        f'<input type="{_printed(widget["type"])}" name="{_printed(widget["name"])}"{value}'
+        f'<input type="{printed(widget["type"])}" name="{printed(widget["name"])}"{value}'
         f"{_attrs(widget['attrs'])}>\n"
     )
 
@@ -59,22 +60,22 @@ def _including_input(widget: dict) -> str:
 
 
 def _textarea(widget: dict) -> str:
-    value = _printed(widget["value"]) if widget["value"] else ""
-    return f'<textarea name="{_printed(widget["name"])}"{_attrs(widget["attrs"])}>\n{value}</textarea>\n'
+    value = printed(widget["value"]) if widget["value"] else ""
+    return f'<textarea name="{printed(widget["name"])}"{_attrs(widget["attrs"])}>\n{value}</textarea>\n'
 
 
 def _option(option: dict) -> str:
     return (
         f'<option value="{_formatted(option["value"])}"{_attrs(option["attrs"])}>'
-        f"{_printed(option['label'])}</option>\n"
+        f"{printed(option['label'])}</option>\n"
     )
 
 
 def _select(widget: dict) -> str | None:
-    parts = [f'<select name="{_printed(widget["name"])}"{_attrs(widget["attrs"])}>']
+    parts = [f'<select name="{printed(widget["name"])}"{_attrs(widget["attrs"])}>']
     for group_name, group_choices, _index in widget["optgroups"]:
         if group_name:
-            parts.append(f'\n  <optgroup label="{_printed(group_name)}">')
+            parts.append(f'\n  <optgroup label="{printed(group_name)}">')
         for option in group_choices:
             if option["template_name"] != OPTION:
                 return None
@@ -84,6 +85,21 @@ def _select(widget: dict) -> str | None:
     parts.append("\n</select>\n")
     return "".join(parts)
 
+
+def _error_list(context: dict) -> str:
+    """django/forms/errors/list/default.html, which includes ul.html."""
+    errors = context["errors"]
+    if not errors:
+        return ""
+    # Iterating an ErrorList gives its messages, as the template's loop does.
+    items = "".join(f"<li>{printed(error)}</li>" for error in errors)
+    field_id = getattr(errors, "field_id", None)
+    described = f' id="{printed(field_id)}_error"' if field_id else ""
+    return f'<ul class="{printed(context["error_class"])}"{described}>{items}</ul>'
+
+
+ERRORS = "django/forms/errors/list/"
+ERROR_WRITERS = {ERRORS + "default.html": _error_list, ERRORS + "ul.html": _error_list}
 
 WRITERS = {
     WIDGETS + "input.html": _input,
@@ -117,4 +133,7 @@ class WidgetRenderer(DjangoTemplates):
             if html is not None:
                 # As BaseRenderer.render does with the template's output.
                 return html.strip()
+        writer = ERROR_WRITERS.get(template_name) if ENABLED else None
+        if writer is not None and set(context) == {"errors", "error_class"}:
+            return writer(context).strip()
         return super().render(template_name, context, request)

@@ -1,4 +1,4 @@
-"""The form renderer's widgets written in Python print what Django's widget templates printed."""
+"""The form renderer's widgets and error lists written in Python print what Django's templates printed."""
 
 from __future__ import annotations
 
@@ -79,10 +79,18 @@ class Everything(forms.Form):
     )
     many = forms.MultipleChoiceField(choices=[("x", "X"), ("y", "Y")], initial=["x", "y"])
 
+    def clean(self):
+        # A form-wide error list ("errorlist nonfield", no field id) with markup to escape, beside
+        # the field lists (with their ids) that the invalid number and blank required fields give.
+        raise forms.ValidationError(["one <b>", mark_safe("two <i>safe</i>")])
+
 
 @pytest.mark.parametrize("bound", [False, True])
-def test_every_widget_kind_prints_as_its_template(monkeypatch, bound):
+def test_every_widget_kind_and_error_list_prints_as_its_template(monkeypatch, bound):
     data = {"text": "x' y", "number": "abc", "note": "", "unit": "count", "many": ["y"], "check": "on"}
-    written = str(Everything(data if bound else None))
+    form = Everything(data if bound else None)
+    written = str(form) + str(form["number"].errors) + form.non_field_errors().as_ul()
+    assert ('class="errorlist nonfield"' in written) is bound
     monkeypatch.setattr(widgets, "ENABLED", False)
-    assert str(Everything(data if bound else None)) == written
+    form = Everything(data if bound else None)
+    assert str(form) + str(form["number"].errors) + form.non_field_errors().as_ul() == written
