@@ -321,10 +321,11 @@ class WeekForm(forms.Form):
         """The rest, folded under "other KPIs" (opened when one of them has an error)."""
         return self._kpi_groups(folded=True)
 
-    def other_kpis_have_errors(self) -> bool:
+    def other_kpis_have_errors(self, groups=None) -> bool:
+        """Whether the folded KPIs have an error; `groups` is other_kpi_groups() when already built."""
         return any(
             (field is not None and field.errors) or note.errors
-            for _group, rows in self.other_kpi_groups()
+            for _group, rows in (self.other_kpi_groups() if groups is None else groups)
             for _row, field, note in rows
         )
 
@@ -338,6 +339,10 @@ class WeekForm(forms.Form):
                 items.append((row, value, self[f"{key}_status"], self[f"{key}_note"], self[f"{key}_eta"]))
             groups.append((objective, items))
         return groups
+
+    def text_fields(self):
+        """Reflections, plans and other, in the order visible_fields() gives them."""
+        return [self[name] for name in ("reflections", "plans_text", "other")]
 
     def open_todo_fields(self):
         return [
