@@ -7,17 +7,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.db.models import F, Prefetch
 from django.utils import timezone
 
 from common.formatting import format_number, plain_decimal
 from common.weeks import IsoWeek
 from incidents import summary
 from incidents.forms import DATETIME_FORMAT
-from incidents.models import Incident
+from incidents.models import FollowUpAction, Incident
 from okrs.models import KeyResult, KeyResultUpdate
 from pages.forms import kpi_key, kr_key
 from reports.comparison import Change, format_absolute, format_relative, format_value
 from reports.models import KPI, KPIValue, PlanItem, ReportSection, Team, TodoItem, WeeklyReport
+
+# Each report's sections and plans in their own order. The models' default order starts with the report,
+# which sorts by the report's own order and so joins its week and team: the same rows per report, dearer.
+ROW_ORDER = ("report_id", "position", "id")
 
 # A KPI filled in fewer than half of the weeks the team reported over this window folds under
 # "other KPIs"; one not filled at all in the window always does.
@@ -127,9 +132,9 @@ def load_week(team: Team, week: IsoWeek) -> WeekData:
 
     reports = {
         report.week.starts_on: report
-        for report in WeeklyReport.objects.filter(team=team, week__starts_on__in=mondays).select_related(
-            "week", "updated_by", "submitted_by", "published_by"
-        )
+        for report in WeeklyReport.objects.filter(team=team, week__starts_on__in=mondays)
+        .select_related("week", "updated_by", "submitted_by", "published_by")
+        .order_by()
     }
     data.report = reports.get(week.monday)
     data.previous_report = reports.get(mondays[1])
@@ -137,16 +142,21 @@ def load_week(team: Team, week: IsoWeek) -> WeekData:
 
     # Groups appear in the order of their first KPI by position, as the report reads.
     data.kpis = list(KPI.objects.filter(team=team, is_active=True).order_by("position", "name"))
+    # Keyed by the week's Monday, read beside each row rather than as a Week instance per row: only the
+    # date is used. Unordered: read into a dict, and the default order would join the KPI and team.
     values = {
-        (value.kpi_id, value.week.starts_on): value
+        (value.kpi_id, value.monday): value
         for value in KPIValue.objects.filter(
             kpi__in=[kpi.pk for kpi in data.kpis], week__starts_on__in=mondays
-        ).select_related("week")
+        )
+        .annotate(monday=F("week__starts_on"))
+        .order_by()
     }
     data.incidents = list(
         Incident.objects.in_week(week)
         .filter(team=team)
-        .prefetch_related("actions")
+        # Each incident's actions in their order, without the default order's join back to the incident.
+        .prefetch_related(Prefetch("actions", FollowUpAction.objects.order_by("position", "id")))
         .order_by("started_at", "pk")
     )
     filled = _filled_weeks(data.kpis, week)
@@ -170,22 +180,24 @@ def load_week(team: Team, week: IsoWeek) -> WeekData:
         .in_board_order()
     )
     updates = {
-        (update.key_result_id, update.week.starts_on): update
+        (update.key_result_id, update.monday): update
         for update in KeyResultUpdate.objects.filter(
             key_result__in=[kr.pk for kr in data.key_results], week__starts_on__in=mondays
-        ).select_related("week")
+        )
+        .annotate(monday=F("week__starts_on"))
+        .order_by()  # as the KPI values above
     }
     data.key_result_rows = [
         KeyResultRow(kr, updates.get((kr.pk, mondays[0])), updates.get((kr.pk, mondays[1])))
         for kr in data.key_results
     ]
 
-    for section in ReportSection.objects.filter(report__in=report_ids):
+    for section in ReportSection.objects.filter(report__in=report_ids).order_by(*ROW_ORDER):
         if data.report and section.report_id == data.report.pk:
             data.sections.append(section)
         else:
             data.previous_sections.append(section)
-    for plan in PlanItem.objects.filter(report__in=report_ids):
+    for plan in PlanItem.objects.filter(report__in=report_ids).order_by(*ROW_ORDER):
         if data.report and plan.report_id == data.report.pk:
             data.plans.append(plan)
         else:
@@ -214,6 +226,8 @@ def _filled_weeks(kpis: list[KPI], week: IsoWeek) -> dict[int, set[int]]:
         week__starts_on__gte=week.shifted(-FOLD_WEEKS).monday,
         week__starts_on__lt=week.monday,
     ).values_list("kpi_id", "week_id")
+    # Unordered: KPIValue's default order joins the KPI and its team only to sort what becomes a set.
+    rows = rows.order_by()
     for kpi_id, week_id in rows:
         filled.setdefault(kpi_id, set()).add(week_id)
     return filled
