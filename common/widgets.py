@@ -12,8 +12,11 @@ on the weekly form. Those are written out here as well.
 
 from __future__ import annotations
 
+import html
+
 from django.forms.renderers import DjangoTemplates
 from django.utils.formats import localize
+from django.utils.functional import Promise
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeData
 from django.utils.timezone import template_localtime
@@ -24,6 +27,14 @@ OPTION = WIDGETS + "select_option.html"
 
 def printed(value) -> str:
     """`{{ value }}`: render_value_in_context with autoescape on."""
+    if isinstance(value, Promise):
+        # A lazy translation (labels, choices): localize() and template_localtime() pass it through
+        # and it is printed as its text, so take the text once here.
+        value = str(value)
+    if type(value) is str:
+        # Most values are plain strings, which localize() and template_localtime() return unchanged:
+        # escape() itself, without conditional_escape's lazy-string wrapper and checks (~3,000 a page).
+        return html.escape(value)
     value = localize(template_localtime(value))
     if not issubclass(type(value), str):
         value = str(value)
@@ -32,6 +43,8 @@ def printed(value) -> str:
 
 def _formatted(value) -> str:
     """`{{ value|stringformat:'s' }}`: stringformat keeps a safe value safe, anything else is escaped."""
+    if type(value) is str:
+        return html.escape(value)  # as in printed()
     text = "%s" % value  # noqa: UP031 - stringformat's own operation
     return text if isinstance(value, SafeData) else conditional_escape(text)
 
