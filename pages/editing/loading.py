@@ -6,6 +6,8 @@ Nothing is created here: opening a week that nobody has saved yet leaves the dat
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
 
 from django.db.models import F, Prefetch
 from django.utils import timezone
@@ -33,7 +35,8 @@ FOLD_WEEKS = 8
 class KPIRow:
     kpi: KPI
     change: Change
-    value: KPIValue | None
+    # This week's saved note ("" when none), the only part of its stored row the form shows besides the value.
+    note: str = ""
     folded: bool = False
 
     @property
@@ -133,7 +136,8 @@ def load_week(team: Team, week: IsoWeek) -> WeekData:
     reports = {
         report.week.starts_on: report
         for report in WeeklyReport.objects.filter(team=team, week__starts_on__in=mondays)
-        .select_related("week", "updated_by", "submitted_by", "published_by")
+        # Who saved it last is on the page; who submitted and published it are not.
+        .select_related("week", "updated_by")
         .order_by()
     }
     data.report = reports.get(week.monday)
@@ -142,16 +146,7 @@ def load_week(team: Team, week: IsoWeek) -> WeekData:
 
     # Groups appear in the order of their first KPI by position, as the report reads.
     data.kpis = list(KPI.objects.filter(team=team, is_active=True).order_by("position", "name"))
-    # Keyed by the week's Monday, read beside each row rather than as a Week instance per row: only the
-    # date is used. Unordered: read into a dict, and the default order would join the KPI and team.
-    values = {
-        (value.kpi_id, value.monday): value
-        for value in KPIValue.objects.filter(
-            kpi__in=[kpi.pk for kpi in data.kpis], week__starts_on__in=mondays
-        )
-        .annotate(monday=F("week__starts_on"))
-        .order_by()
-    }
+    values, filled = _kpi_window(data.kpis, week)
     data.incidents = list(
         Incident.objects.in_week(week)
         .filter(team=team)
@@ -159,19 +154,18 @@ def load_week(team: Team, week: IsoWeek) -> WeekData:
         .prefetch_related(Prefetch("actions", FollowUpAction.objects.order_by("position", "id")))
         .order_by("started_at", "pk")
     )
-    filled = _filled_weeks(data.kpis, week)
     reported_weeks = len({week_id for weeks in filled.values() for week_id in weeks})
     for kpi in data.kpis:
         current = values.get((kpi.pk, mondays[0]))
         previous = values.get((kpi.pk, mondays[1]))
-        now = current.value if current else None
+        now = current[0] if current else None
         if kpi.is_computed:
             # What the records say right now, also before the week is first saved.
             now = summary.computed_value(kpi.computed_from, data.incidents)
-        change = Change(kpi, now, previous.value if previous else None)
+        change = Change(kpi, now, previous[0] if previous else None)
         has_input = current is not None or (kpi.is_computed and now is not None)
         folded = not has_input and len(filled.get(kpi.pk, ())) * 2 < reported_weeks
-        data.kpi_rows.append(KPIRow(kpi, change, current, folded=folded))
+        data.kpi_rows.append(KPIRow(kpi, change, current[1] if current else "", folded=folded))
 
     data.key_results = list(
         KeyResult.objects.active()
@@ -205,7 +199,7 @@ def load_week(team: Team, week: IsoWeek) -> WeekData:
 
     todos = (
         TodoItem.objects.open_in(team, week)
-        .select_related("report__week", "done_in__week")
+        .select_related("report__week")
         .order_by("report__week__starts_on", "position", "id")
     )
     for todo in todos:
@@ -217,20 +211,31 @@ def load_week(team: Team, week: IsoWeek) -> WeekData:
     return data
 
 
-def _filled_weeks(kpis: list[KPI], week: IsoWeek) -> dict[int, set[int]]:
-    """The weeks of the fold window (before this one) each KPI has a value in; one query."""
+def _kpi_window(kpis: list[KPI], week: IsoWeek):
+    """The KPIs' values over the fold window and this week, in one query: this and last week's
+    (value, note) by (KPI id, Monday), and the window's weeks (before this one) each KPI has a value in.
+
+    Plain tuples, not KPIValue and Week instances: the form reads a value and a note from two weeks and
+    only counts the rest. Unordered: KPIValue's default order would join the KPI and its team to sort.
+    """
+    mondays = {week.monday, week.previous().monday}
+    values: dict[tuple[int, date], tuple[Decimal | None, str]] = {}
     filled: dict[int, set[int]] = {}
-    rows = KPIValue.objects.filter(
-        kpi__in=[kpi.pk for kpi in kpis],
-        value__isnull=False,
-        week__starts_on__gte=week.shifted(-FOLD_WEEKS).monday,
-        week__starts_on__lt=week.monday,
-    ).values_list("kpi_id", "week_id")
-    # Unordered: KPIValue's default order joins the KPI and its team only to sort what becomes a set.
-    rows = rows.order_by()
-    for kpi_id, week_id in rows:
-        filled.setdefault(kpi_id, set()).add(week_id)
-    return filled
+    rows = (
+        KPIValue.objects.filter(
+            kpi__in=[kpi.pk for kpi in kpis],
+            week__starts_on__gte=week.shifted(-FOLD_WEEKS).monday,
+            week__starts_on__lte=week.monday,
+        )
+        .order_by()
+        .values_list("kpi_id", "week_id", "week__starts_on", "value", "note")
+    )
+    for kpi_id, week_id, monday, value, note in rows:
+        if monday in mondays:
+            values[kpi_id, monday] = (value, note)
+        if value is not None and monday < week.monday:
+            filled.setdefault(kpi_id, set()).add(week_id)
+    return values, filled
 
 
 def decimal_text(value, places: int | None = None) -> str:
@@ -257,7 +262,7 @@ def initial_for(data: WeekData) -> dict:
         if not row.kpi.is_computed:
             # Exactly as stored, not rounded to the KPI's decimals: a save must not change what nobody typed.
             initial[key] = decimal_text(row.change.current)
-        initial[f"{key}_note"] = row.value.note if row.value else ""
+        initial[f"{key}_note"] = row.note
     for row in data.key_result_rows:
         key = kr_key(row.key_result)
         # Last week's figure and status stand until edited: an item nobody touched reads "unchanged".
