@@ -7,7 +7,8 @@ options (tests/common/test_widgets.py renders pages both ways); every other temp
 option template or a widget the table below does not name goes through Django's templates as before.
 
 Every `{{ field.errors }}` renders an error list through two templates too, empty or not: ~280 of them
-on the weekly form. Those are written out here as well.
+on the weekly form. Those are written out here as well, and so is a form of hidden fields alone (a
+formset's management form, three on the weekly form), which went through div.html's loops.
 """
 
 from __future__ import annotations
@@ -46,7 +47,8 @@ def _formatted(value) -> str:
     if type(value) is str:
         return html.escape(value)  # as in printed()
     text = "%s" % value  # noqa: UP031 - stringformat's own operation
-    return text if isinstance(value, SafeData) else conditional_escape(text)
+    # conditional_escape() of the plain string "%s" gives is escape(): an integer's "1" as it is.
+    return text if isinstance(value, SafeData) else html.escape(text)
 
 
 def _attrs(attrs: dict) -> str:
@@ -114,6 +116,18 @@ def _error_list(context: dict) -> str:
 ERRORS = "django/forms/errors/list/"
 ERROR_WRITERS = {ERRORS + "default.html": _error_list, ERRORS + "ul.html": _error_list}
 
+
+def _hidden_only_form(context: dict) -> str | None:
+    """django/forms/div.html for a form of hidden fields without errors (a formset's management form):
+    its hidden fields one after the other. Any other form goes through the template."""
+    if context["fields"] or context["errors"]:
+        return None
+    return "".join(str(field) for field in context["hidden_fields"])
+
+
+FORM_WRITERS = {"django/forms/div.html": _hidden_only_form}
+FORM_CONTEXT = {"form", "fields", "hidden_fields", "errors"}
+
 WRITERS = {
     WIDGETS + "input.html": _input,
     WIDGETS + "textarea.html": _textarea,
@@ -149,4 +163,9 @@ class WidgetRenderer(DjangoTemplates):
         writer = ERROR_WRITERS.get(template_name) if ENABLED else None
         if writer is not None and set(context) == {"errors", "error_class"}:
             return writer(context).strip()
+        writer = FORM_WRITERS.get(template_name) if ENABLED else None
+        if writer is not None and set(context) == FORM_CONTEXT:
+            html = writer(context)
+            if html is not None:
+                return html.strip()
         return super().render(template_name, context, request)

@@ -94,3 +94,18 @@ def test_every_widget_kind_and_error_list_prints_as_its_template(monkeypatch, bo
     monkeypatch.setattr(widgets, "ENABLED", False)
     form = Everything(data if bound else None)
     assert str(form) + str(form["number"].errors) + form.non_field_errors().as_ul() == written
+
+
+class Hidden(forms.Form):
+    token = forms.CharField(widget=forms.HiddenInput, initial='a "b" <c>')
+    count = forms.IntegerField(widget=forms.HiddenInput, initial=3)
+
+
+@pytest.mark.parametrize("data", [None, {"token": "x", "count": "4"}, {"token": "x", "count": "many"}])
+def test_a_form_of_hidden_fields_prints_as_its_template(monkeypatch, data):
+    # Valid or not: with an error, div.html prints the error list and wraps the fields in a <div>.
+    formset = forms.formset_factory(Everything, extra=2)(prefix="rows")
+    written = str(Hidden(data)) + str(formset.management_form)
+    monkeypatch.setattr(widgets, "ENABLED", False)
+    formset = forms.formset_factory(Everything, extra=2)(prefix="rows")
+    assert str(Hidden(data)) + str(formset.management_form) == written
