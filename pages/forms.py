@@ -206,6 +206,8 @@ class WeekForm(forms.Form):
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 1}),
             )
+        # Translated once for the form rather than once per option of every item's select.
+        statuses = [(value, str(label)) for value, label in KeyResultUpdate.Status.choices]
         for key_result in week_data.key_results:
             key = kr_key(key_result)
             if key_result.measure == KeyResult.Measure.VALUE:
@@ -214,7 +216,7 @@ class WeekForm(forms.Form):
                 self.fields[f"{key}_progress"] = ProgressField(label=key_result.title)
             self.fields[f"{key}_status"] = forms.ChoiceField(
                 label=_("%(title)s — status") % {"title": key_result.title},
-                choices=KeyResultUpdate.Status.choices,
+                choices=statuses,
             )
             self.fields[f"{key}_note"] = forms.CharField(
                 label=_("%(title)s — note") % {"title": key_result.title},
