@@ -113,8 +113,23 @@ def _error_list(context: dict) -> str:
     return f'<ul class="{printed(context["error_class"])}"{described}>{items}</ul>'
 
 
-ERRORS = "django/forms/errors/list/"
-ERROR_WRITERS = {ERRORS + "default.html": _error_list, ERRORS + "ul.html": _error_list}
+def _error_dict(context: dict) -> str:
+    """django/forms/errors/dict/default.html (`{{ form.errors }}`), which includes ul.html."""
+    errors = context["errors"]
+    if not errors:
+        return ""
+    # Each field's name, then its error list as printed above.
+    items = "".join(f"<li>{printed(name)}{printed(error)}</li>" for name, error in errors)
+    return f'<ul class="{printed(context["error_class"])}">{items}</ul>'
+
+
+ERRORS = "django/forms/errors/"
+ERROR_WRITERS = {
+    ERRORS + "list/default.html": _error_list,
+    ERRORS + "list/ul.html": _error_list,
+    ERRORS + "dict/default.html": _error_dict,
+    ERRORS + "dict/ul.html": _error_dict,
+}
 
 
 def _hidden_only_form(context: dict) -> str | None:

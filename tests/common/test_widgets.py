@@ -88,12 +88,15 @@ class Everything(forms.Form):
 @pytest.mark.parametrize("bound", [False, True])
 def test_every_widget_kind_and_error_list_prints_as_its_template(monkeypatch, bound):
     data = {"text": "x' y", "number": "abc", "note": "", "unit": "count", "many": ["y"], "check": "on"}
-    form = Everything(data if bound else None)
-    written = str(form) + str(form["number"].errors) + form.non_field_errors().as_ul()
+
+    def printed(form):
+        errors = [form["number"].errors, form.non_field_errors().as_ul(), form.errors, form.errors.as_ul()]
+        return str(form) + "".join(str(error) for error in errors)
+
+    written = printed(Everything(data if bound else None))
     assert ('class="errorlist nonfield"' in written) is bound
     monkeypatch.setattr(widgets, "ENABLED", False)
-    form = Everything(data if bound else None)
-    assert str(form) + str(form["number"].errors) + form.non_field_errors().as_ul() == written
+    assert printed(Everything(data if bound else None)) == written
 
 
 class Hidden(forms.Form):
