@@ -1,5 +1,5 @@
-"""The weekly form's long loops written out in Python: the KPI tables, the key-result tables and the
-incident records.
+"""The weekly form's long loops written out in Python: the KPI tables, the key-result tables, the
+incident records, the narrative sections and this week's TODOs.
 
 Through the templates each KPI row cost ~30 variable lookups, six `{% translate %}` tags and an error
 list per field, and each incident record an include with a loop over its eleven fields: about half of
@@ -18,8 +18,11 @@ from common.widgets import printed
 
 
 def _errors(field) -> str:
-    """`{{ field.errors }}`: an empty list prints nothing, so it is not rendered at all."""
-    errors = field.errors
+    """`{{ field.errors }}`: an empty list prints nothing, so it is not rendered at all.
+
+    Read from the form's errors: BoundField.errors builds a new empty list on every call.
+    """
+    errors = field.form.errors.get(field.name)
     return str(errors) if errors else ""
 
 
@@ -29,7 +32,7 @@ def _label_for(field) -> str:
 
 def _kpi_row(row, field, note, texts: dict[str, str]) -> str:
     kpi, change = row.kpi, row.change
-    has_errors = (field is not None and field.errors) or note.errors
+    has_errors = (field is not None and _errors(field)) or _errors(note)
     unit = printed(row.unit_suffix)
     name = printed(kpi.name)
     flags = (' data-percent="1"' if kpi.is_percent else "") + (
@@ -104,7 +107,7 @@ def kpi_tables(groups) -> SafeString:
 
 def _key_result_row(row, value, status, note, eta, texts: dict[str, str]) -> str:
     key_result = row.key_result
-    has_errors = value.errors or status.errors or note.errors or eta.errors
+    has_errors = any(_errors(field) for field in (value, status, note, eta))
     title = printed(key_result.title)
     owner = printed(key_result.owner.get_username()) if key_result.owner else ""
     carried = f" · {texts['carried']}" if not row.current and row.previous else ""
@@ -166,7 +169,7 @@ def incident_record(incident, texts: dict[str, str] | None = None) -> SafeString
         name = field.name
         if name == "DELETE":
             continue
-        errors = field.errors
+        errors = _errors(field)
         help_text = field.help_text
         help_span = f'<span class="muted small">{printed(help_text)}</span>' if help_text else ""
         fields.append(
@@ -174,7 +177,7 @@ def incident_record(incident, texts: dict[str, str] | None = None) -> SafeString
             f'      <label for="{_label_for(field)}">{printed(field.label)}</label>\n'
             f"      {field}\n"
             f"      {help_span}\n"
-            f"      {str(errors) if errors else ''}\n"
+            f"      {errors}\n"
             f"    </div>\n    "
         )
     remove = ""
@@ -207,3 +210,46 @@ def incident_records(formset) -> SafeString:
     return mark_safe(  # noqa: S308 - every value is escaped or rendered safe
         "".join(f"\n      {incident_record(form, texts)}\n    " for form in formset)
     )
+
+
+def section_rows(formset) -> SafeString:
+    """What the `{% for section in form.sections %}` loop of week_form.html printed."""
+    texts = _texts("Title", "Remove", "Text")
+    parts = []
+    for form in formset:
+        title, delete, body = form["title"], form["DELETE"], form["body"]
+        parts.append(
+            f'\n    <div class="section-row{" field-error" if form.errors else ""}">\n'
+            f"      {form['id']}\n"
+            '      <div class="section-head">\n'
+            f'        <label for="{_label_for(title)}">{texts["Title"]}</label>{title}\n'
+            f'        <label class="inline-check" for="{_label_for(delete)}">{delete} '
+            f"{texts['Remove']}</label>\n"
+            "      </div>\n"
+            f"      {_errors(title)}\n"
+            f'      <label class="visually-hidden" for="{_label_for(body)}">{texts["Text"]}</label>'
+            f"{body}{_errors(body)}\n"
+            "    </div>\n    "
+        )
+    return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped or rendered safe
+
+
+def todo_rows(formset) -> SafeString:
+    """What the `{% for todo in form.todos %}` loop of week_form.html printed."""
+    texts = _texts("TODO", "Section", "Remove")
+    parts = []
+    for form in formset:
+        text, section, delete = form["text"], form["section_title"], form["DELETE"]
+        errors = form.errors
+        parts.append(
+            '\n    <div class="todo-row">\n'
+            f"      {form['id']}\n"
+            f'      <label class="visually-hidden" for="{_label_for(text)}">{texts["TODO"]}</label>{text}\n'
+            f'      <label class="visually-hidden" for="{_label_for(section)}">{texts["Section"]}</label>'
+            f"{section}\n"
+            f'      <label class="inline-check" for="{_label_for(delete)}">{delete} '
+            f"{texts['Remove']}</label>\n"
+            f"      {str(errors) if errors else ''}\n"
+            "    </div>\n    "
+        )
+    return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped or rendered safe

@@ -53,6 +53,8 @@ def _render(request, data, form, *, status=200, conflict=None, read_only=False):
             "other_kpi_tables": week_form_html.kpi_tables(other_kpi_groups),
             "objective_tables": week_form_html.objective_tables(form.objective_groups()),
             "incident_records": week_form_html.incident_records(form.incidents),
+            "section_rows": week_form_html.section_rows(form.sections),
+            "todo_rows": week_form_html.todo_rows(form.todos),
             # The blank record the page's script copies to add another (not shown when read-only).
             "incident_template": ""
             if read_only

@@ -14,7 +14,14 @@ from incidents.models import FollowUpAction
 from pages.editing import initial_for, load_week
 from pages.forms import WeekForm
 from pages.views.weekly_form import _fresh_form
-from pages.week_form_html import incident_record, incident_records, kpi_tables, objective_tables
+from pages.week_form_html import (
+    incident_record,
+    incident_records,
+    kpi_tables,
+    objective_tables,
+    section_rows,
+    todo_rows,
+)
 from reports.models import KPI
 from tests.factories import make_incident, make_key_result, make_kpi, make_objective, make_update, make_value
 from tests.pages.weekform_helpers import LAST_WEEK, build_last_week, edit_url, form_data
@@ -22,11 +29,14 @@ from tests.pages.weekform_helpers import LAST_WEEK, build_last_week, edit_url, f
 pytestmark = pytest.mark.django_db
 
 # The loops of templates/reports/week_form.html before they moved to pages/week_form_html.py:
-# reports/_week_form_kpis.html, the objectives' loop and reports/_week_form_incident.html.
-OLD_KPIS, OLD_OBJECTIVES, OLD_INCIDENT = (
+# reports/_week_form_kpis.html, the objectives' loop, reports/_week_form_incident.html, the sections' loop
+# and the loop over this week's TODOs.
+OLD_KPIS, OLD_OBJECTIVES, OLD_INCIDENT, OLD_SECTIONS, OLD_TODOS = (
     (Path(__file__).parent / "week_form_loops_before.html").read_text().split("{# -- #}\n")
 )
-OLD_OBJECTIVES = "{% load i18n %}" + OLD_OBJECTIVES.removesuffix("\n")
+OLD_OBJECTIVES, OLD_SECTIONS, OLD_TODOS = (
+    "{% load i18n %}" + fragment.removesuffix("\n") for fragment in (OLD_OBJECTIVES, OLD_SECTIONS, OLD_TODOS)
+)
 # week_form.html's loop over the records, the include written in place.
 OLD_INCIDENTS = "{% for incident in form.incidents %}\n      " + OLD_INCIDENT + "\n    {% endfor %}"
 LANGUAGES = ["en", "zh-hans"]
@@ -43,6 +53,8 @@ def assert_same_html(form: WeekForm):
     assert str(incident_records(form.incidents)) == old(OLD_INCIDENTS, form=form)
     empty = form.incidents.empty_form
     assert str(incident_record(empty)) == old(OLD_INCIDENT, incident=empty)
+    assert str(section_rows(form.sections)) == old(OLD_SECTIONS, form=form)
+    assert str(todo_rows(form.todos)) == old(OLD_TODOS, form=form)
 
 
 @pytest.fixture
@@ -97,12 +109,18 @@ def test_a_week_with_errors_prints_as_the_templates_did(client_for, lead, team, 
             f"kr_{key_result.pk}_eta": "someday",
             "incidents-0-resolved_at": "2024-08-12 09:00",
             "incidents-1-responsibility_share": "<2>",
+            "sections-0-title": "",  # a text without a title
+            "sections-0-body": "正文",
+            "sections-1-title": "x" * 201,
+            "todos-0-section_title": "y" * 201,
         }
     )
     form = WeekForm(data, data=post, initial=initial_for(data))
     assert not form.is_valid()
     form.incidents.forms[1].add_error(None, "a record-wide <problem>")
     assert form.other_kpis_have_errors()
+    assert form.sections.forms[0]["title"].errors and form.sections.forms[1]["title"].errors
+    assert form.todos.forms[0].errors
     with translation.override(language):
         assert_same_html(form)
 
