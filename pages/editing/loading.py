@@ -20,7 +20,7 @@ from incidents.models import FollowUpAction, Incident
 from okrs.models import KeyResult, KeyResultUpdate
 from pages.forms import kpi_key, kr_key
 from reports.comparison import Change, format_absolute, format_relative, format_value
-from reports.models import KPI, KPIValue, PlanItem, ReportSection, Team, TodoItem, WeeklyReport
+from reports.models import KPI, KPIValue, PlanItem, ReportSection, Team, TodoItem, Week, WeeklyReport
 
 # Each report's sections and plans in their own order. The models' default order starts with the report,
 # which sorts by the report's own order and so joins its week and team: the same rows per report, dearer.
@@ -224,8 +224,11 @@ def _kpi_window(kpis: list[KPI], week: IsoWeek):
     rows = (
         KPIValue.objects.filter(
             kpi__in=[kpi.pk for kpi in kpis],
-            week__starts_on__gte=week.shifted(-FOLD_WEEKS).monday,
-            week__starts_on__lte=week.monday,
+            # The window's weeks as a subquery: filtering on the joined week's date, PostgreSQL read
+            # every value of the KPIs' whole history (~20,000 rows) and joined it to the nine weeks.
+            week__in=Week.objects.filter(
+                starts_on__gte=week.shifted(-FOLD_WEEKS).monday, starts_on__lte=week.monday
+            ),
         )
         .order_by()
         .values_list("kpi_id", "week_id", "week__starts_on", "value", "note")
