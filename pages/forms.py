@@ -196,18 +196,21 @@ class WeekForm(forms.Form):
         self.week_data = week_data
         super().__init__(*args, **kwargs)
         stored = {row.kpi.pk: row.change.current for row in week_data.kpi_rows}
+        # Each label's wording translated once for the form, not once per KPI or key result.
+        kpi_note = _("%(name)s — note")
         for kpi in week_data.kpis:
             key = kpi_key(kpi)
             # A computed KPI has no input: its value is counted from the week's incident records.
             if not kpi.is_computed:
                 self.fields[key] = KPIValueField(kpi, stored=stored.get(kpi.pk), label=kpi.name)
             self.fields[f"{key}_note"] = forms.CharField(
-                label=_("%(name)s — note") % {"name": kpi.name},
+                label=kpi_note % {"name": kpi.name},
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 1}),
             )
         # Translated once for the form rather than once per option of every item's select.
         statuses = [(value, str(label)) for value, label in KeyResultUpdate.Status.choices]
+        kr_status, kr_note, kr_eta = _("%(title)s — status"), _("%(title)s — note"), _("%(title)s — ETA")
         for key_result in week_data.key_results:
             key = kr_key(key_result)
             if key_result.measure == KeyResult.Measure.VALUE:
@@ -215,16 +218,16 @@ class WeekForm(forms.Form):
             else:
                 self.fields[f"{key}_progress"] = ProgressField(label=key_result.title)
             self.fields[f"{key}_status"] = forms.ChoiceField(
-                label=_("%(title)s — status") % {"title": key_result.title},
+                label=kr_status % {"title": key_result.title},
                 choices=statuses,
             )
             self.fields[f"{key}_note"] = forms.CharField(
-                label=_("%(title)s — note") % {"title": key_result.title},
+                label=kr_note % {"title": key_result.title},
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 1}),
             )
             self.fields[f"{key}_eta"] = forms.DateField(
-                label=_("%(title)s — ETA") % {"title": key_result.title},
+                label=kr_eta % {"title": key_result.title},
                 required=False,
                 widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             )
