@@ -14,7 +14,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
-from common.widgets import printed
+from common.widgets import field_html, printed
 
 
 def _errors(field) -> str:
@@ -40,7 +40,7 @@ def _kpi_row(row, field, note, texts: dict[str, str]) -> str:
     )
     if field is not None:
         heading = f'<label for="{_label_for(field)}">{name}</label>'
-        this_week = f'{field}<span class="unit">{unit}</span>{_errors(field)}'
+        this_week = f'{field_html(field)}<span class="unit">{unit}</span>{_errors(field)}'
     else:
         heading = name
         this_week = (
@@ -71,7 +71,7 @@ def _kpi_row(row, field, note, texts: dict[str, str]) -> str:
         f'      <td class="num change tone-{printed(change.tone)}" aria-live="polite">'
         f'<span class="cell-label">{texts["Change"]}</span><span class="change-text">{shown}</span></td>\n'
         f'      <td class="note"><label class="visually-hidden" for="{_label_for(note)}">'
-        f"{printed(note.label)}</label>{note}{_errors(note)}</td>\n"
+        f"{printed(note.label)}</label>{field_html(note)}{_errors(note)}</td>\n"
         f"    </tr>\n    "
     )
 
@@ -114,7 +114,7 @@ def _key_result_row(row, value, status, note, eta, texts: dict[str, str]) -> str
     unit = printed(key_result.unit_label) if row.is_value else "%"
     cells = "".join(
         f'\n          <td{css}><label class="visually-hidden" for="{_label_for(field)}">'
-        f"{printed(field.label)}</label>{field}{_errors(field)}</td>"
+        f"{printed(field.label)}</label>{field_html(field)}{_errors(field)}</td>"
         for css, field in (("", status), ("", eta), (' class="note"', note))
     )
     return (
@@ -123,8 +123,8 @@ def _key_result_row(row, value, status, note, eta, texts: dict[str, str]) -> str
         f'            <span class="muted small">{owner}{carried}</span></th>\n'
         f'          <td class="num last-week"><span class="cell-label">{texts["Last week"]}</span>'
         f"{printed(row.previous_text or '—')}</td>\n"
-        f'          <td class="this-week"><span class="cell-label">{texts["This week"]}</span>{value}'
-        f'<span class="unit">{unit}</span>{_errors(value)}</td>'
+        f'          <td class="this-week"><span class="cell-label">{texts["This week"]}</span>'
+        f'{field_html(value)}<span class="unit">{unit}</span>{_errors(value)}</td>'
         f"{cells}\n"
         f"        </tr>\n        "
     )
@@ -175,7 +175,7 @@ def incident_record(incident, texts: dict[str, str] | None = None) -> SafeString
         fields.append(
             f'\n    <div class="field field-{printed(name)}{" field-error" if errors else ""}">\n'
             f'      <label for="{_label_for(field)}">{printed(field.label)}</label>\n'
-            f"      {field}\n"
+            f"      {field_html(field)}\n"
             f"      {help_span}\n"
             f"      {errors}\n"
             f"    </div>\n    "
@@ -184,13 +184,13 @@ def incident_record(incident, texts: dict[str, str] | None = None) -> SafeString
     if initial_id:
         delete = incident["DELETE"]
         remove = (
-            f'<label class="inline-check" for="{_label_for(delete)}">{delete} '
+            f'<label class="inline-check" for="{_label_for(delete)}">{field_html(delete)} '
             f"{texts['Remove this record']}</label>"
         )
     return mark_safe(  # noqa: S308 - every value above is escaped or rendered safe
         f'<fieldset class="incident-row{" field-error" if incident.errors else ""}">\n'
         f"  <legend>{legend}</legend>\n"
-        f"  {incident['id']}\n"
+        f"  {field_html(incident['id'])}\n"
         f"  {str(non_field) if non_field else ''}\n"
         f'  <div class="incident-grid">\n    {"".join(fields)}\n  </div>\n'
         f"  {remove}\n"
@@ -220,15 +220,15 @@ def section_rows(formset) -> SafeString:
         title, delete, body = form["title"], form["DELETE"], form["body"]
         parts.append(
             f'\n    <div class="section-row{" field-error" if form.errors else ""}">\n'
-            f"      {form['id']}\n"
+            f"      {field_html(form['id'])}\n"
             '      <div class="section-head">\n'
-            f'        <label for="{_label_for(title)}">{texts["Title"]}</label>{title}\n'
-            f'        <label class="inline-check" for="{_label_for(delete)}">{delete} '
+            f'        <label for="{_label_for(title)}">{texts["Title"]}</label>{field_html(title)}\n'
+            f'        <label class="inline-check" for="{_label_for(delete)}">{field_html(delete)} '
             f"{texts['Remove']}</label>\n"
             "      </div>\n"
             f"      {_errors(title)}\n"
             f'      <label class="visually-hidden" for="{_label_for(body)}">{texts["Text"]}</label>'
-            f"{body}{_errors(body)}\n"
+            f"{field_html(body)}{_errors(body)}\n"
             "    </div>\n    "
         )
     return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped or rendered safe
@@ -243,11 +243,12 @@ def todo_rows(formset) -> SafeString:
         errors = form.errors
         parts.append(
             '\n    <div class="todo-row">\n'
-            f"      {form['id']}\n"
-            f'      <label class="visually-hidden" for="{_label_for(text)}">{texts["TODO"]}</label>{text}\n'
+            f"      {field_html(form['id'])}\n"
+            f'      <label class="visually-hidden" for="{_label_for(text)}">{texts["TODO"]}</label>'
+            f"{field_html(text)}\n"
             f'      <label class="visually-hidden" for="{_label_for(section)}">{texts["Section"]}</label>'
-            f"{section}\n"
-            f'      <label class="inline-check" for="{_label_for(delete)}">{delete} '
+            f"{field_html(section)}\n"
+            f'      <label class="inline-check" for="{_label_for(delete)}">{field_html(delete)} '
             f"{texts['Remove']}</label>\n"
             f"      {str(errors) if errors else ''}\n"
             "    </div>\n    "
