@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import F, Prefetch
+from django.db.models import F
 from django.utils import timezone
 
 from common.formatting import format_number, plain_decimal
@@ -105,6 +105,8 @@ class WeekData:
     plans: list[PlanItem] = field(default_factory=list)
     previous_plans: list[PlanItem] = field(default_factory=list)
     incidents: list[Incident] = field(default_factory=list)
+    # Each incident's follow-up actions (their descriptions, in order), by incident id.
+    incident_actions: dict[int, list[str]] = field(default_factory=dict)
 
     @property
     def revision(self) -> int:
@@ -147,13 +149,17 @@ def load_week(team: Team, week: IsoWeek) -> WeekData:
     # Groups appear in the order of their first KPI by position, as the report reads.
     data.kpis = list(KPI.objects.filter(team=team, is_active=True).order_by("position", "name"))
     values, filled = _kpi_window(data.kpis, week)
-    data.incidents = list(
-        Incident.objects.in_week(week)
-        .filter(team=team)
-        # Each incident's actions in their order, without the default order's join back to the incident.
-        .prefetch_related(Prefetch("actions", FollowUpAction.objects.order_by("position", "id")))
-        .order_by("started_at", "pk")
-    )
+    data.incidents = list(Incident.objects.in_week(week).filter(team=team).order_by("started_at", "pk"))
+    if data.incidents:
+        # Only the descriptions are shown: read as text, in each incident's order, rather than prefetched
+        # as instances (whose default order also joined back to the incident).
+        actions = (
+            FollowUpAction.objects.filter(incident__in=[incident.pk for incident in data.incidents])
+            .order_by("incident_id", "position", "id")
+            .values_list("incident_id", "description")
+        )
+        for incident_id, description in actions:
+            data.incident_actions.setdefault(incident_id, []).append(description)
     reported_weeks = len({week_id for weeks in filled.values() for week_id in weeks})
     for kpi in data.kpis:
         current = values.get((kpi.pk, mondays[0]))
@@ -290,7 +296,9 @@ def initial_for(data: WeekData) -> dict:
     initial["_todos"] = [
         {"id": todo.pk, "text": todo.text, "section_title": todo.section_title} for todo in data.own_todos
     ]
-    initial["_incidents"] = [incident_initial(incident) for incident in data.incidents]
+    initial["_incidents"] = [
+        incident_initial(incident, data.incident_actions.get(incident.pk, ())) for incident in data.incidents
+    ]
     return initial
 
 
@@ -298,8 +306,9 @@ def _moment(value) -> str:
     return timezone.localtime(value).strftime(DATETIME_FORMAT) if value else ""
 
 
-def incident_initial(incident: Incident) -> dict:
-    """An incident as its row of the form shows it: strings, so the opened snapshot compares with input."""
+def incident_initial(incident: Incident, actions=()) -> dict:
+    """An incident as its row of the form shows it, its follow-up `actions` one per line: strings, so the
+    opened snapshot compares with input."""
     return {
         "id": incident.pk,
         "title": incident.title,
@@ -312,7 +321,7 @@ def incident_initial(incident: Incident) -> dict:
         "description": incident.description,
         "impact": incident.impact,
         "cause": incident.cause,
-        "actions": "\n".join(action.description for action in incident.actions.all()),
+        "actions": "\n".join(actions),
     }
 
 
