@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -122,6 +123,20 @@ class KeyResultValueField(NumberTextField):
         return number
 
 
+class FixedChoices(BaseChoiceIterator):
+    """Choices already in (value, label) pairs, shared by many fields.
+
+    A plain list is normalized twice per field (the field's choices, then its widget's): ~30 µs for
+    each key result's status field. Django takes a choice iterator as it is.
+    """
+
+    def __init__(self, pairs: list[tuple[str, str]]):
+        self.pairs = pairs
+
+    def __iter__(self):
+        return iter(self.pairs)
+
+
 def kpi_key(kpi) -> str:
     return f"kpi_{kpi.pk}"
 
@@ -196,16 +211,21 @@ class WeekForm(forms.Form):
         self.week_data = week_data
         super().__init__(*args, **kwargs)
         stored = {row.kpi.pk: row.change.current for row in week_data.kpi_rows}
+        # Each label's wording translated once for the form, not once per KPI or key result.
+        kpi_note = _("%(name)s — note")
         for kpi in week_data.kpis:
             key = kpi_key(kpi)
             # A computed KPI has no input: its value is counted from the week's incident records.
             if not kpi.is_computed:
                 self.fields[key] = KPIValueField(kpi, stored=stored.get(kpi.pk), label=kpi.name)
             self.fields[f"{key}_note"] = forms.CharField(
-                label=_("%(name)s — note") % {"name": kpi.name},
+                label=kpi_note % {"name": kpi.name},
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 1}),
             )
+        # Translated once for the form rather than once per option of every item's select.
+        statuses = FixedChoices([(value, str(label)) for value, label in KeyResultUpdate.Status.choices])
+        kr_status, kr_note, kr_eta = _("%(title)s — status"), _("%(title)s — note"), _("%(title)s — ETA")
         for key_result in week_data.key_results:
             key = kr_key(key_result)
             if key_result.measure == KeyResult.Measure.VALUE:
@@ -213,16 +233,16 @@ class WeekForm(forms.Form):
             else:
                 self.fields[f"{key}_progress"] = ProgressField(label=key_result.title)
             self.fields[f"{key}_status"] = forms.ChoiceField(
-                label=_("%(title)s — status") % {"title": key_result.title},
-                choices=KeyResultUpdate.Status.choices,
+                label=kr_status % {"title": key_result.title},
+                choices=statuses,
             )
             self.fields[f"{key}_note"] = forms.CharField(
-                label=_("%(title)s — note") % {"title": key_result.title},
+                label=kr_note % {"title": key_result.title},
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 1}),
             )
             self.fields[f"{key}_eta"] = forms.DateField(
-                label=_("%(title)s — ETA") % {"title": key_result.title},
+                label=kr_eta % {"title": key_result.title},
                 required=False,
                 widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             )
@@ -321,10 +341,11 @@ class WeekForm(forms.Form):
         """The rest, folded under "other KPIs" (opened when one of them has an error)."""
         return self._kpi_groups(folded=True)
 
-    def other_kpis_have_errors(self) -> bool:
+    def other_kpis_have_errors(self, groups=None) -> bool:
+        """Whether the folded KPIs have an error; `groups` is other_kpi_groups() when already built."""
         return any(
             (field is not None and field.errors) or note.errors
-            for _group, rows in self.other_kpi_groups()
+            for _group, rows in (self.other_kpi_groups() if groups is None else groups)
             for _row, field, note in rows
         )
 
@@ -338,6 +359,10 @@ class WeekForm(forms.Form):
                 items.append((row, value, self[f"{key}_status"], self[f"{key}_note"], self[f"{key}_eta"]))
             groups.append((objective, items))
         return groups
+
+    def text_fields(self):
+        """Reflections, plans and other, in the order visible_fields() gives them."""
+        return [self[name] for name in ("reflections", "plans_text", "other")]
 
     def open_todo_fields(self):
         return [

@@ -6,18 +6,25 @@ Nothing is created here: opening a week that nobody has saved yet leaves the dat
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
 
+from django.db.models import F
 from django.utils import timezone
 
 from common.formatting import format_number, plain_decimal
 from common.weeks import IsoWeek
 from incidents import summary
 from incidents.forms import DATETIME_FORMAT
-from incidents.models import Incident
+from incidents.models import FollowUpAction, Incident
 from okrs.models import KeyResult, KeyResultUpdate
 from pages.forms import kpi_key, kr_key
 from reports.comparison import Change, format_absolute, format_relative, format_value
-from reports.models import KPI, KPIValue, PlanItem, ReportSection, Team, TodoItem, WeeklyReport
+from reports.models import KPI, KPIValue, PlanItem, ReportSection, Team, TodoItem, Week, WeeklyReport
+
+# Each report's sections and plans in their own order. The models' default order starts with the report,
+# which sorts by the report's own order and so joins its week and team: the same rows per report, dearer.
+ROW_ORDER = ("report_id", "position", "id")
 
 # A KPI filled in fewer than half of the weeks the team reported over this window folds under
 # "other KPIs"; one not filled at all in the window always does.
@@ -28,7 +35,8 @@ FOLD_WEEKS = 8
 class KPIRow:
     kpi: KPI
     change: Change
-    value: KPIValue | None
+    # This week's saved note ("" when none), the only part of its stored row the form shows besides the value.
+    note: str = ""
     folded: bool = False
 
     @property
@@ -97,6 +105,8 @@ class WeekData:
     plans: list[PlanItem] = field(default_factory=list)
     previous_plans: list[PlanItem] = field(default_factory=list)
     incidents: list[Incident] = field(default_factory=list)
+    # Each incident's follow-up actions (their descriptions, in order), by incident id.
+    incident_actions: dict[int, list[str]] = field(default_factory=dict)
 
     @property
     def revision(self) -> int:
@@ -127,9 +137,10 @@ def load_week(team: Team, week: IsoWeek) -> WeekData:
 
     reports = {
         report.week.starts_on: report
-        for report in WeeklyReport.objects.filter(team=team, week__starts_on__in=mondays).select_related(
-            "week", "updated_by", "submitted_by", "published_by"
-        )
+        for report in WeeklyReport.objects.filter(team=team, week__starts_on__in=mondays)
+        # Who saved it last is on the page; who submitted and published it are not.
+        .select_related("week", "updated_by")
+        .order_by()
     }
     data.report = reports.get(week.monday)
     data.previous_report = reports.get(mondays[1])
@@ -137,31 +148,30 @@ def load_week(team: Team, week: IsoWeek) -> WeekData:
 
     # Groups appear in the order of their first KPI by position, as the report reads.
     data.kpis = list(KPI.objects.filter(team=team, is_active=True).order_by("position", "name"))
-    values = {
-        (value.kpi_id, value.week.starts_on): value
-        for value in KPIValue.objects.filter(
-            kpi__in=[kpi.pk for kpi in data.kpis], week__starts_on__in=mondays
-        ).select_related("week")
-    }
-    data.incidents = list(
-        Incident.objects.in_week(week)
-        .filter(team=team)
-        .prefetch_related("actions")
-        .order_by("started_at", "pk")
-    )
-    filled = _filled_weeks(data.kpis, week)
+    values, filled = _kpi_window(data.kpis, week)
+    data.incidents = list(Incident.objects.in_week(week).filter(team=team).order_by("started_at", "pk"))
+    if data.incidents:
+        # Only the descriptions are shown: read as text, in each incident's order, rather than prefetched
+        # as instances (whose default order also joined back to the incident).
+        actions = (
+            FollowUpAction.objects.filter(incident__in=[incident.pk for incident in data.incidents])
+            .order_by("incident_id", "position", "id")
+            .values_list("incident_id", "description")
+        )
+        for incident_id, description in actions:
+            data.incident_actions.setdefault(incident_id, []).append(description)
     reported_weeks = len({week_id for weeks in filled.values() for week_id in weeks})
     for kpi in data.kpis:
         current = values.get((kpi.pk, mondays[0]))
         previous = values.get((kpi.pk, mondays[1]))
-        now = current.value if current else None
+        now = current[0] if current else None
         if kpi.is_computed:
             # What the records say right now, also before the week is first saved.
             now = summary.computed_value(kpi.computed_from, data.incidents)
-        change = Change(kpi, now, previous.value if previous else None)
+        change = Change(kpi, now, previous[0] if previous else None)
         has_input = current is not None or (kpi.is_computed and now is not None)
         folded = not has_input and len(filled.get(kpi.pk, ())) * 2 < reported_weeks
-        data.kpi_rows.append(KPIRow(kpi, change, current, folded=folded))
+        data.kpi_rows.append(KPIRow(kpi, change, current[1] if current else "", folded=folded))
 
     data.key_results = list(
         KeyResult.objects.active()
@@ -170,22 +180,24 @@ def load_week(team: Team, week: IsoWeek) -> WeekData:
         .in_board_order()
     )
     updates = {
-        (update.key_result_id, update.week.starts_on): update
+        (update.key_result_id, update.monday): update
         for update in KeyResultUpdate.objects.filter(
             key_result__in=[kr.pk for kr in data.key_results], week__starts_on__in=mondays
-        ).select_related("week")
+        )
+        .annotate(monday=F("week__starts_on"))
+        .order_by()  # as the KPI values above
     }
     data.key_result_rows = [
         KeyResultRow(kr, updates.get((kr.pk, mondays[0])), updates.get((kr.pk, mondays[1])))
         for kr in data.key_results
     ]
 
-    for section in ReportSection.objects.filter(report__in=report_ids):
+    for section in ReportSection.objects.filter(report__in=report_ids).order_by(*ROW_ORDER):
         if data.report and section.report_id == data.report.pk:
             data.sections.append(section)
         else:
             data.previous_sections.append(section)
-    for plan in PlanItem.objects.filter(report__in=report_ids):
+    for plan in PlanItem.objects.filter(report__in=report_ids).order_by(*ROW_ORDER):
         if data.report and plan.report_id == data.report.pk:
             data.plans.append(plan)
         else:
@@ -193,7 +205,7 @@ def load_week(team: Team, week: IsoWeek) -> WeekData:
 
     todos = (
         TodoItem.objects.open_in(team, week)
-        .select_related("report__week", "done_in__week")
+        .select_related("report__week")
         .order_by("report__week__starts_on", "position", "id")
     )
     for todo in todos:
@@ -205,18 +217,34 @@ def load_week(team: Team, week: IsoWeek) -> WeekData:
     return data
 
 
-def _filled_weeks(kpis: list[KPI], week: IsoWeek) -> dict[int, set[int]]:
-    """The weeks of the fold window (before this one) each KPI has a value in; one query."""
+def _kpi_window(kpis: list[KPI], week: IsoWeek):
+    """The KPIs' values over the fold window and this week, in one query: this and last week's
+    (value, note) by (KPI id, Monday), and the window's weeks (before this one) each KPI has a value in.
+
+    Plain tuples, not KPIValue and Week instances: the form reads a value and a note from two weeks and
+    only counts the rest. Unordered: KPIValue's default order would join the KPI and its team to sort.
+    """
+    mondays = {week.monday, week.previous().monday}
+    values: dict[tuple[int, date], tuple[Decimal | None, str]] = {}
     filled: dict[int, set[int]] = {}
-    rows = KPIValue.objects.filter(
-        kpi__in=[kpi.pk for kpi in kpis],
-        value__isnull=False,
-        week__starts_on__gte=week.shifted(-FOLD_WEEKS).monday,
-        week__starts_on__lt=week.monday,
-    ).values_list("kpi_id", "week_id")
-    for kpi_id, week_id in rows:
-        filled.setdefault(kpi_id, set()).add(week_id)
-    return filled
+    rows = (
+        KPIValue.objects.filter(
+            kpi__in=[kpi.pk for kpi in kpis],
+            # The window's weeks as a subquery: filtering on the joined week's date, PostgreSQL read
+            # every value of the KPIs' whole history (~20,000 rows) and joined it to the nine weeks.
+            week__in=Week.objects.filter(
+                starts_on__gte=week.shifted(-FOLD_WEEKS).monday, starts_on__lte=week.monday
+            ),
+        )
+        .order_by()
+        .values_list("kpi_id", "week_id", "week__starts_on", "value", "note")
+    )
+    for kpi_id, week_id, monday, value, note in rows:
+        if monday in mondays:
+            values[kpi_id, monday] = (value, note)
+        if value is not None and monday < week.monday:
+            filled.setdefault(kpi_id, set()).add(week_id)
+    return values, filled
 
 
 def decimal_text(value, places: int | None = None) -> str:
@@ -243,7 +271,7 @@ def initial_for(data: WeekData) -> dict:
         if not row.kpi.is_computed:
             # Exactly as stored, not rounded to the KPI's decimals: a save must not change what nobody typed.
             initial[key] = decimal_text(row.change.current)
-        initial[f"{key}_note"] = row.value.note if row.value else ""
+        initial[f"{key}_note"] = row.note
     for row in data.key_result_rows:
         key = kr_key(row.key_result)
         # Last week's figure and status stand until edited: an item nobody touched reads "unchanged".
@@ -268,7 +296,9 @@ def initial_for(data: WeekData) -> dict:
     initial["_todos"] = [
         {"id": todo.pk, "text": todo.text, "section_title": todo.section_title} for todo in data.own_todos
     ]
-    initial["_incidents"] = [incident_initial(incident) for incident in data.incidents]
+    initial["_incidents"] = [
+        incident_initial(incident, data.incident_actions.get(incident.pk, ())) for incident in data.incidents
+    ]
     return initial
 
 
@@ -276,8 +306,9 @@ def _moment(value) -> str:
     return timezone.localtime(value).strftime(DATETIME_FORMAT) if value else ""
 
 
-def incident_initial(incident: Incident) -> dict:
-    """An incident as its row of the form shows it: strings, so the opened snapshot compares with input."""
+def incident_initial(incident: Incident, actions=()) -> dict:
+    """An incident as its row of the form shows it, its follow-up `actions` one per line: strings, so the
+    opened snapshot compares with input."""
     return {
         "id": incident.pk,
         "title": incident.title,
@@ -290,7 +321,7 @@ def incident_initial(incident: Incident) -> dict:
         "description": incident.description,
         "impact": incident.impact,
         "cause": incident.cause,
-        "actions": "\n".join(action.description for action in incident.actions.all()),
+        "actions": "\n".join(actions),
     }
 
 

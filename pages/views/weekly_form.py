@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from pages import week_form_html
 from pages.editing import (
     EditConflict,
     WeekLocked,
@@ -32,6 +33,7 @@ from reports.models import WeeklyReport
 
 
 def _render(request, data, form, *, status=200, conflict=None, read_only=False):
+    kpi_groups, other_kpi_groups = form.kpi_groups(), form.other_kpi_groups()
     return render(
         request,
         "reports/week_form.html",
@@ -43,6 +45,20 @@ def _render(request, data, form, *, status=200, conflict=None, read_only=False):
             "form": form,
             "conflict": conflict,
             "read_only": read_only,
+            "kpi_groups": kpi_groups,
+            "other_kpi_groups": other_kpi_groups,
+            "other_kpis_have_errors": form.other_kpis_have_errors(other_kpi_groups),
+            # The long loops, printed in Python (pages/week_form_html.py says why).
+            "kpi_tables": week_form_html.kpi_tables(kpi_groups),
+            "other_kpi_tables": week_form_html.kpi_tables(other_kpi_groups),
+            "objective_tables": week_form_html.objective_tables(form.objective_groups()),
+            "incident_records": week_form_html.incident_records(form.incidents),
+            "section_rows": week_form_html.section_rows(form.sections),
+            "todo_rows": week_form_html.todo_rows(form.todos),
+            # The blank record the page's script copies to add another (not shown when read-only).
+            "incident_template": ""
+            if read_only
+            else week_form_html.incident_record(form.incidents.empty_form),
         },
         status=status,
     )

@@ -1,4 +1,4 @@
-"""The form renderer's widgets written in Python print what Django's widget templates printed."""
+"""The form renderer's widgets and error lists written in Python print what Django's templates printed."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import pytest
 from django import forms
 from django.contrib.auth.models import User
 from django.core.management import call_command
+from django.forms.boundfield import BoundField
 from django.test import override_settings
 from django.utils.safestring import mark_safe
 
@@ -79,10 +80,71 @@ class Everything(forms.Form):
     )
     many = forms.MultipleChoiceField(choices=[("x", "X"), ("y", "Y")], initial=["x", "y"])
 
+    def clean(self):
+        # A form-wide error list ("errorlist nonfield", no field id) with markup to escape, beside
+        # the field lists (with their ids) that the invalid number and blank required fields give.
+        raise forms.ValidationError(["one <b>", mark_safe("two <i>safe</i>")])
+
 
 @pytest.mark.parametrize("bound", [False, True])
-def test_every_widget_kind_prints_as_its_template(monkeypatch, bound):
+def test_every_widget_kind_and_error_list_prints_as_its_template(monkeypatch, bound):
     data = {"text": "x' y", "number": "abc", "note": "", "unit": "count", "many": ["y"], "check": "on"}
-    written = str(Everything(data if bound else None))
+
+    def printed(form):
+        errors = [form["number"].errors, form.non_field_errors().as_ul(), form.errors, form.errors.as_ul()]
+        return str(form) + "".join(str(error) for error in errors)
+
+    written = printed(Everything(data if bound else None))
+    assert ('class="errorlist nonfield"' in written) is bound
     monkeypatch.setattr(widgets, "ENABLED", False)
-    assert str(Everything(data if bound else None)) == written
+    assert printed(Everything(data if bound else None)) == written
+
+
+class Hidden(forms.Form):
+    token = forms.CharField(widget=forms.HiddenInput, initial='a "b" <c>')
+    count = forms.IntegerField(widget=forms.HiddenInput, initial=3)
+
+
+@pytest.mark.parametrize("data", [None, {"token": "x", "count": "4"}, {"token": "x", "count": "many"}])
+def test_a_form_of_hidden_fields_prints_as_its_template(monkeypatch, data):
+    # Valid or not: with an error, div.html prints the error list and wraps the fields in a <div>.
+    formset = forms.formset_factory(Everything, extra=2)(prefix="rows")
+    written = str(Hidden(data)) + str(formset.management_form)
+    monkeypatch.setattr(widgets, "ENABLED", False)
+    formset = forms.formset_factory(Everything, extra=2)(prefix="rows")
+    assert str(Hidden(data)) + str(formset.management_form) == written
+
+
+class Described(forms.Form):
+    # Help text, a required select without an empty choice, a required one with it, a preset id.
+    code = forms.CharField(help_text="Two <letters>", max_length=2)
+    kind = forms.ChoiceField(choices=[("a", "A"), ("b", "B")])
+    pick = forms.ChoiceField(choices=[("", "---"), ("a", "A")])
+    fixed = forms.CharField(required=False, widget=forms.TextInput(attrs={"id": "mine"}))
+    described = forms.CharField(required=False, widget=forms.Textarea(attrs={"aria-describedby": "x"}))
+    when = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+
+
+@pytest.mark.parametrize("form_class", [Everything, Described])
+@pytest.mark.parametrize("state", ["unbound", "bound", "disabled"])
+def test_a_bound_field_prints_as_its_template(monkeypatch, form_class, state):
+    data = {"text": "x' y", "number": "abc", "code": "abc", "kind": "z", "when": "soon", "many": ["y"]}
+
+    def make():
+        form = form_class(None if state == "unbound" else data, initial={"when": "2024-08-12"})
+        for field in form.fields.values():
+            field.disabled = state == "disabled"
+        return form
+
+    form = make()
+    general = []
+    with monkeypatch.context() as spy:
+        real = BoundField.as_widget
+        spy.setattr(BoundField, "as_widget", lambda *args, **kw: general.append(1) or real(*args, **kw))
+        written = {name: widgets.field_html(form[name]) for name in form.fields}
+    # Most fields take the short way (the multiple select does not).
+    assert len(general) <= 1
+    assert written == {name: str(form[name]) for name in form.fields}
+    monkeypatch.setattr(widgets, "ENABLED", False)
+    form = make()
+    assert {name: str(form[name]) for name in form.fields} == written

@@ -133,6 +133,7 @@ def test_incidents_are_added_edited_and_removed_in_the_form(client_for, lead, te
     response = client.get(edit_url(team))
     data = form_data(response)
     assert data["incidents-0-title"] == "POS卡类型试算未执行"
+    assert data["incidents-0-actions"] == "补充变更checklist\n定时任务巡检"  # as saved, in order
     data["incidents-0-actions"] = "补充变更checklist"
     data["incidents-1-DELETE"] = "on"
     assert client.post(edit_url(team), data).status_code == 302
