@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import django_tables2 as tables
+from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -16,6 +17,7 @@ from okrs.models import KeyResult, KeyResultUpdate
 from okrs.progress import change_between, percent_of
 from okrs.quarter import quarter_progress
 from okrs.rules import is_overdue
+from okrs.table_rows import RowWriter
 
 STATUS_BADGES = {
     KeyResultUpdate.Status.ON_TRACK: "badge-better",
@@ -72,10 +74,15 @@ class KeyResultTable(ListTable):
     class Meta(ListTable.Meta):
         row_attrs = {"class": lambda record, table: "past-eta" if is_past_eta(record, table.week) else ""}
         empty_text = _("No key results match these filters.")
+        template_name = "okrs/_key_result_table.html"
 
     def __init__(self, *args, week: IsoWeek | None = None, **kwargs):
         self.week = week
         super().__init__(*args, **kwargs)
+
+    @cached_property
+    def row_writer(self) -> RowWriter:
+        return RowWriter(self)
 
     def render_objective(self, record):
         return f"{record.objective.code} {record.objective.title}"
@@ -89,9 +96,15 @@ class KeyResultTable(ListTable):
     def value_owner(self, value):
         return value.get_full_name() or value.get_username()
 
+    def is_past_eta(self, record) -> bool:
+        return is_past_eta(record, self.week)
+
     def render_eta(self, record):
+        return self.eta_html(record, self.is_past_eta(record))
+
+    def eta_html(self, record, past_eta: bool):
         text = record.eta.isoformat()
-        if is_past_eta(record, self.week):
+        if past_eta:
             return format_html('<span class="past-eta-date" title="{}">{} ⚠</span>', _("Past ETA"), text)
         return text
 

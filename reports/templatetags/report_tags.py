@@ -124,6 +124,12 @@ def kpi_value_row(row):
 
 
 @register.simple_tag
+def key_result_row(row):
+    """A KeyResultTable body row, written by okrs/table_rows.py."""
+    return row.table.row_writer.row_html(row)
+
+
+@register.simple_tag
 def incident_rows(incidents, show_team=False):
     """The incident table's body rows (incidents/table_html.py)."""
     from incidents.table_html import incident_rows as rows  # noqa: PLC0415 - it imports this module's filters
