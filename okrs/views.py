@@ -19,6 +19,7 @@ class KeyResultListView(FilteredListView):
     filterset_class = KeyResultFilterSet
     table_class = KeyResultTable
     export_name = "okrs"
+
     def get_queryset(self):
         return key_results_base()
 
