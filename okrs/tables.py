@@ -17,6 +17,7 @@ from okrs.models import KeyResult, KeyResultUpdate
 from okrs.progress import change_between, percent_of
 from okrs.quarter import quarter_progress
 from okrs.rules import is_overdue
+from okrs.services import with_week_fields
 from okrs.table_rows import RowWriter
 
 STATUS_BADGES = {
@@ -138,13 +139,20 @@ class KeyResultTable(ListTable):
         return plain_decimal(progress_change(record))
 
     def order_change(self, queryset, is_descending):
+        queryset = with_week_fields(queryset, self.week, ["progress_change"])
         return order_nulls_last(queryset, "progress_change", is_descending)
 
     def order_eta(self, queryset, is_descending):
         return order_nulls_last(queryset, "eta", is_descending)
 
     def order_progress(self, queryset, is_descending):
+        queryset = with_week_fields(queryset, self.week, ["week_percent"])
         return order_nulls_last(queryset, "week_percent", is_descending)
+
+    def order_status(self, queryset, is_descending):
+        # The week fields the list sorts on are added when it sorts on them (okrs/services.py).
+        queryset = with_week_fields(queryset, self.week, ["week_status"])
+        return queryset.order_by("-week_status" if is_descending else "week_status"), True
 
     def render_status(self, value):
         return format_html(

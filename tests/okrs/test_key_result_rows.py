@@ -86,6 +86,11 @@ def test_the_fixture_reaches_every_kind_of_cell(client_for, member, board):
     assert "San &lt;Zhang&gt;" in html and "li&amp;si" in html
 
 
+def test_rows_alternate_from_even_whatever_was_read_before(client_for, member, board):
+    html = page(client_for(member), {"status": "at_risk"})
+    assert re.findall(r'<tr class="([^"]*)">', html) == ["past-eta even"]
+
+
 def test_an_unknown_column_set_falls_back_to_the_table_block(client_for, member, board, monkeypatch):
     calls = []
     monkeypatch.setattr(table_rows, "VISIBLE", ())
