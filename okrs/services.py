@@ -130,11 +130,13 @@ def key_results_for_week(queryset, week: IsoWeek | None, fields=ALL_FIELDS):
 
 
 def week_values(records, week: IsoWeek | None) -> None:
-    """Set the week fields the records' query did not read, from their updates in the look-back; one query.
+    """Set the week fields on the records (a page of the board) from their updates in the look-back.
 
-    The same values as the subqueries of with_week_fields: this week's update, and the latest one
-    before it from window_start on. `status_as_of_week` is not set here (it can be older than the
-    look-back): the board's query always reads it.
+    The same values as the subqueries of with_week_fields: this week's update, the latest one before it
+    from window_start on, and the latest status at or before the week. One query, and one more only
+    when an item past its ETA has no update in the look-back: whether it was done then, however long
+    ago, decides whether the board flags it (okrs.rules.is_overdue); for any other item without an
+    update in the look-back the status as of the week decides nothing and stays empty.
     """
     records = list(records)
     if week is None or not records:
@@ -148,12 +150,27 @@ def week_values(records, week: IsoWeek | None) -> None:
     earlier: dict[int, tuple] = {}
     for row in updates:
         (this if row[1] == week.monday else earlier)[row[0]] = row
+    older = []
     for record in records:
         update, previous = this.get(record.pk), earlier.get(record.pk)
         record.week_progress, record.week_current_value, record.week_status, record.week_note = (
             update[2:] if update else (None, None, None, None)
         )
         record.previous_progress, record.previous_current_value = previous[2:4] if previous else (None, None)
+        latest = update or previous
+        record.status_as_of_week = latest[4] if latest else None
+        if latest is None and record.eta is not None and record.eta <= week.sunday:
+            older.append(record)
+    if older:
+        statuses = dict(
+            with_week_fields(
+                KeyResult.objects.filter(pk__in=[record.pk for record in older]), week, ["status_as_of_week"]
+            )
+            .order_by()
+            .values_list("pk", "status_as_of_week")
+        )
+        for record in older:
+            record.status_as_of_week = statuses.get(record.pk)
 
 
 def key_results_base():

@@ -271,3 +271,34 @@ def test_sorting_by_change_and_progress_counts_value_measured_items(client_for, 
     assert titles(response) == ["value", "gap"]
     response = client_for(member).get(URL, {"week": "2024-W13", "sort": "-progress"})
     assert titles(response) == ["gap", "value"]
+
+
+def test_past_eta_reads_a_status_older_than_the_look_back(
+    client_for, member, team, django_assert_num_queries
+):
+    """The page reads the shown items' updates of the last 13 weeks; an item past its ETA whose last
+    update is older still is flagged unless that update was "done", as the export decides."""
+    objective = make_objective(team)
+    eta = dt.date(2024, 3, 1)
+    finished = make_key_result(objective, title="finished long ago", position=1, eta=eta)
+    stalled = make_key_result(objective, title="stalled long ago", position=2, eta=eta)
+    make_key_result(objective, title="never updated", position=3, eta=eta)
+    later = make_key_result(objective, title="due later", position=4, eta=dt.date(2025, 1, 1))
+    make_update(finished, "2024-W05", 100, status=Status.DONE)
+    make_update(stalled, "2024-W05", 40, status=Status.AT_RISK)
+    make_update(later, "2024-W05", 40, status=Status.AT_RISK)
+    make_update(make_key_result(objective, title="current", position=5), "2024-W33", 10)
+    client = client_for(member)
+    # Session, user, rows, their weeks, team and period choices (the week is given, one page: no latest
+    # week, no row count), and one for the status of the items past their ETA.
+    with django_assert_num_queries(7):
+        response = client.get(URL, {"week": "2024-W33"})
+    rows = {row.record.title: row for row in response.context["table"].paginated_rows}
+    flagged = {title for title, row in rows.items() if is_highlighted(row)}
+    assert flagged == {"stalled long ago", "never updated"}
+    exported = {row["Key result"]: row["Past ETA"] for row in read_csv(client.get(URL, {"_export": "csv"}))}
+    assert exported == {title: "yes" if is_highlighted(row) else "" for title, row in rows.items()}
+    # Without an item past its ETA and quiet for the whole look-back, no query for it.
+    KeyResult.objects.filter(eta=eta).update(eta=None)
+    with django_assert_num_queries(6):
+        client.get(URL, {"week": "2024-W33"})
