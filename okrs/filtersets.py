@@ -6,7 +6,7 @@ import django_filters
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from common.lists.filters import IsoWeekFilter, search_any
+from common.lists.filters import IsoWeekFilter, ListedModelChoiceFilter, search_any
 from common.weeks import IsoWeek
 from okrs.models import KeyResult, KeyResultUpdate, Objective
 from okrs.services import ALL_FIELDS, key_results_for_week, latest_update_week
@@ -31,7 +31,8 @@ FILTERED_FIELDS = {"week_status": "status", "week_note": "q"}
 
 class KeyResultFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
-    team = team_filter("objective__team")
+    # The teams read once for the check and the select (common/lists/filters.py).
+    team = team_filter("objective__team", ListedModelChoiceFilter)
     period = django_filters.ChoiceFilter(
         field_name="objective__period",
         choices=period_choices,

@@ -5,9 +5,12 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 
 import openpyxl
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from okrs.models import KeyResult, KeyResultUpdate
@@ -302,3 +305,16 @@ def test_past_eta_reads_a_status_older_than_the_look_back(
     KeyResult.objects.filter(eta=eta).update(eta=None)
     with django_assert_num_queries(6):
         client.get(URL, {"week": "2024-W33"})
+
+
+def test_a_team_board_reads_the_teams_once(client_for, member, okrs):
+    """The team picked is found among the teams the select lists: one query for both."""
+    client = client_for(member)
+    with CaptureQueriesContext(connection) as unfiltered:
+        client.get(URL)
+    with CaptureQueriesContext(connection) as filtered:
+        html = client.get(URL, {"team": "payments"}).content.decode()
+    assert len(filtered) == len(unfiltered)
+    assert sum('FROM "reports_team"' in query["sql"] for query in filtered.captured_queries) == 1
+    assert re.search(r'<option value="payments" selected>', html)
+    assert re.search(r'<option value="risk">', html)
