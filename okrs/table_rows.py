@@ -31,13 +31,35 @@ class RowWriter:
             column.localize is None for column in columns
         )
         self.td = [column.attrs["td"].as_html() for column in columns] if self.usable else []
+        # Each cell's markup once per distinct value: format_html and the lazy translations it escapes
+        # were most of a row's time, and a board repeats a handful of statuses, dates and changes.
         self.owners: dict[int, str] = {}
+        self.etas: dict[tuple, str] = {}
+        self.changes: dict = {}
+        self.statuses: dict[str, str] = {}
 
     def _owner(self, owner) -> str:
         # One name per person: a team's items mostly share a few owners.
         if owner.pk not in self.owners:
             self.owners[owner.pk] = escape_text(self.table.render_owner(owner))
         return self.owners[owner.pk]
+
+    def _eta(self, record, past_eta: bool) -> str:
+        key = (record.eta, past_eta)
+        if key not in self.etas:
+            self.etas[key] = conditional_escape(self.table.eta_html(record, past_eta))
+        return self.etas[key]
+
+    def _change(self, record) -> str:
+        change = self.table.change_of(record)
+        if change not in self.changes:
+            self.changes[change] = conditional_escape(self.table.change_html(change))
+        return self.changes[change]
+
+    def _status(self, status: str) -> str:
+        if status not in self.statuses:
+            self.statuses[status] = self.table.render_status(status)
+        return self.statuses[status]
 
     def cells(self, record, past_eta: bool) -> list[str]:
         """Each visible cell as escaped HTML, as the table's render methods and `{{ cell }}` print it."""
@@ -49,10 +71,10 @@ class RowWriter:
             escape_text(f"{objective.code} {objective.title}"),
             escape_text(record.title) if record.title else "",
             "" if owner is None else self._owner(owner),
-            "" if record.eta is None else conditional_escape(table.eta_html(record, past_eta)),
+            "" if record.eta is None else self._eta(record, past_eta),
             escape_text(table.render_progress(record)),
-            conditional_escape(table.render_change(record)),
-            "" if not status else table.render_status(status),
+            self._change(record),
+            "" if not status else self._status(status),
             escape_text(note) if note else "",
         ]
 

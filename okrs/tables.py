@@ -127,8 +127,13 @@ class KeyResultTable(ListTable):
     def value_progress(self, record):
         return plain_decimal(week_percent(record))
 
+    def change_of(self, record) -> Decimal | None:
+        return progress_change(record)
+
     def render_change(self, record):
-        change = progress_change(record)
+        return self.change_html(self.change_of(record))
+
+    def change_html(self, change: Decimal | None):
         if change is None:
             return ""
         tone = "better" if change > 0 else "worse" if change < 0 else "unchanged"
