@@ -129,6 +129,18 @@ def key_result_row(row):
     return row.table.row_writer.row_html(row)
 
 
+@register.simple_tag(takes_context=True)
+def key_result_thead(context, table):
+    """A KeyResultTable's header, written by okrs/table_rows.py."""
+    return table.row_writer.thead_html(context["request"])
+
+
+@register.simple_tag
+def key_result_tbody(table):
+    """A KeyResultTable's body, written by okrs/table_rows.py."""
+    return table.row_writer.tbody_html()
+
+
 @register.simple_tag
 def incident_rows(incidents, show_team=False):
     """The incident table's body rows (incidents/table_html.py)."""
