@@ -141,15 +141,19 @@ def week_values(records, week: IsoWeek | None) -> None:
     records = list(records)
     if week is None or not records:
         return
+    # Unsorted: the latest earlier update is picked below, with no ORDER BY to compile and sort.
     updates = (
         window([record.pk for record in records], week)
-        .order_by("key_result_id", "week__starts_on")
+        .order_by()
         .values_list("key_result_id", "week__starts_on", "progress", "current_value", "status", "note")
     )
     this: dict[int, tuple] = {}
     earlier: dict[int, tuple] = {}
     for row in updates:
-        (this if row[1] == week.monday else earlier)[row[0]] = row
+        if row[1] == week.monday:
+            this[row[0]] = row
+        elif row[0] not in earlier or earlier[row[0]][1] < row[1]:
+            earlier[row[0]] = row
     older = []
     for record in records:
         update, previous = this.get(record.pk), earlier.get(record.pk)
