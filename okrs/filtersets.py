@@ -6,7 +6,7 @@ import django_filters
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from common.lists.filters import IsoWeekFilter, ListedModelChoiceFilter, search_any
+from common.lists.filters import FilterForm, IsoWeekFilter, ListedModelChoiceFilter, search_any
 from common.weeks import IsoWeek
 from okrs.models import KeyResult, KeyResultUpdate, Objective
 from okrs.services import ALL_FIELDS, key_results_for_week, latest_update_week
@@ -55,6 +55,7 @@ class KeyResultFilterSet(django_filters.FilterSet):
     class Meta:
         model = KeyResult
         fields = []
+        form = FilterForm
 
     @cached_property
     def selected_week(self) -> IsoWeek | None:
