@@ -1,4 +1,7 @@
-"""Key results as of one week: that week's update beside the previous one, in one query.
+"""Key results as of one week: that week's update beside the previous one.
+
+An export reads every week field in its query (key_results_for_week); the board reads only those it filters
+or sorts on there, and the shown rows' week in one more query (week_values).
 
 Progress, previous update and change follow okrs/progress.py, the rule every OKR page shares.
 """

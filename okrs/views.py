@@ -37,9 +37,9 @@ class KeyResultListView(FilteredListView):
 
     def get_table(self, **kwargs):
         table = super().get_table(**kwargs)
-        # The shown rows' week, read after paginating: 20 rows from one indexed query, not seven
-        # correlated subqueries compiled into the row count and the page (okrs/services.py).
-        # The records, not the rows: each BoundRow made takes a number from the table's odd/even counter.
+        # The shown rows' week, read after paginating from one indexed query, not seven correlated
+        # subqueries compiled into the row count and the page (okrs/services.py). The records, not the
+        # rows: each BoundRow made takes a number from the table's odd/even counter.
         week_values(table.paginated_rows.data, table.week)
         return table
 

@@ -1,4 +1,5 @@
-"""Filters every list shares: the ISO-week box, the `q` search, a yes/no choice."""
+"""Filters every list shares: the ISO-week box, the `q` search, a yes/no choice; a model choice that reads
+its rows once, and a filter form whose labels are written in Python."""
 
 from __future__ import annotations
 
