@@ -6,10 +6,10 @@ import django_filters
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from common.lists.filters import IsoWeekFilter, search_any
+from common.lists.filters import FilterForm, IsoWeekFilter, ListedModelChoiceFilter, search_any
 from common.weeks import IsoWeek
 from okrs.models import KeyResult, KeyResultUpdate, Objective
-from okrs.services import key_results_for_week, latest_update_week
+from okrs.services import ALL_FIELDS, key_results_for_week, latest_update_week
 from reports.filtersets import team_filter
 
 
@@ -25,9 +25,14 @@ class WeekParameter(IsoWeekFilter):
         return qs
 
 
+# The week fields a filter reads, by the filter's parameter.
+FILTERED_FIELDS = {"week_status": "status", "week_note": "q"}
+
+
 class KeyResultFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
-    team = team_filter("objective__team")
+    # The teams read once for the check and the select (common/lists/filters.py).
+    team = team_filter("objective__team", ListedModelChoiceFilter)
     period = django_filters.ChoiceFilter(
         field_name="objective__period",
         choices=period_choices,
@@ -50,6 +55,7 @@ class KeyResultFilterSet(django_filters.FilterSet):
     class Meta:
         model = KeyResult
         fields = []
+        form = FilterForm
 
     @cached_property
     def selected_week(self) -> IsoWeek | None:
@@ -57,10 +63,20 @@ class KeyResultFilterSet(django_filters.FilterSet):
             return self.form.cleaned_data["week"]
         return latest_update_week()
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, all_week_fields=True, **kwargs):
         super().__init__(*args, **kwargs)
+        week_fields = ALL_FIELDS
+        if not all_week_fields:
+            # Only what the filters read from the week's update (a blank search reads nothing): the
+            # table adds what it sorts on (KeyResultTable.order_*), the page reads the shown rows' week
+            # in one query (okrs.services.week_values) but for the status as of the week, which can be
+            # older than the look-back that query reads. An export reads every field with its rows.
+            week_fields = ["status_as_of_week"]
+            week_fields += [
+                field for field, name in FILTERED_FIELDS.items() if self.data.get(name, "").strip()
+            ]
         # Annotated here, not in filter_queryset, so the empty result of invalid filters can still sort.
-        self.queryset = key_results_for_week(self.queryset, self.selected_week)
+        self.queryset = key_results_for_week(self.queryset, self.selected_week, week_fields)
 
     def search(self, queryset, name, value):
         return search_any(queryset, value, ("title", "description", "objective__title", "week_note"))

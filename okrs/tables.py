@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import django_tables2 as tables
+from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -16,6 +17,8 @@ from okrs.models import KeyResult, KeyResultUpdate
 from okrs.progress import change_between, percent_of
 from okrs.quarter import quarter_progress
 from okrs.rules import is_overdue
+from okrs.services import with_week_fields
+from okrs.table_rows import RowWriter
 
 STATUS_BADGES = {
     KeyResultUpdate.Status.ON_TRACK: "badge-better",
@@ -72,10 +75,15 @@ class KeyResultTable(ListTable):
     class Meta(ListTable.Meta):
         row_attrs = {"class": lambda record, table: "past-eta" if is_past_eta(record, table.week) else ""}
         empty_text = _("No key results match these filters.")
+        template_name = "okrs/_key_result_table.html"
 
     def __init__(self, *args, week: IsoWeek | None = None, **kwargs):
         self.week = week
         super().__init__(*args, **kwargs)
+
+    @cached_property
+    def row_writer(self) -> RowWriter:
+        return RowWriter(self)
 
     def render_objective(self, record):
         return f"{record.objective.code} {record.objective.title}"
@@ -89,9 +97,15 @@ class KeyResultTable(ListTable):
     def value_owner(self, value):
         return value.get_full_name() or value.get_username()
 
+    def is_past_eta(self, record) -> bool:
+        return is_past_eta(record, self.week)
+
     def render_eta(self, record):
+        return self.eta_html(record, self.is_past_eta(record))
+
+    def eta_html(self, record, past_eta: bool):
         text = record.eta.isoformat()
-        if is_past_eta(record, self.week):
+        if past_eta:
             return format_html('<span class="past-eta-date" title="{}">{} ⚠</span>', _("Past ETA"), text)
         return text
 
@@ -113,8 +127,13 @@ class KeyResultTable(ListTable):
     def value_progress(self, record):
         return plain_decimal(week_percent(record))
 
+    def change_of(self, record) -> Decimal | None:
+        return progress_change(record)
+
     def render_change(self, record):
-        change = progress_change(record)
+        return self.change_html(self.change_of(record))
+
+    def change_html(self, change: Decimal | None):
         if change is None:
             return ""
         tone = "better" if change > 0 else "worse" if change < 0 else "unchanged"
@@ -125,13 +144,20 @@ class KeyResultTable(ListTable):
         return plain_decimal(progress_change(record))
 
     def order_change(self, queryset, is_descending):
+        queryset = with_week_fields(queryset, self.week, ["progress_change"])
         return order_nulls_last(queryset, "progress_change", is_descending)
 
     def order_eta(self, queryset, is_descending):
         return order_nulls_last(queryset, "eta", is_descending)
 
     def order_progress(self, queryset, is_descending):
+        queryset = with_week_fields(queryset, self.week, ["week_percent"])
         return order_nulls_last(queryset, "week_percent", is_descending)
+
+    def order_status(self, queryset, is_descending):
+        # The week fields the list sorts on are added when it sorts on them (okrs/services.py).
+        queryset = with_week_fields(queryset, self.week, ["week_status"])
+        return queryset.order_by("-week_status" if is_descending else "week_status"), True
 
     def render_status(self, value):
         return format_html(

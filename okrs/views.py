@@ -8,7 +8,7 @@ from common.quarters import Quarter
 from common.weeks import IsoWeek
 from okrs.filtersets import KeyResultFilterSet, QuarterFilterSet
 from okrs.quarter import key_results_in
-from okrs.services import key_results_base
+from okrs.services import key_results_base, week_values
 from okrs.tables import KeyResultTable, QuarterTable
 
 
@@ -23,8 +23,25 @@ class KeyResultListView(FilteredListView):
     def get_queryset(self):
         return key_results_base()
 
+    def get_table_pagination(self, table):
+        # A team's board, and a small department's, is one page: its rows are its count (no COUNT query).
+        return {**super().get_table_pagination(table), "reads_first_page": True}
+
+    def get_filterset_kwargs(self, filterset_class):
+        kwargs = super().get_filterset_kwargs(filterset_class)
+        kwargs["all_week_fields"] = self.requested_export_format() is not None
+        return kwargs
+
     def get_table_kwargs(self):
         return {"week": self.filterset.selected_week}
+
+    def get_table(self, **kwargs):
+        table = super().get_table(**kwargs)
+        # The shown rows' week, read after paginating from one indexed query, not seven correlated
+        # subqueries compiled into the row count and the page (okrs/services.py). The records, not the
+        # rows: each BoundRow made takes a number from the table's odd/even counter.
+        week_values(table.paginated_rows.data, table.week)
+        return table
 
     def get_export_name(self):
         week = self.filterset.selected_week

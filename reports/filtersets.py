@@ -18,9 +18,11 @@ def team_choices_queryset(request=None):
     return Team.objects.order_by("position", "name")
 
 
-def team_filter(field_name: str) -> django_filters.ModelChoiceFilter:
+def team_filter(
+    field_name: str, filter_class=django_filters.ModelChoiceFilter
+) -> django_filters.ModelChoiceFilter:
     """The team picker every list shares: chosen by slug, teams in their own order."""
-    return django_filters.ModelChoiceFilter(
+    return filter_class(
         field_name=field_name,
         to_field_name="slug",
         queryset=team_choices_queryset,

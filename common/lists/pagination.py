@@ -33,7 +33,7 @@ class CappedCountPaginator(Paginator):
     cap (?page=300) counts as far as it reaches: its own OFFSET already reads that many rows.
     """
 
-    def __init__(self, object_list, per_page, *args, count_cap=None, **kwargs):
+    def __init__(self, object_list, per_page, *args, count_cap=None, reads_first_page=False, **kwargs):
         # Zero or less would be a negative LIMIT, a database error: the default instead.
         per_page = int(per_page)
         per_page = DEFAULT_PER_PAGE if per_page < 1 else min(per_page, MAX_PER_PAGE)
@@ -41,6 +41,11 @@ class CappedCountPaginator(Paginator):
         # Read at call time, not import time, so a test can lower the module's cap.
         self.count_cap = COUNT_CAP if count_cap is None else count_cap
         self.horizon = self.count_cap
+        # Opt-in (a list whose page 1 is usually its whole result, the OKR board): page 1 reads its rows
+        # and one more before counting. When that is every row, their number is the count and no COUNT
+        # query is compiled or sent; otherwise the rows read are still the page's. Off, a page reads as
+        # Django's Paginator does (the other lists' query counts are pinned by their tests).
+        self.reads_first_page = reads_first_page
 
     def page(self, number):
         # Here, not in validate_number: Page.next_page_number validates too, and must not recount.
@@ -50,7 +55,35 @@ class CappedCountPaginator(Paginator):
             pass  # the parent raises PageNotAnInteger
         else:
             self._reach(requested)
+            if requested == 1 and self.reads_first_page and (rows := self._read_first_page()) is not None:
+                return self._first_page(rows)
         return super().page(number)
+
+    def _read_first_page(self) -> list | None:
+        """Page 1's rows and the one after them; the count too when that is every row."""
+        queryset = self._queryset()
+        if queryset is None or "count" in self.__dict__:
+            return None
+        first = self.per_page + self.orphans
+        rows = list(queryset[: first + 1])
+        if len(rows) <= first:
+            self.__dict__["count"] = min(len(rows), self.horizon + 1)
+        return rows
+
+    def _first_page(self, rows: list):
+        # Django's Paginator.page(1), with the rows already read in place of a second query for them.
+        self.validate_number(1)
+        top = self.count if self.per_page + self.orphans >= self.count else self.per_page
+        rows = rows[:top]
+        object_list = self.object_list
+        if not isinstance(object_list, QuerySet):
+            # django-tables2's BoundRows: the same rows of the same table, over the records read.
+            object_list = type(object_list)(
+                rows, table=object_list.table, pinned_data=object_list.pinned_data
+            )
+        else:
+            object_list = rows
+        return self._get_page(object_list, 1, self)
 
     def _reach(self, number: int) -> None:
         needed = number * self.per_page + self.orphans

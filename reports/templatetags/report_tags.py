@@ -124,6 +124,24 @@ def kpi_value_row(row):
 
 
 @register.simple_tag
+def key_result_row(row):
+    """A KeyResultTable body row, written by okrs/table_rows.py."""
+    return row.table.row_writer.row_html(row)
+
+
+@register.simple_tag(takes_context=True)
+def key_result_thead(context, table):
+    """A KeyResultTable's header, written by okrs/table_rows.py."""
+    return table.row_writer.thead_html(context["request"])
+
+
+@register.simple_tag
+def key_result_tbody(table):
+    """A KeyResultTable's body, written by okrs/table_rows.py."""
+    return table.row_writer.tbody_html()
+
+
+@register.simple_tag
 def kpi_table_rows(rows):
     """The rows of a week's KPI table, written by reports/kpi_table_html.py."""
     from reports.kpi_table_html import kpi_rows  # noqa: PLC0415 - it imports this module's filters

@@ -187,3 +187,35 @@ def test_counts_are_written_as_the_language_writes_numbers(
     client = client_for(member)
     assert result_count(client.get(URL)) == english
     assert result_count(client.get(URL, HTTP_ACCEPT_LANGUAGE="zh-hans")) == chinese
+
+
+@pytest.mark.parametrize(
+    ("items", "label", "counted"),
+    [
+        (0, "0 rows", False),
+        (4, "4 rows", False),
+        (5, "5 rows", False),
+        (6, "More than 5 rows", True),
+        (11, "More than 5 rows", True),
+    ],
+)
+def test_a_list_reading_its_first_page_counts_only_past_it(
+    client_for, member, team, small_pages, items, label, counted
+):
+    for number in range(items):
+        make_key_result(make_objective(team, code=f"O{number:02d}"), title=f"item {number:02d}")
+    client = client_for(member)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("okr-list"))
+    assert result_count(response) == label
+    assert any(query["sql"].startswith("SELECT COUNT(") for query in queries.captured_queries) is counted
+    shown = [row.record.title for row in response.context["table"].paginated_rows]
+    assert shown == [f"item {number:02d}" for number in range(min(items, PER_PAGE))]
+    if items > PER_PAGE:
+        # The next pages read as every list's do, and together they hold every row once.
+        rest = [
+            row.record.title
+            for page in range(2, (items + PER_PAGE - 1) // PER_PAGE + 1)
+            for row in client.get(reverse("okr-list"), {"page": page}).context["table"].paginated_rows
+        ]
+        assert shown + rest == [f"item {number:02d}" for number in range(items)]

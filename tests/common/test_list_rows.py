@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.test import override_settings
 
 from common.lists import rows
+from okrs import table_rows as key_result_rows
 from reports import table_rows
 
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
@@ -46,7 +47,7 @@ def test_written_rows_equal_the_table_block(demo, client, monkeypatch, url):
     for language in ("en", "zh-hans"):
         calls = []
         with monkeypatch.context() as spy:
-            for writer in (rows.RowWriter, table_rows.RowWriter):
+            for writer in (rows.RowWriter, table_rows.RowWriter, key_result_rows.RowWriter):
                 real = writer.row_html
                 spy.setattr(
                     writer,
@@ -58,4 +59,5 @@ def test_written_rows_equal_the_table_block(demo, client, monkeypatch, url):
         with monkeypatch.context() as off:
             off.setattr(rows, "ENABLED", False)
             off.setattr(table_rows, "VISIBLE", ())
+            off.setattr(key_result_rows, "VISIBLE", ())
             assert page(client, url, language) == written

@@ -5,9 +5,12 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 
 import openpyxl
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from okrs.models import KeyResult, KeyResultUpdate
@@ -221,16 +224,17 @@ def test_query_count_does_not_grow_with_history(client_for, member, django_asser
 
     add_history(1, 1, 2)
 
-    def page():
-        # Session, user, latest week, row count, rows, team choices, period choices.
-        with django_assert_num_queries(7):
+    def page(queries):
+        # Session, user, latest week, rows, the shown rows' week, team choices, period choices; and the
+        # row count when the rows are more than the first page (a page that holds them all is their count).
+        with django_assert_num_queries(queries):
             response = client.get(URL)
             assert response.status_code == 200
         return response
 
-    page()
+    page(7)
     add_history(6, 10, 3)
-    assert len(titles(page())) == 50
+    assert len(titles(page(8))) == 50
 
 
 def gap_and_value_items(team):
@@ -270,3 +274,47 @@ def test_sorting_by_change_and_progress_counts_value_measured_items(client_for, 
     assert titles(response) == ["value", "gap"]
     response = client_for(member).get(URL, {"week": "2024-W13", "sort": "-progress"})
     assert titles(response) == ["gap", "value"]
+
+
+def test_past_eta_reads_a_status_older_than_the_look_back(
+    client_for, member, team, django_assert_num_queries
+):
+    """The page reads the shown items' updates of the last 13 weeks; an item past its ETA whose last
+    update is older still is flagged unless that update was "done", as the export decides."""
+    objective = make_objective(team)
+    eta = dt.date(2024, 3, 1)
+    finished = make_key_result(objective, title="finished long ago", position=1, eta=eta)
+    stalled = make_key_result(objective, title="stalled long ago", position=2, eta=eta)
+    make_key_result(objective, title="never updated", position=3, eta=eta)
+    later = make_key_result(objective, title="due later", position=4, eta=dt.date(2025, 1, 1))
+    make_update(finished, "2024-W05", 100, status=Status.DONE)
+    make_update(stalled, "2024-W05", 40, status=Status.AT_RISK)
+    make_update(later, "2024-W05", 40, status=Status.AT_RISK)
+    make_update(make_key_result(objective, title="current", position=5), "2024-W33", 10)
+    client = client_for(member)
+    # Session, user, rows, their weeks, team and period choices (the week is given, one page: no latest
+    # week, no row count), and one for the status of the items past their ETA.
+    with django_assert_num_queries(7):
+        response = client.get(URL, {"week": "2024-W33"})
+    rows = {row.record.title: row for row in response.context["table"].paginated_rows}
+    flagged = {title for title, row in rows.items() if is_highlighted(row)}
+    assert flagged == {"stalled long ago", "never updated"}
+    exported = {row["Key result"]: row["Past ETA"] for row in read_csv(client.get(URL, {"_export": "csv"}))}
+    assert exported == {title: "yes" if is_highlighted(row) else "" for title, row in rows.items()}
+    # Without an item past its ETA and quiet for the whole look-back, no query for it.
+    KeyResult.objects.filter(eta=eta).update(eta=None)
+    with django_assert_num_queries(6):
+        client.get(URL, {"week": "2024-W33"})
+
+
+def test_a_team_board_reads_the_teams_once(client_for, member, okrs):
+    """The team picked is found among the teams the select lists: one query for both."""
+    client = client_for(member)
+    with CaptureQueriesContext(connection) as unfiltered:
+        client.get(URL)
+    with CaptureQueriesContext(connection) as filtered:
+        html = client.get(URL, {"team": "payments"}).content.decode()
+    assert len(filtered) == len(unfiltered)
+    assert sum('FROM "reports_team"' in query["sql"] for query in filtered.captured_queries) == 1
+    assert re.search(r'<option value="payments" selected>', html)
+    assert re.search(r'<option value="risk">', html)

@@ -1,0 +1,134 @@
+"""The OKR board's table head and body written out in Python, for the list page.
+
+The generic writer (common/lists/rows.py) still takes django-tables2's steps per cell: the accessor
+resolved and checked against the column's empty values, the render method called with the arguments it
+names, the row's attributes computed from `Meta.row_attrs`, the ETA rule evaluated twice per row. For
+the 20-row board that was a sixth of the page. `row_html` prints what the `table.tbody.row` block of
+django_tables2/table.html printed for a KeyResultTable row, character for character
+(tests/okrs/test_key_result_rows.py renders both); any other set of columns falls back to that block.
+The head (a {% querystring %} per sortable column) and the loop around the rows are written too:
+`thead_html` and `tbody_html` print the thead and tbody blocks of that template.
+"""
+
+from __future__ import annotations
+
+from django.utils.html import conditional_escape, escape
+from django.utils.http import urlencode
+from django.utils.safestring import SafeString, mark_safe
+
+from common.formatting import escape_text
+
+# django_tables2/table.html's thead and tbody blocks, their whitespace included.
+THEAD_START = "\n            \n                <thead {}>\n                    <tr>\n                    "
+TH = (
+    "\n                        <th {}>\n                            {}\n                        </th>\n"
+    + " " * 20
+)
+SORT_LINK = '\n                                <a href="{}">{}</a>\n                            '
+HEADER = "\n                                {}\n                            "
+THEAD_END = "\n                    </tr>\n                </thead>\n            \n            "
+TBODY_START = "\n                <tbody {}>\n                "
+TBODY_ROW = "\n                    {}\n                "
+TBODY_END = "\n                </tbody>\n            "
+VISIBLE = ("team", "objective", "title", "owner", "eta", "progress", "change", "status", "note")
+ROW_START = '\n                    <tr class="{}">\n                        '
+CELL = "\n                            <td {}>{}</td>\n                        "
+ROW_END = "\n                    </tr>\n                    "
+
+
+class RowWriter:
+    """Per table: the `<td>` attributes made once, then one string per row."""
+
+    def __init__(self, table):
+        self.table = table
+        columns = list(table.columns)
+        self.usable = tuple(column.name for column in columns) == VISIBLE and all(
+            column.localize is None for column in columns
+        )
+        self.td = [column.attrs["td"].as_html() for column in columns] if self.usable else []
+        # Each cell's markup once per distinct value: format_html and the lazy translations it escapes
+        # were most of a row's time, and a board repeats a handful of statuses, dates and changes.
+        self.owners: dict[int, str] = {}
+        self.etas: dict[tuple, str] = {}
+        self.changes: dict = {}
+        self.statuses: dict[str, str] = {}
+
+    def _owner(self, owner) -> str:
+        # One name per person: a team's items mostly share a few owners.
+        if owner.pk not in self.owners:
+            self.owners[owner.pk] = escape_text(self.table.render_owner(owner))
+        return self.owners[owner.pk]
+
+    def _eta(self, record, past_eta: bool) -> str:
+        key = (record.eta, past_eta)
+        if key not in self.etas:
+            self.etas[key] = conditional_escape(self.table.eta_html(record, past_eta))
+        return self.etas[key]
+
+    def _change(self, record) -> str:
+        change = self.table.change_of(record)
+        if change not in self.changes:
+            self.changes[change] = conditional_escape(self.table.change_html(change))
+        return self.changes[change]
+
+    def _status(self, status: str) -> str:
+        if status not in self.statuses:
+            self.statuses[status] = self.table.render_status(status)
+        return self.statuses[status]
+
+    def cells(self, record, past_eta: bool) -> list[str]:
+        """Each visible cell as escaped HTML, as the table's render methods and `{{ cell }}` print it."""
+        table = self.table
+        objective, owner, status, note = record.objective, record.owner, record.week_status, record.week_note
+        team = objective.team.name
+        return [
+            escape_text(team) if team else "",
+            escape_text(f"{objective.code} {objective.title}"),
+            escape_text(record.title) if record.title else "",
+            "" if owner is None else self._owner(owner),
+            "" if record.eta is None else self._eta(record, past_eta),
+            escape_text(table.render_progress(record)),
+            self._change(record),
+            "" if not status else self._status(status),
+            escape_text(note) if note else "",
+        ]
+
+    def thead_html(self, request) -> SafeString:
+        """The thead block: each header, with a sort link where it sorts as {% querystring %} writes it."""
+        table = self.table
+        params = dict(request.GET)
+        field = table.prefixed_order_by_field
+        cells = []
+        for column in table.columns:
+            header = conditional_escape(str(column.header))
+            if column.orderable:
+                params[field] = column.order_by_alias.next
+                content = SORT_LINK.format(escape("?" + urlencode(params, doseq=True)), header)
+            else:
+                content = HEADER.format(header)
+            cells.append(TH.format(column.attrs["th"].as_html(), content))
+        return mark_safe(THEAD_START.format(_attrs_html(table.attrs, "thead")) + "".join(cells) + THEAD_END)  # noqa: S308
+
+    def tbody_html(self) -> SafeString:
+        """The tbody block over the page's rows (a page without rows keeps the template's empty text)."""
+        rows = [TBODY_ROW.format(self.row_html(bound_row)) for bound_row in self.table.paginated_rows]
+        return mark_safe(
+            TBODY_START.format(_attrs_html(self.table.attrs, "tbody")) + "".join(rows) + TBODY_END
+        )  # noqa: S308
+
+    def row_html(self, bound_row) -> SafeString:
+        record = bound_row.record
+        past_eta = self.table.is_past_eta(record)
+        # BoundRow.attrs: the row's own class (Meta.row_attrs), then django-tables2's odd/even.
+        parity = "odd" if bound_row.row_counter % 2 else "even"
+        parts = [ROW_START.format(f"past-eta {parity}" if past_eta else parity)]
+        for td, cell in zip(self.td, self.cells(record, past_eta), strict=True):
+            parts.append(CELL.format(td, cell))
+        parts.append(ROW_END)
+        return mark_safe("".join(parts))  # noqa: S308 - every cell is escaped above
+
+
+def _attrs_html(attrs, part: str) -> str:
+    """`{{ table.attrs.<part>.as_html }}`: empty unless the table's attributes name that part."""
+    value = attrs.get(part)
+    return value.as_html() if hasattr(value, "as_html") else ""
