@@ -1,7 +1,7 @@
 """The department overview, assembled from one part per team, each kept under its team's data version.
 
-Everything on the overview but the incidents and the list of teams is a sum of per-team facts: a
-team's card, and each team's candidates for the ranked lists with their sort keys and counts. So a
+Everything on the overview but the list of teams is a sum of per-team facts: a team's card, each
+team's candidates for the ranked lists with their sort keys and counts, its incident figures. So a
 team's part is built from that team's rows alone and kept in the cache under the team's token and
 the department's (ops/data_version.py): after a lead's save only that team's part is built again, and
 the overview of thirty teams costs what one team's costs plus the merge.

@@ -19,9 +19,11 @@ from django.utils import timezone, translation
 
 from bench.generator import LAST_WEEK
 from incidents.models import Incident
-from incidents.summary import WeekFigures
+from incidents.summary import WeekFigures, summarize
+from okrs.rules import active_key_results, okr_groups, okr_rows
 from pages import overview
-from pages.dashboards import OVERVIEW_LIST_LIMIT
+from pages.dashboards import MOVERS, OVERVIEW_LIST_LIMIT
+from reports import ranking
 from reports.access import LEADS_GROUP, MANAGERS_GROUP
 from reports.models import KPI, KPIValue, Team, Week
 from tests.factories import make_incident, make_user
@@ -122,6 +124,36 @@ def snapshot(page: overview.DepartmentWeek) -> dict:
 def from_every_row() -> dict:
     caches[overview.CACHE_ALIAS].clear()
     return snapshot(overview.department_week(LAST_WEEK))
+
+
+def test_the_merged_lists_equal_one_ranking_of_every_row(department):
+    """Merging the teams' top candidates gives the lists ranked over every KPI and key result at once."""
+    page = overview.department_week(LAST_WEEK)
+    kpis = list(KPI.objects.filter(team__is_active=True).select_related("team"))
+    moves = ranking.moves(kpis, ranking.weekly_history(kpis, LAST_WEEK)).values()
+    improved, attention = ranking.improved_most(moves), ranking.worse_or_off_target(moves)
+    assert [row.kpi.pk for row in page.improved] == [move.kpi.pk for move in improved[:MOVERS]]
+    assert [row.kpi.pk for row in page.attention] == [move.kpi.pk for move in attention[:OVERVIEW_LIST_LIMIT]]
+    assert (page.improved_total, page.attention_total) == (len(improved), len(attention))
+    every_item = okr_rows(active_key_results(objective__team__is_active=True), LAST_WEEK)
+    for merged, ranked in zip(
+        page.okr_groups, okr_groups(every_item, limit=OVERVIEW_LIST_LIMIT), strict=True
+    ):
+        assert (merged.key, merged.total) == (ranked.key, ranked.total)
+        assert [row.key_result.pk for row in merged.rows] == [row.key_result.pk for row in ranked.rows]
+    records = Incident.objects.filter(week__starts_on__in=[LAST_WEEK.monday, LAST_WEEK.previous().monday])
+    everything = summarize(records.select_related("week"), LAST_WEEK)
+    figures = (
+        "count",
+        "tally",
+        "incident_count",
+        "resolved_count",
+        "mean_time_to_resolve",
+        "proactive_share",
+    )
+    assert [getattr(page.incidents, name) for name in figures] == [
+        getattr(everything, name) for name in figures
+    ]
 
 
 def test_kept_parts_give_the_page_built_from_every_row(department, builds):
