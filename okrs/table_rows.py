@@ -17,6 +17,7 @@ from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 
 from common.formatting import escape_text
+from common.lists.rows import CELL, ROW_END
 
 # django_tables2/table.html's thead and tbody blocks, their whitespace included.
 THEAD_START = "\n            \n                <thead {}>\n                    <tr>\n                    "
@@ -32,8 +33,6 @@ TBODY_ROW = "\n                    {}\n                "
 TBODY_END = "\n                </tbody>\n            "
 VISIBLE = ("team", "objective", "title", "owner", "eta", "progress", "change", "status", "note")
 ROW_START = '\n                    <tr class="{}">\n                        '
-CELL = "\n                            <td {}>{}</td>\n                        "
-ROW_END = "\n                    </tr>\n                    "
 
 
 class RowWriter:

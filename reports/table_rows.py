@@ -13,6 +13,8 @@ from django.urls import reverse
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeString, mark_safe
 
+from common.lists.rows import CELL, ROW_END, ROW_START
+
 VISIBLE = (
     "team",
     "group",
@@ -26,9 +28,6 @@ VISIBLE = (
     "target_status",
     "note",
 )
-ROW_START = "\n                    <tr {}>\n                        "
-CELL = "\n                            <td {}>{}</td>\n                        "
-ROW_END = "\n                    </tr>\n                    "
 _SENTINEL = 999999999
 
 
