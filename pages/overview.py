@@ -24,6 +24,7 @@ from heapq import nsmallest
 from django.core.cache import caches
 from django.db.models import Exists, Q
 from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from common.weeks import IsoWeek
@@ -129,8 +130,9 @@ class TeamOverview:
         return self.report is None or not self.report.is_done
 
     @property
-    def card(self) -> str:
-        return self.part.card
+    def card(self) -> SafeString:
+        # Rendered by the card's template, which escaped every value; kept as plain text in the part.
+        return mark_safe(self.part.card)  # noqa: S308
 
     @property
     def better(self) -> int:
