@@ -192,6 +192,7 @@ def _bump_if_pending(using: str) -> None:
 # ---------------------------------------------------------------- which team a row belongs to
 
 
+@cache
 def _path_field(model: type[Model]):
     model = getattr(model, "instance_type", model)  # a history record follows its model
     name = TEAM_PATHS.get(model._meta.label_lower)
