@@ -23,13 +23,8 @@ from reports.models import KPI, KPIValue, Team, TodoItem, Week, WeeklyReport
 from reports.ranking import Move
 
 SPARK_WEEKS = 12
-HEADLINE_PER_TEAM = 4
-MOVERS = 5
 # The team week's summary names this many of the team's most notable moves.
 SUMMARY_MOVES = 3
-# The overview's lists show their most important rows only; the count links to the full list page.
-# Uncapped, a 30-team department rendered ~1,200 rows here (bench/RESULTS.md, overview at scale 100).
-OVERVIEW_LIST_LIMIT = 15
 
 
 # ---------------------------------------------------------------- weeks
@@ -72,7 +67,7 @@ class KpiRow:
     reasons: list[str] = field(default_factory=list)
 
 
-def _row(move: Move, history: dict[int, list], *, target_first: bool = False, note: str = "") -> KpiRow:
+def kpi_row(move: Move, history: dict[int, list], *, target_first: bool = False, note: str = "") -> KpiRow:
     kpi = move.kpi
     return KpiRow(
         kpi, move.change, history[kpi.pk][-SPARK_WEEKS:], note, move, move.reasons(target_first=target_first)
@@ -106,10 +101,10 @@ def _incidents(week: IsoWeek, **filters):
     )
 
 
-# ---------------------------------------------------------------- department week
+# ---------------------------------------------------------------- KPIs with a value in a week (both dashboards)
 
 
-def _value_in(week: IsoWeek):
+def value_in(week: IsoWeek):
     # EXISTS per KPI on the (kpi, week) unique index. A join on values with DISTINCT instead read every
     # value of every KPI: 1.6 s for the overview at 608k values on PostgreSQL (bench/RESULTS.md).
     return KPIValue.objects.filter(kpi=OuterRef("pk"), week__starts_on=week.monday)
@@ -149,13 +144,13 @@ def team_week(team: Team, week: IsoWeek) -> TeamWeek:
     # This week's note comes with its KPI (a subquery on the (kpi, week) index): one query fewer, each
     # a round trip on PostgreSQL.
     kpis = list(
-        team.kpis.filter(Q(is_active=True) | Q(Exists(_value_in(week))))
-        .annotate(week_note=Subquery(_value_in(week).values("note")[:1]))
+        team.kpis.filter(Q(is_active=True) | Q(Exists(value_in(week))))
+        .annotate(week_note=Subquery(value_in(week).values("note")[:1]))
         .order_by("position", "name")
     )
     history = ranking.weekly_history(kpis, week)
     moves = ranking.moves(kpis, history)
-    rows = [_row(moves[kpi.pk], history, note=kpi.week_note or "") for kpi in kpis]
+    rows = [kpi_row(moves[kpi.pk], history, note=kpi.week_note or "") for kpi in kpis]
     report = (
         WeeklyReport.objects.filter(team=team, week__starts_on=week.monday)
         .select_related("week", "updated_by", "submitted_by", "published_by")
@@ -181,8 +176,8 @@ def team_week(team: Team, week: IsoWeek) -> TeamWeek:
         okrs=okrs,
         incidents=summarize(_incidents(week, team=team), week),
         todos=todos,
-        headline_moves=[_row(move, history) for move in ranked[:SUMMARY_MOVES]],
-        target_misses=[_row(move, history, target_first=True) for move in misses],
+        headline_moves=[kpi_row(move, history) for move in ranked[:SUMMARY_MOVES]],
+        target_misses=[kpi_row(move, history, target_first=True) for move in misses],
         okr_groups=okr_groups(okrs),
     )
 

@@ -32,20 +32,18 @@ from incidents.models import Incident
 from incidents.summary import IncidentSummary, LightRecord, WeekFigures, light_records
 from okrs.rules import OkrGroup, OkrGroups, OkrRow, active_key_results, okr_groups, okr_rows
 from ops import data_version
-from pages.dashboards import (
-    HEADLINE_PER_TEAM,
-    MOVERS,
-    OVERVIEW_LIST_LIMIT,
-    KpiRow,
-    _row,
-    _value_in,
-)
+from pages.dashboards import KpiRow, kpi_row, value_in
 from reports import ranking
 from reports.comparison import Tone
 from reports.models import KPI, Team, WeeklyReport
 from reports.ranking import Move
 
 CACHE_ALIAS = "fragments"
+HEADLINE_PER_TEAM = 4
+MOVERS = 5
+# The overview's lists show their most important rows only; the count links to the full list page.
+# Uncapped, a 30-team department rendered ~1,200 rows here (bench/RESULTS.md, overview at scale 100).
+OVERVIEW_LIST_LIMIT = 15
 CARD_TEMPLATE = "reports/_team_card.html"
 OKR_GROUPS = ("advanced", "went_back", "started", "stalled", "overdue")
 
@@ -165,7 +163,7 @@ def _build_parts(
 ) -> _Built:
     """The parts of these teams, in a fixed number of queries however many teams there are."""
     kpis = list(
-        KPI.objects.filter(Q(is_active=True) | Q(Exists(_value_in(week))), team__in=teams).select_related(
+        KPI.objects.filter(Q(is_active=True) | Q(Exists(value_in(week))), team__in=teams).select_related(
             "team"
         )
     )
@@ -182,7 +180,7 @@ def _build_parts(
     built = _Built({}, {}, {})
     for team in teams:
         team_moves, team_okrs = moves_by_team[team.pk], okrs_by_team[team.pk]
-        headline = [_row(move, history) for move in ranking.headline(team_moves, HEADLINE_PER_TEAM)]
+        headline = [kpi_row(move, history) for move in ranking.headline(team_moves, HEADLINE_PER_TEAM)]
         improved_all = ranking.improved_most(team_moves)
         improved = improved_all[:MOVERS]
         attention = ranking.worse_or_off_target(team_moves)
@@ -215,9 +213,9 @@ def _build_parts(
             {"item": TeamOverview(team, reports.get(team.pk), part, week, headline), "week": week},
         )
         for move in improved:
-            built.rows[_row_key(IMPROVED, move.kpi.pk)] = _row(move, history)
+            built.rows[_row_key(IMPROVED, move.kpi.pk)] = kpi_row(move, history)
         for move in attention[:OVERVIEW_LIST_LIMIT]:
-            built.rows[_row_key(ATTENTION, move.kpi.pk)] = _row(move, history, target_first=True)
+            built.rows[_row_key(ATTENTION, move.kpi.pk)] = kpi_row(move, history, target_first=True)
         listed = {pk for candidates in part.okrs.values() for _key, pk in candidates}
         for row in team_okrs:
             if row.key_result.pk in listed:
@@ -259,8 +257,8 @@ def _load_kpi_rows(kpi_ids: Iterable[int], week: IsoWeek) -> dict[str, KpiRow]:
     moves = ranking.moves(kpis, history)
     rows = {}
     for kpi in kpis:
-        rows[_row_key(IMPROVED, kpi.pk)] = _row(moves[kpi.pk], history)
-        rows[_row_key(ATTENTION, kpi.pk)] = _row(moves[kpi.pk], history, target_first=True)
+        rows[_row_key(IMPROVED, kpi.pk)] = kpi_row(moves[kpi.pk], history)
+        rows[_row_key(ATTENTION, kpi.pk)] = kpi_row(moves[kpi.pk], history, target_first=True)
     return rows
 
 

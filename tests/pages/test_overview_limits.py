@@ -9,8 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from bench.generator import LAST_WEEK
-from pages.dashboards import OVERVIEW_LIST_LIMIT
-from pages.overview import department_week
+from pages.overview import OVERVIEW_LIST_LIMIT, department_week
 from reports.models import Team
 from tests.pages.test_dashboards import OVERVIEW_QUERIES
 

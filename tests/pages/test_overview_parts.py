@@ -22,7 +22,7 @@ from incidents.models import Incident
 from incidents.summary import WeekFigures, summarize
 from okrs.rules import active_key_results, okr_groups, okr_rows
 from pages import overview
-from pages.dashboards import MOVERS, OVERVIEW_LIST_LIMIT
+from pages.overview import MOVERS, OVERVIEW_LIST_LIMIT
 from reports import ranking
 from reports.access import LEADS_GROUP, MANAGERS_GROUP
 from reports.models import KPI, KPIValue, Team, Week
