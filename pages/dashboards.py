@@ -101,7 +101,7 @@ def _incidents(week: IsoWeek, **filters):
     )
 
 
-# ---------------------------------------------------------------- KPIs with a value in a week (both dashboards)
+# ---------------------------------------------------------------- KPIs shown in a week (both dashboards)
 
 
 def value_in(week: IsoWeek):
