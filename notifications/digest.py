@@ -38,7 +38,7 @@ class DigestData:
 
 def digest_data(week: IsoWeek) -> DigestData:
     overview = department_week(week)
-    named = {row.kpi.pk for row in overview.improved + overview.attention}
+    named = {row.kpi.pk for row in [*overview.improved, *overview.attention]}
     notes = dict(
         KPIValue.objects.filter(kpi__in=named, week__starts_on=week.monday)
         .exclude(note="")

@@ -27,13 +27,15 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
+from common.rendered_rows import RenderedRows
 from common.weeks import IsoWeek
 from incidents.models import Incident
 from incidents.summary import IncidentSummary, LightRecord, WeekFigures, light_records
 from okrs.rules import OkrGroup, OkrGroups, OkrRow, active_key_results, okr_groups, okr_rows
 from ops import data_version
 from pages.dashboards import KpiRow, kpi_row, value_in
-from reports import ranking
+from pages.mover_rows_html import mover_row
+from reports import okr_table_html, ranking
 from reports.comparison import Tone
 from reports.models import KPI, Team, WeeklyReport
 from reports.ranking import Move
@@ -235,16 +237,8 @@ def _part_key(team: Team, week: IsoWeek) -> str:
 
 
 def _keep(cache, keys: dict[int, str], built: _Built) -> None:
-    """Keep the parts, and each candidate's row under its team's part key."""
-    entries = {keys[pk]: part for pk, part in built.parts.items()}
-    for pk, part in built.parts.items():
-        for kind, candidates in ((IMPROVED, part.improved), (ATTENTION, part.attention)):
-            for _key, row_pk in candidates:
-                entries[f"{keys[pk]}|{_row_key(kind, row_pk)}"] = built.rows[_row_key(kind, row_pk)]
-        for candidates in part.okrs.values():
-            for _key, row_pk in candidates:
-                entries[f"{keys[pk]}|{_row_key(OKR, row_pk)}"] = built.rows[_row_key(OKR, row_pk)]
-    cache.set_many(entries)
+    """Keep the parts. Their rows are kept as HTML once a page has shown them (`_shown_rows`)."""
+    cache.set_many({keys[pk]: part for pk, part in built.parts.items()})
 
 
 # ---------------------------------------------------------------- loading the rows shown
@@ -262,24 +256,69 @@ def _load_kpi_rows(kpi_ids: Iterable[int], week: IsoWeek) -> dict[str, KpiRow]:
     return rows
 
 
-def _shown_rows(wanted: dict[str, int], keys: dict[int, str], built: _Built | None, week: IsoWeek) -> dict:
-    """The rows the page shows (row key → owning team), from this request, the cache or the database."""
-    rows = {key: built.rows[key] for key in wanted if built and key in built.rows}
-    kept_keys = {
-        f"{keys[team]}|{key}": key for key, team in wanted.items() if key not in rows and team in keys
-    }
-    if kept_keys:
-        kept = caches[CACHE_ALIAS].get_many(list(kept_keys))
-        rows.update({kept_keys[cache_key]: row for cache_key, row in kept.items()})
-    missing = [key for key in wanted if key not in rows]
-    kpi_ids = [int(key.partition(":")[2]) for key in missing if not key.startswith(OKR)]
+def _load_rows(row_keys: Iterable[str], week: IsoWeek) -> dict[str, KpiRow | OkrRow]:
+    """The rows of these keys, built afresh from the database."""
+    row_keys = list(row_keys)
+    rows: dict[str, KpiRow | OkrRow] = {}
+    kpi_ids = [int(key.partition(":")[2]) for key in row_keys if not key.startswith(OKR)]
     if kpi_ids:
         rows.update(_load_kpi_rows(kpi_ids, week))
-    kr_ids = [int(key.partition(":")[2]) for key in missing if key.startswith(OKR)]
+    kr_ids = [int(key.partition(":")[2]) for key in row_keys if key.startswith(OKR)]
     if kr_ids:
         loaded = okr_rows(active_key_results(pk__in=kr_ids), week)
         rows.update({_row_key(OKR, row.key_result.pk): row for row in loaded})
     return rows
+
+
+def _row_html(key: str, row: KpiRow | OkrRow, week: IsoWeek) -> str:
+    if key.startswith(OKR):
+        # The overview's OKR tables name each row's team, so a row prints the same alone or in a list.
+        return str(okr_table_html.okr_rows([row], True, week))
+    return mover_row(row, week)
+
+
+def _shown_rows(wanted: dict[str, int], keys: dict[int, str], built: _Built | None, week: IsoWeek) -> dict:
+    """The HTML of the rows the page shows (row key → owning team): kept, or written and then kept.
+
+    A row is kept under its team's part key, so it is written again only after a write to its team
+    (or when the page shows a row no earlier view showed). The rows are written from this request's
+    parts where they were built, else loaded from the database.
+    """
+    cache = caches[CACHE_ALIAS]
+    kept_keys = {
+        f"{keys[team]}|{key}": key
+        for key, team in wanted.items()
+        if team in keys and not (built and key in built.rows)
+    }
+    kept = cache.get_many(list(kept_keys)) if kept_keys else {}
+    html = {kept_keys[cache_key]: row for cache_key, row in kept.items()}
+    to_write = [key for key in wanted if key not in html]
+    from_database = [key for key in to_write if not (built and key in built.rows)]
+    loaded = _load_rows(from_database, week) if from_database else {}
+    written = {}
+    for key in to_write:
+        row = built.rows[key] if built and key in built.rows else loaded[key]
+        html[key] = written[key] = _row_html(key, row, week)
+    if written and keys:
+        cache.set_many(
+            {f"{keys[wanted[key]]}|{key}": text for key, text in written.items() if wanted[key] in keys}
+        )
+    return html
+
+
+def _row_objects(wanted: Iterable[str], built: _Built | None, week: IsoWeek):
+    """A loader of the shown rows as objects, for readers other than the page (the digest, tests)."""
+    wanted = list(wanted)
+    loaded: dict[str, KpiRow | OkrRow] = {}
+
+    def row(key: str) -> KpiRow | OkrRow:
+        if not loaded:
+            from_this_request = {key: built.rows[key] for key in wanted if built and key in built.rows}
+            loaded.update(from_this_request)
+            loaded.update(_load_rows([key for key in wanted if key not in from_this_request], week))
+        return loaded[key]
+
+    return row
 
 
 # ---------------------------------------------------------------- incidents
@@ -338,8 +377,8 @@ class DepartmentWeek:
     week: IsoWeek
     teams: list[TeamOverview]
     # Ranked by reports/ranking.py: target crossings first, then by how unusual the move is.
-    improved: list[KpiRow]
-    attention: list[KpiRow]
+    improved: RenderedRows
+    attention: RenderedRows
     incidents: IncidentSummary
     okr_groups: OkrGroups
     has_data: bool
@@ -398,13 +437,19 @@ def department_week(week: IsoWeek) -> DepartmentWeek:
     wanted = {_row_key(IMPROVED, pk): team for pk, team in improved}
     wanted.update({_row_key(ATTENTION, pk): team for pk, team in attention})
     wanted.update({_row_key(OKR, pk): team for chosen in okrs.values() for pk, team in chosen})
-    rows = _shown_rows(wanted, keys, built, week)
+    html = _shown_rows(wanted, keys, built, week)
+    row_object = _row_objects(wanted, built, week)
+
+    def shown(keys_in_order: list[str]) -> RenderedRows:
+        return RenderedRows(
+            [html[key] for key in keys_in_order], lambda: [row_object(k) for k in keys_in_order]
+        )
 
     groups = OkrGroups(
         *(
             OkrGroup(
                 group,
-                [rows[_row_key(OKR, pk)] for pk, _team in okrs[group]],
+                shown([_row_key(OKR, pk) for pk, _team in okrs[group]]),
                 sum(part.okr_totals[group] for part in in_order),
             )
             for group in OKR_GROUPS
@@ -420,8 +465,8 @@ def department_week(week: IsoWeek) -> DepartmentWeek:
             TeamOverview(team, reports.get(team.pk), parts[team.pk], week, headlines.get(team.pk))
             for team in teams
         ],
-        improved=[rows[_row_key(IMPROVED, pk)] for pk, _team in improved],
-        attention=[rows[_row_key(ATTENTION, pk)] for pk, _team in attention],
+        improved=shown([_row_key(IMPROVED, pk) for pk, _team in improved]),
+        attention=shown([_row_key(ATTENTION, pk) for pk, _team in attention]),
         incidents=incidents,
         okr_groups=groups,
         has_data=bool(

@@ -13,6 +13,7 @@ from django import template
 from common import charts
 from common.formatting import format_duration, format_signed, plain_decimal
 from common.markdown import render_markdown
+from common.rendered_rows import RenderedRows
 from reports.comparison import Change, format_absolute, format_relative, format_value
 
 register = template.Library()
@@ -151,9 +152,11 @@ def kpi_table_rows(rows):
 
 @register.simple_tag
 def okr_table_rows(rows, show_team, week):
-    """The rows of a week's OKR table, written by reports/okr_table_html.py."""
+    """The rows of a week's OKR table, written by reports/okr_table_html.py (or kept so by the overview)."""
     from reports.okr_table_html import okr_rows  # noqa: PLC0415 - it imports this module's filters
 
+    if isinstance(rows, RenderedRows):
+        return rows.html
     return okr_rows(rows, show_team, week)
 
 

@@ -92,6 +92,9 @@ def snapshot(page: overview.DepartmentWeek) -> dict:
 
     incidents = page.incidents
     return {
+        # The rows as the page prints them: kept HTML, or written in this call.
+        "printed": [str(page.improved.html), str(page.attention.html)]
+        + [str(group.rows.html) for group in page.okr_groups],
         "teams": [
             (item.team.slug, item.is_missing, item.card, item.better, item.worse) for item in page.teams
         ],
@@ -186,6 +189,21 @@ def test_rows_read_back_from_the_cache_equal_rows_built_afresh(department, kept)
     for key in [key for key in kept._cache if "|" in key]:
         kept.delete(key.split(":", 2)[2])  # stored under ":1:<key>": the cache's version prefix
     assert snapshot(overview.department_week(LAST_WEEK)) == partly_kept == from_every_row()
+
+
+def test_after_a_write_to_one_team_the_other_teams_rows_are_read_back_not_loaded(
+    department, client_for, manager
+):
+    client = client_for(manager)
+    url = reverse("department-week", kwargs={"week": LAST_WEEK})
+    client.get(url)
+    value = KPIValue.objects.filter(kpi__team=department[0], week__starts_on=LAST_WEEK.monday).first()
+    value.value += 1
+    value.save()
+    with CaptureQueriesContext(connection) as after_write:
+        client.get(url)
+    # One team built, every other team's part and shown row from the cache: no query loads a row.
+    assert len(after_write.captured_queries) == OVERVIEW_QUERIES
 
 
 def test_a_write_no_team_owns_rebuilds_every_team(department, builds):
