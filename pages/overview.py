@@ -31,6 +31,7 @@ from common.rendered_rows import RenderedRows
 from common.weeks import IsoWeek
 from incidents.models import Incident
 from incidents.summary import IncidentSummary, LightRecord, WeekFigures, light_records
+from incidents.table_html import incident_rows
 from okrs.rules import OkrGroup, OkrGroups, OkrRow, active_key_results, okr_groups, okr_rows
 from ops import data_version
 from pages.dashboards import KpiRow, kpi_row, value_in
@@ -108,7 +109,7 @@ class TeamPart:
 
 
 # The kinds of rows a part's candidates stand for; an attention row puts a missed target first.
-IMPROVED, ATTENTION, OKR = "improved", "attention", "okr"
+IMPROVED, ATTENTION, OKR, INCIDENT = "improved", "attention", "okr", "incident"
 
 
 def _row_key(kind: str, pk: int) -> str:
@@ -260,20 +261,28 @@ def _load_rows(row_keys: Iterable[str], week: IsoWeek) -> dict[str, KpiRow | Okr
     """The rows of these keys, built afresh from the database."""
     row_keys = list(row_keys)
     rows: dict[str, KpiRow | OkrRow] = {}
-    kpi_ids = [int(key.partition(":")[2]) for key in row_keys if not key.startswith(OKR)]
-    if kpi_ids:
-        rows.update(_load_kpi_rows(kpi_ids, week))
-    kr_ids = [int(key.partition(":")[2]) for key in row_keys if key.startswith(OKR)]
-    if kr_ids:
-        loaded = okr_rows(active_key_results(pk__in=kr_ids), week)
+    ids = defaultdict(list)
+    for key in row_keys:
+        kind, _colon, pk = key.partition(":")
+        ids[kind].append(int(pk))
+    if ids[IMPROVED] or ids[ATTENTION]:
+        rows.update(_load_kpi_rows(ids[IMPROVED] + ids[ATTENTION], week))
+    if ids[OKR]:
+        loaded = okr_rows(active_key_results(pk__in=ids[OKR]), week)
         rows.update({_row_key(OKR, row.key_result.pk): row for row in loaded})
+    if ids[INCIDENT]:
+        incidents = Incident.objects.filter(pk__in=ids[INCIDENT]).select_related("team", "week")
+        rows.update({_row_key(INCIDENT, incident.pk): incident for incident in incidents})
     return rows
 
 
-def _row_html(key: str, row: KpiRow | OkrRow, week: IsoWeek) -> str:
+def _row_html(key: str, row: KpiRow | OkrRow | Incident, week: IsoWeek) -> str:
+    # The overview's OKR and incident tables name each row's team, so a row prints the same alone
+    # or in a list.
     if key.startswith(OKR):
-        # The overview's OKR tables name each row's team, so a row prints the same alone or in a list.
         return str(okr_table_html.okr_rows([row], True, week))
+    if key.startswith(INCIDENT):
+        return str(incident_rows([row], True))
     return mover_row(row, week)
 
 
@@ -355,18 +364,18 @@ def _incident_records(week: IsoWeek, teams: list[Team]) -> dict[int, list[LightR
     return by_team
 
 
-def _incident_summary(parts: list[TeamPart], archived: list[LightRecord], week: IsoWeek) -> IncidentSummary:
-    """The department's figures as the sum of the teams'; the list, the most severe records of them all.
+def _listed_incidents(ids: list[int], parts: list[TeamPart], archived: list[LightRecord], week: IsoWeek):
+    """The (id, team) of the most severe records of every team taken together, in time order.
 
-    The listed records are the only incidents loaded as models (with their team), in time order.
+    An archived team's records have no team part to be kept under: their team is None.
     """
-    figures = sum((part.incidents for part in parts), WeekFigures.of(archived, week))
-    candidates = [candidate for part in parts for candidate in part.listed_incidents]
-    listed = [pk for _key, pk in nsmallest(OVERVIEW_LIST_LIMIT, [*candidates, *_most_severe(archived, week)])]
-    shown = list(
-        Incident.objects.filter(pk__in=listed).select_related("team", "week").order_by("started_at", "pk")
-    )
-    return figures.summary(shown, all_listed=len(shown) == figures.records)
+    candidates = [
+        (key, pk, team) for team, part in zip(ids, parts, strict=True) for key, pk in part.listed_incidents
+    ]
+    candidates += [(key, pk, None) for key, pk in _most_severe(archived, week)]
+    listed = nsmallest(OVERVIEW_LIST_LIMIT, candidates, key=lambda candidate: candidate[0])
+    # A severity key ends with the record's start and id: the order the list is printed in.
+    return [(pk, team) for key, pk, team in sorted(listed, key=lambda candidate: candidate[0][-2:])]
 
 
 # ---------------------------------------------------------------- the department's week
@@ -437,6 +446,10 @@ def department_week(week: IsoWeek) -> DepartmentWeek:
     wanted = {_row_key(IMPROVED, pk): team for pk, team in improved}
     wanted.update({_row_key(ATTENTION, pk): team for pk, team in attention})
     wanted.update({_row_key(OKR, pk): team for chosen in okrs.values() for pk, team in chosen})
+    active = set(ids)
+    archived = [record for team, listed in records.items() if team not in active for record in listed]
+    listed_incidents = _listed_incidents(ids, in_order, archived, week)
+    wanted.update({_row_key(INCIDENT, pk): team for pk, team in listed_incidents})
     html = _shown_rows(wanted, keys, built, week)
     row_object = _row_objects(wanted, built, week)
 
@@ -455,9 +468,9 @@ def department_week(week: IsoWeek) -> DepartmentWeek:
             for group in OKR_GROUPS
         )
     )
-    active = set(ids)
-    archived = [record for team, listed in records.items() if team not in active for record in listed]
-    incidents = _incident_summary(in_order, archived, week)
+    figures = sum((part.incidents for part in in_order), WeekFigures.of(archived, week))
+    listed = shown([_row_key(INCIDENT, pk) for pk, _team in listed_incidents])
+    incidents = figures.summary(listed, all_listed=len(listed) == figures.records)
     headlines = built.headlines if built else {}
     return DepartmentWeek(
         week=week,
