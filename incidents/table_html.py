@@ -32,6 +32,11 @@ def _text(value) -> str:
 
 
 def incident_rows(incidents: Iterable[Incident], show_team: bool) -> SafeString:
+    return mark_safe("".join(incident_row_list(incidents, show_team)))  # noqa: S308 - every value is escaped
+
+
+def incident_row_list(incidents: Iterable[Incident], show_team: bool) -> list[str]:
+    """`incident_rows` one row at a time."""
     detail = reverse("incident-detail", kwargs={"pk": _PLACEHOLDER})
     open_label = _text(gettext("open"))
     parts = []
@@ -72,4 +77,4 @@ def incident_rows(incidents: Iterable[Incident], show_team: bool) -> SafeString:
             f'\n        <td class="num">{resolved}</td>'
             "\n      </tr>\n      "
         )
-    return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped
+    return parts

@@ -1,8 +1,8 @@
-"""One row of the overview's mover lists ("Improved most", "Worse or off target") written in Python.
+"""The rows of the overview's mover lists ("Improved most", "Worse or off target") written in Python.
 
 The overview keeps each shown row as this HTML under its team's data version (pages/overview.py), so a
 view after a lead's save joins kept strings for the other teams' rows instead of unpickling their KPIs
-and running them through the template again. `mover_row` prints what one pass of the row loop that
+and running them through the template again. `mover_row_list` prints what each pass of the row loop that
 reports/_mover_list.html had printed, character for character (tests/pages/test_mover_rows_html.py
 renders the old loop beside it, in both languages).
 """
@@ -18,38 +18,51 @@ from reports.comparison import format_absolute, format_relative, format_value
 
 # `{{ rows.html }}` in the template stands where the loop was; its whitespace is part of each row.
 ROW_END = "\n    "
+_PLACEHOLDER = 999999999
 
 
 def _value(value, kpi) -> str:
     return "–" if value is None else escape(format_value(kpi, value))
 
 
-def mover_row(row, week: IsoWeek) -> str:
-    """A KpiRow (pages/dashboards.py) of a ranked list, as `<tr>` markup; every value escaped."""
-    kpi, change = row.kpi, row.change
-    tone = f"tone-{change.tone}"
-    team = kpi.team
-    detail = escape(reverse("kpi-detail", kwargs={"pk": kpi.pk}))
-    team_week = escape(reverse("team-week", kwargs={"team": team.slug, "week": week}))
-    name = escape(kpi.name)
-    relative = ""
-    if change.relative is not None:
-        relative = f'<br><span class="small">{escape(format_relative(change))}</span>'
-    target = ""
-    if change.target_met is False:
-        text = gettext("target %(target)s") % {"target": _value(kpi.target, kpi)}
-        target = f'<br><span class="badge badge-worse">{text}</span>'
-    reasons = ""
-    if row.reasons:
-        joined = " · ".join(escape(reason) for reason in row.reasons)
-        reasons = f'<tr class="reason-row"><td colspan="3" class="reason">{joined}</td></tr>'
-    previous, current = _value(change.previous, kpi), _value(change.current, kpi)
-    return (
-        f'\n    <tr class="{tone}" data-kpi="{name}">\n'
-        f'      <td class="mover-name"><a href="{detail}">{name}</a><a href="{team_week}" '
-        f'class="muted small mover-team">{escape(team.name)}</a></td>\n'
-        f'      <td class="num">{previous} → <strong>{current}</strong></td>\n'
-        f'      <td class="num {tone}">{escape(format_absolute(change))}{relative}\n'
-        f"        {target}</td>\n"
-        f"    </tr>\n    {reasons}{ROW_END}"
+def mover_row_list(rows, week: IsoWeek) -> list[str]:
+    """KpiRows (pages/dashboards.py) of a ranked list, each as its `<tr>` markup; every value escaped."""
+    # reverse() once per list: the KPI's link with a placeholder id, the team's once per team.
+    detail_prefix, detail_suffix = (
+        escape(part) for part in reverse("kpi-detail", kwargs={"pk": _PLACEHOLDER}).split(str(_PLACEHOLDER))
     )
+    team_links: dict[str, str] = {}
+    target_text = gettext("target %(target)s")
+    written = []
+    for row in rows:
+        kpi, change = row.kpi, row.change
+        tone = f"tone-{change.tone}"
+        team = kpi.team
+        team_week = team_links.get(team.slug)
+        if team_week is None:
+            team_week = team_links[team.slug] = escape(
+                reverse("team-week", kwargs={"team": team.slug, "week": week})
+            )
+        name = escape(kpi.name)
+        relative = ""
+        if change.relative is not None:
+            relative = f'<br><span class="small">{escape(format_relative(change))}</span>'
+        target = ""
+        if change.target_met is False:
+            text = target_text % {"target": _value(kpi.target, kpi)}
+            target = f'<br><span class="badge badge-worse">{text}</span>'
+        reasons = ""
+        if row.reasons:
+            joined = " · ".join(escape(reason) for reason in row.reasons)
+            reasons = f'<tr class="reason-row"><td colspan="3" class="reason">{joined}</td></tr>'
+        previous, current = _value(change.previous, kpi), _value(change.current, kpi)
+        written.append(
+            f'\n    <tr class="{tone}" data-kpi="{name}">\n'
+            f'      <td class="mover-name"><a href="{detail_prefix}{kpi.pk}{detail_suffix}">{name}</a>'
+            f'<a href="{team_week}" class="muted small mover-team">{escape(team.name)}</a></td>\n'
+            f'      <td class="num">{previous} → <strong>{current}</strong></td>\n'
+            f'      <td class="num {tone}">{escape(format_absolute(change))}{relative}\n'
+            f"        {target}</td>\n"
+            f"    </tr>\n    {reasons}{ROW_END}"
+        )
+    return written

@@ -31,11 +31,11 @@ from common.rendered_rows import RenderedRows
 from common.weeks import IsoWeek
 from incidents.models import Incident
 from incidents.summary import IncidentSummary, LightRecord, WeekFigures, light_records
-from incidents.table_html import incident_rows
+from incidents.table_html import incident_row_list
 from okrs.rules import OkrGroup, OkrGroups, OkrRow, active_key_results, okr_groups, okr_rows
 from ops import data_version
 from pages.dashboards import KpiRow, kpi_row, value_in
-from pages.mover_rows_html import mover_row
+from pages.mover_rows_html import mover_row_list
 from reports import okr_table_html, ranking
 from reports.comparison import Tone
 from reports.models import KPI, Team, WeeklyReport
@@ -276,14 +276,25 @@ def _load_rows(row_keys: Iterable[str], week: IsoWeek) -> dict[str, KpiRow | Okr
     return rows
 
 
-def _row_html(key: str, row: KpiRow | OkrRow | Incident, week: IsoWeek) -> str:
-    # The overview's OKR and incident tables name each row's team, so a row prints the same alone
-    # or in a list.
-    if key.startswith(OKR):
-        return str(okr_table_html.okr_rows([row], True, week))
-    if key.startswith(INCIDENT):
-        return str(incident_rows([row], True))
-    return mover_row(row, week)
+def _write_rows(rows: dict[str, KpiRow | OkrRow | Incident], week: IsoWeek) -> dict[str, str]:
+    """Each row's HTML, by row key: one writer call per kind, which reverses and translates once.
+
+    The overview's OKR and incident tables name each row's team, so a row prints the same alone or
+    in any list.
+    """
+    by_kind = defaultdict(list)
+    for key in rows:
+        by_kind[key.partition(":")[0]].append(key)
+    writers = {
+        IMPROVED: lambda listed: mover_row_list(listed, week),
+        ATTENTION: lambda listed: mover_row_list(listed, week),
+        OKR: lambda listed: okr_table_html.okr_row_list(listed, True, week),
+        INCIDENT: lambda listed: incident_row_list(listed, True),
+    }
+    written = {}
+    for kind, keys in by_kind.items():
+        written.update(zip(keys, writers[kind]([rows[key] for key in keys]), strict=True))
+    return written
 
 
 def _shown_rows(wanted: dict[str, int], keys: dict[int, str], built: _Built | None, week: IsoWeek) -> dict:
@@ -304,10 +315,10 @@ def _shown_rows(wanted: dict[str, int], keys: dict[int, str], built: _Built | No
     to_write = [key for key in wanted if key not in html]
     from_database = [key for key in to_write if not (built and key in built.rows)]
     loaded = _load_rows(from_database, week) if from_database else {}
-    written = {}
-    for key in to_write:
-        row = built.rows[key] if built and key in built.rows else loaded[key]
-        html[key] = written[key] = _row_html(key, row, week)
+    written = _write_rows(
+        {key: built.rows[key] if built and key in built.rows else loaded[key] for key in to_write}, week
+    )
+    html.update(written)
     if written and keys:
         cache.set_many(
             {f"{keys[wanted[key]]}|{key}": text for key, text in written.items() if wanted[key] in keys}

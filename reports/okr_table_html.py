@@ -32,17 +32,22 @@ def okr_rows(rows, show_team: bool, week) -> SafeString:
 
     `week` is only read with `show_team` (the team's link), as in the template.
     """
+    return mark_safe("".join(okr_row_list(rows, show_team, week)))  # noqa: S308 - every value is escaped
+
+
+def okr_row_list(rows, show_team: bool, week) -> list[str]:
+    """`okr_rows` one row at a time: a row's text (with its objective's heading row, on team pages)."""
     new = escape(gettext("new"))
     no_update = escape(gettext("no update"))
     stalled_badge = f'<span class="badge badge-warn">{escape(gettext("stalled"))}</span>'
     past_eta = f' <span class="badge badge-worse">{escape(gettext("past ETA"))}</span>'
     team_links: dict[str, str] = {}
     last_objective = object()
-    parts = []
+    written = []
     for row in rows:
         kr = row.key_result
         objective = kr.objective
-        parts.append("\n    ")
+        parts = ["\n    "]
         # `{% ifchanged kr.objective_id %}`: a heading row when the objective changes (team pages only).
         if not show_team and kr.objective_id != last_objective:
             last_objective = kr.objective_id
@@ -104,4 +109,5 @@ def okr_rows(rows, show_team: bool, week) -> SafeString:
             f'      <td class="eta{" tone-worse" if overdue else ""}">{eta}</td>\n'
             f"    </tr>\n    "
         )
-    return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped
+        written.append("".join(parts))
+    return written

@@ -12,7 +12,7 @@ from django.template import Context, Template
 from django.utils import translation
 
 from common.weeks import IsoWeek
-from pages.mover_rows_html import mover_row
+from pages.mover_rows_html import mover_row_list
 from pages.overview import department_week
 from reports.models import KPI
 from tests.factories import make_kpi, make_team, make_value
@@ -29,7 +29,7 @@ def old(rows, week: IsoWeek) -> str:
 
 def new(rows, week: IsoWeek) -> str:
     # The loop file ends with a newline, as the template went on after the loop.
-    return "    " + "".join(mover_row(row, week) for row in rows) + "\n"
+    return "    " + "".join(mover_row_list(rows, week)) + "\n"
 
 
 def assert_both_ways(week: IsoWeek) -> str:

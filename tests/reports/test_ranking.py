@@ -133,7 +133,11 @@ def demo(db):
 
 def moved_lists(week: IsoWeek):
     overview = overview_page.department_week(week)
-    rows = overview.improved + overview.attention + [row for team in overview.teams for row in team.headline]
+    rows = [
+        *overview.improved,
+        *overview.attention,
+        *(row for team in overview.teams for row in team.headline),
+    ]
     ranked = [row for row in rows if row.reasons]
     return overview, ranked
 
@@ -144,7 +148,7 @@ def test_no_running_total_is_ever_ranked_as_moved_in_the_demo(demo):
     for offset in range(0, 20):
         week = W33.shifted(-offset)
         overview, ranked = moved_lists(week)
-        names = {row.kpi.name for row in overview.improved + overview.attention}
+        names = {row.kpi.name for row in [*overview.improved, *overview.attention]}
         assert not names & running, week
         # On a team card a running total may fill a quiet slot, but never with a ranking reason.
         assert not {row.kpi.name for row in ranked} & running, week
