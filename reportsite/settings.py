@@ -138,9 +138,10 @@ CACHES = {
         "LOCATION": "pages",
         "OPTIONS": {"MAX_ENTRIES": env_int("PAGE_CACHE_MAX_ENTRIES", 500)},
     },
-    # The overview's team parts (pages/overview.py): per team, week and language a part (~5 KB, the card)
-    # and its ~40 candidate rows (~2 KB each), so ~2 MB per week and language for 30 teams; 20,000
-    # entries hold ~10 of those per process. The least recently used go first.
+    # The overview's team parts (pages/overview.py): per team, week and language a part (~7 KB, the card
+    # and the candidates' sort keys), and the rows shown, as HTML (~1 KB each, ~95 a page), so ~0.3 MB
+    # per week and language for 30 teams; 20,000 entries hold ~150 of those per process. The least
+    # recently used go first.
     "fragments": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "fragments",
