@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, partial
 from heapq import nsmallest
 
 from django.core.cache import caches
@@ -154,11 +154,23 @@ class TeamOverview:
 
 @dataclass
 class _Built:
-    """The parts built in this request, with every row their candidates stand for."""
+    """The parts built in this request, and every row their candidates stand for."""
 
     parts: dict[int, TeamPart]
     headlines: dict[int, list[KpiRow]]
-    rows: dict[str, KpiRow | OkrRow]
+    # Made when asked for: a page shows ~95 of a department's ~1,200 candidates, and a KPI's row
+    # writes its reasons in the reader's language.
+    row_makers: dict[str, Callable[[], KpiRow | OkrRow]]
+
+    def has(self, key: str) -> bool:
+        return key in self.row_makers
+
+    def row(self, key: str) -> KpiRow | OkrRow:
+        return self.row_makers[key]()
+
+
+def _itself(row: OkrRow) -> OkrRow:
+    return row
 
 
 def _build_parts(
@@ -216,13 +228,15 @@ def _build_parts(
             {"item": TeamOverview(team, reports.get(team.pk), part, week, headline), "week": week},
         )
         for move in improved:
-            built.rows[_row_key(IMPROVED, move.kpi.pk)] = kpi_row(move, history)
+            built.row_makers[_row_key(IMPROVED, move.kpi.pk)] = partial(kpi_row, move, history)
         for move in attention[:OVERVIEW_LIST_LIMIT]:
-            built.rows[_row_key(ATTENTION, move.kpi.pk)] = kpi_row(move, history, target_first=True)
+            built.row_makers[_row_key(ATTENTION, move.kpi.pk)] = partial(
+                kpi_row, move, history, target_first=True
+            )
         listed = {pk for candidates in part.okrs.values() for _key, pk in candidates}
         for row in team_okrs:
             if row.key_result.pk in listed:
-                built.rows[_row_key(OKR, row.key_result.pk)] = row
+                built.row_makers[_row_key(OKR, row.key_result.pk)] = partial(_itself, row)
         built.parts[team.pk] = part
         built.headlines[team.pk] = headline
     return built
@@ -308,15 +322,15 @@ def _shown_rows(wanted: dict[str, int], keys: dict[int, str], built: _Built | No
     kept_keys = {
         f"{keys[team]}|{key}": key
         for key, team in wanted.items()
-        if team in keys and not (built and key in built.rows)
+        if team in keys and not (built and built.has(key))
     }
     kept = cache.get_many(list(kept_keys)) if kept_keys else {}
     html = {kept_keys[cache_key]: row for cache_key, row in kept.items()}
     to_write = [key for key in wanted if key not in html]
-    from_database = [key for key in to_write if not (built and key in built.rows)]
+    from_database = [key for key in to_write if not (built and built.has(key))]
     loaded = _load_rows(from_database, week) if from_database else {}
     written = _write_rows(
-        {key: built.rows[key] if built and key in built.rows else loaded[key] for key in to_write}, week
+        {key: built.row(key) if built and built.has(key) else loaded[key] for key in to_write}, week
     )
     html.update(written)
     if written and keys:
@@ -333,7 +347,7 @@ def _row_objects(wanted: Iterable[str], built: _Built | None, week: IsoWeek):
 
     def row(key: str) -> KpiRow | OkrRow:
         if not loaded:
-            from_this_request = {key: built.rows[key] for key in wanted if built and key in built.rows}
+            from_this_request = {key: built.row(key) for key in wanted if built and built.has(key)}
             loaded.update(from_this_request)
             loaded.update(_load_rows([key for key in wanted if key not in from_this_request], week))
         return loaded[key]
