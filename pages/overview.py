@@ -23,7 +23,6 @@ from heapq import nsmallest
 
 from django.core.cache import caches
 from django.db.models import Exists, Q
-from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
@@ -36,6 +35,7 @@ from okrs.rules import OkrGroup, OkrGroups, OkrRow, active_key_results, okr_grou
 from ops import data_version
 from pages.dashboards import KpiRow, kpi_row, value_in
 from pages.mover_rows_html import mover_row_list
+from pages.team_card_html import team_card
 from reports import okr_table_html, ranking
 from reports.comparison import Tone
 from reports.models import KPI, Team, WeeklyReport
@@ -47,7 +47,6 @@ MOVERS = 5
 # The overview's lists show their most important rows only; the count links to the full list page.
 # Uncapped, a 30-team department rendered ~1,200 rows here (bench/RESULTS.md, overview at scale 100).
 OVERVIEW_LIST_LIMIT = 15
-CARD_TEMPLATE = "reports/_team_card.html"
 OKR_GROUPS = ("advanced", "went_back", "started", "stalled", "overdue")
 
 
@@ -132,7 +131,7 @@ class TeamOverview:
 
     @property
     def card(self) -> SafeString:
-        # Rendered by the card's template, which escaped every value; kept as plain text in the part.
+        # Written by pages/team_card_html.py, which escaped every value; kept as plain text in the part.
         return mark_safe(self.part.card)  # noqa: S308
 
     @property
@@ -223,10 +222,7 @@ def _build_parts(
             incidents=WeekFigures.of(records[team.pk], week),
             listed_incidents=_most_severe(records[team.pk], week),
         )
-        part.card = render_to_string(
-            CARD_TEMPLATE,
-            {"item": TeamOverview(team, reports.get(team.pk), part, week, headline), "week": week},
-        )
+        part.card = team_card(TeamOverview(team, reports.get(team.pk), part, week, headline), week)
         for move in improved:
             built.row_makers[_row_key(IMPROVED, move.kpi.pk)] = partial(kpi_row, move, history)
         for move in attention[:OVERVIEW_LIST_LIMIT]:
