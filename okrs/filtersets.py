@@ -68,11 +68,10 @@ class KeyResultFilterSet(django_filters.FilterSet):
         week_fields = ALL_FIELDS
         if not all_week_fields:
             # Only what the filters read from the week's update (a blank search reads nothing): the
-            # table adds what it sorts on (KeyResultTable.order_*), the page reads the shown rows' week
-            # in one query (okrs.services.week_values) but for the status as of the week, which can be
-            # older than the look-back that query reads. An export reads every field with its rows.
-            week_fields = ["status_as_of_week"]
-            week_fields += [
+            # table adds what it sorts on (KeyResultTable.order_*), the page reads the shown rows' week,
+            # the status as of the week included, after paginating (okrs.services.week_values), so the
+            # page query carries no correlated subquery. An export reads every field with its rows.
+            week_fields = [
                 field for field, name in FILTERED_FIELDS.items() if self.data.get(name, "").strip()
             ]
         # Annotated here, not in filter_queryset, so the empty result of invalid filters can still sort.
