@@ -21,16 +21,22 @@ ROW_END = "\n    "
 _PLACEHOLDER = 999999999
 
 
+def kpi_detail_href():
+    """The KPI page's escaped link as a function of the KPI's id: reverse() once per list, not per row."""
+    prefix, suffix = (
+        escape(part) for part in reverse("kpi-detail", kwargs={"pk": _PLACEHOLDER}).split(str(_PLACEHOLDER))
+    )
+    return lambda pk: f"{prefix}{pk}{suffix}"
+
+
 def _value(value, kpi) -> str:
     return "–" if value is None else escape(format_value(kpi, value))
 
 
 def mover_row_list(rows, week: IsoWeek) -> list[str]:
     """KpiRows (pages/dashboards.py) of a ranked list, each as its `<tr>` markup; every value escaped."""
-    # reverse() once per list: the KPI's link with a placeholder id, the team's once per team.
-    detail_prefix, detail_suffix = (
-        escape(part) for part in reverse("kpi-detail", kwargs={"pk": _PLACEHOLDER}).split(str(_PLACEHOLDER))
-    )
+    # reverse() once per list for the KPIs' links, once per team for the teams'.
+    detail = kpi_detail_href()
     team_links: dict[str, str] = {}
     target_text = gettext("target %(target)s")
     written = []
@@ -58,7 +64,7 @@ def mover_row_list(rows, week: IsoWeek) -> list[str]:
         previous, current = _value(change.previous, kpi), _value(change.current, kpi)
         written.append(
             f'\n    <tr class="{tone}" data-kpi="{name}">\n'
-            f'      <td class="mover-name"><a href="{detail_prefix}{kpi.pk}{detail_suffix}">{name}</a>'
+            f'      <td class="mover-name"><a href="{detail(kpi.pk)}">{name}</a>'
             f'<a href="{team_week}" class="muted small mover-team">{escape(team.name)}</a></td>\n'
             f'      <td class="num">{previous} → <strong>{current}</strong></td>\n'
             f'      <td class="num {tone}">{escape(format_absolute(change))}{relative}\n'

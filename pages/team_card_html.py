@@ -15,15 +15,12 @@ from django.utils.translation import gettext, ngettext
 
 from common.charts import sparkline
 from common.formatting import escape_text as escape
+from pages.mover_rows_html import kpi_detail_href
 from reports.comparison import format_absolute, format_relative, format_value
-
-_PLACEHOLDER = 999999999
 
 
 def _headline_rows(rows) -> str:
-    detail_prefix, detail_suffix = (
-        escape(part) for part in reverse("kpi-detail", kwargs={"pk": _PLACEHOLDER}).split(str(_PLACEHOLDER))
-    )
+    detail = kpi_detail_href()
     new = f'<span class="badge badge-new">{gettext("new")}</span>'
     written = []
     for row in rows:
@@ -41,7 +38,7 @@ def _headline_rows(rows) -> str:
             if change.relative is not None:
                 relative = escape(format_relative(change))
                 moved += f'<span class="small rel">{f"({relative})" if kpi.is_percent else relative}</span>'
-        link = f'<a href="{detail_prefix}{kpi.pk}{detail_suffix}">{name}</a>'
+        link = f'<a href="{detail(kpi.pk)}">{name}</a>'
         written.append(
             f'\n      <tr class="{tone}" data-kpi="{name}">\n'
             f'        <th scope="row">{link}{reasons}</th>\n'
