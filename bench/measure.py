@@ -152,14 +152,23 @@ def pages(ctx: dict) -> list[dict]:
         # The first view after a write: the cache is emptied before every timed request. For the
         # overview that write is a lead's save of the measured team (its data version renewed, as a
         # commit renews it), so the overview builds that team's part again and keeps the others'
-        # (pages/overview.py); "all cold" also drops every team's part, as after a restart or a write
-        # no team owns (a week, a person, a restore).
+        # (pages/overview.py). "Restart" drops the parts from the process's memory, as a restart does, and
+        # reads them back from the database (ops/fragment_store.py); "all cold" drops every team's part
+        # everywhere, as a write no team owns does (a week, a person, a restore).
         {
             "name": "overview_cold",
             "url": overview,
             "user": "admin",
             "cold": True,
             "write_team": team_pk,
+            "admin": "admin_changelist",
+        },
+        {
+            "name": "overview_restart",
+            "url": overview,
+            "user": "admin",
+            "cold": True,
+            "restart": True,
             "admin": "admin_changelist",
         },
         {
@@ -279,6 +288,8 @@ def _make_cold(page: dict):
         caches[page_cache.CACHE_ALIAS].clear()
     if page.get("write_team"):
         data_version.bump(teams=[page["write_team"]])
+    if page.get("restart"):
+        caches[overview.CACHE_ALIAS].forget_in_this_process()
     if page.get("all_cold"):
         caches[overview.CACHE_ALIAS].clear()
 

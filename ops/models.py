@@ -64,3 +64,23 @@ class ScopedDataVersion(models.Model):
 
     def __str__(self):
         return f"{self.scope}: {self.token}"
+
+
+class KeptFragment(models.Model):
+    """A rendered part of a page kept in the database, so every server process shares it and restarts keep it.
+
+    Written by ops/fragment_store.py behind each process's memory. Keys name the data they were built
+    from (the overview's keys hold the team's and the department's data version), so an entry never
+    goes stale; entries not written again for a while are swept by age.
+    """
+
+    key = models.CharField(_("key"), max_length=250, primary_key=True)
+    value = models.BinaryField(_("value"))
+    written_at = models.DateTimeField(_("written at"), db_index=True)
+
+    class Meta:
+        verbose_name = _("kept fragment")
+        verbose_name_plural = _("kept fragments")
+
+    def __str__(self):
+        return self.key

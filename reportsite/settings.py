@@ -140,12 +140,17 @@ CACHES = {
     },
     # The overview's team parts (pages/overview.py): per team, week and language a part (~7 KB, the card
     # and the candidates' sort keys), and the rows shown, as HTML (~1 KB each, ~95 a page), so ~0.3 MB
-    # per week and language for 30 teams; 20,000 entries hold ~150 of those per process. The least
-    # recently used go first.
+    # per week and language for 30 teams; 20,000 entries hold ~150 of those per process, the least
+    # recently used going first. Behind each process's memory they are kept in the database
+    # (ops/fragment_store.py), shared by every process and kept across restarts, swept when not written
+    # for FRAGMENT_KEEP_DAYS. Keys name the data they were built from: nothing expires by time.
     "fragments": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "BACKEND": "ops.fragment_store.KeptFragmentCache",
         "LOCATION": "fragments",
-        "OPTIONS": {"MAX_ENTRIES": env_int("FRAGMENT_CACHE_MAX_ENTRIES", 20000)},
+        "OPTIONS": {
+            "MAX_ENTRIES": env_int("FRAGMENT_CACHE_MAX_ENTRIES", 20000),
+            "KEEP_DAYS": env_int("FRAGMENT_KEEP_DAYS", 14),
+        },
     },
 }
 

@@ -291,3 +291,27 @@ def test_team_figures_add_up_to_the_department_figures(department):
     summed = sum((WeekFigures.of(rows, LAST_WEEK) for rows in by_team.values()), WeekFigures.nothing())
     assert summed == WeekFigures.of(records, LAST_WEEK)
     assert summed.records > 0 and summed.this_tally != {grade: Decimal(0) for grade in summed.this_tally}
+
+
+def test_after_a_restart_the_parts_are_read_back_from_the_database(
+    department, settings, builds, client_for, manager
+):
+    settings.CACHES = {
+        **settings.CACHES,
+        overview.CACHE_ALIAS: {"BACKEND": "ops.fragment_store.KeptFragmentCache", "LOCATION": "test-restart"},
+    }
+    kept = caches[overview.CACHE_ALIAS]
+    kept.clear()
+    client = client_for(manager)
+    url = reverse("department-week", kwargs={"week": LAST_WEEK})
+    client.get(url)
+    built = snapshot(overview.department_week(LAST_WEEK))
+    kept.forget_in_this_process()
+    with CaptureQueriesContext(connection) as restarted:
+        assert client.get(url).status_code == 200
+    # Every part, then every row shown, read back in one query each: nothing built again.
+    assert len(restarted.captured_queries) == KEPT_QUERIES + 2
+    assert builds == [sorted(team.slug for team in department)]
+    kept.forget_in_this_process()
+    assert snapshot(overview.department_week(LAST_WEEK)) == built == from_every_row()
+    kept.clear()

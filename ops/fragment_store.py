@@ -1,0 +1,140 @@
+"""A cache for rendered fragments: each process's memory in front, a database table behind.
+
+The overview keeps one part per team under that team's data version (pages/overview.py). In memory
+alone every server process built all thirty parts again after each restart, each process for itself,
+and the first view after a deploy cost ten times a view after a lead's save (bench/FINDINGS.md §11).
+Behind the memory the parts are kept in `ops.KeptFragment`: a process that lacks an entry reads it in
+one query with the others it lacks, and what a process builds it writes in one upsert, for all.
+
+Entries are keyed on the data they were built from, so none is ever stale and no timeout applies:
+memory drops the least recently used (MAX_ENTRIES), the table sweeps entries not written for
+KEEP_DAYS. The table is an optimisation: when it cannot be read or written (a database locked by a
+writer, a table not migrated yet) the page is built as without it, and the error is logged.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import pickle
+
+from django.core.cache.backends.base import DEFAULT_TIMEOUT, BaseCache
+from django.core.cache.backends.locmem import LocMemCache
+from django.db import DatabaseError, router, transaction
+from django.utils import timezone
+
+from ops.models import KeptFragment
+
+logger = logging.getLogger(__name__)
+# SQLite allows 999 parameters per statement in older builds; a page reads ~130 keys.
+BATCH = 500
+
+
+class KeptFragmentCache(BaseCache):
+    """OPTIONS: MAX_ENTRIES (in memory, per process), KEEP_DAYS (in the table, since last written)."""
+
+    def __init__(self, location, params):
+        options = params.get("OPTIONS", {})
+        self.keep_days = int(options.get("KEEP_DAYS", 14))
+        front_options = {key: value for key, value in options.items() if key != "KEEP_DAYS"}
+        super().__init__({**params, "OPTIONS": front_options, "TIMEOUT": None})
+        self.memory = LocMemCache(location, {**params, "OPTIONS": front_options, "TIMEOUT": None})
+
+    # ------------------------------------------------------------ reading
+
+    def get_many(self, keys, version=None):
+        keys = list(keys)
+        found = self.memory.get_many(keys, version=version)
+        missing = [key for key in keys if key not in found]
+        if missing:
+            from_table = self._read(missing, version)
+            if from_table:
+                self.memory.set_many(from_table, version=version)
+                found.update(from_table)
+        return found
+
+    def get(self, key, default=None, version=None):
+        return self.get_many([key], version=version).get(key, default)
+
+    def has_key(self, key, version=None):
+        return key in self.get_many([key], version=version)
+
+    def _read(self, keys: list[str], version) -> dict:
+        by_stored = {self.make_and_validate_key(key, version=version): key for key in keys}
+        rows = []
+        try:
+            stored_keys = list(by_stored)
+            for start in range(0, len(stored_keys), BATCH):
+                batch = stored_keys[start : start + BATCH]
+                rows += KeptFragment.objects.using(self._db).filter(key__in=batch).values_list("key", "value")
+        except DatabaseError:
+            logger.warning("Kept fragments could not be read; building them instead.", exc_info=True)
+            return {}
+        return {by_stored[stored]: pickle.loads(value) for stored, value in rows}  # noqa: S301
+
+    # ------------------------------------------------------------ writing
+
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+        """Keep the entries in memory and in the table; `timeout` is not used (see the module)."""
+        data = dict(data)
+        self.memory.set_many(data, version=version)
+        now = timezone.now()
+        # In key order: two processes upserting overlapping keys then lock rows in the same order, and
+        # PostgreSQL has no deadlock to break.
+        rows = sorted(
+            (
+                KeptFragment(
+                    key=self.make_and_validate_key(key, version=version),
+                    value=pickle.dumps(value, pickle.HIGHEST_PROTOCOL),
+                    written_at=now,
+                )
+                for key, value in data.items()
+            ),
+            key=lambda row: row.key,
+        )
+        try:
+            with transaction.atomic(using=self._db):
+                KeptFragment.objects.using(self._db).bulk_create(
+                    rows,
+                    batch_size=BATCH,
+                    update_conflicts=True,
+                    unique_fields=["key"],
+                    update_fields=["value", "written_at"],
+                )
+                KeptFragment.objects.using(self._db).filter(
+                    written_at__lt=now - dt.timedelta(days=self.keep_days)
+                ).delete()
+        except DatabaseError:
+            logger.warning("Fragments could not be kept in the database; kept in memory only.", exc_info=True)
+        return []
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        self.set_many({key: value}, timeout, version=version)
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        if self.has_key(key, version=version):
+            return False
+        self.set(key, value, timeout, version=version)
+        return True
+
+    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
+        return self.has_key(key, version=version)
+
+    def delete(self, key, version=None):
+        in_memory = self.memory.delete(key, version=version)
+        stored = self.make_and_validate_key(key, version=version)
+        deleted, _by_model = KeptFragment.objects.using(self._db).filter(key=stored).delete()
+        return in_memory or bool(deleted)
+
+    def clear(self):
+        """Forget every entry, in this process and in the table."""
+        self.memory.clear()
+        KeptFragment.objects.using(self._db).all().delete()
+
+    def forget_in_this_process(self):
+        """Drop this process's memory only, as a restart does; the table keeps its entries."""
+        self.memory.clear()
+
+    @property
+    def _db(self) -> str:
+        return router.db_for_write(KeptFragment)

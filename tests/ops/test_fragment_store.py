@@ -1,0 +1,123 @@
+"""The fragment store: each process's memory in front of a table every process shares."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+import pytest
+from django.db import DatabaseError, connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from ops.fragment_store import KeptFragmentCache
+from ops.models import KeptFragment
+
+pytestmark = pytest.mark.django_db
+
+
+def store(location: str, **options) -> KeptFragmentCache:
+    kept = KeptFragmentCache(location, {"OPTIONS": {"MAX_ENTRIES": 100, **options}})
+    kept.memory.clear()
+    return kept
+
+
+def test_entries_written_by_one_process_are_read_by_another_in_one_query():
+    writer, reader = store("writer"), store("reader")
+    writer.set_many({"part:1": {"card": "<li>a</li>"}, "part:2": ["b", 2]})
+    with CaptureQueriesContext(connection) as read:
+        assert reader.get_many(["part:1", "part:2", "part:3"]) == {
+            "part:1": {"card": "<li>a</li>"},
+            "part:2": ["b", 2],
+        }
+    assert len(read.captured_queries) == 1
+    with CaptureQueriesContext(connection) as again:
+        assert reader.get("part:1") == {"card": "<li>a</li>"}
+    assert again.captured_queries == []  # now in the reader's memory
+
+
+def test_a_restart_keeps_the_entries():
+    kept = store("restarted")
+    kept.set("part", "kept")
+    kept.forget_in_this_process()
+    assert kept.memory.get("part") is None
+    assert kept.get("part") == "kept"
+
+
+def test_writing_a_key_again_replaces_its_row():
+    kept = store("rewritten")
+    kept.set_many({"part": "first", "other": "stays"})
+    kept.set_many({"part": "second"})
+    assert KeptFragment.objects.count() == 2
+    kept.forget_in_this_process()
+    assert kept.get_many(["part", "other"]) == {"part": "second", "other": "stays"}
+
+
+def test_nothing_expires_by_time_in_memory():
+    kept = store("timeless")
+    kept.set("part", "kept", timeout=1)
+    assert kept.memory._expire_info[kept.memory.make_key("part")] is None
+
+
+def test_entries_not_written_for_the_keep_days_are_swept_on_the_next_write():
+    kept = store("swept", KEEP_DAYS=3)
+    kept.set_many({"old": 1, "recent": 2})
+    KeptFragment.objects.filter(key__endswith=":old").update(written_at=timezone.now() - dt.timedelta(days=4))
+    KeptFragment.objects.filter(key__endswith=":recent").update(
+        written_at=timezone.now() - dt.timedelta(days=2)
+    )
+    kept.set("new", 3)
+    assert sorted(key.rsplit(":", 1)[1] for key in KeptFragment.objects.values_list("key", flat=True)) == [
+        "new",
+        "recent",
+    ]
+
+
+def test_delete_and_clear_reach_the_table():
+    kept = store("emptied")
+    kept.set_many({"a": 1, "b": 2, "c": 3})
+    assert kept.delete("a") is True
+    kept.forget_in_this_process()
+    assert kept.get_many(["a", "b"]) == {"b": 2}
+    kept.clear()
+    assert KeptFragment.objects.count() == 0
+    assert kept.get("b") is None
+
+
+def test_add_keeps_an_existing_entry():
+    kept = store("added")
+    assert kept.add("part", "first") is True
+    assert kept.add("part", "second") is False
+    assert kept.get("part") == "first"
+
+
+def test_many_keys_are_read_in_batches():
+    kept = store("batched")
+    entries = {f"row:{number}": number for number in range(1200)}
+    kept.set_many(entries)
+    kept.forget_in_this_process()
+    assert kept.get_many(list(entries)) == entries
+
+
+def _failing_on_the_table(execute, sql, params, many, context):
+    if KeptFragment._meta.db_table in sql:
+        raise DatabaseError("the table is locked")
+    return execute(sql, params, many, context)
+
+
+def test_a_table_that_fails_leaves_the_memory_working(caplog):
+    kept = store("failing")
+    with (
+        caplog.at_level(logging.WARNING, logger="ops.fragment_store"),
+        connection.execute_wrapper(_failing_on_the_table),
+    ):
+        kept.set("part", "in memory")
+        assert kept.get("part") == "in memory"
+        kept.forget_in_this_process()
+        assert kept.get("part") is None
+    assert [record.getMessage() for record in caplog.records] == [
+        "Fragments could not be kept in the database; kept in memory only.",
+        "Kept fragments could not be read; building them instead.",
+    ]
+    # The failed write rolled back its savepoint: the test's transaction still works.
+    assert KeptFragment.objects.count() == 0
