@@ -8,8 +8,9 @@ one query with the others it lacks, and what a process builds it writes in one u
 
 Entries are keyed on the data they were built from, so none is ever stale and no timeout applies:
 memory drops the least recently used (MAX_ENTRIES), the table sweeps entries not written for
-KEEP_DAYS. The table is an optimisation: when it cannot be read or written (a database locked by a
-writer, a table not migrated yet) the page is built as without it, and the error is logged.
+KEEP_DAYS (each process sweeps at most every SWEEP_SECONDS). The table is an optimisation: when it
+cannot be read or written (a database locked by a writer, a table not migrated yet) the page is built
+as without it, and the error is logged.
 """
 
 from __future__ import annotations
@@ -17,10 +18,12 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import pickle
+import time
+from contextlib import nullcontext
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT, BaseCache
 from django.core.cache.backends.locmem import LocMemCache
-from django.db import DatabaseError, router, transaction
+from django.db import DatabaseError, connections, router, transaction
 from django.utils import timezone
 
 from ops.models import KeptFragment
@@ -31,12 +34,17 @@ BATCH = 500
 
 
 class KeptFragmentCache(BaseCache):
-    """OPTIONS: MAX_ENTRIES (in memory, per process), KEEP_DAYS (in the table, since last written)."""
+    """OPTIONS: MAX_ENTRIES (in memory, per process), KEEP_DAYS (in the table, since last written),
+    SWEEP_SECONDS (how often a process sweeps the table)."""
 
     def __init__(self, location, params):
         options = params.get("OPTIONS", {})
         self.keep_days = int(options.get("KEEP_DAYS", 14))
-        front_options = {key: value for key, value in options.items() if key != "KEEP_DAYS"}
+        self.sweep_seconds = int(options.get("SWEEP_SECONDS", 3600))
+        self._swept_at: float | None = None
+        front_options = {
+            key: value for key, value in options.items() if key not in ("KEEP_DAYS", "SWEEP_SECONDS")
+        }
         super().__init__({**params, "OPTIONS": front_options, "TIMEOUT": None})
         self.memory = LocMemCache(location, {**params, "OPTIONS": front_options, "TIMEOUT": None})
 
@@ -93,7 +101,7 @@ class KeptFragmentCache(BaseCache):
             key=lambda row: row.key,
         )
         try:
-            with transaction.atomic(using=self._db):
+            with self._statement_guard():
                 KeptFragment.objects.using(self._db).bulk_create(
                     rows,
                     batch_size=BATCH,
@@ -101,9 +109,7 @@ class KeptFragmentCache(BaseCache):
                     unique_fields=["key"],
                     update_fields=["value", "written_at"],
                 )
-                KeptFragment.objects.using(self._db).filter(
-                    written_at__lt=now - dt.timedelta(days=self.keep_days)
-                ).delete()
+                self._sweep(now)
         except DatabaseError:
             logger.warning("Fragments could not be kept in the database; kept in memory only.", exc_info=True)
         return []
@@ -134,6 +140,23 @@ class KeptFragmentCache(BaseCache):
     def forget_in_this_process(self):
         """Drop this process's memory only, as a restart does; the table keeps its entries."""
         self.memory.clear()
+
+    def _sweep(self, now: dt.datetime) -> None:
+        """Delete the entries not written for KEEP_DAYS: at the first write of a process, then hourly."""
+        clock = time.monotonic()
+        if self._swept_at is not None and clock - self._swept_at < self.sweep_seconds:
+            return
+        self._swept_at = clock
+        KeptFragment.objects.using(self._db).filter(
+            written_at__lt=now - dt.timedelta(days=self.keep_days)
+        ).delete()
+
+    def _statement_guard(self):
+        """A savepoint inside a caller's transaction, so a failed write cannot poison it; none outside one,
+        where each statement commits alone (a BEGIN and COMMIT cost two round trips on PostgreSQL)."""
+        if connections[self._db].in_atomic_block:
+            return transaction.atomic(using=self._db)
+        return nullcontext()
 
     @property
     def _db(self) -> str:

@@ -247,11 +247,6 @@ def _part_key(team: Team, week: IsoWeek) -> str:
     return "overview:" + hashlib.blake2b(identity.encode(), digest_size=12).hexdigest()
 
 
-def _keep(cache, keys: dict[int, str], built: _Built) -> None:
-    """Keep the parts. Their rows are kept as HTML once a page has shown them (`_shown_rows`)."""
-    cache.set_many({keys[pk]: part for pk, part in built.parts.items()})
-
-
 # ---------------------------------------------------------------- loading the rows shown
 
 
@@ -307,18 +302,22 @@ def _write_rows(rows: dict[str, KpiRow | OkrRow | Incident], week: IsoWeek) -> d
     return written
 
 
-def _shown_rows(wanted: dict[str, int], keys: dict[int, str], built: _Built | None, week: IsoWeek) -> dict:
-    """The HTML of the rows the page shows (row key → owning team): kept, or written and then kept.
+def _shown_rows(
+    wanted: dict[str, int], keys: dict[int, str], built: _Built | None, week: IsoWeek
+) -> tuple[dict[str, str], dict[str, str]]:
+    """The HTML of the rows the page shows (row key → owning team), and the rows to keep (cache key → HTML).
 
     A row is kept under its team's part key, so it is written again only after a write to its team
     (or when the page shows a row no earlier view showed). The rows are written from this request's
-    parts where they were built, else loaded from the database.
+    parts where they were built, else loaded from the database. A team built in this request has a new
+    part key, under which no row can be kept yet: its rows are not looked for.
     """
     cache = caches[CACHE_ALIAS]
+    rebuilt = built.parts if built else {}
     kept_keys = {
         f"{keys[team]}|{key}": key
         for key, team in wanted.items()
-        if team in keys and not (built and built.has(key))
+        if team in keys and team not in rebuilt and not (built and built.has(key))
     }
     kept = cache.get_many(list(kept_keys)) if kept_keys else {}
     html = {kept_keys[cache_key]: row for cache_key, row in kept.items()}
@@ -329,11 +328,8 @@ def _shown_rows(wanted: dict[str, int], keys: dict[int, str], built: _Built | No
         {key: built.row(key) if built and built.has(key) else loaded[key] for key in to_write}, week
     )
     html.update(written)
-    if written and keys:
-        cache.set_many(
-            {f"{keys[wanted[key]]}|{key}": text for key, text in written.items() if wanted[key] in keys}
-        )
-    return html
+    to_keep = {f"{keys[wanted[key]]}|{key}": text for key, text in written.items() if wanted[key] in keys}
+    return html, to_keep
 
 
 def _row_objects(wanted: Iterable[str], built: _Built | None, week: IsoWeek):
@@ -449,8 +445,6 @@ def department_week(week: IsoWeek) -> DepartmentWeek:
     if missing:
         built = _build_parts(missing, reports, records, week)
         parts.update(built.parts)
-        if keys:
-            _keep(cache, keys, built)
 
     ids = [team.pk for team in teams]
     in_order = [parts[pk] for pk in ids]
@@ -471,7 +465,12 @@ def department_week(week: IsoWeek) -> DepartmentWeek:
     archived = [record for team, listed in records.items() if team not in active for record in listed]
     listed_incidents = _listed_incidents(ids, in_order, archived, week)
     wanted.update({_row_key(INCIDENT, pk): team for pk, team in listed_incidents})
-    html = _shown_rows(wanted, keys, built, week)
+    html, rows_to_keep = _shown_rows(wanted, keys, built, week)
+    # The parts built and the rows written, kept in one write: the fragment store's is a database round trip.
+    to_keep = {keys[pk]: part for pk, part in built.parts.items() if pk in keys} if built else {}
+    to_keep.update(rows_to_keep)
+    if to_keep:
+        cache.set_many(to_keep)
     row_object = _row_objects(wanted, built, week)
 
     def shown(keys_in_order: list[str]) -> RenderedRows:

@@ -60,7 +60,7 @@ def test_nothing_expires_by_time_in_memory():
 
 
 def test_entries_not_written_for_the_keep_days_are_swept_on_the_next_write():
-    kept = store("swept", KEEP_DAYS=3)
+    kept = store("swept", KEEP_DAYS=3, SWEEP_SECONDS=0)
     kept.set_many({"old": 1, "recent": 2})
     KeptFragment.objects.filter(key__endswith=":old").update(written_at=timezone.now() - dt.timedelta(days=4))
     KeptFragment.objects.filter(key__endswith=":recent").update(
@@ -71,6 +71,16 @@ def test_entries_not_written_for_the_keep_days_are_swept_on_the_next_write():
         "new",
         "recent",
     ]
+
+
+def test_a_process_sweeps_at_its_first_write_then_at_most_every_sweep_seconds():
+    kept = store("swept-hourly", KEEP_DAYS=3)
+    kept.set("first", 1)
+    KeptFragment.objects.update(written_at=timezone.now() - dt.timedelta(days=4))
+    with CaptureQueriesContext(connection) as written:
+        kept.set("second", 2)
+    assert KeptFragment.objects.count() == 2  # not swept again within the hour
+    assert not [query for query in written.captured_queries if query["sql"].startswith("DELETE")]
 
 
 def test_delete_and_clear_reach_the_table():
