@@ -29,8 +29,8 @@ from django.utils import timezone
 from ops.models import KeptFragment
 
 logger = logging.getLogger(__name__)
-# SQLite allows 999 parameters per statement in older builds; a page reads ~130 keys.
-BATCH = 500
+# SQLite allows 999 parameters per statement in older builds (a row writes three); a page reads ~130 keys.
+BATCH = 300
 
 
 class KeptFragmentCache(BaseCache):
@@ -90,25 +90,12 @@ class KeptFragmentCache(BaseCache):
         # In key order: two processes upserting overlapping keys then lock rows in the same order, and
         # PostgreSQL has no deadlock to break.
         rows = sorted(
-            (
-                KeptFragment(
-                    key=self.make_and_validate_key(key, version=version),
-                    value=pickle.dumps(value, pickle.HIGHEST_PROTOCOL),
-                    written_at=now,
-                )
-                for key, value in data.items()
-            ),
-            key=lambda row: row.key,
+            (self.make_and_validate_key(key, version=version), pickle.dumps(value, pickle.HIGHEST_PROTOCOL))
+            for key, value in data.items()
         )
         try:
             with self._statement_guard():
-                KeptFragment.objects.using(self._db).bulk_create(
-                    rows,
-                    batch_size=BATCH,
-                    update_conflicts=True,
-                    unique_fields=["key"],
-                    update_fields=["value", "written_at"],
-                )
+                self._upsert(rows, now)
                 self._sweep(now)
         except DatabaseError:
             logger.warning("Fragments could not be kept in the database; kept in memory only.", exc_info=True)
@@ -140,6 +127,28 @@ class KeptFragmentCache(BaseCache):
     def forget_in_this_process(self):
         """Drop this process's memory only, as a restart does; the table keeps its entries."""
         self.memory.clear()
+
+    def _upsert(self, rows: list[tuple[str, bytes]], now: dt.datetime) -> None:
+        """Insert or replace the rows, one statement per BATCH rows.
+
+        Plain SQL, which SQLite (3.24+) and PostgreSQL both read: bulk_create(update_conflicts=True)
+        prepared every field of every row and opened a transaction, ~3 ms of a cold overview's ~25.
+        """
+        connection = connections[self._db]
+        quote = connection.ops.quote_name
+        table = quote(KeptFragment._meta.db_table)
+        key, value, written_at = (quote(name) for name in ("key", "value", "written_at"))
+        written = connection.ops.adapt_datetimefield_value(now)
+        with connection.cursor() as cursor:
+            for start in range(0, len(rows), BATCH):
+                batch = rows[start : start + BATCH]
+                cursor.execute(
+                    f"INSERT INTO {table} ({key}, {value}, {written_at}) VALUES "
+                    + ", ".join(["(%s, %s, %s)"] * len(batch))
+                    + f" ON CONFLICT ({key}) DO UPDATE SET {value} = excluded.{value},"
+                    f" {written_at} = excluded.{written_at}",
+                    [item for stored, pickled in batch for item in (stored, pickled, written)],
+                )
 
     def _sweep(self, now: dt.datetime) -> None:
         """Delete the entries not written for KEEP_DAYS: at the first write of a process, then hourly."""

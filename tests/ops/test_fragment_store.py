@@ -131,3 +131,11 @@ def test_a_table_that_fails_leaves_the_memory_working(caplog):
     ]
     # The failed write rolled back its savepoint: the test's transaction still works.
     assert KeptFragment.objects.count() == 0
+
+
+def test_the_table_is_unlogged_on_postgresql():
+    if connection.vendor != "postgresql":
+        pytest.skip("UNLOGGED is PostgreSQL's")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT relpersistence FROM pg_class WHERE relname = %s", [KeptFragment._meta.db_table])
+        assert cursor.fetchone() == ("u",)
