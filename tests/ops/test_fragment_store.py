@@ -137,5 +137,7 @@ def test_the_table_is_unlogged_on_postgresql():
     if connection.vendor != "postgresql":
         pytest.skip("UNLOGGED is PostgreSQL's")
     with connection.cursor() as cursor:
-        cursor.execute("SELECT relpersistence FROM pg_class WHERE relname = %s", [KeptFragment._meta.db_table])
+        cursor.execute(
+            "SELECT relpersistence FROM pg_class WHERE relname = %s", [KeptFragment._meta.db_table]
+        )
         assert cursor.fetchone() == ("u",)
