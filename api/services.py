@@ -134,6 +134,8 @@ def set_kpi_values(claim: Claim, items: list[ValueInput]) -> int:
     changes = []
     for item in items:
         row = existing.get(item.kpi.pk)
+        if row is not None:
+            row.kpi = item.kpi  # already loaded: the computed-KPI check below reads it without a query
         if row is None:
             if item.value is not None:
                 changes.append(("add", item, None))
