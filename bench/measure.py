@@ -268,17 +268,22 @@ def pages(ctx: dict) -> list[dict]:
 
 
 def _put_bodies(ctx: dict) -> list[dict]:
-    """This week's values of the team's KPIs, and last week's: two valid bodies that differ."""
-    values = KPIValue.objects.filter(
-        kpi__team=ctx["team"], week__starts_on__in=[WEEK.monday, WEEK.previous().monday]
-    )
-    by_week: dict = {WEEK.monday: {}, WEEK.previous().monday: {}}
+    """Two valid bodies that differ from each other, and a third that puts this week back as it was.
+
+    The timed PUTs alternate between the values of the two weeks before this one, so every PUT really
+    writes whatever an earlier run left in this week (alternating this week's values with last week's
+    wrote nothing after an odd number of PUTs); the last body, sent untimed after them, restores this
+    week's values for the next run.
+    """
+    mondays = [WEEK.monday, WEEK.shifted(-1).monday, WEEK.shifted(-2).monday]
+    values = KPIValue.objects.filter(kpi__team=ctx["team"], week__starts_on__in=mondays)
+    by_week: dict = {monday: {} for monday in mondays}
     for kpi_id, monday, value in values.values_list("kpi_id", "week__starts_on", "value"):
         by_week[monday][kpi_id] = value
-    kpis = sorted(set(by_week[WEEK.monday]) & set(by_week[WEEK.previous().monday]))[:40]
+    kpis = sorted(set.intersection(*(set(by_week[monday]) for monday in mondays)))[:40]
     return [
         {"values": [{"kpi": kpi, "value": str(by_week[monday][kpi])} for kpi in kpis]}
-        for monday in (WEEK.previous().monday, WEEK.monday)
+        for monday in (mondays[2], mondays[1], mondays[0])
     ]
 
 
@@ -395,6 +400,11 @@ def run_pages(out: str, gunicorn: bool):
             _token, text = ApiToken.issue(ctx["lead"], "bench", scope=ApiToken.Scope.WRITE)
             page["headers"] = {"Authorization": f"Bearer {text}"}
         result["pages"][page["name"]] = measure_page(clients[page["user"]], page)
+        if page.get("api_put"):
+            restore = json.dumps(page["api_put"][2])
+            clients[page["user"]].put(
+                page["url"], restore, content_type="application/json", headers=page["headers"]
+            )
         print(f"    {page['name']}: {result['pages'][page['name']]}", file=sys.stderr)
     result["sql_floor"] = sql_floor(ctx)
     if gunicorn:
