@@ -21,6 +21,7 @@ import django
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
 django.setup()
 
+from django.apps import apps  # noqa: E402
 from django.contrib.auth.models import User  # noqa: E402
 from django.core.cache import caches  # noqa: E402
 from django.db import connection  # noqa: E402
@@ -387,7 +388,25 @@ def session_cookie(user) -> str:
     return client.cookies["sessionid"].value
 
 
+def forget_bench_history() -> int:
+    """Delete every history record: the generator writes none, so all came from earlier runs' writes.
+
+    Each run's form POSTs and API PUTs add history to the measured team's week (40 rows a PUT), and the
+    team week's change log reads that week's history: left, it grew run by run (8,640 rows after a day's
+    runs at one scale, 0 at another), and the page measured the bench's past, not the scale.
+    """
+    deleted = 0
+    with connection.cursor() as cursor:
+        for model in apps.get_models():
+            if hasattr(model, "instance_type"):  # simple-history's historical models
+                cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")
+                deleted += cursor.rowcount
+    data_version.changed()
+    return deleted
+
+
 def run_pages(out: str, gunicorn: bool):
+    forget_bench_history()
     ctx = context()
     clients = {"admin": Client(), "lead": Client()}
     clients["admin"].force_login(ctx["admin"])
@@ -406,6 +425,7 @@ def run_pages(out: str, gunicorn: bool):
                 page["url"], restore, content_type="application/json", headers=page["headers"]
             )
         print(f"    {page['name']}: {result['pages'][page['name']]}", file=sys.stderr)
+    forget_bench_history()
     result["sql_floor"] = sql_floor(ctx)
     if gunicorn:
         from bench import load
