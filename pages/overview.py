@@ -31,6 +31,7 @@ from common.weeks import IsoWeek
 from incidents.models import Incident
 from incidents.summary import IncidentSummary, LightRecord, WeekFigures, light_records
 from incidents.table_html import incident_row_list
+from okrs.models import KeyResult, Objective
 from okrs.rules import OkrGroup, OkrGroups, OkrRow, active_key_results, okr_groups, okr_rows
 from ops import data_version
 from pages.dashboards import KpiRow, kpi_row, value_in
@@ -48,6 +49,8 @@ MOVERS = 5
 # Uncapped, a 30-team department rendered ~1,200 rows here (bench/RESULTS.md, overview at scale 100).
 OVERVIEW_LIST_LIMIT = 15
 OKR_GROUPS = ("advanced", "went_back", "started", "stalled", "overdue")
+_KPI_TEAM = KPI._meta.get_field("team")
+_OBJECTIVE_TEAM = Objective._meta.get_field("team")
 
 
 # ---------------------------------------------------------------- sort keys shared by the parts
@@ -172,15 +175,27 @@ def _itself(row: OkrRow) -> OkrRow:
     return row
 
 
+def _key_results_of(teams: dict[int, Team]) -> list[KeyResult]:
+    """active_key_results of these teams, each objective given its team from `teams` (see the KPIs)."""
+    key_results = list(
+        active_key_results(objective__team__in=list(teams))
+        .select_related(None)
+        .select_related("objective", "owner")
+    )
+    for kr in key_results:
+        _OBJECTIVE_TEAM.set_cached_value(kr.objective, teams[kr.objective.team_id])
+    return key_results
+
+
 def _build_parts(
     teams: list[Team], reports: dict[int, WeeklyReport], records: dict[int, list[LightRecord]], week: IsoWeek
 ) -> _Built:
     """The parts of these teams, in a fixed number of queries however many teams there are."""
-    kpis = list(
-        KPI.objects.filter(Q(is_active=True) | Q(Exists(value_in(week))), team__in=teams).select_related(
-            "team"
-        )
-    )
+    kpis = list(KPI.objects.filter(Q(is_active=True) | Q(Exists(value_in(week))), team__in=teams))
+    # The teams are at hand: joining them into ~1,200 KPI rows built a Team per row (a third of the query).
+    by_pk = {team.pk: team for team in teams}
+    for kpi in kpis:
+        _KPI_TEAM.set_cached_value(kpi, by_pk[kpi.team_id])
     # One query: this week, last week, the sparklines and the ranking's 12-week usual move alike.
     history = ranking.weekly_history(kpis, week)
     moves = ranking.moves(kpis, history)
@@ -188,7 +203,7 @@ def _build_parts(
     for kpi in kpis:
         moves_by_team[kpi.team_id].append(moves[kpi.pk])
     okrs_by_team: dict[int, list[OkrRow]] = defaultdict(list)
-    for row in okr_rows(active_key_results(objective__team__in=teams), week):
+    for row in okr_rows(_key_results_of(by_pk), week):
         okrs_by_team[row.key_result.objective.team_id].append(row)
 
     built = _Built({}, {}, {})

@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 from statistics import median
 
 from django.utils.translation import gettext as _
@@ -76,7 +77,11 @@ class Crossing:
 
 @dataclass(frozen=True)
 class Move:
-    """One KPI's week: its change, how that compares with its usual move, and why it is listed."""
+    """One KPI's week: its change, how that compares with its usual move, and why it is listed.
+
+    The figures the lists sort on are worked out once per move: a department's week sorts ~1,200 moves
+    into four lists, and recomputing them in every comparison was ~2,500 key builds per overview.
+    """
 
     change: Change
     changes_before: int
@@ -96,7 +101,7 @@ class Move:
     def has_history(self) -> bool:
         return self.changes_before >= MIN_HISTORY
 
-    @property
+    @cached_property
     def score(self) -> Decimal | None:
         """This week's change over the usual move; None without enough history or when it never moved."""
         if not self.has_history or self.change.absolute is None or self.usual is None:
@@ -113,7 +118,7 @@ class Move:
         """Enough history, all of it flat, and now a move: as unusual as a move gets."""
         return self.has_history and self.usual is None and bool(self.change.absolute)
 
-    @property
+    @cached_property
     def crossing(self) -> str:
         kpi, change = self.kpi, self.change
         now, before = change.target_met, kpi.target_met(change.previous)
@@ -121,7 +126,7 @@ class Move:
             return Crossing.NONE
         return Crossing.MET if now else Crossing.MISSED
 
-    @property
+    @cached_property
     def rank_key(self) -> tuple:
         """Sorts ascending: crossings, then scored moves by score, first moves, then plain fallbacks."""
         if self.crossing:
