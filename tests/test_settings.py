@@ -50,6 +50,29 @@ def test_database_url_selects_postgresql():
     assert (database["HOST"], int(database["PORT"])) == ("db.internal", 6543)
 
 
+@pytest.mark.parametrize(
+    "env, expected",
+    [
+        ({}, {"server_side_binding": True, "prepare_threshold": 2}),
+        ({"DATABASE_PREPARE_THRESHOLD": "5"}, {"server_side_binding": True, "prepare_threshold": 5}),
+        ({"DATABASE_PREPARED_STATEMENTS": "false"}, {}),
+    ],
+)
+def test_postgresql_prepares_repeated_statements_unless_switched_off(env, expected):
+    database = read_settings(
+        ["DATABASES"], DEBUG="true", DATABASE_URL="postgres://rs@db.internal/reportsite", **env
+    )["DATABASES"]["default"]
+    options = database.get("OPTIONS", {})
+    assert {
+        name: options[name] for name in ("server_side_binding", "prepare_threshold") if name in options
+    } == expected
+
+
+def test_sqlite_has_no_prepared_statement_options():
+    options = read_settings(["DATABASES"], DEBUG="true")["DATABASES"]["default"]["OPTIONS"]
+    assert "server_side_binding" not in options and "prepare_threshold" not in options
+
+
 @pytest.mark.parametrize("value, checked", [(None, True), ("false", False), ("true", True)])
 def test_connection_health_checks_are_on_unless_switched_off(value, checked):
     env = {"DATABASE_CONN_HEALTH_CHECKS": value} if value else {}
