@@ -6,13 +6,15 @@ incidents, OKR items and reports a page needs and fetches each kind in one query
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Q, Subquery, prefetch_related_objects
 from django.utils import timezone
 
+from common.precompiled import Precompiled
 from common.weeks import IsoWeek
 from incidents.models import Incident
 from incidents.summary import IncidentSummary, summarize
@@ -93,9 +95,9 @@ def _group_rows(rows: Iterable[KpiRow]) -> list[KpiGroup]:
 # ---------------------------------------------------------------- incidents
 
 
-def _incidents(week: IsoWeek, **filters):
+def _team_incidents(team_pk: int, monday: dt.date, previous: dt.date):
     return (
-        Incident.objects.filter(week__starts_on__in=[week.monday, week.previous().monday], **filters)
+        Incident.objects.filter(team_id=team_pk, week__starts_on__in=[monday, previous])
         .select_related("team", "week")
         .order_by("started_at", "pk")
     )
@@ -105,9 +107,14 @@ def _incidents(week: IsoWeek, **filters):
 
 
 def value_in(week: IsoWeek):
+    return _value_in(week.monday)
+
+
+def _value_in(monday: dt.date):
     # EXISTS per KPI on the (kpi, week) unique index. A join on values with DISTINCT instead read every
     # value of every KPI: 1.6 s for the overview at 608k values on PostgreSQL (bench/RESULTS.md).
-    return KPIValue.objects.filter(kpi=OuterRef("pk"), week__starts_on=week.monday)
+    # Unordered: KPIValue's default order joined each KPI and its team again only to sort one row.
+    return KPIValue.objects.filter(kpi=OuterRef("pk"), week__starts_on=monday).order_by()
 
 
 # ---------------------------------------------------------------- team week
@@ -138,31 +145,59 @@ class TeamWeek:
         )
 
 
-def team_week(team: Team, week: IsoWeek) -> TeamWeek:
-    """One team's week, in a fixed number of queries whatever its history."""
+def _team_kpis(team_pk: int, monday: dt.date):
     # An archived KPI leaves the form, not the record: a week it has a value in still shows it.
     # This week's note comes with its KPI (a subquery on the (kpi, week) index): one query fewer, each
     # a round trip on PostgreSQL.
-    kpis = list(
-        team.kpis.filter(Q(is_active=True) | Q(Exists(value_in(week))))
-        .annotate(week_note=Subquery(value_in(week).values("note")[:1]))
+    return (
+        KPI.objects.filter(team_id=team_pk)
+        .filter(Q(is_active=True) | Q(Exists(_value_in(monday))))
+        .annotate(week_note=Subquery(_value_in(monday).values("note")[:1]))
         .order_by("position", "name")
     )
-    history = ranking.weekly_history(kpis, week)
-    moves = ranking.moves(kpis, history)
-    rows = [kpi_row(moves[kpi.pk], history, note=kpi.week_note or "") for kpi in kpis]
-    report = (
-        WeeklyReport.objects.filter(team=team, week__starts_on=week.monday)
+
+
+def _team_report(team_pk: int, monday: dt.date):
+    # At most one row, (team, week) being unique: no order and no limit to plan.
+    return (
+        WeeklyReport.objects.filter(team_id=team_pk, week__starts_on=monday)
         .select_related("week", "updated_by", "submitted_by", "published_by")
-        .prefetch_related("sections", "plans")
-        .first()
+        .order_by()
     )
+
+
+def _team_todos(team_pk: int, monday: dt.date):
     # Open TODOs carried forward: raised this week or earlier, not closed before this week.
-    todos = list(
-        TodoItem.objects.open_in(team, week)
+    return (
+        TodoItem.objects.open_in(Team(pk=team_pk), IsoWeek.from_date(monday))
         .select_related("report__week", "done_in__week")
         .order_by("report__week__starts_on", "position", "id")
     )
+
+
+# Stand-ins no team or week has, for compiling the team week's statements once per connection.
+_STAND_INS = ((-987654321, dt.date(1901, 1, 7)), (-123456789, dt.date(1902, 1, 6)))
+_KPIS = Precompiled(_team_kpis, *_STAND_INS)
+_REPORT = Precompiled(_team_report, *_STAND_INS)
+_TODOS = Precompiled(_team_todos, *_STAND_INS)
+_INCIDENTS = Precompiled(
+    _team_incidents, *((pk, monday, monday - dt.timedelta(days=7)) for pk, monday in _STAND_INS)
+)
+
+
+def team_week(team: Team, week: IsoWeek) -> TeamWeek:
+    """One team's week, in a fixed number of queries whatever its history."""
+    kpis = _KPIS(team.pk, week.monday)
+    for kpi in kpis:
+        # What `team.kpis` would have set: the team at hand, not a query per KPI.
+        kpi.team = team
+    history = ranking.weekly_history(kpis, week)
+    moves = ranking.moves(kpis, history)
+    rows = [kpi_row(moves[kpi.pk], history, note=kpi.week_note or "") for kpi in kpis]
+    report = next(iter(_REPORT(team.pk, week.monday)), None)
+    if report is not None:
+        prefetch_related_objects([report], "sections", "plans")
+    todos = _TODOS(team.pk, week.monday)
     okrs = okr_rows(active_key_results(objective__team=team), week)
     ranked = sorted(
         (move for move in moves.values() if move.is_rankable or move.crossing), key=lambda move: move.rank_key
@@ -174,7 +209,7 @@ def team_week(team: Team, week: IsoWeek) -> TeamWeek:
         report=report,
         kpi_groups=_group_rows(rows),
         okrs=okrs,
-        incidents=summarize(_incidents(week, team=team), week),
+        incidents=summarize(_INCIDENTS(team.pk, week.monday, week.previous().monday), week),
         todos=todos,
         headline_moves=[kpi_row(move, history) for move in ranked[:SUMMARY_MOVES]],
         target_misses=[kpi_row(move, history, target_first=True) for move in misses],
