@@ -6,13 +6,14 @@ Nothing is created here: opening a week that nobody has saved yet leaves the dat
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db.models import F
 from django.utils import timezone
 
 from common.formatting import format_number, plain_decimal
+from common.precompiled import Precompiled
 from common.weeks import IsoWeek
 from incidents import summary
 from incidents.forms import DATETIME_FORMAT
@@ -131,25 +132,65 @@ class WeekData:
         return list(groups.values())
 
 
+def _reports(team_pk: int, monday: date, previous: date):
+    return (
+        WeeklyReport.objects.filter(team_id=team_pk, week__starts_on__in=[monday, previous])
+        # Who saved it last is on the page; who submitted and published it are not.
+        .select_related("week", "updated_by")
+        .order_by()
+    )
+
+
+def _kpis(team_pk: int):
+    # Groups appear in the order of their first KPI by position, as the report reads.
+    return KPI.objects.filter(team_id=team_pk, is_active=True).order_by("position", "name")
+
+
+def _incidents(team_pk: int, monday: date):
+    return Incident.objects.filter(team_id=team_pk, week__starts_on=monday).order_by("started_at", "pk")
+
+
+def _key_results(team_pk: int):
+    return (
+        KeyResult.objects.active()
+        .filter(objective__team_id=team_pk)
+        .select_related("objective", "owner")
+        .in_board_order()
+    )
+
+
+def _todos(team_pk: int, monday: date):
+    return (
+        TodoItem.objects.open_in(Team(pk=team_pk), IsoWeek.from_date(monday))
+        .select_related("report__week")
+        .order_by("report__week__starts_on", "position", "id")
+    )
+
+
+# The form's statements whose shape never changes, compiled once per connection (common/precompiled.py):
+# building and compiling them cost ~3 ms a page. The stand-ins are a team and weeks no row has.
+_FIRST, _SECOND = (-987654321, date(1901, 1, 7)), (-123456789, date(1902, 1, 6))
+_REPORTS = Precompiled(
+    _reports, (*_FIRST, _FIRST[1] - timedelta(days=7)), (*_SECOND, _SECOND[1] - timedelta(days=7))
+)
+_KPIS = Precompiled(_kpis, _FIRST[:1], _SECOND[:1])
+_INCIDENTS = Precompiled(_incidents, _FIRST, _SECOND)
+_KEY_RESULTS = Precompiled(_key_results, _FIRST[:1], _SECOND[:1])
+_TODOS = Precompiled(_todos, _FIRST, _SECOND)
+
+
 def load_week(team: Team, week: IsoWeek) -> WeekData:
     data = WeekData(team=team, week=week)
     mondays = [week.monday, week.previous().monday]
 
-    reports = {
-        report.week.starts_on: report
-        for report in WeeklyReport.objects.filter(team=team, week__starts_on__in=mondays)
-        # Who saved it last is on the page; who submitted and published it are not.
-        .select_related("week", "updated_by")
-        .order_by()
-    }
+    reports = {report.week.starts_on: report for report in _REPORTS(team.pk, *mondays)}
     data.report = reports.get(week.monday)
     data.previous_report = reports.get(mondays[1])
     report_ids = [report.pk for report in reports.values()]
 
-    # Groups appear in the order of their first KPI by position, as the report reads.
-    data.kpis = list(KPI.objects.filter(team=team, is_active=True).order_by("position", "name"))
+    data.kpis = _KPIS(team.pk)
     values, filled = _kpi_window(data.kpis, week)
-    data.incidents = list(Incident.objects.in_week(week).filter(team=team).order_by("started_at", "pk"))
+    data.incidents = _INCIDENTS(team.pk, week.monday)
     if data.incidents:
         # Only the descriptions are shown: read as text, in each incident's order, rather than prefetched
         # as instances (whose default order also joined back to the incident).
@@ -173,12 +214,7 @@ def load_week(team: Team, week: IsoWeek) -> WeekData:
         folded = not has_input and len(filled.get(kpi.pk, ())) * 2 < reported_weeks
         data.kpi_rows.append(KPIRow(kpi, change, current[1] if current else "", folded=folded))
 
-    data.key_results = list(
-        KeyResult.objects.active()
-        .filter(objective__team=team)
-        .select_related("objective", "owner")
-        .in_board_order()
-    )
+    data.key_results = _KEY_RESULTS(team.pk)
     updates = {
         (update.key_result_id, update.monday): update
         for update in KeyResultUpdate.objects.filter(
@@ -203,12 +239,7 @@ def load_week(team: Team, week: IsoWeek) -> WeekData:
         else:
             data.previous_plans.append(plan)
 
-    todos = (
-        TodoItem.objects.open_in(team, week)
-        .select_related("report__week")
-        .order_by("report__week__starts_on", "position", "id")
-    )
-    for todo in todos:
+    for todo in _TODOS(team.pk, week.monday):
         if todo.report.week.starts_on == week.monday:
             data.own_todos.append(todo)
         else:
