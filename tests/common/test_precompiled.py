@@ -1,0 +1,67 @@
+"""A precompiled queryset reads what the queryset reads, and refuses one whose shape its values change."""
+
+import datetime as dt
+
+import pytest
+
+from common.precompiled import Precompiled
+from common.weeks import IsoWeek
+from reports.models import KPI, KPIValue
+from tests.factories import make_kpi, make_team, make_value
+
+pytestmark = pytest.mark.django_db
+
+FIRST, SECOND = (-987654321, dt.date(1901, 1, 7)), (-123456789, dt.date(1902, 1, 6))
+
+
+def _values(team_pk: int, monday: dt.date):
+    return (
+        KPIValue.objects.filter(kpi__team_id=team_pk, week__starts_on=monday)
+        .select_related("kpi", "week")
+        .order_by("kpi__name")
+    )
+
+
+def test_it_reads_what_the_queryset_reads_for_any_team_and_week(team, django_assert_num_queries):
+    other = make_team("Risk", slug="risk")
+    for owner in (team, other):
+        for name in ("b", "a"):
+            kpi = make_kpi(owner, f"{owner.slug}-{name}")
+            make_value(kpi, "2024-W33", "1.5")
+            make_value(kpi, "2024-W32", "2")
+    precompiled = Precompiled(_values, FIRST, SECOND)
+    for owner in (team, other):
+        for week in ("2024-W33", "2024-W32", "2024-W30"):
+            monday = IsoWeek.parse(week).monday
+            expected = list(_values(owner.pk, monday))
+            with django_assert_num_queries(1):
+                rows = precompiled(owner.pk, monday)
+            assert [(row.pk, row.value, row.kpi.name, row.week.starts_on) for row in rows] == [
+                (row.pk, row.value, row.kpi.name, row.week.starts_on) for row in expected
+            ]
+    assert len(precompiled(team.pk, IsoWeek.parse("2024-W33").monday)) == 2
+    values = Precompiled(
+        lambda pk: KPI.objects.filter(team_id=pk).values_list("name", flat=True), (-1,), (-2,)
+    )
+    assert sorted(values(team.pk)) == ["payments-a", "payments-b"]
+
+
+def test_a_value_that_lands_in_a_derived_parameter_is_refused(team):
+    def derived(team_pk: int, monday: dt.date):
+        return KPIValue.objects.filter(kpi__team_id=team_pk, week__starts_on=monday - dt.timedelta(days=7))
+
+    with pytest.raises(RuntimeError, match="not one of its arguments"):
+        Precompiled(derived, FIRST, SECOND)(team.pk, dt.date(2024, 8, 12))
+
+
+def test_a_list_whose_length_changes_the_statement_is_refused(team):
+    def listed(first: int, count: int):
+        return KPI.objects.filter(pk__in=range(first, first + count))
+
+    with pytest.raises(RuntimeError, match="one statement"):
+        Precompiled(listed, (-10, 1), (-20, 2))(1, 1)
+
+
+def test_stand_ins_must_differ_in_every_argument():
+    with pytest.raises(ValueError, match="differ"):
+        Precompiled(_values, FIRST, (FIRST[0], SECOND[1]))
