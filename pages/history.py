@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import itertools
-import re
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import NamedTuple
@@ -267,58 +265,10 @@ def _union_rows(team: Team, week: IsoWeek, limit: int) -> list[dict]:
     for index, name in compiled.slots:
         params[index] = arguments[name]
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            fetched = _fetch_prepared(connection, cursor, compiled, params, limit)
-        else:
-            cursor.execute(compiled.sql, params)
-            fetched = cursor.fetchall()
+        cursor.execute(compiled.sql, params)
+        fetched = cursor.fetchall()
     rows = compiled.compiler.results_iter(results=[fetched])
     return [dict(zip(compiled.names, row, strict=True)) for row in rows]
-
-
-# PostgreSQL planned the seven-way union afresh for every page: 1.7 ms of planning for 0.2 ms of
-# execution (bench/FINDINGS.md §13). A statement prepared once per database session is planned once;
-# from its sixth run on the server keeps the generic plan. Django prepares nothing itself (psycopg's
-# prepare_threshold stays off for transaction poolers): a pooler that hands one client's session to
-# another (PgBouncer in transaction mode) would need this switched off.
-_PREPARED_TYPES = (
-    (bool, "boolean"),
-    (int, "bigint"),
-    (dt.datetime, "timestamptz"),
-    (dt.date, "date"),
-    (str, "text"),
-)
-# Session → {limit: name of its prepared statement}. Keyed on the driver's connection, so a reconnect,
-# a new session, prepares again. Every PREPARE takes a new name: one that failed half-way (the
-# statement prepared, the call interrupted) can never collide with the next attempt.
-_prepared: WeakKeyDictionary = WeakKeyDictionary()
-_names = itertools.count(1)
-
-
-def _parameter_type(value) -> str | None:
-    return next((name for kind, name in _PREPARED_TYPES if isinstance(value, kind)), None)
-
-
-def _fetch_prepared(connection, cursor, compiled: _Compiled, params: list, limit: int) -> list:
-    types = [_parameter_type(param) for param in params]
-    if None in types:
-        cursor.execute(compiled.sql, params)
-        return cursor.fetchall()
-    prepared = _prepared.setdefault(connection.connection, {})
-    placeholders = ", ".join(["%s"] * len(params))
-    if limit in prepared:
-        cursor.execute(f"EXECUTE {prepared[limit]}({placeholders})", params)
-        return cursor.fetchall()
-    name = f"rs_change_log_{next(_names)}"
-    # Prepared and run in one statement, so the first page of a session makes no extra query. The
-    # union's placeholders become the prepared statement's numbered ones; its escaped percent signs
-    # stay escaped, for the call's own parameters are bound client-side.
-    numbers = iter(range(1, len(params) + 1))
-    body = re.sub("%s|%%", lambda match: f"${next(numbers)}" if match.group() == "%s" else "%%", compiled.sql)
-    cursor.execute(f"PREPARE {name} ({', '.join(types)}) AS {body}; EXECUTE {name}({placeholders})", params)
-    prepared[limit] = name
-    cursor.nextset()
-    return cursor.fetchall()
 
 
 def recent_changes(team: Team, week: IsoWeek, limit: int = 10) -> list[ChangeEntry]:

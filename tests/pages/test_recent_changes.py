@@ -76,21 +76,3 @@ def test_the_newest_rows_come_first_when_the_week_has_more_than_the_limit(team):
     assert [row["change_what"] for row in history._union_rows(team, week, 10)] == [
         f"k{index:02}" for index in range(13, 3, -1)
     ]
-
-
-@pytest.mark.skipif(connections["default"].vendor != "postgresql", reason="prepared on PostgreSQL only")
-def test_postgresql_prepares_the_union_once_a_session_and_reads_the_same_rows(
-    team, django_assert_num_queries
-):
-    for index in range(3):
-        make_value(make_kpi(team, f"k{index}", unit=KPI.Unit.PERCENT, decimals=2), THIS_WEEK, "50")
-    connection = connections["default"]
-    history._prepared.pop(connection.connection, None)
-    week = IsoWeek.parse(THIS_WEEK)
-    expected = list(history._union(team, week, 10))
-    # Past the sixth run the server plans the statement once for any values: still the same rows.
-    for _ in range(8):
-        with django_assert_num_queries(1):
-            assert history._union_rows(team, week, 10) == expected
-    assert history._union_rows(team, week.previous(), 10) == list(history._union(team, week.previous(), 10))
-    assert list(history._prepared[connection.connection]) == [10]
