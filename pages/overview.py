@@ -6,6 +6,11 @@ team's part is built from that team's rows alone and kept in the cache under the
 the department's (ops/data_version.py): after a lead's save only that team's part is built again, and
 the overview of thirty teams costs what one team's costs plus the merge.
 
+A part holds figures and ids only, the same in every language; what a team shows in the reader's
+language (its card and its rows' HTML) is kept beside it under the part's key and the language. The
+first view in a second language then writes the cards from the few headline rows, without building
+any part again.
+
 The merge takes the top rows of every list across the teams' candidates (a team's part keeps as many
 candidates as any list shows, so the merged top rows are the department's top rows) and then loads
 only those rows, whatever the number of KPIs, key results and weeks stored: what is shown, not what
@@ -87,13 +92,13 @@ OKR_KEYS = {
 
 @dataclass
 class TeamPart:
-    """What the overview needs of one team's week: its card, and its candidates for every list.
+    """What the overview needs of one team's week, in every language: its candidates for every list.
 
-    Candidates are (sort key, id) pairs; their rows are kept one cache entry each beside the part
-    (`_row_key`), so the page reads back only the few rows it shows, never every team's candidates.
+    Candidates are (sort key, id) pairs; their rows are kept one cache entry each beside the team's
+    card (`_shown_key`, `_row_key`), so the page reads back only the few rows it shows, never every
+    team's candidates.
     """
 
-    card: str
     headline: list[int]
     better: int
     worse: int
@@ -126,6 +131,8 @@ class TeamOverview:
     week: IsoWeek
     # The headline rows, when the part was built in this request; otherwise loaded when read.
     rows: list[KpiRow] | None = field(default=None, repr=False)
+    # Written by pages/team_card_html.py, which escaped every value; "" while the card is being written.
+    card_html: str = field(default="", repr=False)
 
     @property
     def is_missing(self) -> bool:
@@ -134,8 +141,7 @@ class TeamOverview:
 
     @property
     def card(self) -> SafeString:
-        # Written by pages/team_card_html.py, which escaped every value; kept as plain text in the part.
-        return mark_safe(self.part.card)  # noqa: S308
+        return mark_safe(self.card_html)  # noqa: S308
 
     @property
     def better(self) -> int:
@@ -150,16 +156,17 @@ class TeamOverview:
         """The card's rows. The page prints the kept card; other readers (tests) get rows, loaded."""
         if self.rows is not None:
             return self.rows
-        loaded = _load_kpi_rows(self.part.headline, self.week)
+        loaded = _load_kpi_rows(self.part.headline, self.week, kinds=(IMPROVED,))
         return [loaded[_row_key(IMPROVED, pk)] for pk in self.part.headline]
 
 
 @dataclass
 class _Built:
-    """The parts built in this request, and every row their candidates stand for."""
+    """The parts built in this request, their cards, and every row their candidates stand for."""
 
     parts: dict[int, TeamPart]
     headlines: dict[int, list[KpiRow]]
+    cards: dict[int, str]
     # Made when asked for: a page shows ~95 of a department's ~1,200 candidates, and a KPI's row
     # writes its reasons in the reader's language.
     row_makers: dict[str, Callable[[], KpiRow | OkrRow]]
@@ -206,7 +213,7 @@ def _build_parts(
     for row in okr_rows(_key_results_of(by_pk), week):
         okrs_by_team[row.key_result.objective.team_id].append(row)
 
-    built = _Built({}, {}, {})
+    built = _Built({}, {}, {}, {})
     for team in teams:
         team_moves, team_okrs = moves_by_team[team.pk], okrs_by_team[team.pk]
         headline = [kpi_row(move, history) for move in ranking.headline(team_moves, HEADLINE_PER_TEAM)]
@@ -215,7 +222,6 @@ def _build_parts(
         attention = ranking.worse_or_off_target(team_moves)
         groups = okr_groups(team_okrs)
         part = TeamPart(
-            card="",
             headline=[row.kpi.pk for row in headline],
             better=sum(1 for move in team_moves if move.change.tone == Tone.BETTER),
             worse=sum(1 for move in team_moves if move.change.tone == Tone.WORSE),
@@ -237,7 +243,7 @@ def _build_parts(
             incidents=WeekFigures.of(records[team.pk], week),
             listed_incidents=_most_severe(records[team.pk], week),
         )
-        part.card = team_card(TeamOverview(team, reports.get(team.pk), part, week, headline), week)
+        built.cards[team.pk] = team_card(TeamOverview(team, reports.get(team.pk), part, week, headline), week)
         for move in improved:
             built.row_makers[_row_key(IMPROVED, move.kpi.pk)] = partial(kpi_row, move, history)
         for move in attention[:OVERVIEW_LIST_LIMIT]:
@@ -254,26 +260,50 @@ def _build_parts(
 
 
 def _part_key(team: Team, week: IsoWeek) -> str:
-    """Everything a part is built from: the team's rows and the department's, the week, the language.
+    """Everything a part is built from: the team's rows and the department's, and the week.
 
     Hashed short: the cache checks every character of every key it is given, and a page reads ~90.
     """
-    identity = f"{week}:{get_language()}:{team.department_token}:{team.pk}:{team.data_token}"
+    identity = f"figures:{week}:{team.department_token}:{team.pk}:{team.data_token}"
     return "overview:" + hashlib.blake2b(identity.encode(), digest_size=12).hexdigest()
+
+
+def _shown_key(part_key: str) -> str:
+    """The key of what a part shows in the reader's language: its card, and beside it its rows."""
+    return f"{part_key}:{get_language()}"
+
+
+def _cards_of(
+    teams: list[Team], parts: dict[int, TeamPart], reports: dict[int, WeeklyReport], week: IsoWeek
+) -> tuple[dict[int, str], dict[int, list[KpiRow]]]:
+    """The cards of teams whose part is kept but not their card (another language's first view).
+
+    Only the headline rows are loaded, four a team, in two queries for all the teams together.
+    """
+    loaded = _load_kpi_rows([pk for team in teams for pk in parts[team.pk].headline], week, kinds=(IMPROVED,))
+    cards, headlines = {}, {}
+    for team in teams:
+        part = parts[team.pk]
+        headlines[team.pk] = [loaded[_row_key(IMPROVED, pk)] for pk in part.headline]
+        item = TeamOverview(team, reports.get(team.pk), part, week, headlines[team.pk])
+        cards[team.pk] = team_card(item, week)
+    return cards, headlines
 
 
 # ---------------------------------------------------------------- loading the rows shown
 
 
-def _load_kpi_rows(kpi_ids: Iterable[int], week: IsoWeek) -> dict[str, KpiRow]:
-    """Both kinds of row of these KPIs, built afresh: for rows no longer (or never) kept."""
+def _load_kpi_rows(
+    kpi_ids: Iterable[int], week: IsoWeek, kinds: Iterable[str] = (IMPROVED, ATTENTION)
+) -> dict[str, KpiRow]:
+    """These kinds of row of these KPIs, built afresh: for rows no longer (or never) kept."""
     kpis = list(KPI.objects.filter(pk__in=set(kpi_ids)).select_related("team"))
     history = ranking.weekly_history(kpis, week)
     moves = ranking.moves(kpis, history)
     rows = {}
     for kpi in kpis:
-        rows[_row_key(IMPROVED, kpi.pk)] = kpi_row(moves[kpi.pk], history)
-        rows[_row_key(ATTENTION, kpi.pk)] = kpi_row(moves[kpi.pk], history, target_first=True)
+        for kind in kinds:
+            rows[_row_key(kind, kpi.pk)] = kpi_row(moves[kpi.pk], history, target_first=kind == ATTENTION)
     return rows
 
 
@@ -286,7 +316,8 @@ def _load_rows(row_keys: Iterable[str], week: IsoWeek) -> dict[str, KpiRow | Okr
         kind, _colon, pk = key.partition(":")
         ids[kind].append(int(pk))
     if ids[IMPROVED] or ids[ATTENTION]:
-        rows.update(_load_kpi_rows(ids[IMPROVED] + ids[ATTENTION], week))
+        kinds = [kind for kind in (IMPROVED, ATTENTION) if ids[kind]]
+        rows.update(_load_kpi_rows(ids[IMPROVED] + ids[ATTENTION], week, kinds))
     if ids[OKR]:
         loaded = okr_rows(active_key_results(pk__in=ids[OKR]), week)
         rows.update({_row_key(OKR, row.key_result.pk): row for row in loaded})
@@ -322,10 +353,11 @@ def _shown_rows(
 ) -> tuple[dict[str, str], dict[str, str]]:
     """The HTML of the rows the page shows (row key → owning team), and the rows to keep (cache key → HTML).
 
-    A row is kept under its team's part key, so it is written again only after a write to its team
-    (or when the page shows a row no earlier view showed). The rows are written from this request's
-    parts where they were built, else loaded from the database. A team built in this request has a new
-    part key, under which no row can be kept yet: its rows are not looked for.
+    A row is kept under its team's shown key (`keys`: the part's key and the language), so it is
+    written again only after a write to its team, in another language, or when the page shows a row no
+    earlier view showed. The rows are written from this request's parts where they were built, else
+    loaded from the database. A team built in this request has a new part key, under which no row can
+    be kept yet: its rows are not looked for.
     """
     cache = caches[CACHE_ALIAS]
     rebuilt = built.parts if built else {}
@@ -452,14 +484,26 @@ def department_week(week: IsoWeek) -> DepartmentWeek:
     cache = caches[CACHE_ALIAS]
     # Nothing is kept without the department's token (a flushed database has none until its first write).
     keys = {team.pk: _part_key(team, week) for team in teams if team.department_token is not None}
-    kept = cache.get_many(list(keys.values())) if keys else {}
+    shown_keys = {pk: _shown_key(key) for pk, key in keys.items()}
+    kept = cache.get_many([*keys.values(), *shown_keys.values()]) if keys else {}
     parts = {team.pk: kept[keys[team.pk]] for team in teams if keys.get(team.pk) in kept}
+    cards = {pk: kept[shown_keys[pk]] for pk in parts if shown_keys[pk] in kept}
     built = None
     missing = [team for team in teams if team.pk not in parts]
     records = _incident_records(week, missing)
+    # The cards written in this request, with their headline rows: the others are kept.
+    new_cards, headlines = {}, {}
     if missing:
         built = _build_parts(missing, reports, records, week)
         parts.update(built.parts)
+        new_cards.update(built.cards)
+        headlines.update(built.headlines)
+    unwritten = [team for team in teams if team.pk not in cards and team.pk not in new_cards]
+    if unwritten:
+        written_cards, written_headlines = _cards_of(unwritten, parts, reports, week)
+        new_cards.update(written_cards)
+        headlines.update(written_headlines)
+    cards.update(new_cards)
 
     ids = [team.pk for team in teams]
     in_order = [parts[pk] for pk in ids]
@@ -480,9 +524,10 @@ def department_week(week: IsoWeek) -> DepartmentWeek:
     archived = [record for team, listed in records.items() if team not in active for record in listed]
     listed_incidents = _listed_incidents(ids, in_order, archived, week)
     wanted.update({_row_key(INCIDENT, pk): team for pk, team in listed_incidents})
-    html, rows_to_keep = _shown_rows(wanted, keys, built, week)
-    # The parts built and the rows written, kept in one write: the fragment store's is a database round trip.
+    html, rows_to_keep = _shown_rows(wanted, shown_keys, built, week)
+    # Parts, cards and rows written, kept in one write: the fragment store's is a database round trip.
     to_keep = {keys[pk]: part for pk, part in built.parts.items() if pk in keys} if built else {}
+    to_keep.update({shown_keys[pk]: card for pk, card in new_cards.items() if pk in shown_keys})
     to_keep.update(rows_to_keep)
     if to_keep:
         cache.set_many(to_keep)
@@ -506,11 +551,12 @@ def department_week(week: IsoWeek) -> DepartmentWeek:
     figures = sum((part.incidents for part in in_order), WeekFigures.of(archived, week))
     listed = shown([_row_key(INCIDENT, pk) for pk, _team in listed_incidents])
     incidents = figures.summary(listed, all_listed=len(listed) == figures.records)
-    headlines = built.headlines if built else {}
     return DepartmentWeek(
         week=week,
         teams=[
-            TeamOverview(team, reports.get(team.pk), parts[team.pk], week, headlines.get(team.pk))
+            TeamOverview(
+                team, reports.get(team.pk), parts[team.pk], week, headlines.get(team.pk), cards[team.pk]
+            )
             for team in teams
         ],
         improved=shown([_row_key(IMPROVED, pk) for pk, _team in improved]),

@@ -227,12 +227,37 @@ def test_a_kpi_moved_between_teams_rebuilds_both(department, builds):
     assert after == from_every_row()
 
 
-def test_parts_are_kept_per_language(department):
+def test_cards_and_rows_are_kept_per_language(department):
     with translation.override("zh-hans"):
         chinese = overview.department_week(LAST_WEEK).teams[0].card
     english = overview.department_week(LAST_WEEK).teams[0].card
     assert "查看团队周报 →" in chinese
     assert "Open the team's week →" in english
+    with translation.override("zh-hans"):
+        assert overview.department_week(LAST_WEEK).teams[0].card == chinese
+
+
+def test_a_second_language_writes_the_cards_and_rows_without_building_a_part(
+    department, builds, client_for, manager
+):
+    client = client_for(manager)
+    url = reverse("department-week", kwargs={"week": LAST_WEEK})
+    assert "查看团队周报 →" in client.get(url, headers={"accept-language": "zh-hans"}).content.decode()
+    with CaptureQueriesContext(connection) as second_language:
+        response = client.get(url, headers={"accept-language": "en"})
+    assert "Open the team's week →" in response.content.decode()
+    assert builds == [sorted(team.slug for team in department)]
+    # The kept page's queries, then the headline KPIs with their history for the cards, then the
+    # shown rows: KPIs with their history, key results with their updates, incidents.
+    assert len(second_language.captured_queries) == KEPT_QUERIES + 2 + 5
+
+
+def test_a_page_written_from_another_languages_parts_equals_the_page_built_from_every_row(department, builds):
+    with translation.override("zh-hans"):
+        overview.department_week(LAST_WEEK)
+    written = snapshot(overview.department_week(LAST_WEEK))
+    assert len(builds) == 1
+    assert written == from_every_row()
 
 
 def test_an_archived_teams_incidents_still_count(department):
