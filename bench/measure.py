@@ -155,8 +155,8 @@ def pages(ctx: dict) -> list[dict]:
         # commit renews it), so the overview builds that team's part again and keeps the others'
         # (pages/overview.py). "Restart" drops the parts from the process's memory, as a restart does, and
         # reads them back from the database (ops/fragment_store.py); "all cold" drops every team's part
-        # everywhere, as a write no team owns does (a person, a restore) and as on the first view of a week
-        # nobody has opened; "other language" is the first
+        # everywhere, as a write no team owns does (a week changed, a restore) and as on the first view of a
+        # week nobody has opened; "other language" (as after a person's new name) is the first
         # view in English after every part was built for a reader of Chinese.
         {
             "name": "overview_cold",

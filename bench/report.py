@@ -418,10 +418,10 @@ def markdown(results: dict) -> str:
         "its first view after a write is measured after a write to the measured team (its part rebuilt, "
         "the others' kept); after a restart of the server process (`overview_restart`: the parts read back "
         "from the database table behind each process's memory, `ops/fragment_store.py`); and with every "
-        "team's part dropped (`overview_all_cold`, as after a write no team owns, a person's name or a "
+        "team's part dropped (`overview_all_cold`, as after a write no team owns, a week changed or a "
         "restore, and on the first view of a week nobody has opened); and in English after every part was "
-        "built for a reader of Chinese (`overview_language`: "
-        "the parts' figures kept, the cards and rows written in the second language). The dashboards:",
+        "built for a reader of Chinese (`overview_language`: the parts' figures kept, the cards and rows "
+        "written again, as after a person's new name). The dashboards:",
         "",
         cold_table(results["runs"]),
         "",

@@ -15,7 +15,9 @@ A write is put on its team by following the row's path to it (a value's KPI, the
 objects already loaded where it can and with one query per kind of row at the commit otherwise. A
 write whose team is unknown (a week, a person, a restore, a row moved between teams by an admin
 whose old team was not loaded) changes the department's token, which every team's part is keyed on:
-when in doubt, everything is rebuilt.
+when in doubt, everything is rebuilt. A write to a person (a name, a new lead) changes the people's
+token: names are printed beside rows but count in no team's figures, so the overview writes its cards
+and rows again and keeps every part.
 
 The new tokens are written after the commit, never inside the writing transaction: a reader that
 sees a new token is then sure to see the new rows, and writers never queue on the version rows.
@@ -44,6 +46,7 @@ WATCHED_APPS = ("reports", "okrs", "incidents", "documents")
 USER_FIELDS_NOT_SHOWN = frozenset({"last_login", "password"})
 ROW_ID = 1
 DEPARTMENT = ScopedDataVersion.DEPARTMENT
+PEOPLE = ScopedDataVersion.PEOPLE
 _PENDING = "reportsite_data_changed"
 # Each row's way to its team: the field that leads there, by model label. A history record takes its
 # model's way (simple-history copies the fields). Models not named here belong to the department.
@@ -100,28 +103,30 @@ def for_request(request) -> str | None:
 
 
 def with_team_tokens(teams: QuerySet) -> QuerySet:
-    """Teams with their committed token and the department's (`data_token`, `department_token`).
+    """Teams with their committed token, the department's and the people's.
 
-    Read with the teams, in the same statement. Without the department's row (a flushed database)
-    nothing may be kept: `department_token` is None. A team without a row has had no write of its own
-    since the department's token was written (its first write adds the row): its token is "".
+    As `data_token`, `department_token` and `people_token`, read with the teams in the same statement.
+    Without the department's row (a flushed database) nothing may be kept: `department_token` is None.
+    A team without a row has had no write of its own since the department's token was written (its first
+    write adds the row): its token is "", as is the people's before the first write to a person.
     """
     rows = ScopedDataVersion.objects.using(teams.db)
     return teams.annotate(
         data_token=Coalesce(Subquery(rows.filter(scope=OuterRef("pk")).values("token")[:1]), Value("")),
         department_token=Subquery(rows.filter(scope=DEPARTMENT).values("token")[:1]),
+        people_token=Coalesce(Subquery(rows.filter(scope=PEOPLE).values("token")[:1]), Value("")),
     )
 
 
-def bump(using: str = DEFAULT_DB_ALIAS, teams: Iterable[int] | None = None) -> None:
-    """Write new tokens now: the page token, and the teams' (or, without teams, the department's).
+def bump(using: str = DEFAULT_DB_ALIAS, teams: Iterable[int] | None = None, people: bool = False) -> None:
+    """Write new tokens now: the page token, the teams' (or, without teams, the department's), the people's.
 
     Outside a transaction this is what `changed()` does after the commit.
     """
     token = uuid.uuid4().hex
     if not DataVersion.objects.using(using).filter(pk=ROW_ID).update(token=token):
         DataVersion.objects.using(using).update_or_create(pk=ROW_ID, defaults={"token": token})
-    scopes = sorted(set(teams)) if teams is not None else [DEPARTMENT]
+    scopes = sorted({*teams, *([PEOPLE] if people else [])}) if teams is not None else [DEPARTMENT]
     if not scopes:
         return
     rows = ScopedDataVersion.objects.using(using)
@@ -139,6 +144,7 @@ class _Pending:
     teams: set[int] = field(default_factory=set)
     lookups: dict[type[Model], set[int]] = field(default_factory=lambda: defaultdict(set))
     department: bool = False
+    people: bool = False
 
     def resolve(self, using: str) -> set[int] | None:
         """The teams written to; None when a team cannot be told (a row already deleted, say)."""
@@ -155,16 +161,18 @@ class _Pending:
         return teams
 
 
-def changed(using: str = DEFAULT_DB_ALIAS, teams: Iterable[int] | None = None) -> None:
+def changed(using: str = DEFAULT_DB_ALIAS, teams: Iterable[int] | None = None, people: bool = False) -> None:
     """Report data was written on `using`: write new tokens once the transaction commits.
 
     `teams` names the teams whose rows were written; without it the write is the department's and
-    every team's part of the overview is rebuilt. Called for every row a form saves, so it only marks
-    the connection and queues a callback; the first callback to run after the commit writes the
-    tokens and the others find nothing pending. Every call queues its own callback because a savepoint
-    rolled back drops the callbacks queued inside it, and the writes after it still need one.
+    every team's part of the overview is rebuilt. `people` says a person was written. Called for every
+    row a form saves, so it only marks the connection and queues a callback; the first callback to run
+    after the commit writes the tokens and the others find nothing pending. Every call queues its own
+    callback because a savepoint rolled back drops the callbacks queued inside it, and the writes after
+    it still need one.
     """
     pending = _pending(using)
+    pending.people |= people
     if teams is None:
         pending.department = True
     else:
@@ -186,7 +194,7 @@ def _bump_if_pending(using: str) -> None:
     pending = getattr(connection, _PENDING, None)
     if pending is not None:
         setattr(connection, _PENDING, None)
-        bump(using, pending.resolve(using))
+        bump(using, pending.resolve(using), people=pending.people)
 
 
 # ---------------------------------------------------------------- which team a row belongs to
@@ -294,6 +302,9 @@ def _on_save(sender, instance, using, created=False, update_fields=None, raw=Fal
         # A new week's row alone changes nothing any team's part shows; its rows carry their teams.
         changed(using, teams=())
         return
+    if sender is get_user_model() and not raw:
+        changed(using, teams=(), people=True)
+        return
     if raw or _path_field(sender) is None:
         changed(using)
         return
@@ -306,7 +317,10 @@ def _on_save(sender, instance, using, created=False, update_fields=None, raw=Fal
 
 
 def _on_delete(sender, instance, using, **kwargs):
-    if _path_field(sender) is None:
+    if sender is get_user_model():
+        # The rows that named the person are set to nobody without a signal; they only print the name.
+        changed(using, teams=(), people=True)
+    elif _path_field(sender) is None:
         changed(using)
     else:
         _note(using, instance)

@@ -50,12 +50,15 @@ class ScopedDataVersion(models.Model):
 
     The overview keeps each team's part under its team's token (pages/overview.py), so a lead's save
     re-renders one team's card, not thirty. Scope 0 is the department: it changes with writes that no
-    single team owns (weeks, people, a restore), and every team's part is keyed on it as well.
+    single team owns (a week changed, a restore), and every team's part is keyed on it as well. Scope -1
+    is the people: a person's name is printed beside rows (an item's owner) but counts in no team's
+    figures, so a write to people renews only what parts print, not the parts.
     """
 
     DEPARTMENT = 0
+    PEOPLE = -1
 
-    scope = models.PositiveIntegerField(unique=True)
+    scope = models.IntegerField(unique=True)
     token = models.CharField(max_length=32)
 
     class Meta:

@@ -6,10 +6,10 @@ team's part is built from that team's rows alone and kept in the cache under the
 the department's (ops/data_version.py): after a lead's save only that team's part is built again, and
 the overview of thirty teams costs what one team's costs plus the merge.
 
-A part holds figures and ids only, the same in every language; what a team shows in the reader's
-language (its card and its rows' HTML) is kept beside it under the part's key and the language. The
-first view in a second language then writes the cards from the few headline rows, without building
-any part again.
+A part holds figures and ids only, the same in every language; what a team prints in the reader's
+language (its card and its rows' HTML) is kept beside it under the part's key, the language and the
+people's token. The first view in a second language, or after a person's name changed, then writes
+the cards from the few headline rows, without building any part again.
 
 The merge takes the top rows of every list across the teams' candidates (a team's part keeps as many
 candidates as any list shows, so the merged top rows are the department's top rows) and then loads
@@ -268,9 +268,14 @@ def _part_key(team: Team, week: IsoWeek) -> str:
     return "overview:" + hashlib.blake2b(identity.encode(), digest_size=12).hexdigest()
 
 
-def _shown_key(part_key: str) -> str:
-    """The key of what a part shows in the reader's language: its card, and beside it its rows."""
-    return f"{part_key}:{get_language()}"
+def _shown_key(team: Team, part_key: str) -> str:
+    """The key of what a part prints: its card, and beside it its rows, in the reader's language.
+
+    Printed rows name people (an item's owner), whom no part's figures depend on: a write to a person
+    renews the people's token, and the teams' cards and rows are written again from their kept parts.
+    """
+    identity = f"{part_key}:{get_language()}:{team.people_token}"
+    return "overview:" + hashlib.blake2b(identity.encode(), digest_size=12).hexdigest()
 
 
 def _cards_of(
@@ -484,7 +489,7 @@ def department_week(week: IsoWeek) -> DepartmentWeek:
     cache = caches[CACHE_ALIAS]
     # Nothing is kept without the department's token (a flushed database has none until its first write).
     keys = {team.pk: _part_key(team, week) for team in teams if team.department_token is not None}
-    shown_keys = {pk: _shown_key(key) for pk, key in keys.items()}
+    shown_keys = {team.pk: _shown_key(team, keys[team.pk]) for team in teams if team.pk in keys}
     kept = cache.get_many([*keys.values(), *shown_keys.values()]) if keys else {}
     parts = {team.pk: kept[keys[team.pk]] for team in teams if keys.get(team.pk) in kept}
     cards = {pk: kept[shown_keys[pk]] for pk in parts if shown_keys[pk] in kept}

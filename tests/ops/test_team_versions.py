@@ -28,7 +28,7 @@ from tests.pages.weekform_helpers import build_last_week, edit_url, form_data
 from tests.reports.test_admin_writes import admin_save
 
 pytestmark = pytest.mark.django_db(transaction=True)
-DEPARTMENT = ScopedDataVersion.DEPARTMENT
+DEPARTMENT, PEOPLE = ScopedDataVersion.DEPARTMENT, ScopedDataVersion.PEOPLE
 
 
 def tokens() -> dict[int, str]:
@@ -36,7 +36,7 @@ def tokens() -> dict[int, str]:
 
 
 def renewed(action) -> set[int]:
-    """The scopes (team ids, DEPARTMENT) whose token the committed `action` renewed."""
+    """The scopes (team ids, DEPARTMENT, PEOPLE) whose token the committed `action` renewed."""
     before = tokens()
     action()
     after = tokens()
@@ -120,13 +120,25 @@ def test_a_new_week_renews_no_team(two_teams):
 
 
 def test_writes_no_team_owns_renew_the_department(two_teams):
-    payments, _risk, _kpi, _value = two_teams
-    user = make_user("lead")
-    user.first_name = "Wang"
-    assert renewed(user.save) == {DEPARTMENT}
     week = Week.objects.get_for(IsoWeek.parse("2030-W01"))
     assert renewed(week.save) == {DEPARTMENT}
     assert renewed(data_version.changed) == {DEPARTMENT}
+
+
+def test_a_person_renews_the_people_only(two_teams):
+    payments, _risk, _kpi, _value = two_teams
+    assert renewed(lambda: make_user("lead")) == {PEOPLE}
+    user = make_user("owner")
+    make_key_result(make_objective(payments), owner=user)
+    user.first_name = "Wang"
+    assert renewed(user.save) == {PEOPLE}
+    # Deleting a person sets the rows that named them to nobody, with no signal: only names change.
+    assert renewed(user.delete) == {PEOPLE}
+
+
+def test_a_restored_person_renews_the_department(two_teams):
+    user = make_user("lead")
+    assert renewed(lambda: user.save_base(raw=True)) == {DEPARTMENT}
 
 
 def test_a_team_renamed_renews_itself(two_teams):
@@ -168,5 +180,9 @@ def test_the_tokens_are_read_with_the_teams(two_teams):
     assert teams[risk.pk].data_token == tokens()[risk.pk]
     assert teams[quiet.pk].data_token == ""
     assert teams[payments.pk].department_token == tokens()[DEPARTMENT]
+    assert teams[payments.pk].people_token == ""
+    make_user("lead")
+    (payments,) = data_version.with_team_tokens(Team.objects.filter(pk=payments.pk))
+    assert payments.people_token == tokens()[PEOPLE]
     ScopedDataVersion.objects.filter(scope=DEPARTMENT).delete()
     assert {team.department_token for team in data_version.with_team_tokens(Team.objects.all())} == {None}
