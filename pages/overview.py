@@ -358,9 +358,9 @@ def _shown_rows(
 ) -> tuple[dict[str, str], dict[str, str]]:
     """The HTML of the rows the page shows (row key → owning team), and the rows to keep (cache key → HTML).
 
-    A row is kept under its team's shown key (`keys`: the part's key and the language), so it is
-    written again only after a write to its team, in another language, or when the page shows a row no
-    earlier view showed. The rows are written from this request's parts where they were built, else
+    A row is kept under its team's shown key (`keys`, `_shown_key`), so it is written again only after
+    a write to its team or to a person, in another language, or when the page shows a row no earlier
+    view showed. The rows are written from this request's parts where they were built, else
     loaded from the database. A team built in this request has a new part key, under which no row can
     be kept yet: its rows are not looked for.
     """
