@@ -31,8 +31,14 @@ from incidents.models import Incident
 DAY = r"(?:(?P<y>\d{4})\s*(?:年|[-/.])\s*)?(?P<m>\d{1,2})\s*(?:月|[-/.])\s*(?P<d>\d{1,2})\s*日?"
 CLOCK = r"(?P<H>\d{1,2})\s*:\s*(?P<M>\d{2})(?!\d)"
 RANGE_END = r"(?:\s*(?:-|~|～|—|–|至|到)+\s*(?P<EH>\d{1,2})\s*:\s*(?P<EM>\d{2})(?!\d))?"
-# A list marker may open the line (`1）10月15日 14:05，…`); the text starts after any comma or colon.
-START = re.compile(rf"^(?:[-*+]\s+|\d{{1,2}}\s*[.、)]\s*)?{DAY}\s*{CLOCK}{RANGE_END}[\s,:]*(?P<rest>.*)$")
+# A list marker may open the line (`1）10月15日 14:05，…`), or a label naming the event (`**事件1**：`,
+# `Incident 2:`); the text starts after any comma or colon. The line is read with its bold marks dropped,
+# so a `* ` bullet may have left only its space.
+EVENT_LABEL = r"(?:事件|事故|故障|问题|incident|event)\s*#?\d{0,2}\s*:\s*"
+START = re.compile(
+    rf"^\s*(?:[-*+]\s+|\d{{1,2}}\s*[.、)]\s*)?(?:{EVENT_LABEL})?{DAY}\s*{CLOCK}{RANGE_END}[\s,:]*(?P<rest>.*)$",
+    re.IGNORECASE,
+)
 SUBHEADING = re.compile(r"^#{2,6}\s*(?:\d{1,2}\s*[.、)]\s*)?(?P<title>.*?)\s*#*$")
 FIELD = re.compile(
     r"^(?:[-*+]\s+)?(?P<key>恢复时间|结束时间|时间|类型|性质|级别|等级|定级|描述|经过|说明|现象|影响|原因|根因|发现方式|发现|处置|处理|解决)"
@@ -48,6 +54,8 @@ GRADE = re.compile(
 # `[C级]`, `[Change]`, `【风险】` before the text: a tag that grades the event or says its kind.
 GRADE_TAG = re.compile(
     r"[\[(【]\s*(?P<grade>[A-Da-d])\s*级[^\])】]{0,4}[\])】]|(?<![A-Za-z])(?P<bare>[A-D])\s*级(?:事故|事件|故障)"
+    # `，C级，`: a grade standing as a clause of its own.
+    r"|(?<![A-Za-z\w])(?P<alone>[A-D])\s*级(?=\s*(?:[,;。]|$))"
 )
 TAG = re.compile(r"^\s*[\[【]\s*(?P<tag>[^\]】]{1,16}?)\s*[\]】]\s*")
 KIND_PREFIX = re.compile(r"^(?P<word>风险预警|容量预警|风险提示|隐患|风险|预警|变更|发布)\s*[:：]\s*")
@@ -63,11 +71,15 @@ DURATION = re.compile(
 )
 END_VALUE = re.compile(rf"^(?:{DAY}\s*)?(?P<H>\d{{1,2}}):(?P<M>\d{{2}})(?!\d)")
 CHANGE_WORDS = re.compile(r"发布|上线|版本|变更")
-PROACTIVE = re.compile(r"主动发现|监控告警|告警发现|巡检|自查发现|监控发现")
-REPORTED = re.compile(r"反馈|投诉|报障|上报|外部通知|客诉")
+PROACTIVE = re.compile(
+    r"主动发现|监控告警|告警发现|巡检|自查发现|监控发现|found by (?:our )?(?:monitoring|alert)|alert(?:ing)? fired",
+    re.IGNORECASE,
+)
+# `银行通知发现`: told by someone outside, however it is worded.
+REPORTED = re.compile(r"反馈|投诉|报障|上报|外部通知|通知发现|客诉|reported by|complain", re.IGNORECASE)
 # `影响出金32笔`, `无资金影响`, and the same after a few words of when or where: `切换期间无业务影响`.
 IMPACT_CLAUSE = re.compile(
-    r"^(?:影响\S.*|[^,;。\s]{0,8}?(?:无|暂无|未造成|未产生|没有|未对\S{0,6}造成)\S{0,6}影响\S{0,2}|no\s+\S{0,20}\s*impact)$",
+    r"^(?:影响\S.*|impact\s*:\s*\S.*|[^,;。\s]{0,8}?(?:无|暂无|未造成|未产生|没有|未对\S{0,6}造成)\S{0,6}影响\S{0,2}|no\s+\S{0,20}\s*impact)$",
     re.IGNORECASE,
 )
 CAUSE = re.compile(r"原因\s*[:：]\s*(?P<cause>.+?)(?:。|\.\s|\.$|$)")
@@ -75,7 +87,8 @@ COUNT = re.compile(r"(?P<count>\d{1,3}(?:,\d{3})+|\d+)\s*(?:笔|次|单|个)")
 CLAUSE_SPLIT = re.compile(r"[，。；;]|,(?!\d{3})|\.(?=\s|$)")
 # Incident.impact_count is a PositiveIntegerField: a 32-bit signed integer on PostgreSQL.
 MAX_COUNT = 2**31 - 1
-FIRST_CLAUSE = re.compile(r"^[^:,;。，；：]+")
+# An English sentence ends at `. ` as a Chinese one at `。` (`v3.2` goes on).
+FIRST_CLAUSE = re.compile(r"^(?:[^:,;。，；：.]|\.(?!\s|$))+")
 
 
 @dataclass
@@ -305,7 +318,7 @@ def _grade(fields: dict[str, str], text: str) -> dict:
     stated = fields.get("级别") or fields.get("等级") or fields.get("定级")
     match = GRADE.search(f"定级{normalize(stated)}" if stated else text)
     if not match and not stated and (tag := GRADE_TAG.search(normalize(text))):
-        return {"grade": (tag["grade"] or tag["bare"]).upper(), "share": Decimal("1")}
+        return {"grade": (tag["grade"] or tag["bare"] or tag["alone"]).upper(), "share": Decimal("1")}
     if not match:
         return {"grade": "", "share": Decimal("1")}
     share = Decimal(match["share"]) if match["share"] else Decimal("1")
