@@ -23,8 +23,11 @@ from reports.models import KPI
 NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,])|\d+(?:\.\d+)?"
 UNIT = "|".join(sorted((re.escape(unit) for unit in UNITS), key=len, reverse=True))
 POINTS = r"个百分点|百分点|pp|PP"
-UP = r"上涨|上升|提升|回升|增长|增加|提高|升高|上浮"
-DOWN = r"下降|回落|降低|减少|下滑|下跌|略降"
+# English verbs as whole words only: `up 12 from last week`, `down 0.004pp WoW`.
+UP = r"上涨|上升|提升|回升|增长|增加|提高|升高|上浮|(?<![A-Za-z])(?:[Uu]p|[Ii]ncreased|[Rr]ose)(?![A-Za-z])"
+DOWN = (
+    r"下降|回落|降低|减少|下滑|下跌|略降|(?<![A-Za-z])(?:[Dd]own|[Dd]ecreased|[Ff]ell|[Dd]ropped)(?![A-Za-z])"
+)
 VERB = rf"{UP}|{DOWN}"
 SINCE = (
     r"(?:相比上周|相比上期|较上周|较上期|比上周|比上期|环比上周|同比上周|环比|对比上周|(?:与|和|跟)上周(?:相比)?"
@@ -64,6 +67,7 @@ CHANGE_FROM_PREVIOUS = re.compile(
 PAIR = re.compile(rf"(?P<a>{NUM})\s*(?P<unit_a>{UNIT})?\s*(?:→|->)\s*(?P<b>{NUM})")
 ARROW_CHANGE = re.compile(rf"[↑↓]\s*(?:{NUM})\s*(?:%|{POINTS})?\s*[,(]?\s*$")
 NUMBER = re.compile(NUM)
+PROGRESS_LABEL = re.compile(r"(?:进度|完成度|完成率|progress)$", re.IGNORECASE)
 AFTER_VALUE = re.compile(rf"^\s*(?P<unit>{UNIT})?")
 BRACKET_PREVIOUS = re.compile(
     rf"^\s*+\(\s*+(?:{LAST}|vs\.?)?\s*+(?:为|是)?\s*+:?\s*+(?P<num>{NUM})\s*+(?P<unit>{UNIT})?\s*+\)"
@@ -118,6 +122,9 @@ def clauses(text: str) -> list[tuple[int, int]]:
         if depth:
             continue
         boundary = char in ";。!?|"
+        if char == "/":
+            # `99.997%/出金有效成功率 99.990%` lists two figures; `8/12` and `元/笔` stay one.
+            boundary = index > 0 and text[index - 1] in "%个笔次张件" and not text[index + 1 : index + 2].isdigit()
         if char == ",":
             boundary = not (index and text[index - 1].isdigit() and THOUSANDS.match(text, index + 1))
         elif char == ".":
@@ -300,6 +307,8 @@ class LineReader:
         name = kpi.name if kpi else _clean_name(label)
         if kpi is None and (not name or not (certain or unit_text or label.rstrip().endswith(":"))):
             return None  # a bare number in prose is not a figure unless the catalogue names it
+        if kpi is None and PROGRESS_LABEL.search(name):
+            return None  # `实时数仓：完成度 70%` is how far a project is, never a KPI to create
         unit, unit_label = UNITS.get(unit_text, ("", "")) if unit_text else ("", "")
         if not unit:
             unit = KPI.Unit.NUMBER if "." in value_text else KPI.Unit.COUNT
@@ -360,10 +369,17 @@ def direction(match: re.Match) -> str:
     return match["verb"] or match["arrow"] or match["sign"]
 
 
+# Powers of ten of the amounts people write: `2.65亿元` is not 2.65 of a KPI kept in 万元.
+SCALE = {"元": 0, "万": 4, "万元": 4, "亿元": 8}
+
+
 def fits(kpi: KpiRef, unit_text: str | None) -> bool:
-    """A percentage for a percent KPI, a count or amount for the others; a bare number fits any."""
+    """A percentage for a percent KPI, a count or amount for the others, an amount in the KPI's own
+    scale; a bare number fits any."""
     if not unit_text:
         return True
+    if unit_text in SCALE and kpi.unit_label in SCALE and SCALE[unit_text] != SCALE[kpi.unit_label]:
+        return False
     return (unit_text == "%") == (kpi.unit == KPI.Unit.PERCENT)
 
 
@@ -376,6 +392,8 @@ def figures_in_line(line: str, group: str, catalogue: Catalogue | None = None) -
 CURRENT_HEADER = re.compile(r"本周|本期|当周|本月|this week|current", re.IGNORECASE)
 PREVIOUS_HEADER = re.compile(r"上周|上期|上月|last week|previous", re.IGNORECASE)
 WEEK_HEADER = re.compile(r"^W(?P<number>\d{1,2})$", re.IGNORECASE)
+# `本周指标`, `this week's KPI`: a column of names, however its header is worded, is never a value column.
+LABEL_HEADER = re.compile(r"指标|名称|项目|\bKPIs?\b|\bmetrics?\b", re.IGNORECASE)
 
 
 def table_cells(line: str) -> list[tuple[int, int]]:
@@ -393,6 +411,8 @@ def table_columns(header: str, week_number: int | None) -> tuple[int, int | None
     names = [header[a:b].strip() for a, b in table_cells(header)]
     current = previous = None
     for index, name in enumerate(names[1:], start=1):
+        if LABEL_HEADER.search(unicodedata.normalize("NFKC", name)):
+            continue
         normal = unicodedata.normalize("NFKC", name).strip("* ")
         week = WEEK_HEADER.match(normal)
         if CURRENT_HEADER.search(normal) or (week and week_number and int(week["number"]) == week_number):
@@ -417,8 +437,7 @@ def figures_in_table(
         cells = table_cells(row)
         if len(cells) <= current:
             continue
-        label = row[cells[0][0] : cells[0][1]]
-        kpi = catalogue.match(label.strip("* "))
+        label, kpi = _row_label(row, cells[:current], catalogue)
         if kpi is None:
             continue
         reader = LineReader(row[cells[current][0] : cells[current][1]], group, Catalogue([kpi]))
@@ -454,6 +473,16 @@ def figures_in_table(
                 figure.spans.append((shift + start, shift + end, "previous"))
         found[index] = [figure]
     return found
+
+
+def _row_label(row: str, cells: list[tuple[int, int]], catalogue: Catalogue) -> tuple[str, KpiRef | None]:
+    """The KPI a row is about: its first cell before this week's column that names one, since a table
+    may group its rows by a column before the KPI's (`| 稳定性 | 入金有效成功率 | … |`)."""
+    for start, end in cells:
+        label = row[start:end]
+        if kpi := catalogue.match(label.strip("* ")):
+            return label, kpi
+    return "", None
 
 
 def is_table_row(line: str) -> bool:
