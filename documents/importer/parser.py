@@ -48,6 +48,7 @@ PROGRESS_BEFORE = re.compile(r"\d+(?:\.\d+)?\s*%\s*(?:→|->|=>)\s*(?=\d)")
 PROGRESS_LAST = re.compile(r"\(\s*(?:上周|上期|prev(?:ious)?|was|last\s*week)[^()]{0,20}\)", re.IGNORECASE)
 # A bracket holding a percentage is progress, not part of the key result's name: `房屋交付（75%）`.
 TITLE_PERCENT = re.compile(r"\s*+\([^()]{0,20}%[^()]{0,20}\)|[\s\-—~]*+\d++(?:\.\d+)?\s*+%.*$")
+UNCLOSED = re.compile(r"\s*\([^()]*$")
 ANY_PERCENT = re.compile(r"(?<![\d.])(?P<value>\d+(?:\.\d+)?)\s*%")
 ETA_ISO = re.compile(r"预计\s*(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})")
 ETA_SHORT = re.compile(r"预计\s*[是于在]?\s*(?P<m>\d{1,2})\s*[/月.]\s*(?P<d>\d{1,2})(?!\d)")
@@ -59,17 +60,19 @@ PROGRESS_STEP = Decimal("0.01")  # KeyResultUpdate.progress has two decimal plac
 
 
 NUMERAL_PREFIX = re.compile(r"^(?:[一二三四五六七八九十]{1,3}\s*[、.．]|\([一二三四五六七八九十]{1,3}\))\s*")
+# `5. Next week`, `4、线上问题`: a numbered heading says its kind after the number.
+SECTION_NUMBER = re.compile(r"^(?:[一二三四五六七八九十]{1,3}\s*[、.．]|\([一二三四五六七八九十\d]{1,3}\)|\d{1,2}\s*[、.．)](?!\d))\s*")
 KR_PREFIX = re.compile(r"^KR\s*\d{1,2}\s*[:：.、]?\s*", re.IGNORECASE)
 CHECKBOX = re.compile(r"^\[[ xX]\]\s*")
 OKR_CONTAINER = re.compile(r"OKR|目标与关键结果", re.IGNORECASE)
 
 
 def section_kind(title: str) -> str:
-    text = NUMERAL_PREFIX.sub("", normalize(title).strip())
+    text = SECTION_NUMBER.sub("", normalize(title).strip().strip("*【】[] "))
     if OKR_TITLE.match(text) and re.match(r"^[Oo]\d", text):
         return "okr"
     if re.search(
-        r"生产事件|线上事件|生产问题|故障|事故(?![数率统])|\bincidents?\b|\boutages?\b", text, re.IGNORECASE
+        r"事件|线上问题|生产问题|故障|事故(?![数率统])|\bincidents?\b|\boutages?\b", text, re.IGNORECASE
     ):
         return "incidents"
     if re.match(r"^(其他|其它|others?\b|misc)", text, re.IGNORECASE):
@@ -158,8 +161,31 @@ def _read_block(report: ParsedReport, block: Block) -> None:
         report.todos.extend(Todo(text, "") for _number, text in split_items(block.lines))
     elif kind == "okr":
         _read_okr(report, title, block.lines)
+    elif OKR_CONTAINER.search(title) and (objectives := _objective_bullets(block.lines)):
+        lead, parts = objectives
+        if any(line.strip() for line in lead):
+            _read_narrative(report, title, lead)
+        for objective, lines in parts:
+            _read_okr(report, objective, lines)
     else:
         _read_narrative(report, title, block.lines)
+
+
+def _objective_bullets(lines: list[str]) -> tuple[list[str], list[tuple[str, list[str]]]] | None:
+    """`- O1 业务服务` bullets of an OKR section, each with the key results indented under it; None when
+    the section has no such bullet."""
+    lead: list[str] = []
+    parts: list[tuple[str, list[str]]] = []
+    for line in dedent(lines):
+        bullet = BULLET.match(line) if line.strip() and indent_of(line) == 0 else None
+        title = re.sub(r"\*\*", "", bullet.group("text")).strip() if bullet else ""
+        if bullet and re.match(r"^[Oo]\d{1,2}(?:\s|[:：.、]|$)", normalize(title)):
+            parts.append((title, []))
+        elif parts:
+            parts[-1][1].append(line)
+        else:
+            lead.append(line)
+    return (lead, parts) if parts else None
 
 
 def _append(existing: str, more: str) -> str:
@@ -313,7 +339,8 @@ def _okr_item(number: int, lines: list[str], week: IsoWeek, warnings: list[str])
     first = KR_PREFIX.sub("", normalize(lines[0]).strip())
     title_match = FIRST_CLAUSE.match(first)
     title = (title_match.group(0) if title_match else first).strip()
-    title = TITLE_PERCENT.sub("", title).strip()[:100] or lines[0].strip()[:100]
+    # `对公收佣（进度：80%）` is cut at its colon: the bracket left open is not part of the name.
+    title = UNCLOSED.sub("", TITLE_PERCENT.sub("", title)).strip()[:100] or lines[0].strip()[:100]
     return OkrItem(number=number, title=title, text=text, progress=progress, eta=eta)
 
 
