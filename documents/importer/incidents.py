@@ -72,7 +72,8 @@ DURATION = re.compile(
 END_VALUE = re.compile(rf"^(?:{DAY}\s*)?(?P<H>\d{{1,2}}):(?P<M>\d{{2}})(?!\d)")
 CHANGE_WORDS = re.compile(r"发布|上线|版本|变更")
 PROACTIVE = re.compile(
-    r"主动发现|监控告警|告警发现|巡检|自查发现|监控发现|found by (?:our )?(?:monitoring|alert)|alert(?:ing)? fired",
+    r"主动发现|监控告警|告警发现|巡检|自查发现|监控发现"
+    r"|found by (?:our )?(?:monitoring|alert)|alert(?:ing)? fired",
     re.IGNORECASE,
 )
 # `银行通知发现`: told by someone outside, however it is worded.

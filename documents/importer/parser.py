@@ -12,7 +12,8 @@ from common.weeks import IsoWeek
 from documents.importer.catalogue import Catalogue
 from documents.importer.figures import name_key, normalize, parse_canonical, unstorable
 from documents.importer.incidents import read_incidents
-from documents.importer.recognise import figures_in_line, figures_in_table, is_table_row
+from documents.importer.kpi_tables import figures_in_table, is_table_row
+from documents.importer.recognise import figures_in_line
 from documents.importer.structure import (
     Figure,
     OkrItem,
@@ -61,7 +62,9 @@ PROGRESS_STEP = Decimal("0.01")  # KeyResultUpdate.progress has two decimal plac
 
 NUMERAL_PREFIX = re.compile(r"^(?:[一二三四五六七八九十]{1,3}\s*[、.．]|\([一二三四五六七八九十]{1,3}\))\s*")
 # `5. Next week`, `4、线上问题`: a numbered heading says its kind after the number.
-SECTION_NUMBER = re.compile(r"^(?:[一二三四五六七八九十]{1,3}\s*[、.．]|\([一二三四五六七八九十\d]{1,3}\)|\d{1,2}\s*[、.．)](?!\d))\s*")
+SECTION_NUMBER = re.compile(
+    r"^(?:[一二三四五六七八九十]{1,3}\s*[、.．]|\([一二三四五六七八九十\d]{1,3}\)|\d{1,2}\s*[、.．)](?!\d))\s*"
+)
 KR_PREFIX = re.compile(r"^KR\s*\d{1,2}\s*[:：.、]?\s*", re.IGNORECASE)
 CHECKBOX = re.compile(r"^\[[ xX]\]\s*")
 OKR_CONTAINER = re.compile(r"OKR|目标与关键结果", re.IGNORECASE)

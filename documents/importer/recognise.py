@@ -67,7 +67,8 @@ CHANGE_FROM_PREVIOUS = re.compile(
 PAIR = re.compile(rf"(?P<a>{NUM})\s*(?P<unit_a>{UNIT})?\s*(?:→|->)\s*(?P<b>{NUM})")
 ARROW_CHANGE = re.compile(rf"[↑↓]\s*(?:{NUM})\s*(?:%|{POINTS})?\s*[,(]?\s*$")
 NUMBER = re.compile(NUM)
-PROGRESS_LABEL = re.compile(r"(?:进度|完成度|完成率|progress)$", re.IGNORECASE)
+# How far a project is, or the goal a figure is held to: never a KPI's value of the week.
+PROGRESS_LABEL = re.compile(r"(?:进度|完成度|完成率|progress|目标|target)[≤≥<>=\s]*$", re.IGNORECASE)
 AFTER_VALUE = re.compile(rf"^\s*(?P<unit>{UNIT})?")
 BRACKET_PREVIOUS = re.compile(
     rf"^\s*+\(\s*+(?:{LAST}|vs\.?)?\s*+(?:为|是)?\s*+:?\s*+(?P<num>{NUM})\s*+(?P<unit>{UNIT})?\s*+\)"
@@ -124,7 +125,8 @@ def clauses(text: str) -> list[tuple[int, int]]:
         boundary = char in ";。!?|"
         if char == "/":
             # `99.997%/出金有效成功率 99.990%` lists two figures; `8/12` and `元/笔` stay one.
-            boundary = index > 0 and text[index - 1] in "%个笔次张件" and not text[index + 1 : index + 2].isdigit()
+            after = text[index + 1 : index + 2]
+            boundary = index > 0 and text[index - 1] in "%个笔次张件" and not after.isdigit()
         if char == ",":
             boundary = not (index and text[index - 1].isdigit() and THOUSANDS.match(text, index + 1))
         elif char == ".":
@@ -308,7 +310,7 @@ class LineReader:
         if kpi is None and (not name or not (certain or unit_text or label.rstrip().endswith(":"))):
             return None  # a bare number in prose is not a figure unless the catalogue names it
         if kpi is None and PROGRESS_LABEL.search(name):
-            return None  # `实时数仓：完成度 70%` is how far a project is, never a KPI to create
+            return None  # `实时数仓：完成度 70%`, `目标≤5%`: never a KPI to create
         unit, unit_label = UNITS.get(unit_text, ("", "")) if unit_text else ("", "")
         if not unit:
             unit = KPI.Unit.NUMBER if "." in value_text else KPI.Unit.COUNT
@@ -387,106 +389,4 @@ def figures_in_line(line: str, group: str, catalogue: Catalogue | None = None) -
     return LineReader(line, group, catalogue or Catalogue()).read()
 
 
-# -- Markdown tables: a KPI column, this week's column and last week's --------------------------------
-
-CURRENT_HEADER = re.compile(r"本周|本期|当周|本月|this week|current", re.IGNORECASE)
-PREVIOUS_HEADER = re.compile(r"上周|上期|上月|last week|previous", re.IGNORECASE)
-WEEK_HEADER = re.compile(r"^W(?P<number>\d{1,2})$", re.IGNORECASE)
-# `本周指标`, `this week's KPI`: a column of names, however its header is worded, is never a value column.
-LABEL_HEADER = re.compile(r"指标|名称|项目|\bKPIs?\b|\bmetrics?\b", re.IGNORECASE)
-
-
-def table_cells(line: str) -> list[tuple[int, int]]:
-    """The (start, end) of each cell's text in a `| a | b |` row."""
-    bars = [index for index, char in enumerate(line) if char == "|"]
-    cells = []
-    for left, right in zip(bars, bars[1:], strict=False):
-        text = line[left + 1 : right]
-        start = left + 1 + len(text) - len(text.lstrip())
-        cells.append((start, start + len(text.strip())))
-    return cells
-
-
-def table_columns(header: str, week_number: int | None) -> tuple[int, int | None] | None:
-    names = [header[a:b].strip() for a, b in table_cells(header)]
-    current = previous = None
-    for index, name in enumerate(names[1:], start=1):
-        if LABEL_HEADER.search(unicodedata.normalize("NFKC", name)):
-            continue
-        normal = unicodedata.normalize("NFKC", name).strip("* ")
-        week = WEEK_HEADER.match(normal)
-        if CURRENT_HEADER.search(normal) or (week and week_number and int(week["number"]) == week_number):
-            current = index if current is None else current
-        elif PREVIOUS_HEADER.search(normal) or week:
-            previous = index if previous is None else previous
-    if current is None:
-        return None
-    return current, previous
-
-
-def figures_in_table(
-    rows: list[str], group: str, catalogue: Catalogue, week_number: int | None
-) -> dict[int, list[Figure]]:
-    """Figures of a table's rows, by row index; a row whose first cell names no KPI stays text."""
-    columns = table_columns(rows[0], week_number) if rows else None
-    found: dict[int, list[Figure]] = {}
-    if columns is None:
-        return found
-    current, previous = columns
-    for index, row in enumerate(rows[2:], start=2):
-        cells = table_cells(row)
-        if len(cells) <= current:
-            continue
-        label, kpi = _row_label(row, cells[:current], catalogue)
-        if kpi is None:
-            continue
-        reader = LineReader(row[cells[current][0] : cells[current][1]], group, Catalogue([kpi]))
-        value = reader.first_value(reader.text)
-        if value is None:
-            continue
-        unit = AFTER_VALUE.match(reader.text[value.end() :])["unit"]
-        if not fits(kpi, unit):
-            continue
-        figure = Figure(
-            name=kpi.name,
-            value=to_decimal(value.group().replace(",", "")),
-            unit=kpi.unit,
-            unit_label=kpi.unit_label,
-            decimals=places(value.group()),
-            group=group,
-            line=row.strip(),
-            kpi_id=kpi.id,
-            label=label.strip(),
-        )
-        shift = cells[current][0]
-        start, end, _role = reader.span(value.start(), value.end(), "value")
-        figure.spans.append((shift + start, shift + end, "value"))
-        if previous is not None and len(cells) > previous:
-            reader = LineReader(row[cells[previous][0] : cells[previous][1]], group, Catalogue([kpi]))
-            stated = reader.first_value(reader.text)
-            if stated is not None:
-                figure.previous = to_decimal(stated.group().replace(",", ""))
-                figure.previous_source = "stated"
-                figure.decimals = max(figure.decimals, places(stated.group()))
-                shift = cells[previous][0]
-                start, end, _role = reader.span(stated.start(), stated.end(), "previous")
-                figure.spans.append((shift + start, shift + end, "previous"))
-        found[index] = [figure]
-    return found
-
-
-def _row_label(row: str, cells: list[tuple[int, int]], catalogue: Catalogue) -> tuple[str, KpiRef | None]:
-    """The KPI a row is about: its first cell before this week's column that names one, since a table
-    may group its rows by a column before the KPI's (`| 稳定性 | 入金有效成功率 | … |`)."""
-    for start, end in cells:
-        label = row[start:end]
-        if kpi := catalogue.match(label.strip("* ")):
-            return label, kpi
-    return "", None
-
-
-def is_table_row(line: str) -> bool:
-    return line.strip().startswith("|") and line.strip().endswith("|") and line.count("|") >= 3
-
-
-__all__ = ["figures_in_line", "figures_in_table", "is_table_row", "label_key"]
+__all__ = ["figures_in_line", "label_key"]
