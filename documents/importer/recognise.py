@@ -385,8 +385,15 @@ def fits(kpi: KpiRef, unit_text: str | None) -> bool:
     return (unit_text == "%") == (kpi.unit == KPI.Unit.PERCENT)
 
 
+def fits_figure(kpi: KpiRef, figure: Figure) -> bool:
+    """`fits` for a figure already read: its unit as written decides, a bare number fits any KPI."""
+    if figure.unit == KPI.Unit.PERCENT:
+        return kpi.unit == KPI.Unit.PERCENT
+    return fits(kpi, figure.unit_label or None)
+
+
 def figures_in_line(line: str, group: str, catalogue: Catalogue | None = None) -> list[Figure]:
     return LineReader(line, group, catalogue or Catalogue()).read()
 
 
-__all__ = ["figures_in_line", "label_key"]
+__all__ = ["figures_in_line", "fits_figure", "label_key"]

@@ -60,6 +60,7 @@ CREATED = re.compile(
 )
 TITLE_LINES = 6
 PREAMBLE_LINE = 60
+SENTENCE = re.compile(r"[，。；！？]")  # a line that dates the report is a phrase, not a sentence
 
 
 def _date(year, month, day) -> dt.date | None:
@@ -171,7 +172,7 @@ def _names_the_week(position: int, line: str, in_preamble: bool) -> bool:
     2025)`, `> 周期：2025/3/3~3/9`) can name the week; a sentence further down dates something else."""
     if not position or heading_level(line):
         return True
-    return in_preamble and len(normalize(line).strip()) <= PREAMBLE_LINE
+    return in_preamble and len(normalize(line).strip()) <= PREAMBLE_LINE and not SENTENCE.search(line)
 
 
 def detect_week(lines: list[str]) -> tuple[IsoWeek | None, str, int | None]:
