@@ -49,7 +49,7 @@ RESOLVED = re.compile(
     r"\s*(?<![\d:])(?P<H>\d{1,2}):(?P<M>\d{2})(?!\d)[^,;。:]{0,10}?(?:完成|成功|恢复|解决|修复|结束)"
 )
 GRADE = re.compile(
-    r"(?:定级|级别|等级|定为)\s*:?\s*(?P<grade>[A-Da-d])(?![A-Za-z])\s*级?(?:\s*\(\s*(?P<share>0?\.\d+|1(?:\.0+)?)\s*\))?"
+    r"(?:定级|级别|等级|定为|(?<![A-Za-z])[Gg]rade)\s*:?\s*(?P<grade>[A-Da-d])(?![A-Za-z])\s*级?(?:\s*\(\s*(?P<share>0?\.\d+|1(?:\.0+)?)\s*\))?"
 )
 # `[C级]`, `[Change]`, `【风险】` before the text: a tag that grades the event or says its kind.
 GRADE_TAG = re.compile(

@@ -49,7 +49,7 @@ PROGRESS_BEFORE = re.compile(r"\d+(?:\.\d+)?\s*%\s*(?:→|->|=>)\s*(?=\d)")
 PROGRESS_LAST = re.compile(r"\(\s*(?:上周|上期|prev(?:ious)?|was|last\s*week)[^()]{0,20}\)", re.IGNORECASE)
 # A bracket holding a percentage is progress, not part of the key result's name: `房屋交付（75%）`.
 TITLE_PERCENT = re.compile(r"\s*+\([^()]{0,20}%[^()]{0,20}\)|[\s\-—~]*+\d++(?:\.\d+)?\s*+%.*$")
-UNCLOSED = re.compile(r"\s*\([^()]*$")
+UNCLOSED = re.compile(r"\s*\([^()]*$|\s+(?:进度|完成度|完成率|progress)$", re.IGNORECASE)
 ANY_PERCENT = re.compile(r"(?<![\d.])(?P<value>\d+(?:\.\d+)?)\s*%")
 ETA_ISO = re.compile(r"预计\s*(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})")
 ETA_SHORT = re.compile(r"预计\s*[是于在]?\s*(?P<m>\d{1,2})\s*[/月.]\s*(?P<d>\d{1,2})(?!\d)")
@@ -342,7 +342,8 @@ def _okr_item(number: int, lines: list[str], week: IsoWeek, warnings: list[str])
     first = KR_PREFIX.sub("", normalize(lines[0]).strip())
     title_match = FIRST_CLAUSE.match(first)
     title = (title_match.group(0) if title_match else first).strip()
-    # `对公收佣（进度：80%）` is cut at its colon: the bracket left open is not part of the name.
+    # `对公收佣（进度：80%）`, `对公收佣 进度：75%` are cut at the colon: what is left of the progress
+    # (an open bracket, the word 进度) is not part of the name.
     title = UNCLOSED.sub("", TITLE_PERCENT.sub("", title)).strip()[:100] or lines[0].strip()[:100]
     return OkrItem(number=number, title=title, text=text, progress=progress, eta=eta)
 

@@ -13,6 +13,7 @@ from documents.importer.incidents import read_incidents
 from documents.importer.kpi_tables import figures_in_table
 from documents.importer.parser import section_kind
 from documents.importer.recognise import figures_in_line
+from documents.importer.text import heading_title
 from documents.importer.weeks import detect_week
 from reports.models import KPI, KPIValue
 
@@ -251,3 +252,42 @@ def test_the_writer_does_not_put_a_figure_into_a_kpi_its_unit_does_not_fit(team)
     values = {v.kpi.name: v.value for v in KPIValue.objects.select_related("kpi")}
     assert values == {"主动发现率": Decimal("57.1")}
     assert not import_report(parse_document(text, catalogue=catalogue_of(team)), team).changed
+
+
+@pytest.mark.parametrize(
+    ("line", "title"),
+    [
+        ("2、生产事件", "2、生产事件"),
+        ("3. 下周计划", "3. 下周计划"),
+        ("**Incidents**", "Incidents"),
+        ("**OKR：**", "OKR"),
+    ],
+)
+def test_a_numbered_or_bold_line_that_names_a_section_opens_it(line, title):
+    assert heading_title(line) == title
+
+
+@pytest.mark.parametrize(
+    "line", ["1. 压测", "2、线上问题修复", "**重点**", "1. 需求交付数 301", "1. 省心租北京运行数据"]
+)
+def test_an_item_or_emphasis_is_no_section(line):
+    assert heading_title(line) is None
+
+
+def test_a_report_of_plain_numbered_sections_and_an_english_grade():
+    text = (
+        "支付部周报 2024/8/12~8/18\n\n1、核心数据\n- 入金有效成功率 99.95 %（上周 99.93 %）\n\n"
+        "2、生产事件\n- 08/14 10:20 - 10:50 payout timeout, grade C, found by alert\n\n"
+        "3、下周计划\n1. 压测\n\n**OKR**\n- O1 业务服务\n  - 对公收佣 进度：75%\n"
+    )
+    parsed = parse_document(text, catalogue=CATALOGUE)
+    assert parsed.week == IsoWeek(2024, 33)
+    assert [(f.name, f.value, f.previous) for f in parsed.placed_figures] == [
+        ("入金有效成功率", Decimal("99.95"), Decimal("99.93"))
+    ]
+    (event,) = parsed.incidents
+    assert (event.grade, event.detection, event.title) == ("C", "proactive", "payout timeout")
+    assert parsed.plans == ["压测"]
+    assert [(i.title, i.progress) for o in parsed.okr_sections for i in o.items] == [
+        ("对公收佣", Decimal("75"))
+    ]
