@@ -13,7 +13,7 @@ from documents.importer.catalogue import Catalogue
 from documents.importer.figures import name_key, normalize, parse_canonical, unstorable
 from documents.importer.incidents import read_incidents
 from documents.importer.kpi_tables import figures_in_table, is_table_row
-from documents.importer.recognise import figures_in_line
+from documents.importer.recognise import SCALE, figures_in_line
 from documents.importer.structure import (
     Figure,
     OkrItem,
@@ -137,7 +137,32 @@ def parse_document(
     report.figures = [
         figure for figure in _dedupe(report.figures, report.warnings) if not _refused(figure, report.warnings)
     ]
+    report.warnings.extend(_scale_warnings(report))
     return report
+
+
+def _scale_warnings(report: ParsedReport) -> list[str]:
+    """A KPI's amount written in another scale (2.65亿元 for a KPI in 万元) is left apart, never converted
+    silently: say so, or the user sees only a figure no KPI takes."""
+    warnings = []
+    for figure in report.unplaced_figures:
+        kpi = report.catalogue.match(figure.label or figure.name)
+        scales = {figure.unit_label, kpi.unit_label} if kpi else set()
+        if len(scales) == 2 and scales <= set(SCALE):
+            warnings.append(
+                _(
+                    "“%(label)s” states %(value)s %(unit)s; the KPI “%(name)s” is kept in %(kpi_unit)s, "
+                    "so the figure is not converted and stays as text."
+                )
+                % {
+                    "label": (figure.label or figure.name).rstrip(" :："),
+                    "value": figure.value,
+                    "unit": figure.unit_label,
+                    "name": kpi.name,
+                    "kpi_unit": kpi.unit_label,
+                }
+            )
+    return warnings
 
 
 def _refused(figure: Figure, warnings: list[str]) -> bool:

@@ -291,3 +291,9 @@ def test_a_report_of_plain_numbered_sections_and_an_english_grade():
     assert [(i.title, i.progress) for o in parsed.okr_sections for i in o.items] == [
         ("对公收佣", Decimal("75"))
     ]
+
+
+def test_an_amount_in_another_scale_is_said_in_a_warning():
+    parsed = parse_document("# 2025-W12\n\n## 数据\n- 累计交易金额：2.65亿元\n", catalogue=CATALOGUE)
+    assert not parsed.placed_figures
+    assert any("2.65 亿元" in warning and "万元" in warning for warning in parsed.warnings)
