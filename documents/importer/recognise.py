@@ -20,7 +20,7 @@ from documents.importer.figures import UNITS, _clean_name, places, to_decimal
 from documents.importer.structure import Figure
 from reports.models import KPI
 
-NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,])|\d+(?:\.\d+)?"
+NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?(?!\d|,\d)|\d+(?:\.\d+)?"
 UNIT = "|".join(sorted((re.escape(unit) for unit in UNITS), key=len, reverse=True))
 POINTS = r"个百分点|百分点|pp|PP"
 # English verbs as whole words only: `up 12 from last week`, `down 0.004pp WoW`.
@@ -35,7 +35,7 @@ SINCE = (
 )
 # A change as people write it: a verb (`下降0.76个百分点`), an arrow (`↓0.76pp`) or a sign (`-0.76pp`).
 CHANGE = (
-    rf"(?:(?P<verb>{VERB})(?:了|约)*|(?P<arrow>[↑↓])|(?P<sign>[+\-]))"
+    rf"(?:(?P<verb>{VERB}|少|多)(?:了|约)*|(?P<arrow>[↑↓])|(?P<sign>[+\-]))"
     rf"\s*+(?P<num>{NUM})\s*+(?P<unit>{POINTS}|{UNIT})?"
 )
 # Last week's value named in English or Chinese: `（上周4.2%）`, `(prev 5402.7)`, `(was 40%)`, `vs 50%`.
@@ -56,7 +56,7 @@ CHANGE_TO = re.compile(
     rf"(?:至|到)\s*(?P<value>{NUM})"
 )
 FROM_TO = re.compile(
-    rf"^(?P<label>.+?)(?:从|由)\s*(?P<a>{NUM})\s*(?P<unit_a>{UNIT})?\s*(?:(?:{VERB})?(?:至|到)|降至|升至|增至)"
+    rf"^(?P<label>.+?)(?:从|由)\s*(?:上周|上期)?的?\s*(?P<a>{NUM})\s*(?P<unit_a>{UNIT})?\s*(?:(?:{VERB})?(?:至|到)|降至|升至|增至)"
     rf"\s*(?P<b>{NUM})"
 )
 # `需求吞吐率回升：**↑3.28个百分点**（81.72%）`: a change in points and last week's value, no value written.
@@ -70,11 +70,13 @@ NUMBER = re.compile(NUM)
 # How far a project is, or the goal a figure is held to: never a KPI's value of the week.
 PROGRESS_LABEL = re.compile(r"(?:进度|完成度|完成率|progress|目标|target)[≤≥<>=\s]*$", re.IGNORECASE)
 AFTER_VALUE = re.compile(rf"^\s*(?P<unit>{UNIT})?")
+# `（上周 5 个，↓40%）`: what follows last week's value in its bracket (a relative change) adds nothing.
 BRACKET_PREVIOUS = re.compile(
-    rf"^\s*+\(\s*+(?:{LAST}|vs\.?)?\s*+(?:为|是)?\s*+:?\s*+(?P<num>{NUM})\s*+(?P<unit>{UNIT})?\s*+\)"
+    rf"^\s*+\(\s*+(?:{LAST}|vs\.?)?\s*+(?:为|是)?\s*+:?\s*+(?P<num>{NUM})\s*+(?P<unit>{UNIT})?\s*+(?:[,;](?!\d)[^()]*)?\)"
 )
 SINCE_PREVIOUS = re.compile(
-    rf"^\s*+(?:(?:较|比){LAST}|vs\.?|{LAST}\s*+:?)\s*+(?P<num>{NUM})\s*+(?P<unit>{UNIT})?", re.IGNORECASE
+    rf"^\s*+/?\s*+(?:(?:较|比){LAST}|vs\.?|{LAST}\s*+:?)\s*+(?P<num>{NUM})\s*+(?P<unit>{UNIT})?",
+    re.IGNORECASE,
 )
 # Right after the value, in brackets or not: `较上周下降2个`, `(WoW -0.002pp)`, `（↑0.05pp）`, `↓1`.
 SINCE_CHANGE = re.compile(rf"^\s*+\(?\s*+(?:(?:较|比){LAST}?|{SINCE})?\s*+:?\s*+{CHANGE}")
@@ -354,7 +356,7 @@ class LineReader:
                 return  # `↑4.01%` is the seed's relative change; only a verb's `%` reads as points
         elif points or unit == "%":
             return  # a relative change of a count cannot give last week's value exactly
-        sign = -1 if verb in ("↓", "-") or re.fullmatch(DOWN, verb) else 1
+        sign = -1 if verb in ("↓", "-", "少") or re.fullmatch(DOWN, verb) else 1
         number = to_decimal(amount.replace(",", ""))
         figure.previous = figure.value - sign * number
         figure.previous_source = "change"

@@ -297,3 +297,23 @@ def test_an_amount_in_another_scale_is_said_in_a_warning():
     parsed = parse_document("# 2025-W12\n\n## 数据\n- 累计交易金额：2.65亿元\n", catalogue=CATALOGUE)
     assert not parsed.placed_figures
     assert any("2.65 亿元" in warning and "万元" in warning for warning in parsed.warnings)
+
+
+@pytest.mark.parametrize(
+    ("line", "value", "previous", "source"),
+    [
+        ("入金有效成功率：本周 99.992%，上周 99.990%", "99.992", "99.990", "stated"),
+        ("需求交付数本周320个，上周310个", "320", "310", "stated"),
+        ("入金有效成功率由上周的99.990%提升至99.992%", "99.992", "99.990", "stated"),
+        ("累计交易金额 5,400.2 万元（上周 5,380.0 万元，+0.4%）", "5400.2", "5380.0", "stated"),
+        ("需求交付数 320 个（上周 310 个，↑3.2%）", "320", "310", "stated"),
+        ("需求交付数：320个，较上周少2个", "320", "322", "change"),
+        ("入金有效成功率: 99.992% / 上周 99.990%", "99.992", "99.990", "stated"),
+        ("Payin 入金有效成功率 = 99.992%", "99.992", None, ""),
+    ],
+)
+def test_this_week_and_last_week_in_more_words(line, value, previous, source):
+    ((_name, stated, before),) = placed(line)
+    assert (stated, before) == (Decimal(value), Decimal(previous) if previous else None)
+    (figure,) = [f for f in figures_in_line(line, "g", CATALOGUE) if f.placed]
+    assert figure.previous_source == source
