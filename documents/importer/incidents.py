@@ -30,13 +30,21 @@ from incidents.models import Incident
 
 DAY = r"(?:(?P<y>\d{4})\s*(?:年|[-/.])\s*)?(?P<m>\d{1,2})\s*(?:月|[-/.])\s*(?P<d>\d{1,2})\s*日?"
 CLOCK = r"(?P<H>\d{1,2})\s*:\s*(?P<M>\d{2})(?!\d)"
-RANGE_END = r"(?:\s*(?:-|~|～|—|–|至|到)+\s*(?P<EH>\d{1,2})\s*:\s*(?P<EM>\d{2})(?!\d))?"
+# `周二 14:05`: a day of the report's own week.
+WEEKDAY = r"(?:周|星期|礼拜)(?P<weekday>[一二三四五六日天1-7])"
+WEEKDAYS = "一二三四五六"
+# The end may repeat the day (`2024-08-13 14:05 至 2024-08-13 14:37`, `8月13日 14:05 - 8月14日 02:10`).
+END_DAY = (
+    r"(?:(?:(?P<ey>\d{4})\s*(?:年|[-/.])\s*)?(?P<em>\d{1,2})\s*(?:月|[-/.])\s*(?P<ed>\d{1,2})\s*日?\s*)?"
+)
+RANGE_END = rf"(?:\s*(?:-|~|～|—|–|至|到)+\s*{END_DAY}(?P<EH>\d{{1,2}})\s*:\s*(?P<EM>\d{{2}})(?!\d))?"
 # A list marker may open the line (`1）10月15日 14:05，…`), or a label naming the event (`**事件1**：`,
-# `Incident 2:`); the text starts after any comma or colon. The line is read with its bold marks dropped,
-# so a `* ` bullet may have left only its space.
+# `Incident 2:`) or a tag (`【C级】`, kept with the text it grades); the text starts after any comma or
+# colon. The line is read with its bold marks dropped, so a `* ` bullet may have left only its space.
 EVENT_LABEL = r"(?:事件|事故|故障|问题|incident|event)\s*#?\d{0,2}\s*:\s*"
 START = re.compile(
-    rf"^\s*(?:[-*+]\s+|\d{{1,2}}\s*[.、)]\s*)?(?:{EVENT_LABEL})?{DAY}\s*{CLOCK}{RANGE_END}[\s,:]*(?P<rest>.*)$",
+    rf"^\s*(?:[-*+]\s+|\d{{1,2}}\s*[.、)]\s*)?(?:{EVENT_LABEL})?(?P<tag>[\[【][^\]】]{{1,8}}[\]】]\s*)?"
+    rf"(?:{DAY}|{WEEKDAY})\s*{CLOCK}{RANGE_END}[\s,:]*(?P<rest>.*)$",
     re.IGNORECASE,
 )
 SUBHEADING = re.compile(r"^#{2,6}\s*(?:\d{1,2}\s*[.、)]\s*)?(?P<title>.*?)\s*#*$")
@@ -88,6 +96,7 @@ COUNT = re.compile(r"(?P<count>\d{1,3}(?:,\d{3})+|\d+)\s*(?:笔|次|单|个)")
 CLAUSE_SPLIT = re.compile(r"[，。；;]|,(?!\d{3})|\.(?=\s|$)")
 # Incident.impact_count is a PositiveIntegerField: a 32-bit signed integer on PostgreSQL.
 MAX_COUNT = 2**31 - 1
+LEADING_BRACKET = re.compile(r"^[(（][^()（）]{0,20}[)）]\s*")
 # An English sentence ends at `. ` as a Chinese one at `。` (`v3.2` goes on).
 FIRST_CLAUSE = re.compile(r"^(?:[^:,;。，；：.]|\.(?!\s|$))+")
 
@@ -101,6 +110,10 @@ class _Entry:
 
 
 def _day(match, week: IsoWeek, prefix: str = "") -> dt.date | None:
+    if not prefix and "weekday" in match.re.groupindex and match["weekday"]:
+        name = match["weekday"]
+        index = WEEKDAYS.index(name) if name in WEEKDAYS else 6 if name in "日天" else int(name) - 1
+        return week.monday + dt.timedelta(days=index)
     year = match.group(f"{prefix}y") if f"{prefix}y" in match.re.groupindex else None
     month, day = int(match.group(f"{prefix}m")), int(match.group(f"{prefix}d"))
     if year:
@@ -152,6 +165,8 @@ def read_incidents(lines: list[str], week: IsoWeek, warnings: list[str]) -> tupl
             entries.append(entry)
         elif start:
             rest = written[where[start.start("rest")] :]
+            if start["tag"]:
+                rest = f"{start['tag'].strip()}{rest}"
             entries.append(_Entry(heading=written, start=start, lines=[rest]))
         elif entries:
             entries[-1].lines.append(line)
@@ -202,7 +217,7 @@ def _incident(entry: _Entry, week: IsoWeek, warnings: list[str]) -> IncidentEntr
     text = join(entry.lines)
     flat = with_clocks(normalize(text))[0]
     resolved = (
-        _range_end(start, started)
+        _range_end(start, started, week)
         or _field_end(fields, started, week)
         or _said_end(flat, started, week)
         or _duration_end(flat, started)
@@ -221,13 +236,16 @@ def _incident(entry: _Entry, week: IsoWeek, warnings: list[str]) -> IncidentEntr
     )
 
 
-def _range_end(start: re.Match, started: dt.datetime) -> dt.datetime | None:
+def _range_end(start: re.Match, started: dt.datetime, week: IsoWeek) -> dt.datetime | None:
     if not start["EH"]:
         return None
+    day = _day(start, week, "e") if start["em"] else started.date()
     try:
-        end = started.replace(hour=int(start["EH"]), minute=int(start["EM"]))
-    except ValueError:
+        end = dt.datetime.combine(day, dt.time(int(start["EH"]), int(start["EM"])), tzinfo=started.tzinfo)
+    except (TypeError, ValueError):
         return None
+    if start["em"]:
+        return end if end >= started else None
     return end if end >= started else end + dt.timedelta(days=1)
 
 
@@ -284,6 +302,7 @@ def _title(entry: _Entry, fields: dict[str, str], lines: list[str]) -> str:
     else:
         text = fields.get("描述") or fields.get("经过") or fields.get("说明") or (lines[0] if lines else "")
     text = KIND_PREFIX.sub("", _untagged(text.strip())[0])
+    text = LEADING_BRACKET.sub("", text)  # `（32分钟） 出金通道超时`: the duration is no part of the title
     match = FIRST_CLAUSE.match(text)
     return ((match.group(0) if match else text).strip() or text.strip())[:300]
 

@@ -317,3 +317,34 @@ def test_this_week_and_last_week_in_more_words(line, value, previous, source):
     assert (stated, before) == (Decimal(value), Decimal(previous) if previous else None)
     (figure,) = [f for f in figures_in_line(line, "g", CATALOGUE) if f.placed]
     assert figure.previous_source == source
+
+
+@pytest.mark.parametrize(
+    ("line", "start", "end", "grade", "title"),
+    [
+        (
+            "- 2024-08-13 14:05 至 2024-08-13 14:37 出金通道超时",
+            (13, 14, 5),
+            (13, 14, 37),
+            "",
+            "出金通道超时",
+        ),
+        ("8月13日 14:05 - 8月14日 02:10 对账延迟，持续12小时", (13, 14, 5), (14, 2, 10), "", "对账延迟"),
+        ("1. 【C级】8月13日14:05，出金通道超时，14:37恢复", (13, 14, 5), (13, 14, 37), "C", "出金通道超时"),
+        ("- 周二 14:05-14:37 出金通道超时", (13, 14, 5), (13, 14, 37), "", "出金通道超时"),
+        ("- 2024年8月13日14时05分 出金通道超时，14时37分恢复", (13, 14, 5), (13, 14, 37), "", "出金通道超时"),
+        ("- 8月13日 14:05~14:37（32分钟） 出金通道超时，C级", (13, 14, 5), (13, 14, 37), "C", "出金通道超时"),
+    ],
+)
+def test_an_event_dated_at_both_ends_by_weekday_by_tag_or_with_时分(line, start, end, grade, title):
+    (event,), _intro = read_incidents([line], IsoWeek(2024, 33), [])
+
+    def moment(day, hour, minute):
+        return dt.datetime(2024, 8, day, hour, minute, tzinfo=ZONE)
+
+    assert (event.started_at, event.resolved_at, event.grade, event.title) == (
+        moment(*start),
+        moment(*end),
+        grade,
+        title,
+    )
