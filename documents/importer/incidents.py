@@ -33,6 +33,9 @@ CLOCK = r"(?P<H>\d{1,2})\s*:\s*(?P<M>\d{2})(?!\d)"
 # `周二 14:05`: a day of the report's own week.
 WEEKDAY = r"(?:周|星期|礼拜)(?P<weekday>[一二三四五六日天1-7])"
 WEEKDAYS = "一二三四五六"
+# `Feb 4, 14:05`, `Aug 13 14:05-14:37`: an English date, the year nearest the week.
+MONTH_NAMES = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+MONTH_DAY = rf"(?P<month>{'|'.join(MONTH_NAMES)})[a-z]*\.?\s*(?P<mday>\d{{1,2}})(?:st|nd|rd|th)?(?!\d)"
 # The end may repeat the day (`2024-08-13 14:05 至 2024-08-13 14:37`, `8月13日 14:05 - 8月14日 02:10`).
 END_DAY = (
     r"(?:(?:(?P<ey>\d{4})\s*(?:年|[-/.])\s*)?(?P<em>\d{1,2})\s*(?:月|[-/.])\s*(?P<ed>\d{1,2})\s*日?\s*)?"
@@ -44,7 +47,7 @@ RANGE_END = rf"(?:\s*(?:-|~|～|—|–|至|到)+\s*{END_DAY}(?P<EH>\d{{1,2}})\s
 EVENT_LABEL = r"(?:事件|事故|故障|问题|incident|event)\s*#?\d{0,2}\s*:\s*"
 START = re.compile(
     rf"^\s*(?:[-*+]\s+|\d{{1,2}}\s*[.、)]\s*)?(?:{EVENT_LABEL})?(?P<tag>[\[【][^\]】]{{1,8}}[\]】]\s*)?"
-    rf"(?:{DAY}|{WEEKDAY})\s*{CLOCK}{RANGE_END}[\s,:]*(?P<rest>.*)$",
+    rf"(?:{DAY}|{WEEKDAY}|{MONTH_DAY})\s*,?\s*{CLOCK}{RANGE_END}[\s,:]*(?P<rest>.*)$",
     re.IGNORECASE,
 )
 SUBHEADING = re.compile(r"^#{2,6}\s*(?:\d{1,2}\s*[.、)]\s*)?(?P<title>.*?)\s*#*$")
@@ -110,6 +113,8 @@ class _Entry:
 
 
 def _day(match, week: IsoWeek, prefix: str = "") -> dt.date | None:
+    if not prefix and "month" in match.re.groupindex and match["month"]:
+        return _nearest(MONTH_NAMES.index(match["month"].lower()) + 1, int(match["mday"]), week)
     if not prefix and "weekday" in match.re.groupindex and match["weekday"]:
         name = match["weekday"]
         index = WEEKDAYS.index(name) if name in WEEKDAYS else 6 if name in "日天" else int(name) - 1
@@ -121,6 +126,10 @@ def _day(match, week: IsoWeek, prefix: str = "") -> dt.date | None:
             return dt.date(int(year), month, day)
         except ValueError:
             return None
+    return _nearest(month, day, week)
+
+
+def _nearest(month: int, day: int, week: IsoWeek) -> dt.date | None:
     # Without a year, the date nearest the week: 12月31日 in 2025-W01 is 2024-12-31.
     candidates = []
     for year in (week.monday.year - 1, week.monday.year, week.monday.year + 1):

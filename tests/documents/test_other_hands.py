@@ -348,3 +348,12 @@ def test_an_event_dated_at_both_ends_by_weekday_by_tag_or_with_时分(line, star
         grade,
         title,
     )
+
+
+def test_an_event_dated_in_english():
+    (event,), _intro = read_incidents(["- Feb 4, 14:05-14:37 Payout callback delayed"], IsoWeek(2025, 6), [])
+    assert (event.started_at, event.resolved_at, event.title) == (
+        dt.datetime(2025, 2, 4, 14, 5, tzinfo=ZONE),
+        dt.datetime(2025, 2, 4, 14, 37, tzinfo=ZONE),
+        "Payout callback delayed",
+    )
