@@ -13,6 +13,7 @@ from documents.importer.catalogue import Catalogue
 from documents.importer.figures import name_key, normalize, parse_canonical, unstorable
 from documents.importer.incidents import read_incidents
 from documents.importer.kpi_tables import figures_in_table, is_table_row
+from documents.importer.okr_tables import key_result_tables
 from documents.importer.recognise import SCALE, figures_in_line
 from documents.importer.structure import (
     Figure,
@@ -67,6 +68,8 @@ SECTION_NUMBER = re.compile(
 )
 KR_PREFIX = re.compile(r"^KR\s*\d{1,2}\s*[:：.、]?\s*", re.IGNORECASE)
 CHECKBOX = re.compile(r"^\[[ xX]\]\s*")
+# `✅ 对公收佣`, `🟡 芝麻免押`, `[x] …`: a status mark before a key result is not part of its name.
+STATUS_MARK = re.compile(r"^(?:[\u2600-\u27bf\u2b00-\u2bff\U0001f300-\U0001faff\ufe0f\u200d]|\[[ xX]\])+\s*")
 OKR_CONTAINER = re.compile(r"OKR|目标与关键结果", re.IGNORECASE)
 
 
@@ -323,6 +326,8 @@ def _read_okr(report: ParsedReport, title: str, lines: list[str]) -> None:
             current.append(line)
         else:
             body.append(line)
+    body, rows = key_result_tables(body)
+    raw_items.extend((len(raw_items) + 1, [row]) for row in rows)
     for number, item_lines in raw_items:
         lines = [line for line in item_lines if line.strip()]
         okr.items.append(_okr_item(number, lines, report.week, report.warnings))
@@ -364,7 +369,7 @@ def _okr_item(number: int, lines: list[str], week: IsoWeek, warnings: list[str])
         # Stored with two places: compared unrounded, every re-import would be a change. Rounded
         # down, so 99.999% never reads as done; the text keeps what was written.
         progress = progress.quantize(PROGRESS_STEP, rounding=ROUND_DOWN)
-    first = KR_PREFIX.sub("", normalize(lines[0]).strip())
+    first = KR_PREFIX.sub("", STATUS_MARK.sub("", normalize(lines[0]).strip()))
     title_match = FIRST_CLAUSE.match(first)
     title = (title_match.group(0) if title_match else first).strip()
     # `对公收佣（进度：80%）`, `对公收佣 进度：75%` are cut at the colon: what is left of the progress

@@ -357,3 +357,18 @@ def test_an_event_dated_in_english():
         dt.datetime(2025, 2, 4, 14, 37, tzinfo=ZONE),
         "Payout callback delayed",
     )
+
+
+def test_key_results_as_a_table_or_with_a_status_mark():
+    text = (
+        "# 2024-W33\n\n## O1 业务服务\n| KR | 进度 | 说明 |\n|---|---|---|\n| 对公收佣 | 75% | 联调 |\n"
+        "| 新银收入 | 85% | 专线 |\n\n## O2 能力升级\n- ✅ 存管衍生：100%\n- 🟡 芝麻免押：70%\n"
+    )
+    parsed = parse_document(text, catalogue=CATALOGUE)
+    assert [(o.code, i.title, i.progress) for o in parsed.okr_sections for i in o.items] == [
+        ("O1", "对公收佣", Decimal("75")),
+        ("O1", "新银收入", Decimal("85")),
+        ("O2", "存管衍生", Decimal("100")),
+        ("O2", "芝麻免押", Decimal("70")),
+    ]
+    assert "说明：联调" in parsed.okr_sections[0].items[0].text
