@@ -137,7 +137,7 @@ def _week_in_line(text: str, created: dt.date | None, year: int | None) -> tuple
     if match := ZH_WEEK.search(text):
         number = int(match["number"])
         stated = int(match["year"]) if match["year"] else _year_for(number, created, year)
-        return _week(stated, number), "title", bool(match["year"])
+        return _week(stated, number), _numbered(match["year"], created, year), bool(match["year"])
     if match := RANGE.search(text):
         start = _date(match["y1"], match["m1"], match["d1"])
         end = _date(match["y2"] or match["y1"], match["m2"], match["d2"])
@@ -153,8 +153,13 @@ def _week_in_line(text: str, created: dt.date | None, year: int | None) -> tuple
     if match := ENGLISH_WEEK.search(text):
         number = int(match["number"])
         stated = int(match["year"]) if match["year"] else _year_for(number, created, year)
-        return _week(stated, number), "title", bool(match["year"])
+        return _week(stated, number), _numbered(match["year"], created, year), bool(match["year"])
     return None, "", False
+
+
+def _numbered(own_year: str | None, created: dt.date | None, year: int | None) -> str:
+    """`title`, or `assumed` when nothing in the report gives the week number's year: the preview says so."""
+    return "title" if own_year or created or year else "assumed"
 
 
 def stated_year(lines: list[str], created: dt.date | None) -> int | None:

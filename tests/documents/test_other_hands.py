@@ -372,3 +372,8 @@ def test_key_results_as_a_table_or_with_a_status_mark():
         ("O2", "芝麻免押", Decimal("70")),
     ]
     assert "说明：联调" in parsed.okr_sections[0].items[0].text
+
+
+def test_a_week_number_without_any_year_in_the_report_is_said_to_be_assumed():
+    assert detect_week(["# 支付部周报 W33", "## 指标"])[1] == "assumed"
+    assert detect_week(["# 支付部周报 W33", "Created: 2024-08-17"])[:2] == (IsoWeek(2024, 33), "title")
