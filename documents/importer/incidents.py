@@ -52,9 +52,21 @@ START = re.compile(
 )
 SUBHEADING = re.compile(r"^#{2,6}\s*(?:\d{1,2}\s*[.、)]\s*)?(?P<title>.*?)\s*#*$")
 FIELD = re.compile(
-    r"^(?:[-*+]\s+)?(?P<key>恢复时间|结束时间|时间|类型|性质|级别|等级|定级|描述|经过|说明|现象|影响|原因|根因|发现方式|发现|处置|处理|解决)"
-    r"\s*:\s*(?P<value>.*)$"
+    r"^(?:[-*+]\s+)?(?P<key>恢复时间|结束时间|时间|类型|性质|级别|等级|定级|描述|经过|说明|现象|影响|原因|根因|发现方式|发现|处置|处理|解决"
+    r"|resolved(?:\s+at)?|end(?:ed)?|time|when|start(?:ed)?|type|kind|severity|grade|level|description|summary"
+    r"|impact|root\s*cause|cause|detected\s+by|detection|found\s+by|resolution|fix)"
+    r"\s*:\s*(?P<value>.*)$",
+    re.IGNORECASE,
 )
+# English field names read as the Chinese ones.
+FIELD_NAMES = {
+    "resolved": "恢复时间", "resolvedat": "恢复时间", "end": "恢复时间", "ended": "恢复时间",
+    "time": "时间", "when": "时间", "start": "时间", "started": "时间",
+    "type": "类型", "kind": "类型", "severity": "级别", "grade": "级别", "level": "级别",
+    "description": "描述", "summary": "描述", "impact": "影响", "rootcause": "原因", "cause": "原因",
+    "detectedby": "发现方式", "detection": "发现方式", "foundby": "发现方式",
+    "resolution": "处置", "fix": "处置",
+}  # fmt: skip
 RESOLVED = re.compile(
     r"(?:(?P<next>次日|第二天|翌日)|(?:(?P<y>\d{4})\s*[年\-/.]\s*)?(?P<m>\d{1,2})\s*[月\-/.]\s*(?P<d>\d{1,2})\s*日?)?"
     r"\s*(?<![\d:])(?P<H>\d{1,2}):(?P<M>\d{2})(?!\d)[^,;。:]{0,10}?(?:完成|成功|恢复|解决|修复|结束)"
@@ -100,6 +112,9 @@ CLAUSE_SPLIT = re.compile(r"[，。；;]|,(?!\d{3})|\.(?=\s|$)")
 # Incident.impact_count is a PositiveIntegerField: a 32-bit signed integer on PostgreSQL.
 MAX_COUNT = 2**31 - 1
 LEADING_BRACKET = re.compile(r"^[(（][^()（）]{0,20}[)）]\s*")
+# What a `Detected by:` field says in a word; in free text these words may describe anything.
+STATED_PROACTIVE = re.compile(r"monitoring|alert|inspection|self[- ]?check|on-?call", re.IGNORECASE)
+STATED_REPORTED = re.compile(r"customer|user|merchant|bank|partner|business|ticket", re.IGNORECASE)
 # An English sentence ends at `. ` as a Chinese one at `。` (`v3.2` goes on).
 FIRST_CLAUSE = re.compile(r"^(?:[^:,;。，；：.]|\.(?!\s|$))+")
 
@@ -185,7 +200,12 @@ def read_incidents(lines: list[str], week: IsoWeek, warnings: list[str]) -> tupl
     for entry in entries:
         incident = _incident(entry, week, warnings)
         if incident is None:
-            rest = entry.lines[1:] if not entry.heading.startswith(("#", "|")) else []
+            # A dated line's first text is in its heading, a table row's fields are made from it; the lines
+            # under a sub-heading are only here.
+            if entry.heading.startswith("#"):
+                rest = entry.lines
+            else:
+                rest = entry.lines[1:] if not entry.heading.startswith("|") else []
             intro.extend(["", entry.heading, *rest])
             continue
         found.append(incident)
@@ -199,7 +219,8 @@ def _fields(lines: list[str]) -> dict[str, str]:
             text = re.sub(r"^[-*+]\s+", "", line.strip())
             value = re.split(r"[:：]", text, maxsplit=1)[-1].strip()
             if value.strip("-—–/ "):  # `-` in a table cell or field says nothing
-                fields.setdefault(match.group("key"), value)
+                key = match.group("key")
+                fields.setdefault(FIELD_NAMES.get(re.sub(r"\s+", "", key).lower(), key), value)
     return fields
 
 
@@ -357,9 +378,9 @@ def _grade(fields: dict[str, str], text: str) -> dict:
 def _detection(fields: dict[str, str], text: str) -> str:
     stated = fields.get("发现方式") or fields.get("发现")
     source = normalize(stated) if stated else text
-    if PROACTIVE.search(source):
+    if PROACTIVE.search(source) or (stated and STATED_PROACTIVE.search(source)):
         return Incident.Detection.PROACTIVE
-    if REPORTED.search(source):
+    if REPORTED.search(source) or (stated and STATED_REPORTED.search(source)):
         return Incident.Detection.REPORTED
     return Incident.Detection.UNKNOWN
 

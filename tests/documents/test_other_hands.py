@@ -377,3 +377,28 @@ def test_key_results_as_a_table_or_with_a_status_mark():
 def test_a_week_number_without_any_year_in_the_report_is_said_to_be_assumed():
     assert detect_week(["# 支付部周报 W33", "## 指标"])[1] == "assumed"
     assert detect_week(["# 支付部周报 W33", "Created: 2024-08-17"])[:2] == (IsoWeek(2024, 33), "title")
+
+
+def test_an_event_block_with_english_fields():
+    text = (
+        "### 1. Payout callback delay\n- Time: 2025-02-04 14:05-14:37\n- Severity: C\n"
+        "- Impact: 1,203 payouts delayed\n- Root cause: gateway pool exhausted\n"
+        "- Detected by: monitoring alert"
+    )
+    (event,), intro = read_incidents(text.split("\n"), IsoWeek(2025, 6), [])
+    assert (event.title, event.grade, event.impact, event.cause, event.detection) == (
+        "Payout callback delay",
+        "C",
+        "1,203 payouts delayed",
+        "gateway pool exhausted",
+        "proactive",
+    )
+    assert event.resolved_at == dt.datetime(2025, 2, 4, 14, 37, tzinfo=ZONE)
+    assert not intro
+
+
+def test_a_sub_heading_that_is_no_event_keeps_its_lines():
+    _found, intro = read_incidents(
+        ["### 1. 复盘安排", "- 周五组织复盘", "- 输出改进项"], IsoWeek(2025, 6), []
+    )
+    assert "周五组织复盘" in intro and "输出改进项" in intro
