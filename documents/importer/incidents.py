@@ -76,7 +76,9 @@ GRADE = re.compile(
 )
 # `[C级]`, `[Change]`, `【风险】` before the text: a tag that grades the event or says its kind.
 GRADE_TAG = re.compile(
-    r"[\[(【]\s*(?P<grade>[A-Da-d])\s*级[^\])】]{0,4}[\])】]|(?<![A-Za-z])(?P<bare>[A-D])\s*级(?:事故|事件|故障)"
+    # `(C级, 0.5)`: the share may follow the grade inside its bracket.
+    r"[\[(【]\s*(?P<grade>[A-Da-d])\s*级\s*(?:[,;]\s*(?P<share>0?\.\d+|1(?:\.0+)?)\s*)?[^\])】]{0,4}[\])】]"
+    r"|(?<![A-Za-z])(?P<bare>[A-D])\s*级(?:事故|事件|故障)"
     # `，C级，`: a grade standing as a clause of its own.
     r"|(?<![A-Za-z\w])(?P<alone>[A-D])\s*级(?=\s*(?:[,;。]|$))"
 )
@@ -96,7 +98,7 @@ END_VALUE = re.compile(rf"^(?:{DAY}\s*)?(?P<H>\d{{1,2}}):(?P<M>\d{{2}})(?!\d)")
 CHANGE_WORDS = re.compile(r"发布|上线|版本|变更")
 PROACTIVE = re.compile(
     r"主动发现|监控告警|告警发现|巡检|自查发现|监控发现"
-    r"|found by (?:our )?(?:monitoring|alert)|alert(?:ing)? fired",
+    r"|(?:found|detected|caught) by (?:our )?(?:monitoring|alert)|alert(?:ing)? fired",
     re.IGNORECASE,
 )
 # `银行通知发现`: told by someone outside, however it is worded.
@@ -111,6 +113,7 @@ COUNT = re.compile(r"(?P<count>\d{1,3}(?:,\d{3})+|\d+)\s*(?:笔|次|单|个)")
 CLAUSE_SPLIT = re.compile(r"[，。；;]|,(?!\d{3})|\.(?=\s|$)")
 # Incident.impact_count is a PositiveIntegerField: a 32-bit signed integer on PostgreSQL.
 MAX_COUNT = 2**31 - 1
+OPEN_BRACKET = re.compile(r"\s*[(（][^()（）]*$")
 LEADING_BRACKET = re.compile(r"^[(（][^()（）]{0,20}[)）]\s*")
 # What a `Detected by:` field says in a word; in free text these words may describe anything.
 STATED_PROACTIVE = re.compile(r"monitoring|alert|inspection|self[- ]?check|on-?call", re.IGNORECASE)
@@ -332,9 +335,11 @@ def _title(entry: _Entry, fields: dict[str, str], lines: list[str]) -> str:
     else:
         text = fields.get("描述") or fields.get("经过") or fields.get("说明") or (lines[0] if lines else "")
     text = KIND_PREFIX.sub("", _untagged(text.strip())[0])
-    text = LEADING_BRACKET.sub("", text)  # `（32分钟） 出金通道超时`: the duration is no part of the title
+    text = LEADING_BRACKET.sub("", text.lstrip("—–-:~ "))  # `（32分钟） 出金通道超时`, `— payout …`
     match = FIRST_CLAUSE.match(text)
-    return ((match.group(0) if match else text).strip() or text.strip())[:300]
+    # `payout callback delayed (C级, 0.5)` is cut at its comma: the bracket left open is not in the title.
+    title = OPEN_BRACKET.sub("", (match.group(0) if match else text).strip())
+    return (title.strip() or text.strip())[:300]
 
 
 def _untagged(text: str) -> tuple[str, list[str]]:
@@ -368,7 +373,9 @@ def _grade(fields: dict[str, str], text: str) -> dict:
     stated = fields.get("级别") or fields.get("等级") or fields.get("定级")
     match = GRADE.search(f"定级{normalize(stated)}" if stated else text)
     if not match and not stated and (tag := GRADE_TAG.search(normalize(text))):
-        return {"grade": (tag["grade"] or tag["bare"] or tag["alone"]).upper(), "share": Decimal("1")}
+        share = Decimal(tag["share"]) if tag["share"] else Decimal("1")
+        grade = (tag["grade"] or tag["bare"] or tag["alone"]).upper()
+        return {"grade": grade, "share": share if 0 < share <= 1 else Decimal("1")}
     if not match:
         return {"grade": "", "share": Decimal("1")}
     share = Decimal(match["share"]) if match["share"] else Decimal("1")

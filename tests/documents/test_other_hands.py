@@ -402,3 +402,18 @@ def test_a_sub_heading_that_is_no_event_keeps_its_lines():
         ["### 1. 复盘安排", "- 周五组织复盘", "- 输出改进项"], IsoWeek(2025, 6), []
     )
     assert "周五组织复盘" in intro and "输出改进项" in intro
+
+
+def test_a_bold_english_event_line_with_its_share_in_the_grade_bracket():
+    line = (
+        "1. **Aug 13, 14:05–14:37** — payout callback delayed (C级, 0.5). Impact: 312 payouts. "
+        "Detected by monitoring."
+    )
+    (event,), _intro = read_incidents([line], IsoWeek(2024, 33), [])
+    assert (event.title, event.grade, event.share, event.detection, event.impact) == (
+        "payout callback delayed",
+        "C",
+        Decimal("0.5"),
+        "proactive",
+        "Impact: 312 payouts",
+    )
