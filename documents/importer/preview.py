@@ -27,9 +27,7 @@ WEEK_SOURCES = {
     "range": _("from the date range in the title"),
     "month": _("from the week of the month in the title, counting the weeks whose Thursday is in that month"),
     "created": _("from the Created: line"),
-    "assumed": _(
-        "from the week number in the title; the report gives no year, so the current one is assumed"
-    ),
+    "assumed": _("from the week number in the title; the report gives no year, so it is taken from today"),
 }
 
 
