@@ -16,7 +16,7 @@ from documents.importer.figures import name_key
 MONTH = re.compile(r"\d{1,2}月份?|本月|当月")
 TRAILING = re.compile(
     r"(?:上涨|上升|提升|回升|增长|增加|提高|升高|下降|回落|降低|减少|下滑|下跌|略降|持平|"
-    r"至|到|为|是|达到|达|约|大约|了|[:\s\-、~≈])+$"
+    r"至|到|为|是|达到|达|约|大约|了|本周|本期|当周|thisweek|[:\s\-、~≈=])+$"
 )
 LEADING = re.compile(r"^(?:其中|但是?|而且?|且|并且|同时|另外|以及|和|及|结果|本周|本期|[:\s])+")
 

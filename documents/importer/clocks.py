@@ -1,7 +1,8 @@
 """Times of day as people write them in Chinese, rewritten as `HH:MM` so one grammar reads them all.
 
 `14点05分`, `下午2点`, `下午2点半`, `晚上11:30`, `凌晨2:10` become `14:05`, `14:00`, `14:30`, `23:30`,
-`02:10`. A bare `3点` followed by a word (`以下3点改进`) is a count of points, not a time, and stays.
+`02:10`; `14时05分` is `14:05`. A bare `3点` followed by a word (`以下3点改进`) is a count of points, not a
+time, and stays.
 Positions are kept: `where` says for each character of the new text where it stood in the old one,
 so an entry can still be cut from the line as written.
 """
@@ -14,7 +15,8 @@ PERIOD = r"凌晨|早上|早晨|上午|中午|下午|傍晚|晚上|夜间|夜里
 AFTERNOON = ("中午", "下午", "傍晚", "晚上", "夜间", "夜里", "晚")
 CLOCK = re.compile(
     rf"(?:(?P<period>{PERIOD})\s*)?(?P<H>\d{{1,2}})"
-    rf"(?:\s*:\s*(?P<colon>\d{{2}})(?!\d)|\s*点\s*(?:(?P<M>\d{{1,2}})\s*分|(?P<half>半)|整|钟)?)"
+    rf"(?:\s*:\s*(?P<colon>\d{{2}})(?!\d)|\s*点\s*(?:(?P<M>\d{{1,2}})\s*分|(?P<half>半)|整|钟)?"
+    rf"|\s*时\s*(?P<M2>\d{{1,2}})\s*分)"
 )
 WORD_AFTER = re.compile(r"[\u4e00-\u9fffA-Za-z\d]")
 
@@ -35,13 +37,13 @@ def with_clocks(text: str, where: list[int] | None = None) -> tuple[str, list[in
     last = 0
     for match in CLOCK.finditer(text):
         if match["colon"] is None:
-            spelled = match["M"] or match["half"] or match["period"]
+            spelled = match["M"] or match["M2"] or match["half"] or match["period"]
             tail = text[match.end() :]
             if not spelled and WORD_AFTER.match(tail[:1]) and not tail.startswith(("恢复", "完成", "结束")):
                 continue  # `3点改进`: a count, not a time
         elif match["period"] is None:
             continue  # already HH:MM
-        minute = int(match["colon"] or match["M"] or (30 if match["half"] else 0))
+        minute = int(match["colon"] or match["M"] or match["M2"] or (30 if match["half"] else 0))
         hour = _hour(int(match["H"]), match["period"])
         if hour > 23 or minute > 59:
             continue

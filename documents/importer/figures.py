@@ -40,6 +40,8 @@ UNITS = {
     "小时": (KPI.Unit.DURATION, "小时"),
     "分钟": (KPI.Unit.DURATION, "分钟"),
     "ms": (KPI.Unit.DURATION, "ms"),
+    # Per mille is its own unit: read as a percent, 0.3‰ would be stored ten times too large.
+    "‰": (KPI.Unit.NUMBER, "‰"),
 }
 UNIT_RE = "|".join(sorted((re.escape(unit) for unit in UNITS), key=len, reverse=True))
 UP_WORDS = "上涨|上升|提升|增长|增加|提高"

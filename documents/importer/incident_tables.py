@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from documents.importer.figures import normalize
-from documents.importer.recognise import is_table_row, table_cells
+from documents.importer.kpi_tables import is_table_row, table_cells
 
 # First match wins: `恢复时间` is the end, not the start, though it holds 时间.
 COLUMNS = [

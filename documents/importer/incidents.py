@@ -30,24 +30,57 @@ from incidents.models import Incident
 
 DAY = r"(?:(?P<y>\d{4})\s*(?:年|[-/.])\s*)?(?P<m>\d{1,2})\s*(?:月|[-/.])\s*(?P<d>\d{1,2})\s*日?"
 CLOCK = r"(?P<H>\d{1,2})\s*:\s*(?P<M>\d{2})(?!\d)"
-RANGE_END = r"(?:\s*(?:-|~|～|—|–|至|到)+\s*(?P<EH>\d{1,2})\s*:\s*(?P<EM>\d{2})(?!\d))?"
-# A list marker may open the line (`1）10月15日 14:05，…`); the text starts after any comma or colon.
-START = re.compile(rf"^(?:[-*+]\s+|\d{{1,2}}\s*[.、)]\s*)?{DAY}\s*{CLOCK}{RANGE_END}[\s,:]*(?P<rest>.*)$")
+# `周二 14:05`: a day of the report's own week.
+WEEKDAY = r"(?:周|星期|礼拜)(?P<weekday>[一二三四五六日天1-7])"
+WEEKDAYS = "一二三四五六"
+# `Feb 4, 14:05`, `Aug 13 14:05-14:37`: an English date, the year nearest the week.
+MONTH_NAMES = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+MONTH_DAY = rf"(?P<month>{'|'.join(MONTH_NAMES)})[a-z]*\.?\s*(?P<mday>\d{{1,2}})(?:st|nd|rd|th)?(?!\d)"
+# The end may repeat the day (`2024-08-13 14:05 至 2024-08-13 14:37`, `8月13日 14:05 - 8月14日 02:10`).
+END_DAY = (
+    r"(?:(?:(?P<ey>\d{4})\s*(?:年|[-/.])\s*)?(?P<em>\d{1,2})\s*(?:月|[-/.])\s*(?P<ed>\d{1,2})\s*日?\s*)?"
+)
+RANGE_END = rf"(?:\s*(?:-|~|～|—|–|至|到)+\s*{END_DAY}(?P<EH>\d{{1,2}})\s*:\s*(?P<EM>\d{{2}})(?!\d))?"
+# A list marker may open the line (`1）10月15日 14:05，…`), or a label naming the event (`**事件1**：`,
+# `Incident 2:`) or a tag (`【C级】`, kept with the text it grades); the text starts after any comma or
+# colon. The line is read with its bold marks dropped, so a `* ` bullet may have left only its space.
+EVENT_LABEL = r"(?:事件|事故|故障|问题|incident|event)\s*#?\d{0,2}\s*:\s*"
+START = re.compile(
+    rf"^\s*(?:[-*+]\s+|\d{{1,2}}\s*[.、)]\s*)?(?:{EVENT_LABEL})?(?P<tag>[\[【][^\]】]{{1,8}}[\]】]\s*)?"
+    rf"(?:{DAY}|{WEEKDAY}|{MONTH_DAY})\s*,?\s*{CLOCK}{RANGE_END}[\s,:]*(?P<rest>.*)$",
+    re.IGNORECASE,
+)
 SUBHEADING = re.compile(r"^#{2,6}\s*(?:\d{1,2}\s*[.、)]\s*)?(?P<title>.*?)\s*#*$")
 FIELD = re.compile(
-    r"^(?:[-*+]\s+)?(?P<key>恢复时间|结束时间|时间|类型|性质|级别|等级|定级|描述|经过|说明|现象|影响|原因|根因|发现方式|发现|处置|处理|解决)"
-    r"\s*:\s*(?P<value>.*)$"
+    r"^(?:[-*+]\s+)?(?P<key>恢复时间|结束时间|时间|类型|性质|级别|等级|定级|描述|经过|说明|现象|影响|原因|根因|发现方式|发现|处置|处理|解决"
+    r"|resolved(?:\s+at)?|end(?:ed)?|time|when|start(?:ed)?|type|kind|severity|grade|level|description|summary"
+    r"|impact|root\s*cause|cause|detected\s+by|detection|found\s+by|resolution|fix)"
+    r"\s*:\s*(?P<value>.*)$",
+    re.IGNORECASE,
 )
+# English field names read as the Chinese ones.
+FIELD_NAMES = {
+    "resolved": "恢复时间", "resolvedat": "恢复时间", "end": "恢复时间", "ended": "恢复时间",
+    "time": "时间", "when": "时间", "start": "时间", "started": "时间",
+    "type": "类型", "kind": "类型", "severity": "级别", "grade": "级别", "level": "级别",
+    "description": "描述", "summary": "描述", "impact": "影响", "rootcause": "原因", "cause": "原因",
+    "detectedby": "发现方式", "detection": "发现方式", "foundby": "发现方式",
+    "resolution": "处置", "fix": "处置",
+}  # fmt: skip
 RESOLVED = re.compile(
     r"(?:(?P<next>次日|第二天|翌日)|(?:(?P<y>\d{4})\s*[年\-/.]\s*)?(?P<m>\d{1,2})\s*[月\-/.]\s*(?P<d>\d{1,2})\s*日?)?"
     r"\s*(?<![\d:])(?P<H>\d{1,2}):(?P<M>\d{2})(?!\d)[^,;。:]{0,10}?(?:完成|成功|恢复|解决|修复|结束)"
 )
 GRADE = re.compile(
-    r"(?:定级|级别|等级|定为)\s*:?\s*(?P<grade>[A-Da-d])(?![A-Za-z])\s*级?(?:\s*\(\s*(?P<share>0?\.\d+|1(?:\.0+)?)\s*\))?"
+    r"(?:定级|级别|等级|定为|(?<![A-Za-z])[Gg]rade)\s*:?\s*(?P<grade>[A-Da-d])(?![A-Za-z])\s*级?(?:\s*\(\s*(?P<share>0?\.\d+|1(?:\.0+)?)\s*\))?"
 )
 # `[C级]`, `[Change]`, `【风险】` before the text: a tag that grades the event or says its kind.
 GRADE_TAG = re.compile(
-    r"[\[(【]\s*(?P<grade>[A-Da-d])\s*级[^\])】]{0,4}[\])】]|(?<![A-Za-z])(?P<bare>[A-D])\s*级(?:事故|事件|故障)"
+    # `(C级, 0.5)`: the share may follow the grade inside its bracket.
+    r"[\[(【]\s*(?P<grade>[A-Da-d])\s*级\s*(?:[,;]\s*(?P<share>0?\.\d+|1(?:\.0+)?)\s*)?[^\])】]{0,4}[\])】]"
+    r"|(?<![A-Za-z])(?P<bare>[A-D])\s*级(?:事故|事件|故障)"
+    # `，C级，`: a grade standing as a clause of its own.
+    r"|(?<![A-Za-z\w])(?P<alone>[A-D])\s*级(?=\s*(?:[,;。]|$))"
 )
 TAG = re.compile(r"^\s*[\[【]\s*(?P<tag>[^\]】]{1,16}?)\s*[\]】]\s*")
 KIND_PREFIX = re.compile(r"^(?P<word>风险预警|容量预警|风险提示|隐患|风险|预警|变更|发布)\s*[:：]\s*")
@@ -63,11 +96,16 @@ DURATION = re.compile(
 )
 END_VALUE = re.compile(rf"^(?:{DAY}\s*)?(?P<H>\d{{1,2}}):(?P<M>\d{{2}})(?!\d)")
 CHANGE_WORDS = re.compile(r"发布|上线|版本|变更")
-PROACTIVE = re.compile(r"主动发现|监控告警|告警发现|巡检|自查发现|监控发现")
-REPORTED = re.compile(r"反馈|投诉|报障|上报|外部通知|客诉")
+PROACTIVE = re.compile(
+    r"主动发现|监控告警|告警发现|巡检|自查发现|监控发现"
+    r"|(?:found|detected|caught) by (?:our )?(?:monitoring|alert)|alert(?:ing)? fired",
+    re.IGNORECASE,
+)
+# `银行通知发现`: told by someone outside, however it is worded.
+REPORTED = re.compile(r"反馈|投诉|报障|上报|外部通知|通知发现|客诉|reported by|complain", re.IGNORECASE)
 # `影响出金32笔`, `无资金影响`, and the same after a few words of when or where: `切换期间无业务影响`.
 IMPACT_CLAUSE = re.compile(
-    r"^(?:影响\S.*|[^,;。\s]{0,8}?(?:无|暂无|未造成|未产生|没有|未对\S{0,6}造成)\S{0,6}影响\S{0,2}|no\s+\S{0,20}\s*impact)$",
+    r"^(?:影响\S.*|impact\s*:\s*\S.*|[^,;。\s]{0,8}?(?:无|暂无|未造成|未产生|没有|未对\S{0,6}造成)\S{0,6}影响\S{0,2}|no\s+\S{0,20}\s*impact)$",
     re.IGNORECASE,
 )
 CAUSE = re.compile(r"原因\s*[:：]\s*(?P<cause>.+?)(?:。|\.\s|\.$|$)")
@@ -75,7 +113,13 @@ COUNT = re.compile(r"(?P<count>\d{1,3}(?:,\d{3})+|\d+)\s*(?:笔|次|单|个)")
 CLAUSE_SPLIT = re.compile(r"[，。；;]|,(?!\d{3})|\.(?=\s|$)")
 # Incident.impact_count is a PositiveIntegerField: a 32-bit signed integer on PostgreSQL.
 MAX_COUNT = 2**31 - 1
-FIRST_CLAUSE = re.compile(r"^[^:,;。，；：]+")
+OPEN_BRACKET = re.compile(r"\s*[(（][^()（）]*$")
+LEADING_BRACKET = re.compile(r"^[(（][^()（）]{0,20}[)）]\s*")
+# What a `Detected by:` field says in a word; in free text these words may describe anything.
+STATED_PROACTIVE = re.compile(r"monitoring|alert|inspection|self[- ]?check|on-?call", re.IGNORECASE)
+STATED_REPORTED = re.compile(r"customer|user|merchant|bank|partner|business|ticket", re.IGNORECASE)
+# An English sentence ends at `. ` as a Chinese one at `。` (`v3.2` goes on).
+FIRST_CLAUSE = re.compile(r"^(?:[^:,;。，；：.]|\.(?!\s|$))+")
 
 
 @dataclass
@@ -87,6 +131,12 @@ class _Entry:
 
 
 def _day(match, week: IsoWeek, prefix: str = "") -> dt.date | None:
+    if not prefix and "month" in match.re.groupindex and match["month"]:
+        return _nearest(MONTH_NAMES.index(match["month"].lower()) + 1, int(match["mday"]), week)
+    if not prefix and "weekday" in match.re.groupindex and match["weekday"]:
+        name = match["weekday"]
+        index = WEEKDAYS.index(name) if name in WEEKDAYS else 6 if name in "日天" else int(name) - 1
+        return week.monday + dt.timedelta(days=index)
     year = match.group(f"{prefix}y") if f"{prefix}y" in match.re.groupindex else None
     month, day = int(match.group(f"{prefix}m")), int(match.group(f"{prefix}d"))
     if year:
@@ -94,6 +144,10 @@ def _day(match, week: IsoWeek, prefix: str = "") -> dt.date | None:
             return dt.date(int(year), month, day)
         except ValueError:
             return None
+    return _nearest(month, day, week)
+
+
+def _nearest(month: int, day: int, week: IsoWeek) -> dt.date | None:
     # Without a year, the date nearest the week: 12月31日 in 2025-W01 is 2024-12-31.
     candidates = []
     for year in (week.monday.year - 1, week.monday.year, week.monday.year + 1):
@@ -138,6 +192,8 @@ def read_incidents(lines: list[str], week: IsoWeek, warnings: list[str]) -> tupl
             entries.append(entry)
         elif start:
             rest = written[where[start.start("rest")] :]
+            if start["tag"]:
+                rest = f"{start['tag'].strip()}{rest}"
             entries.append(_Entry(heading=written, start=start, lines=[rest]))
         elif entries:
             entries[-1].lines.append(line)
@@ -147,7 +203,12 @@ def read_incidents(lines: list[str], week: IsoWeek, warnings: list[str]) -> tupl
     for entry in entries:
         incident = _incident(entry, week, warnings)
         if incident is None:
-            rest = entry.lines[1:] if not entry.heading.startswith(("#", "|")) else []
+            # A dated line's first text is in its heading, a table row's fields are made from it; the lines
+            # under a sub-heading are only here.
+            if entry.heading.startswith("#"):
+                rest = entry.lines
+            else:
+                rest = entry.lines[1:] if not entry.heading.startswith("|") else []
             intro.extend(["", entry.heading, *rest])
             continue
         found.append(incident)
@@ -161,7 +222,8 @@ def _fields(lines: list[str]) -> dict[str, str]:
             text = re.sub(r"^[-*+]\s+", "", line.strip())
             value = re.split(r"[:：]", text, maxsplit=1)[-1].strip()
             if value.strip("-—–/ "):  # `-` in a table cell or field says nothing
-                fields.setdefault(match.group("key"), value)
+                key = match.group("key")
+                fields.setdefault(FIELD_NAMES.get(re.sub(r"\s+", "", key).lower(), key), value)
     return fields
 
 
@@ -188,7 +250,7 @@ def _incident(entry: _Entry, week: IsoWeek, warnings: list[str]) -> IncidentEntr
     text = join(entry.lines)
     flat = with_clocks(normalize(text))[0]
     resolved = (
-        _range_end(start, started)
+        _range_end(start, started, week)
         or _field_end(fields, started, week)
         or _said_end(flat, started, week)
         or _duration_end(flat, started)
@@ -207,13 +269,16 @@ def _incident(entry: _Entry, week: IsoWeek, warnings: list[str]) -> IncidentEntr
     )
 
 
-def _range_end(start: re.Match, started: dt.datetime) -> dt.datetime | None:
+def _range_end(start: re.Match, started: dt.datetime, week: IsoWeek) -> dt.datetime | None:
     if not start["EH"]:
         return None
+    day = _day(start, week, "e") if start["em"] else started.date()
     try:
-        end = started.replace(hour=int(start["EH"]), minute=int(start["EM"]))
-    except ValueError:
+        end = dt.datetime.combine(day, dt.time(int(start["EH"]), int(start["EM"])), tzinfo=started.tzinfo)
+    except (TypeError, ValueError):
         return None
+    if start["em"]:
+        return end if end >= started else None
     return end if end >= started else end + dt.timedelta(days=1)
 
 
@@ -270,8 +335,11 @@ def _title(entry: _Entry, fields: dict[str, str], lines: list[str]) -> str:
     else:
         text = fields.get("描述") or fields.get("经过") or fields.get("说明") or (lines[0] if lines else "")
     text = KIND_PREFIX.sub("", _untagged(text.strip())[0])
+    text = LEADING_BRACKET.sub("", text.lstrip("—–-:~ "))  # `（32分钟） 出金通道超时`, `— payout …`
     match = FIRST_CLAUSE.match(text)
-    return ((match.group(0) if match else text).strip() or text.strip())[:300]
+    # `payout callback delayed (C级, 0.5)` is cut at its comma: the bracket left open is not in the title.
+    title = OPEN_BRACKET.sub("", (match.group(0) if match else text).strip())
+    return (title.strip() or text.strip())[:300]
 
 
 def _untagged(text: str) -> tuple[str, list[str]]:
@@ -305,7 +373,9 @@ def _grade(fields: dict[str, str], text: str) -> dict:
     stated = fields.get("级别") or fields.get("等级") or fields.get("定级")
     match = GRADE.search(f"定级{normalize(stated)}" if stated else text)
     if not match and not stated and (tag := GRADE_TAG.search(normalize(text))):
-        return {"grade": (tag["grade"] or tag["bare"]).upper(), "share": Decimal("1")}
+        share = Decimal(tag["share"]) if tag["share"] else Decimal("1")
+        grade = (tag["grade"] or tag["bare"] or tag["alone"]).upper()
+        return {"grade": grade, "share": share if 0 < share <= 1 else Decimal("1")}
     if not match:
         return {"grade": "", "share": Decimal("1")}
     share = Decimal(match["share"]) if match["share"] else Decimal("1")
@@ -315,9 +385,9 @@ def _grade(fields: dict[str, str], text: str) -> dict:
 def _detection(fields: dict[str, str], text: str) -> str:
     stated = fields.get("发现方式") or fields.get("发现")
     source = normalize(stated) if stated else text
-    if PROACTIVE.search(source):
+    if PROACTIVE.search(source) or (stated and STATED_PROACTIVE.search(source)):
         return Incident.Detection.PROACTIVE
-    if REPORTED.search(source):
+    if REPORTED.search(source) or (stated and STATED_REPORTED.search(source)):
         return Incident.Detection.REPORTED
     return Incident.Detection.UNKNOWN
 

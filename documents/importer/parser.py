@@ -12,7 +12,9 @@ from common.weeks import IsoWeek
 from documents.importer.catalogue import Catalogue
 from documents.importer.figures import name_key, normalize, parse_canonical, unstorable
 from documents.importer.incidents import read_incidents
-from documents.importer.recognise import figures_in_line, figures_in_table, is_table_row
+from documents.importer.kpi_tables import figures_in_table, is_table_row
+from documents.importer.okr_tables import key_result_tables
+from documents.importer.recognise import SCALE, figures_in_line
 from documents.importer.structure import (
     Figure,
     OkrItem,
@@ -48,6 +50,7 @@ PROGRESS_BEFORE = re.compile(r"\d+(?:\.\d+)?\s*%\s*(?:→|->|=>)\s*(?=\d)")
 PROGRESS_LAST = re.compile(r"\(\s*(?:上周|上期|prev(?:ious)?|was|last\s*week)[^()]{0,20}\)", re.IGNORECASE)
 # A bracket holding a percentage is progress, not part of the key result's name: `房屋交付（75%）`.
 TITLE_PERCENT = re.compile(r"\s*+\([^()]{0,20}%[^()]{0,20}\)|[\s\-—~]*+\d++(?:\.\d+)?\s*+%.*$")
+UNCLOSED = re.compile(r"\s*\([^()]*$|\s+(?:进度|完成度|完成率|progress)$", re.IGNORECASE)
 ANY_PERCENT = re.compile(r"(?<![\d.])(?P<value>\d+(?:\.\d+)?)\s*%")
 ETA_ISO = re.compile(r"预计\s*(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})")
 ETA_SHORT = re.compile(r"预计\s*[是于在]?\s*(?P<m>\d{1,2})\s*[/月.]\s*(?P<d>\d{1,2})(?!\d)")
@@ -59,17 +62,23 @@ PROGRESS_STEP = Decimal("0.01")  # KeyResultUpdate.progress has two decimal plac
 
 
 NUMERAL_PREFIX = re.compile(r"^(?:[一二三四五六七八九十]{1,3}\s*[、.．]|\([一二三四五六七八九十]{1,3}\))\s*")
+# `5. Next week`, `4、线上问题`: a numbered heading says its kind after the number.
+SECTION_NUMBER = re.compile(
+    r"^(?:[一二三四五六七八九十]{1,3}\s*[、.．]|\([一二三四五六七八九十\d]{1,3}\)|\d{1,2}\s*[、.．)](?!\d))\s*"
+)
 KR_PREFIX = re.compile(r"^KR\s*\d{1,2}\s*[:：.、]?\s*", re.IGNORECASE)
 CHECKBOX = re.compile(r"^\[[ xX]\]\s*")
+# `✅ 对公收佣`, `🟡 芝麻免押`, `[x] …`: a status mark before a key result is not part of its name.
+STATUS_MARK = re.compile(r"^(?:[\u2600-\u27bf\u2b00-\u2bff\U0001f300-\U0001faff\ufe0f\u200d]|\[[ xX]\])+\s*")
 OKR_CONTAINER = re.compile(r"OKR|目标与关键结果", re.IGNORECASE)
 
 
 def section_kind(title: str) -> str:
-    text = NUMERAL_PREFIX.sub("", normalize(title).strip())
+    text = SECTION_NUMBER.sub("", normalize(title).strip().strip("*【】[] "))
     if OKR_TITLE.match(text) and re.match(r"^[Oo]\d", text):
         return "okr"
     if re.search(
-        r"生产事件|线上事件|生产问题|故障|事故(?![数率统])|\bincidents?\b|\boutages?\b", text, re.IGNORECASE
+        r"事件|线上问题|生产问题|故障|事故(?![数率统])|\bincidents?\b|\boutages?\b", text, re.IGNORECASE
     ):
         return "incidents"
     if re.match(r"^(其他|其它|others?\b|misc)", text, re.IGNORECASE):
@@ -131,7 +140,32 @@ def parse_document(
     report.figures = [
         figure for figure in _dedupe(report.figures, report.warnings) if not _refused(figure, report.warnings)
     ]
+    report.warnings.extend(_scale_warnings(report))
     return report
+
+
+def _scale_warnings(report: ParsedReport) -> list[str]:
+    """A KPI's amount written in another scale (2.65亿元 for a KPI in 万元) is left apart, never converted
+    silently: say so, or the user sees only a figure no KPI takes."""
+    warnings = []
+    for figure in report.unplaced_figures:
+        kpi = report.catalogue.match(figure.label or figure.name)
+        scales = {figure.unit_label, kpi.unit_label} if kpi else set()
+        if len(scales) == 2 and scales <= set(SCALE):
+            warnings.append(
+                _(
+                    "“%(label)s” states %(value)s %(unit)s; the KPI “%(name)s” is kept in %(kpi_unit)s, "
+                    "so the figure is not converted and stays as text."
+                )
+                % {
+                    "label": (figure.label or figure.name).rstrip(" :："),
+                    "value": figure.value,
+                    "unit": figure.unit_label,
+                    "name": kpi.name,
+                    "kpi_unit": kpi.unit_label,
+                }
+            )
+    return warnings
 
 
 def _refused(figure: Figure, warnings: list[str]) -> bool:
@@ -158,8 +192,31 @@ def _read_block(report: ParsedReport, block: Block) -> None:
         report.todos.extend(Todo(text, "") for _number, text in split_items(block.lines))
     elif kind == "okr":
         _read_okr(report, title, block.lines)
+    elif OKR_CONTAINER.search(title) and (objectives := _objective_bullets(block.lines)):
+        lead, parts = objectives
+        if any(line.strip() for line in lead):
+            _read_narrative(report, title, lead)
+        for objective, lines in parts:
+            _read_okr(report, objective, lines)
     else:
         _read_narrative(report, title, block.lines)
+
+
+def _objective_bullets(lines: list[str]) -> tuple[list[str], list[tuple[str, list[str]]]] | None:
+    """`- O1 业务服务` bullets of an OKR section, each with the key results indented under it; None when
+    the section has no such bullet."""
+    lead: list[str] = []
+    parts: list[tuple[str, list[str]]] = []
+    for line in dedent(lines):
+        bullet = BULLET.match(line) if line.strip() and indent_of(line) == 0 else None
+        title = re.sub(r"\*\*", "", bullet.group("text")).strip() if bullet else ""
+        if bullet and re.match(r"^[Oo]\d{1,2}(?:\s|[:：.、]|$)", normalize(title)):
+            parts.append((title, []))
+        elif parts:
+            parts[-1][1].append(line)
+        else:
+            lead.append(line)
+    return (lead, parts) if parts else None
 
 
 def _append(existing: str, more: str) -> str:
@@ -269,6 +326,8 @@ def _read_okr(report: ParsedReport, title: str, lines: list[str]) -> None:
             current.append(line)
         else:
             body.append(line)
+    body, rows = key_result_tables(body)
+    raw_items.extend((len(raw_items) + 1, [row]) for row in rows)
     for number, item_lines in raw_items:
         lines = [line for line in item_lines if line.strip()]
         okr.items.append(_okr_item(number, lines, report.week, report.warnings))
@@ -310,10 +369,12 @@ def _okr_item(number: int, lines: list[str], week: IsoWeek, warnings: list[str])
         # Stored with two places: compared unrounded, every re-import would be a change. Rounded
         # down, so 99.999% never reads as done; the text keeps what was written.
         progress = progress.quantize(PROGRESS_STEP, rounding=ROUND_DOWN)
-    first = KR_PREFIX.sub("", normalize(lines[0]).strip())
+    first = KR_PREFIX.sub("", STATUS_MARK.sub("", normalize(lines[0]).strip()))
     title_match = FIRST_CLAUSE.match(first)
     title = (title_match.group(0) if title_match else first).strip()
-    title = TITLE_PERCENT.sub("", title).strip()[:100] or lines[0].strip()[:100]
+    # `对公收佣（进度：80%）`, `对公收佣 进度：75%` are cut at the colon: what is left of the progress
+    # (an open bracket, the word 进度) is not part of the name.
+    title = UNCLOSED.sub("", TITLE_PERCENT.sub("", title)).strip()[:100] or lines[0].strip()[:100]
     return OkrItem(number=number, title=title, text=text, progress=progress, eta=eta)
 
 

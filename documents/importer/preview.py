@@ -25,7 +25,9 @@ WEEK_SOURCES = {
     "given": _("as you gave it"),
     "title": _("from the title"),
     "range": _("from the date range in the title"),
+    "month": _("from the week of the month in the title, counting the weeks whose Thursday is in that month"),
     "created": _("from the Created: line"),
+    "assumed": _("from the week number in the title; the report gives no year, so it is taken from today"),
 }
 
 

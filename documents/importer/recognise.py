@@ -20,11 +20,14 @@ from documents.importer.figures import UNITS, _clean_name, places, to_decimal
 from documents.importer.structure import Figure
 from reports.models import KPI
 
-NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,])|\d+(?:\.\d+)?"
+NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?(?!\d|,\d)|\d+(?:\.\d+)?"
 UNIT = "|".join(sorted((re.escape(unit) for unit in UNITS), key=len, reverse=True))
 POINTS = r"个百分点|百分点|pp|PP"
-UP = r"上涨|上升|提升|回升|增长|增加|提高|升高|上浮"
-DOWN = r"下降|回落|降低|减少|下滑|下跌|略降"
+# English verbs as whole words only: `up 12 from last week`, `down 0.004pp WoW`.
+UP = r"上涨|上升|提升|回升|增长|增加|提高|升高|上浮|(?<![A-Za-z])(?:[Uu]p|[Ii]ncreased|[Rr]ose)(?![A-Za-z])"
+DOWN = (
+    r"下降|回落|降低|减少|下滑|下跌|略降|(?<![A-Za-z])(?:[Dd]own|[Dd]ecreased|[Ff]ell|[Dd]ropped)(?![A-Za-z])"
+)
 VERB = rf"{UP}|{DOWN}"
 SINCE = (
     r"(?:相比上周|相比上期|较上周|较上期|比上周|比上期|环比上周|同比上周|环比|对比上周|(?:与|和|跟)上周(?:相比)?"
@@ -32,7 +35,7 @@ SINCE = (
 )
 # A change as people write it: a verb (`下降0.76个百分点`), an arrow (`↓0.76pp`) or a sign (`-0.76pp`).
 CHANGE = (
-    rf"(?:(?P<verb>{VERB})(?:了|约)*|(?P<arrow>[↑↓])|(?P<sign>[+\-]))"
+    rf"(?:(?P<verb>{VERB}|少|多)(?:了|约)*|(?P<arrow>[↑↓])|(?P<sign>[+\-]))"
     rf"\s*+(?P<num>{NUM})\s*+(?P<unit>{POINTS}|{UNIT})?"
 )
 # Last week's value named in English or Chinese: `（上周4.2%）`, `(prev 5402.7)`, `(was 40%)`, `vs 50%`.
@@ -53,7 +56,7 @@ CHANGE_TO = re.compile(
     rf"(?:至|到)\s*(?P<value>{NUM})"
 )
 FROM_TO = re.compile(
-    rf"^(?P<label>.+?)(?:从|由)\s*(?P<a>{NUM})\s*(?P<unit_a>{UNIT})?\s*(?:(?:{VERB})?(?:至|到)|降至|升至|增至)"
+    rf"^(?P<label>.+?)(?:从|由)\s*(?:上周|上期)?的?\s*(?P<a>{NUM})\s*(?P<unit_a>{UNIT})?\s*(?:(?:{VERB})?(?:至|到)|降至|升至|增至)"
     rf"\s*(?P<b>{NUM})"
 )
 # `需求吞吐率回升：**↑3.28个百分点**（81.72%）`: a change in points and last week's value, no value written.
@@ -64,12 +67,16 @@ CHANGE_FROM_PREVIOUS = re.compile(
 PAIR = re.compile(rf"(?P<a>{NUM})\s*(?P<unit_a>{UNIT})?\s*(?:→|->)\s*(?P<b>{NUM})")
 ARROW_CHANGE = re.compile(rf"[↑↓]\s*(?:{NUM})\s*(?:%|{POINTS})?\s*[,(]?\s*$")
 NUMBER = re.compile(NUM)
+# How far a project is, or the goal a figure is held to: never a KPI's value of the week.
+PROGRESS_LABEL = re.compile(r"(?:进度|完成度|完成率|progress|目标|target)[≤≥<>=\s]*$", re.IGNORECASE)
 AFTER_VALUE = re.compile(rf"^\s*(?P<unit>{UNIT})?")
+# `（上周 5 个，↓40%）`: what follows last week's value in its bracket (a relative change) adds nothing.
 BRACKET_PREVIOUS = re.compile(
-    rf"^\s*+\(\s*+(?:{LAST}|vs\.?)?\s*+(?:为|是)?\s*+:?\s*+(?P<num>{NUM})\s*+(?P<unit>{UNIT})?\s*+\)"
+    rf"^\s*+\(\s*+(?:{LAST}|vs\.?)?\s*+(?:为|是)?\s*+:?\s*+(?P<num>{NUM})\s*+(?P<unit>{UNIT})?\s*+(?:[,;](?!\d)[^()]*)?\)"
 )
 SINCE_PREVIOUS = re.compile(
-    rf"^\s*+(?:(?:较|比){LAST}|vs\.?|{LAST}\s*+:?)\s*+(?P<num>{NUM})\s*+(?P<unit>{UNIT})?", re.IGNORECASE
+    rf"^\s*+/?\s*+(?:(?:较|比){LAST}|vs\.?|{LAST}\s*+:?)\s*+(?P<num>{NUM})\s*+(?P<unit>{UNIT})?",
+    re.IGNORECASE,
 )
 # Right after the value, in brackets or not: `较上周下降2个`, `(WoW -0.002pp)`, `（↑0.05pp）`, `↓1`.
 SINCE_CHANGE = re.compile(rf"^\s*+\(?\s*+(?:(?:较|比){LAST}?|{SINCE})?\s*+:?\s*+{CHANGE}")
@@ -118,6 +125,10 @@ def clauses(text: str) -> list[tuple[int, int]]:
         if depth:
             continue
         boundary = char in ";。!?|"
+        if char == "/":
+            # `99.997%/出金有效成功率 99.990%` lists two figures; `8/12` and `元/笔` stay one.
+            after = text[index + 1 : index + 2]
+            boundary = index > 0 and text[index - 1] in "%个笔次张件" and not after.isdigit()
         if char == ",":
             boundary = not (index and text[index - 1].isdigit() and THOUSANDS.match(text, index + 1))
         elif char == ".":
@@ -300,6 +311,8 @@ class LineReader:
         name = kpi.name if kpi else _clean_name(label)
         if kpi is None and (not name or not (certain or unit_text or label.rstrip().endswith(":"))):
             return None  # a bare number in prose is not a figure unless the catalogue names it
+        if kpi is None and PROGRESS_LABEL.search(name):
+            return None  # `实时数仓：完成度 70%`, `目标≤5%`: never a KPI to create
         unit, unit_label = UNITS.get(unit_text, ("", "")) if unit_text else ("", "")
         if not unit:
             unit = KPI.Unit.NUMBER if "." in value_text else KPI.Unit.COUNT
@@ -343,7 +356,7 @@ class LineReader:
                 return  # `↑4.01%` is the seed's relative change; only a verb's `%` reads as points
         elif points or unit == "%":
             return  # a relative change of a count cannot give last week's value exactly
-        sign = -1 if verb in ("↓", "-") or re.fullmatch(DOWN, verb) else 1
+        sign = -1 if verb in ("↓", "-", "少") or re.fullmatch(DOWN, verb) else 1
         number = to_decimal(amount.replace(",", ""))
         figure.previous = figure.value - sign * number
         figure.previous_source = "change"
@@ -360,104 +373,29 @@ def direction(match: re.Match) -> str:
     return match["verb"] or match["arrow"] or match["sign"]
 
 
+# Powers of ten of the amounts people write: `2.65亿元` is not 2.65 of a KPI kept in 万元.
+SCALE = {"元": 0, "万": 4, "万元": 4, "亿元": 8}
+
+
 def fits(kpi: KpiRef, unit_text: str | None) -> bool:
-    """A percentage for a percent KPI, a count or amount for the others; a bare number fits any."""
+    """A percentage for a percent KPI, a count or amount for the others, an amount in the KPI's own
+    scale; a bare number fits any."""
     if not unit_text:
         return True
+    if unit_text in SCALE and kpi.unit_label in SCALE and SCALE[unit_text] != SCALE[kpi.unit_label]:
+        return False
     return (unit_text == "%") == (kpi.unit == KPI.Unit.PERCENT)
+
+
+def fits_figure(kpi: KpiRef, figure: Figure) -> bool:
+    """`fits` for a figure already read: its unit as written decides, a bare number fits any KPI."""
+    if figure.unit == KPI.Unit.PERCENT:
+        return kpi.unit == KPI.Unit.PERCENT
+    return fits(kpi, figure.unit_label or None)
 
 
 def figures_in_line(line: str, group: str, catalogue: Catalogue | None = None) -> list[Figure]:
     return LineReader(line, group, catalogue or Catalogue()).read()
 
 
-# -- Markdown tables: a KPI column, this week's column and last week's --------------------------------
-
-CURRENT_HEADER = re.compile(r"本周|本期|当周|本月|this week|current", re.IGNORECASE)
-PREVIOUS_HEADER = re.compile(r"上周|上期|上月|last week|previous", re.IGNORECASE)
-WEEK_HEADER = re.compile(r"^W(?P<number>\d{1,2})$", re.IGNORECASE)
-
-
-def table_cells(line: str) -> list[tuple[int, int]]:
-    """The (start, end) of each cell's text in a `| a | b |` row."""
-    bars = [index for index, char in enumerate(line) if char == "|"]
-    cells = []
-    for left, right in zip(bars, bars[1:], strict=False):
-        text = line[left + 1 : right]
-        start = left + 1 + len(text) - len(text.lstrip())
-        cells.append((start, start + len(text.strip())))
-    return cells
-
-
-def table_columns(header: str, week_number: int | None) -> tuple[int, int | None] | None:
-    names = [header[a:b].strip() for a, b in table_cells(header)]
-    current = previous = None
-    for index, name in enumerate(names[1:], start=1):
-        normal = unicodedata.normalize("NFKC", name).strip("* ")
-        week = WEEK_HEADER.match(normal)
-        if CURRENT_HEADER.search(normal) or (week and week_number and int(week["number"]) == week_number):
-            current = index if current is None else current
-        elif PREVIOUS_HEADER.search(normal) or week:
-            previous = index if previous is None else previous
-    if current is None:
-        return None
-    return current, previous
-
-
-def figures_in_table(
-    rows: list[str], group: str, catalogue: Catalogue, week_number: int | None
-) -> dict[int, list[Figure]]:
-    """Figures of a table's rows, by row index; a row whose first cell names no KPI stays text."""
-    columns = table_columns(rows[0], week_number) if rows else None
-    found: dict[int, list[Figure]] = {}
-    if columns is None:
-        return found
-    current, previous = columns
-    for index, row in enumerate(rows[2:], start=2):
-        cells = table_cells(row)
-        if len(cells) <= current:
-            continue
-        label = row[cells[0][0] : cells[0][1]]
-        kpi = catalogue.match(label.strip("* "))
-        if kpi is None:
-            continue
-        reader = LineReader(row[cells[current][0] : cells[current][1]], group, Catalogue([kpi]))
-        value = reader.first_value(reader.text)
-        if value is None:
-            continue
-        unit = AFTER_VALUE.match(reader.text[value.end() :])["unit"]
-        if not fits(kpi, unit):
-            continue
-        figure = Figure(
-            name=kpi.name,
-            value=to_decimal(value.group().replace(",", "")),
-            unit=kpi.unit,
-            unit_label=kpi.unit_label,
-            decimals=places(value.group()),
-            group=group,
-            line=row.strip(),
-            kpi_id=kpi.id,
-            label=label.strip(),
-        )
-        shift = cells[current][0]
-        start, end, _role = reader.span(value.start(), value.end(), "value")
-        figure.spans.append((shift + start, shift + end, "value"))
-        if previous is not None and len(cells) > previous:
-            reader = LineReader(row[cells[previous][0] : cells[previous][1]], group, Catalogue([kpi]))
-            stated = reader.first_value(reader.text)
-            if stated is not None:
-                figure.previous = to_decimal(stated.group().replace(",", ""))
-                figure.previous_source = "stated"
-                figure.decimals = max(figure.decimals, places(stated.group()))
-                shift = cells[previous][0]
-                start, end, _role = reader.span(stated.start(), stated.end(), "previous")
-                figure.spans.append((shift + start, shift + end, "previous"))
-        found[index] = [figure]
-    return found
-
-
-def is_table_row(line: str) -> bool:
-    return line.strip().startswith("|") and line.strip().endswith("|") and line.count("|") >= 3
-
-
-__all__ = ["figures_in_line", "figures_in_table", "is_table_row", "label_key"]
+__all__ = ["figures_in_line", "fits_figure", "label_key"]

@@ -102,7 +102,8 @@ class ParsedReport:
     """Everything recognised in one document; nothing of the input is left out of it."""
 
     week: IsoWeek
-    # Where the week came from: "given", "title", "heading", "range", "created".
+    # Where the week came from: "given", "title", "assumed" (a week number, its year from today), "range",
+    # "month", "created".
     week_source: str = "title"
     title: str = ""  # the document's first line, where a report names its team
     sections: list[Section] = field(default_factory=list)

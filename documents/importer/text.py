@@ -39,6 +39,23 @@ NAMED_HEADING = re.compile(
     r"(?:\*\*)?\s*[:：]?\s*(?:\*\*)?$"
 )
 
+# `2、生产事件`, `3. 下周计划`, `**Metrics**` alone on a line open a section only when their words name
+# one: `1. 压测` and `**重点**` are an item and emphasis. A numbered line must name a section read
+# apart (events, plans, reflections, …): `1. 省心租北京运行数据` is an item of its section. `**TODO：**` stays
+# in its section, whose TODOs it opens.
+APART_NAME = (
+    r"(?:事件|事故|故障|线上问题|生产问题|风险|计划|安排|下周工作|下周重点|总结|小结|反思|收获|体会|其他|其它|待办|"
+    r"待办事项|OKR|incidents|outages|risks|next\s*week|plans|retro|notes|action\s*items|OKRs)"
+)
+SECTION_NAME = rf"(?:指标|数据|度量|效能|概览|metrics|KPIs?|highlights|{APART_NAME})"
+ARABIC_HEADING = re.compile(
+    rf"^(?:\*\*)?(?P<title>\d{{1,2}}\s*[、.．]\s*[^，。；,;:：\d]{{0,20}}?{APART_NAME})(?:\*\*)?\s*[:：]?\s*(?:\*\*)?$",
+    re.IGNORECASE,
+)
+BOLD_HEADING = re.compile(
+    rf"^\*\*(?P<title>[^*，。；,;:：]{{0,20}}?{SECTION_NAME})\s*[:：]?\s*\*\*\s*[:：]?$", re.IGNORECASE
+)
+
 
 class ReportFormatError(ValueError):
     """The input is not a weekly document we can read; the message says why, for the user."""
@@ -128,6 +145,8 @@ def heading_title(line: str) -> str | None:
         return stripped.strip("*").strip()
     if match := OBJECTIVE_HEADING.match(normalize(stripped)):
         return stripped.strip("*").strip()
+    if match := ARABIC_HEADING.match(normalize(stripped)) or BOLD_HEADING.match(normalize(stripped)):
+        return match.group("title").strip()
     return None
 
 

@@ -14,7 +14,8 @@ import re
 from decimal import Decimal
 
 from common.formatting import format_number
-from documents.importer.recognise import figures_in_line, figures_in_table, is_table_row
+from documents.importer.kpi_tables import figures_in_table, is_table_row
+from documents.importer.recognise import figures_in_line
 
 TOKEN = re.compile(r"\[(?P<text>[^\[\]\n]*)\]\(kpi:(?P<id>\d+)(?P<previous>/previous)?\)")
 

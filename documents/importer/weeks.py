@@ -1,8 +1,10 @@
 """Which ISO week a report is about, from whatever its title or first lines say.
 
-In order: an ISO week in the title or a heading (`# 2024-W40 周报`), `第40周` (`2024年第51周`; without a
-year, the year of the `Created:` line), a date range (`（2024.09.02-2024.09.08）`), and as a last resort
-the week of the `Created:` line. The preview shows where the week came from and lets the user change it.
+In order: an ISO week in the title or a heading (`# 2024-W40 周报`, `Week 6, 2025`), `第40周`
+(`2024年第51周`), a date range (`（2024.09.02-2024.09.08）`), a week of the month (`2025年4月第2周`), and as
+a last resort the week of the `Created:` line. A week number without a year (`W10`, `第37周`) takes the
+year of the `Created:` line or of the report's first full date, and gives way to a title line that says
+the year. The preview shows where the week came from and lets the user change it.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from django.utils import timezone
 
 from common.weeks import IsoWeek
 from documents.importer.figures import normalize
-from documents.importer.text import heading_level
+from documents.importer.text import heading_level, heading_title
 
 ISO_WEEK = re.compile(r"(?<!\d)(?P<year>\d{4})\s*-?\s*W(?P<number>\d{1,2})(?!\d)", re.IGNORECASE)
 # `10月第3周` is a week of the month, not of the year: it names no ISO week.
@@ -31,6 +33,17 @@ SHORT_RANGE = re.compile(
     r"(?<![\d.\-/])(?P<m1>\d{1,2})\s*[.\-/月]\s*(?P<d1>\d{1,2})\s*日?\s*(?:-|~|至|到|—|–|－)+\s*"
     r"(?:(?P<m2>\d{1,2})\s*[.\-/月]\s*)?(?P<d2>\d{1,2})(?![\d.\-/])"
 )
+# `Week 6`, `Week 6, 2025`, `W10`: an English week number, the year after it or elsewhere.
+ENGLISH_WEEK = re.compile(
+    r"(?<![A-Za-z\d-])(?:week\s*(?:no\.?\s*)?|W)(?P<number>\d{1,2})(?!\d)(?:\s*,?\s*(?P<year>\d{4})(?!\d))?",
+    re.IGNORECASE,
+)
+# `2025年4月第2周`: the weeks of a month counted as ISO counts those of a year, a week belonging to the
+# month that holds its Thursday (so the week of the 1st when the 1st is Monday to Thursday).
+MONTH_WEEK = re.compile(
+    r"(?:(?P<year>\d{4})\s*年\s*)?(?P<month>\d{1,2})\s*月\s*份?\s*第\s*(?P<number>[1-6一二三四五六])\s*周"
+)
+CHINESE_DIGITS = "一二三四五六"
 MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
 # `Nov 18-24, 2024`, `Nov 18 - Dec 1 2024`.
 MONTH_NAME = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
@@ -46,6 +59,8 @@ CREATED = re.compile(
     re.IGNORECASE,
 )
 TITLE_LINES = 6
+PREAMBLE_LINE = 60
+SENTENCE = re.compile(r"[，。；！？]")  # a line that dates the report is a phrase, not a sentence
 
 
 def _date(year, month, day) -> dt.date | None:
@@ -69,9 +84,11 @@ def created_date(lines: list[str]) -> dt.date | None:
     return None
 
 
-def _year_for(number: int, created: dt.date | None) -> int:
+def _year_for(number: int, created: dt.date | None, year: int | None = None) -> int:
     if created:
         return IsoWeek.from_date(created).year
+    if year:
+        return year
     today = IsoWeek.from_date(timezone.localdate())
     # 第50周 read in January is last year's.
     return today.year - 1 if number > today.number + 26 else today.year
@@ -98,22 +115,51 @@ def _short_range(text: str, year: int | None) -> IsoWeek | None:
     return None
 
 
+def _month_week(year: int | None, month: str, number: str) -> IsoWeek | None:
+    first = _date(year, month, 1) if year else None
+    if first is None:
+        return None
+    thursday = first + dt.timedelta(days=(3 - first.weekday()) % 7)
+    count = CHINESE_DIGITS.index(number) + 1 if number in CHINESE_DIGITS else int(number)
+    thursday += dt.timedelta(weeks=count - 1)
+    return IsoWeek.from_date(thursday) if thursday.month == first.month else None
+
+
 def week_in_line(text: str, created: dt.date | None, year: int | None = None) -> tuple[IsoWeek | None, str]:
+    week, source, _explicit = _week_in_line(text, created, year)
+    return week, source
+
+
+def _week_in_line(text: str, created: dt.date | None, year: int | None) -> tuple[IsoWeek | None, str, bool]:
+    """The week, where it came from, and whether the line itself says the year."""
     if match := ISO_WEEK.search(text):
-        return _week(match["year"], match["number"]), "title"
+        return _week(match["year"], match["number"]), "title", True
     if match := ZH_WEEK.search(text):
         number = int(match["number"])
-        year = int(match["year"]) if match["year"] else _year_for(number, created)
-        return _week(year, number), "title"
+        stated = int(match["year"]) if match["year"] else _year_for(number, created, year)
+        return _week(stated, number), _numbered(match["year"], created, year), bool(match["year"])
     if match := RANGE.search(text):
         start = _date(match["y1"], match["m1"], match["d1"])
         end = _date(match["y2"] or match["y1"], match["m2"], match["d2"])
         if week := _range_week(start, end, not match["y2"]):
-            return week, "range"
+            return week, "range", True
     own_year = YEAR_IN_TEXT.search(text)
     if week := _short_range(text, int(own_year["y"]) if own_year else year):
-        return week, "range"
-    return None, ""
+        return week, "range", bool(own_year) or bool(re.search(r"\d{4}", text))
+    if match := MONTH_WEEK.search(text):
+        stated = int(match["year"]) if match["year"] else (created.year if created else year)
+        if week := _month_week(stated, match["month"], match["number"]):
+            return week, "month", bool(match["year"])
+    if match := ENGLISH_WEEK.search(text):
+        number = int(match["number"])
+        stated = int(match["year"]) if match["year"] else _year_for(number, created, year)
+        return _week(stated, number), _numbered(match["year"], created, year), bool(match["year"])
+    return None, "", False
+
+
+def _numbered(own_year: str | None, created: dt.date | None, year: int | None) -> str:
+    """`title`, or `assumed` when nothing in the report gives the week number's year: the preview says so."""
+    return "title" if own_year or created or year else "assumed"
 
 
 def stated_year(lines: list[str], created: dt.date | None) -> int | None:
@@ -126,18 +172,39 @@ def stated_year(lines: list[str], created: dt.date | None) -> int | None:
     return None
 
 
+def _names_the_week(position: int, line: str, in_preamble: bool) -> bool:
+    """The first line, a heading, or a short line before the first section (`Week 6 (Feb 3 - Feb 9,
+    2025)`, `> 周期：2025/3/3~3/9`) can name the week; a sentence further down dates something else."""
+    if not position or heading_level(line):
+        return True
+    return in_preamble and len(normalize(line).strip()) <= PREAMBLE_LINE and not SENTENCE.search(line)
+
+
 def detect_week(lines: list[str]) -> tuple[IsoWeek | None, str, int | None]:
-    """The week, where it came from, and the index of the title line that said it (to leave out)."""
+    """The week, where it came from, and the index of the title line that said it (to leave out).
+
+    A line under the title that dates the report is kept in the text (it may say more, such as who
+    wrote it), so its index is not returned."""
     created = created_date(lines)
     year = stated_year(lines, created)
     nonblank = [index for index, line in enumerate(lines) if line.strip()][:TITLE_LINES]
+    yearless = None
+    in_preamble = True
     for position, index in enumerate(nonblank):
         line = lines[index]
-        if position and not heading_level(line):
-            continue  # beyond the first line only a heading names the week
-        week, source = week_in_line(normalize(line), created, year)
-        if week is not None:
-            return week, source, index
+        if position and heading_title(line) is not None and not heading_level(line):
+            in_preamble = False
+        if _names_the_week(position, line, in_preamble):
+            week, source, explicit = _week_in_line(normalize(line), created, year)
+            title_index = index if not position or heading_level(line) else None
+            if week is not None and explicit:
+                return week, source, title_index
+            if week is not None and yearless is None:
+                yearless = (week, source, title_index)
+        if position and heading_level(line):
+            in_preamble = False
+    if yearless:
+        return yearless
     if created:
         return IsoWeek.from_date(created), "created", None
     return None, "", None

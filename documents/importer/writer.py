@@ -22,6 +22,7 @@ from common.formatting import plain_decimal
 from common.weeks import IsoWeek
 from documents.importer.catalogue import catalogue_of
 from documents.importer.figures import MAX_PLACES, name_key, unstorable
+from documents.importer.recognise import fits_figure
 from documents.importer.structure import Figure, OkrSection, ParsedReport
 from documents.importer.tokens import tokenise
 from incidents import summary
@@ -144,7 +145,9 @@ def _place(parsed: ParsedReport, catalogue, kpis: dict, result: ImportResult) ->
     for figure in parsed.figures:
         if figure.kpi_id is None or figure.kpi_id not in kpis:
             kpi = catalogue.by_name(figure.name) or catalogue.match(figure.label or figure.name)
-            figure.kpi_id = kpi.id if kpi else None
+            # The reader left `其中主动发现 4 个` and `2.65亿元` apart for their unit: the same label
+            # must not put a count into 主动发现率, nor 亿 into a KPI kept in 万元, here.
+            figure.kpi_id = kpi.id if kpi and fits_figure(kpi, figure) else None
         if figure.kpi_id is None:
             result.unplaced.append(figure.name)
             continue

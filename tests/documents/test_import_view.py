@@ -203,3 +203,15 @@ def test_preview_says_an_incident_count_is_counted_from_the_records(client_for, 
     row = html.split("C级事故数</td>")[1].split("</tr>")[0]
     assert "counted from the incidents, not typed" in row
     assert "fills last week" not in row
+
+
+def test_an_upload_with_a_bom_and_windows_lines_in_a_week_of_the_month_is_previewed(client_for, lead, team):
+    with_catalogue(team)
+    before = census()
+    text = "\ufeff#### 支付部 2025年4月第2周 工作周报\r\n\r\n##### 【数据】\r\n"
+    text += "* 需求交付数 ３０５个（上周２９８个）\r\n"
+    response = client_for(lead).post(url(team), {"document": upload(text.encode(), "weekly.md")})
+    html = response.content.decode()
+    assert "2025-W15" in html and "the week of the month" in html
+    assert "305" in html and "298" in html
+    assert census() == before
