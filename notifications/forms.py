@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
+from notifications import addresses
 from notifications.models import Channel
 from reports.models import Team
 
@@ -97,6 +98,9 @@ class ChannelForm(forms.ModelForm):
         allowed = ("https", "http") if settings.NOTIFY_ALLOW_HTTP else ("https",)
         if parts.scheme not in allowed or not parts.hostname:
             raise ValidationError(_("Enter the full webhook address, starting with https://."))
+        problem = None if addresses.allowed() else addresses.host_problem(parts.hostname)
+        if problem:
+            raise ValidationError(problem)
         return url
 
     def clean(self):

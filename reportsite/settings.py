@@ -271,6 +271,8 @@ NOTIFY_CHANNEL_INTERVAL_SECONDS = env_int("NOTIFY_CHANNEL_INTERVAL_SECONDS", 3)
 NOTIFY_POLL_SECONDS = env_int("NOTIFY_POLL_SECONDS", 5)
 # Webhooks carry credentials in their URL: plain HTTP only for local development.
 NOTIFY_ALLOW_HTTP = env_bool("NOTIFY_ALLOW_HTTP", default=DEBUG)
+# A lead's channel must not make the server fetch its own network (notifications/addresses.py).
+NOTIFY_ALLOW_PRIVATE_ADDRESSES = env_bool("NOTIFY_ALLOW_PRIVATE_ADDRESSES", default=DEBUG)
 for _name, _low, _high in (
     ("NOTIFY_DIGEST_WEEKDAY", 1, 7),
     ("NOTIFY_REMINDER_WEEKDAY", 1, 7),
