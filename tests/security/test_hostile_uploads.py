@@ -87,7 +87,7 @@ def test_every_usual_compression_is_read(client_for, lead, team, compression):
     upload = SimpleUploadedFile("reports.zip", _zip([("w40.md", REPORT.encode())], compression))
     response = client_for(lead).post(URL, {"document": upload, "week": ""})
     assert response.status_code == 200
-    assert "form" not in response.context.keys(), response.context["form"].errors
+    assert "form" not in response.context, response.context["form"].errors
     assert "2024-W40" in response.content.decode()
 
 
@@ -98,7 +98,7 @@ def test_a_unicode_report_with_its_byte_order_mark_is_read(client_for, lead, tea
         data = b"\xfe\xff" + data
     response = client_for(lead).post(URL, {"document": SimpleUploadedFile("w40.md", data), "week": ""})
     assert response.status_code == 200
-    assert "form" not in response.context.keys(), response.context["form"].errors
+    assert "form" not in response.context, response.context["form"].errors
     assert "2024-W40" in response.content.decode()
 
 
