@@ -194,7 +194,8 @@ def apply_decisions(team: Team, figures: list[Figure], decisions: dict[int, str]
                 _create_kpi(figure, team, position)
                 position += 1
                 done += 1
-            elif decision.isdigit():
+            # isdigit() alone takes "²" and "٣", which int() then refuses or reads as another id.
+            elif decision.isascii() and decision.isdigit() and len(decision) <= 18:
                 kpi = KPI.objects.filter(team=team, pk=int(decision)).first()
                 # The wording without its verb: "吞吐率回升" is remembered as 吞吐率.
                 alias = TRAILING.sub("", (figure.label or figure.name).strip(" :：")).strip()[:100]

@@ -14,6 +14,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from reports.models import KPI
+from tests.factories import make_kpi
 from tests.security.helpers import census
 
 pytestmark = pytest.mark.django_db
@@ -106,3 +108,14 @@ def test_utf16_without_its_mark_is_still_refused_as_binary(client_for, lead, tea
     upload = SimpleUploadedFile("w40.md", REPORT.encode("utf-16-le"))
     response = client_for(lead).post(URL, {"document": upload, "week": ""})
     assert "binary" in " ".join(response.context["form"].non_field_errors())
+
+
+@pytest.mark.parametrize("decision", ["²", "①", "٣", "9" * 30, "-1", "\x00", "1e3"])
+def test_a_tampered_decision_for_an_unplaced_figure_leaves_it_as_text(client_for, lead, team, decision):
+    document = "# 2024-W40 周报\n\n## 【系统运行数据】\n\n- 神秘指标: 42\n\n## 收获与反思\n\nok\n"
+    make_kpi(team, "需求交付数")
+    data = {"content": document, "week": "", "confirm": "1", "unplaced_0": decision}
+    response = client_for(lead).post(URL, data)
+    assert response.status_code == 302
+    assert not KPI.objects.filter(team=team).exclude(name="需求交付数").exists()
+    assert all(kpi.aliases == "" for kpi in KPI.objects.all())
