@@ -185,3 +185,29 @@ def test_a_hostile_answer_is_recorded_as_a_failed_try(client_for, admin_user, re
 def test_an_answer_nested_past_the_recursion_limit_is_not_json():
     verdict = judge("dingtalk", 200, "[" * 100_000)
     assert not verdict.ok and verdict.reason == "not JSON"
+
+
+LONG_HOST = ".".join(["a" * 63] * 3) + ".com"  # 196 characters: a valid DNS name
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["https://[::1", "https://example.com:99999/x", "https://example.com:-1/x",
+     "https://" + "a" * 300 + ".com/x", "https://example.com/" + "x" * 3000],
+    ids=["unclosed-ipv6", "port-too-high", "negative-port", "host-too-long", "url-too-long"],
+)  # fmt: skip
+def test_an_address_urlsplit_refuses_or_no_column_holds_is_a_form_error(client_for, lead, team, url):
+    before = census()
+    response = client_for(lead).post(reverse("notification-channel-new"), _form(url, team))
+    assert response.status_code == 400, response.status_code
+    assert response.context["form"].errors["url"]
+    assert census() == before and not Channel.objects.exists()
+
+
+def test_a_long_public_host_is_saved_and_its_hint_fits(client_for, lead, team, production):
+    url = f"https://{LONG_HOST}/hook/abcd"
+    response = client_for(lead).post(reverse("notification-channel-new"), _form(url, team))
+    assert response.status_code == 302, response.context["form"].errors
+    channel = Channel.objects.get()
+    assert channel.url == url
+    assert len(channel.url_hint) <= 200 and channel.url_hint.endswith("abcd")
