@@ -86,3 +86,14 @@ def test_a_utf16_body_named_as_such_is_read(world, lead):
     response = _send(issue(lead), "PUT", VALUES, raw, "application/json; charset=utf-16")
     assert response.status_code == 200, response.content
     assert response.json()["values"][0]["note"] == "十六"
+
+
+def test_the_refusal_is_in_the_readers_language(world, lead):
+    response = Client().generic(
+        "PUT",
+        VALUES,
+        DEEP_LIST,
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {issue(lead)}", "Accept-Language": "zh-hans"},
+    )
+    assert response.json()["detail"] == "请求体中列表或对象的嵌套超过 32 层。"

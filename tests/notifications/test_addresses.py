@@ -211,3 +211,10 @@ def test_a_long_public_host_is_saved_and_its_hint_fits(client_for, lead, team, p
     channel = Channel.objects.get()
     assert channel.url == url
     assert len(channel.url_hint) <= 200 and channel.url_hint.endswith("abcd")
+
+
+def test_the_refusal_is_in_the_readers_language(client_for, lead, team, production):
+    client = client_for(lead)
+    client.post("/i18n/setlang/", {"language": "zh-hans", "next": "/"})
+    response = client.post(reverse("notification-channel-new"), _form("https://127.0.0.1/hook", team))
+    assert "是私有或本地地址；请填写平台的公网地址。" in response.content.decode()
