@@ -65,11 +65,8 @@ def decode(data: bytes) -> str:
         if data.startswith(bom):
             try:
                 return check_text(data[len(bom) :].decode(encoding))
-            except UnicodeDecodeError as error:
-                raise ReportFormatError(
-                    _("The file starts as %(encoding)s text but is not; save it as UTF-8.")
-                    % {"encoding": encoding.upper()[:6]}
-                ) from error
+            except UnicodeDecodeError:
+                break  # a mark on bytes that are not such text: judged as any other bytes below
     if b"\x00" in data:
         raise ReportFormatError(_("The file is binary, not a text document."))
     try:
