@@ -6,6 +6,7 @@ A filter value that does not parse is a 400 naming the parameter, never an empty
 from __future__ import annotations
 
 import django_filters
+from django import forms
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 
@@ -25,6 +26,20 @@ class WeekBoundFilter(django_filters.Filter):
         if value is None:
             return qs
         return qs.filter(**{f"{self.field_name}__{self.lookup_expr}": value.monday})
+
+
+MAX_ID = 2**63 - 1
+
+
+class IdFilter(django_filters.NumberFilter):
+    """A row's id: a whole number a 64-bit column can hold, else a 400 (the database refused 1e30)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", -MAX_ID)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
 
 
 def team_slug(field_name: str) -> django_filters.CharFilter:
@@ -52,7 +67,7 @@ class KPIFilterSet(django_filters.FilterSet):
 
 class KPIValueFilterSet(django_filters.FilterSet):
     team = team_slug("kpi__team")
-    kpi = django_filters.NumberFilter(field_name="kpi_id", label=_("KPI"))
+    kpi = IdFilter(field_name="kpi_id", label=_("KPI"))
     group = django_filters.CharFilter(field_name="kpi__group", label=_("Group"))
     week = IsoWeekFilter(field_name="week", label=_("Week"))
     week_from = WeekBoundFilter(field_name="week__starts_on", lookup_expr="gte", label=_("From week"))
@@ -74,7 +89,7 @@ class ObjectiveFilterSet(django_filters.FilterSet):
 
 class KeyResultFilterSet(django_filters.FilterSet):
     team = team_slug("objective__team")
-    objective = django_filters.NumberFilter(field_name="objective_id", label=_("Objective"))
+    objective = IdFilter(field_name="objective_id", label=_("Objective"))
 
     class Meta:
         model = KeyResult
@@ -83,7 +98,7 @@ class KeyResultFilterSet(django_filters.FilterSet):
 
 class KeyResultUpdateFilterSet(django_filters.FilterSet):
     team = team_slug("key_result__objective__team")
-    key_result = django_filters.NumberFilter(field_name="key_result_id", label=_("Key result"))
+    key_result = IdFilter(field_name="key_result_id", label=_("Key result"))
     week = IsoWeekFilter(field_name="week", label=_("Week"))
     week_from = WeekBoundFilter(field_name="week__starts_on", lookup_expr="gte", label=_("From week"))
     week_to = WeekBoundFilter(field_name="week__starts_on", lookup_expr="lte", label=_("To week"))

@@ -27,7 +27,7 @@ from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from notifications import platforms
+from notifications import addresses, platforms
 from notifications.message import Message
 from notifications.models import Channel, DeliveryAttempt, Notification
 
@@ -89,6 +89,9 @@ def _scrub(text: str, channel: Channel | None) -> str:
         for credential in (channel.url, channel.secret):
             if credential and len(credential) >= 4:
                 text = text.replace(credential, "…")
+    # The answer is the receiver's to choose: a NUL (PostgreSQL refuses it in text) or a lone surrogate
+    # decoded from a JSON escape (no page can encode it) made the attempt's record fail, not the try.
+    text = text.replace("\x00", "\ufffd").encode("utf-8", "replace").decode("utf-8")
     return text[:ANSWER_LIMIT]
 
 
@@ -107,7 +110,7 @@ def _pace(channel_id: int) -> None:
 def post(request: platforms.Request, kind: str) -> Outcome:
     http = urllib.request.Request(request.url, data=request.body, headers=request.headers, method="POST")
     try:
-        with urllib.request.urlopen(http, timeout=settings.NOTIFY_HTTP_TIMEOUT_SECONDS) as response:
+        with addresses.opener().open(http, timeout=settings.NOTIFY_HTTP_TIMEOUT_SECONDS) as response:
             status, answer = response.status, response.read(ANSWER_LIMIT * 2).decode("utf-8", "replace")
     except urllib.error.HTTPError as error:
         status = error.code
@@ -115,7 +118,11 @@ def post(request: platforms.Request, kind: str) -> Outcome:
     except TimeoutError:
         return Outcome(False, error="timed out")
     except urllib.error.URLError as error:
-        return Outcome(False, error=f"connection failed: {error.reason}")
+        # The address will not become public by retrying: the channel needs another URL.
+        permanent = isinstance(error.reason, addresses.BlockedAddress)
+        return Outcome(False, permanent=permanent, error=f"connection failed: {error.reason}")
+    except addresses.BlockedAddress as error:
+        return Outcome(False, permanent=True, error=f"connection failed: {error}")
     except (OSError, ValueError) as error:
         return Outcome(False, error=f"{type(error).__name__}: {error}")
     verdict = platforms.judge(kind, status, answer)

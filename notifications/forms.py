@@ -14,8 +14,13 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
+from notifications import addresses
 from notifications.models import Channel
 from reports.models import Team
+
+# Platforms' webhook addresses are under 300 characters; DNS names under 254.
+MAX_URL_LENGTH = 2000
+MAX_HOST_LENGTH = 253
 
 
 class ChannelForm(forms.ModelForm):
@@ -93,10 +98,22 @@ class ChannelForm(forms.ModelForm):
         url = self.cleaned_data["url"].strip()
         if not url:
             return ""
-        parts = urlsplit(url)
+        if len(url) > MAX_URL_LENGTH:
+            raise ValidationError(
+                _("A webhook address is at most %(limit)d characters.") % {"limit": MAX_URL_LENGTH}
+            )
+        try:
+            parts = urlsplit(url)
+            parts.port  # noqa: B018 - reading it is the check: a port past 65535 raises
+        except ValueError:
+            # urlsplit's own refusals: an unclosed "[" of an IPv6 address, a port out of range.
+            raise ValidationError(_("Enter the full webhook address, starting with https://.")) from None
         allowed = ("https", "http") if settings.NOTIFY_ALLOW_HTTP else ("https",)
-        if parts.scheme not in allowed or not parts.hostname:
+        if parts.scheme not in allowed or not parts.hostname or len(parts.hostname) > MAX_HOST_LENGTH:
             raise ValidationError(_("Enter the full webhook address, starting with https://."))
+        problem = None if addresses.allowed() else addresses.host_problem(parts.hostname)
+        if problem:
+            raise ValidationError(problem)
         return url
 
     def clean(self):

@@ -17,8 +17,15 @@ def mask_url(url: str) -> str:
     """Scheme and host, then only the last four characters: the rest of a webhook URL is its password."""
     if not url:
         return ""
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.hostname or ''}/…{url[-4:]}"
+    try:
+        parts = urlsplit(url)
+        scheme, host = parts.scheme, parts.hostname or ""
+    except ValueError:
+        scheme, host = "", ""
+    # The hint is a 200-character column; a long host name (up to 253) overflowed it on PostgreSQL.
+    if len(host) > 100:
+        host = "…" + host[-100:]
+    return f"{scheme[:10]}://{host}/…{url[-4:]}"
 
 
 def mask_secret(secret: str) -> str:

@@ -19,6 +19,7 @@ import json
 from dataclasses import dataclass, replace
 from urllib.parse import urlencode
 
+from common import json_input
 from notifications.message import Line, Message
 
 # Bytes a platform accepts in one message; longer text is cut at a line with a pointer to the page.
@@ -296,7 +297,7 @@ def judge(kind: str, status: int, answer: str) -> Verdict:
         return Verdict(False, permanent, f"HTTP {status}")
     if kind in ("dingtalk", "wecom", "feishu"):
         try:
-            parsed = json.loads(answer)
+            parsed = json_input.loads(answer)
         except ValueError:
             return Verdict(False, reason="not JSON")
         if not isinstance(parsed, dict):

@@ -29,9 +29,17 @@ def client_ip(request) -> str:
     return address[:100]
 
 
+def _storable(text: str) -> str:
+    """The key as PostgreSQL can store and compare it (no NUL, no lone surrogate)."""
+    # The throttle reads the username before the form validates it: a NUL typed there, or sent in
+    # X-Forwarded-For, reached the query and made a 500 on PostgreSQL.
+    return text.replace("\x00", "\ufffd").encode("utf-8", "replace").decode("utf-8")
+
+
 def _limits(username: str, ip: str) -> dict[str, int]:
     # Usernames are matched case-insensitively so "Alice" and "alice" share one budget.
-    normalized = username.strip().lower()[:USERNAME_MAX_LENGTH]
+    normalized = _storable(username.strip().lower()[:USERNAME_MAX_LENGTH])
+    ip = _storable(ip)
     limits = {f"ip:{ip}": settings.LOGIN_THROTTLE_IP_ATTEMPTS}
     if normalized:
         limits[f"user:{normalized}"] = settings.LOGIN_THROTTLE_USER_ATTEMPTS

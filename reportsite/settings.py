@@ -35,7 +35,7 @@ else:
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "reportsite.admin_site.AdminConfig",  # Django's admin, see reportsite/admin_site.py
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -271,6 +271,8 @@ NOTIFY_CHANNEL_INTERVAL_SECONDS = env_int("NOTIFY_CHANNEL_INTERVAL_SECONDS", 3)
 NOTIFY_POLL_SECONDS = env_int("NOTIFY_POLL_SECONDS", 5)
 # Webhooks carry credentials in their URL: plain HTTP only for local development.
 NOTIFY_ALLOW_HTTP = env_bool("NOTIFY_ALLOW_HTTP", default=DEBUG)
+# A lead's channel must not make the server fetch its own network (notifications/addresses.py).
+NOTIFY_ALLOW_PRIVATE_ADDRESSES = env_bool("NOTIFY_ALLOW_PRIVATE_ADDRESSES", default=DEBUG)
 for _name, _low, _high in (
     ("NOTIFY_DIGEST_WEEKDAY", 1, 7),
     ("NOTIFY_REMINDER_WEEKDAY", 1, 7),
@@ -295,7 +297,7 @@ REST_FRAMEWORK = {
     # Counted per server process (the default cache is in memory): N processes allow up to N times this.
     "DEFAULT_THROTTLE_RATES": {"api": env_str("API_THROTTLE_RATE", "600/minute")},
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["api.parsers.StrictJSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "api.errors.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",

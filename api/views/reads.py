@@ -36,6 +36,7 @@ from reports.filtersets import kpi_values_with_comparison
 from reports.models import KPI, Team, Week
 
 PAGE_SIZE = 100
+MAX_ID = 2**63 - 1
 MAX_PAGE_SIZE = 500
 
 
@@ -46,6 +47,16 @@ class Pagination(CursorPagination):
     max_page_size = MAX_PAGE_SIZE
     page_size_query_param = "page_size"
     ordering = "id"
+
+    def decode_cursor(self, request):
+        cursor = super().decode_cursor(request)
+        # DRF checks the offset but hands the position to the query as it came: a cursor forged with a
+        # position that is not an id (text, a NUL, past 64 bits) failed in the database instead.
+        if cursor is not None and cursor.position is not None:
+            position = cursor.position
+            if not (position.isascii() and position.isdigit() and int(position) <= MAX_ID):
+                raise NotFound(self.invalid_cursor_message)
+        return cursor
 
 
 class ListViewSet(viewsets.ReadOnlyModelViewSet):

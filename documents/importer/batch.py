@@ -7,8 +7,10 @@ escape its folder (`../`), is not a text report, or unpacks far larger than it i
 from __future__ import annotations
 
 import io
+import lzma
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -33,6 +35,10 @@ MAX_RATIO = 50  # Markdown packs 3–10 times; far beyond that is a bomb
 class Source:
     name: str
     text: str
+
+
+ENCRYPTED = 0x1
+READABLE_METHODS = {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA}
 
 
 def read_upload(name: str, data: bytes) -> list[Source]:
@@ -81,8 +87,25 @@ def read_zip(data: bytes) -> list[Source]:
                 )
                 % {"name": info.filename}
             )
-        with archive.open(info) as member:
-            content = member.read(MAX_BYTES + 1)  # never trust the stated size alone
+        if info.flag_bits & ENCRYPTED:
+            raise ReportFormatError(
+                _("The archive entry “%(name)s” is encrypted; zip the reports without a password.")
+                % {"name": info.filename}
+            )
+        if info.compress_type not in READABLE_METHODS:
+            raise ReportFormatError(
+                _("The archive entry “%(name)s” is compressed in a way this site cannot read; zip it again.")
+                % {"name": info.filename}
+            )
+        try:
+            with archive.open(info) as member:
+                content = member.read(MAX_BYTES + 1)  # never trust the stated size alone
+        # A damaged entry (its checksum, its compressed stream, a size that lies) surfaces only here,
+        # as the decompressor's own exceptions, none of them a ReportFormatError.
+        except (zipfile.BadZipFile, zlib.error, lzma.LZMAError, EOFError, OSError, ValueError) as error:
+            raise ReportFormatError(
+                _("The archive entry “%(name)s” is damaged; nothing was imported.") % {"name": info.filename}
+            ) from error
         try:
             sources.append(Source(str(path), decode(content)))
         except ReportFormatError as error:
@@ -171,7 +194,8 @@ def apply_decisions(team: Team, figures: list[Figure], decisions: dict[int, str]
                 _create_kpi(figure, team, position)
                 position += 1
                 done += 1
-            elif decision.isdigit():
+            # isdigit() alone takes "²" and "٣", which int() then refuses or reads as another id.
+            elif decision.isascii() and decision.isdigit() and len(decision) <= 18:
                 kpi = KPI.objects.filter(team=team, pk=int(decision)).first()
                 # The wording without its verb: "吞吐率回升" is remembered as 吞吐率.
                 alias = TRAILING.sub("", (figure.label or figure.name).strip(" :：")).strip()[:100]

@@ -7,6 +7,7 @@ title alone on a line, or one of the well-known section names alone on a line.
 
 from __future__ import annotations
 
+import codecs
 import re
 from dataclasses import dataclass, field
 
@@ -61,12 +62,28 @@ class ReportFormatError(ValueError):
     """The input is not a weekly document we can read; the message says why, for the user."""
 
 
+# UTF-32 first: its little-endian mark begins with UTF-16's.
+UNICODE_BOMS = [
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+]
+
+
 def decode(data: bytes) -> str:
     if len(data) > MAX_BYTES:
         raise ReportFormatError(
             _("The file is larger than %(limit)d KB; a weekly report is far smaller.")
             % {"limit": MAX_BYTES // 1024}
         )
+    # Notepad's "Unicode" is UTF-16 with a byte order mark: text, though full of NUL bytes.
+    for bom, encoding in UNICODE_BOMS:
+        if data.startswith(bom):
+            try:
+                return check_text(data[len(bom) :].decode(encoding))
+            except UnicodeDecodeError:
+                break  # a mark on bytes that are not such text: judged as any other bytes below
     if b"\x00" in data:
         raise ReportFormatError(_("The file is binary, not a text document."))
     try:

@@ -89,4 +89,6 @@ def quick_delivery(settings):
     settings.NOTIFY_HTTP_TIMEOUT_SECONDS = 1
     settings.NOTIFY_MAX_ATTEMPTS = 3
     settings.NOTIFY_ALLOW_HTTP = True
+    # The receiver is on 127.0.0.1; tests/notifications/test_addresses.py turns this off again.
+    settings.NOTIFY_ALLOW_PRIVATE_ADDRESSES = True
     settings.SITE_URL = "https://reports.example.com"
