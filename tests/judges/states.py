@@ -25,6 +25,7 @@ class State:
     label: str
     role: str | None  # None: nobody logged in
     make: Callable[[Client], object]  # returns the response to judge
+    status: int = 200  # what the state answers; another status means the state was not reached
 
     def __str__(self):
         return self.label
@@ -88,7 +89,6 @@ def _several_files(client: Client):
 
 def _email_channel(client: Client) -> int:
     from notifications.models import Channel
-
     from reports.models import Team
 
     channel, _created = Channel.objects.get_or_create(
@@ -103,7 +103,7 @@ def _email_channel(client: Client) -> int:
 
 
 def _channel_with_history(client: Client):
-    """An email channel whose test message failed: the recent list with an error."""
+    """An email channel with its test message in the list of recent ones."""
     pk = _email_channel(client)
     client.post(reverse("notification-channel-test", kwargs={"pk": pk}))
     return client.get(reverse("notification-channel", kwargs={"pk": pk}))
@@ -129,11 +129,11 @@ def states() -> list[State]:
             None,
             lambda c: c.post(reverse("login"), {"username": "lead", "password": "wrong"}),
         ),
-        State("login throttled", None, _throttled),
-        State("weekly form with a bad revision", "lead", lambda c: c.post(EDIT, {"revision": "x"})),
-        State("weekly form with field errors", "lead", _field_errors),
+        State("login throttled", None, _throttled, 429),
+        State("weekly form with a bad revision", "lead", lambda c: c.post(EDIT, {"revision": "x"}), 400),
+        State("weekly form with field errors", "lead", _field_errors, 400),
         State("weekly form after a save", "lead", _saved),
-        State("weekly form in conflict", "lead", _conflict),
+        State("weekly form in conflict", "lead", _conflict, 409),
         State("weekly form of a locked week", "lead", _locked_week),
         State("import form", "lead", lambda c: c.get(IMPORT)),
         State("import refused", "lead", lambda c: c.post(IMPORT, {"content": fixture("not-a-report.md")})),
@@ -145,46 +145,49 @@ def states() -> list[State]:
             "incident form with errors",
             "lead",
             lambda c: c.post(f"/teams/{SEED_TEAM}/weeks/{SEED_WEEK}/incidents/new/", {}),
+            400,
         ),
         State(
             "channel form with errors",
             "lead",
             lambda c: c.post(reverse("notification-channel-new"), {"kind": "email"}),
+            400,
         ),
-        State("email channel with a failed test", "lead", _channel_with_history),
+        State("email channel with a test sent", "lead", _channel_with_history),
         State(
             "email channel preview",
             "lead",
             lambda c: c.get(reverse("notification-channel-preview", kwargs={"pk": _email_channel(c)})),
         ),
-        State("token form with errors", "lead", lambda c: c.post(reverse("api-tokens"), {})),
+        State("token form with errors", "lead", lambda c: c.post(reverse("api-tokens"), {}), 400),
         State("new token shown", "lead", _new_token),
-        State("403", "manager", lambda c: c.get(EDIT)),
-        State("404", "lead", lambda c: c.get("/weeks/2024-W99/")),
-        State("404 of an unknown team", "lead", lambda c: c.get("/teams/nope/weeks/2024-W33/")),
+        State("403", "manager", lambda c: c.get(EDIT), 403),
+        State("404", "lead", lambda c: c.get("/weeks/2024-W99/"), 404),
+        State("404 of an unknown team", "lead", lambda c: c.get("/teams/nope/weeks/2024-W33/"), 404),
     ]
 
 
 def admin_states() -> list[State]:
-    """The admin's add, change, history and delete pages of every model of ours, and the changelists."""
+    """Every model's changelist, and the add, change, history and delete pages the admin may open."""
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/admin/")
+    request.user = User.objects.get(username="admin")
     result = []
-    for model, _model_admin in sorted(admin.site._registry.items(), key=lambda item: item[0]._meta.label):
-        if model._meta.app_label in ("auth",):
-            continue
+    for model, model_admin in sorted(admin.site._registry.items(), key=lambda item: item[0]._meta.label):
+        if model._meta.app_label == "auth":
+            continue  # Django's own, unchanged
         label, prefix = model._meta.label, f"admin:{model._meta.app_label}_{model._meta.model_name}"
-        result.append(State(f"admin {label} list", "admin", lambda c, p=prefix: c.get(reverse(f"{p}_changelist"))))
-        result.append(State(f"admin {label} add", "admin", lambda c, p=prefix: c.get(reverse(f"{p}_add"))))
         obj = model._default_manager.order_by("pk").last()
-        if obj is None:
-            continue
-        for page in ("change", "history", "delete"):
-            result.append(
-                State(
-                    f"admin {label} {page}",
-                    "admin",
-                    lambda c, p=prefix, page=page, pk=obj.pk: c.get(reverse(f"{p}_{page}", args=[pk])),
-                )
-            )
+        pages = [("list", "changelist", [])]
+        if model_admin.has_add_permission(request):
+            pages.append(("add", "add", []))
+        if obj is not None:
+            pages += [("change", "change", [obj.pk]), ("history", "history", [obj.pk])]
+            if model_admin.has_delete_permission(request, obj):
+                pages.append(("delete", "delete", [obj.pk]))
+        urls = [(page, reverse(f"{prefix}_{view}", args=args)) for page, view, args in pages]
+        result += [State(f"admin {label} {page}", "admin", lambda c, u=url: c.get(u)) for page, url in urls]
     return result
 
 

@@ -32,19 +32,20 @@ def test_every_state_is_valid_html(tmp_path: Path):
     require_vnu()
     files: dict[Path, str] = {}
 
-    def keep(label: str, response):
-        assert response["Content-Type"].startswith("text/html"), (label, response.status_code)
+    def keep(state, label: str, response):
+        assert response.status_code == state.status, (label, response.status_code)
+        assert response["Content-Type"].startswith("text/html"), label
         path = tmp_path / f"state-{len(files):03d}.html"
         path.write_text(response.content.decode(), encoding="utf-8")
         files[path] = label
 
     for language in LANGUAGES:
         for state in empty_department_states():
-            keep(f"{language} {state}", state.make(client_for(state.role, language)))
+            keep(state, f"{language} {state}", state.make(client_for(state.role, language)))
     load_demo()
     for language in LANGUAGES:
         for state in [*states(), *admin_states()]:
-            keep(f"{language} {state}", state.make(client_for(state.role, language)))
+            keep(state, f"{language} {state}", state.make(client_for(state.role, language)))
 
     errors = nu_errors(list(files))
     summary = Counter(re.sub(r"“[^”]*”", "“…”", message["message"]) for message in errors)
