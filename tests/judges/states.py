@@ -73,6 +73,42 @@ def _locked_week(client: Client):
     return client.get(reverse("team-week-edit", kwargs={"team": SEED_TEAM, "week": report.week.iso}))
 
 
+def _published_week() -> str:
+    from reports.models import WeeklyReport
+
+    report = WeeklyReport.objects.filter(team__slug=SEED_TEAM, status=WeeklyReport.Status.PUBLISHED).last()
+    return str(report.week.iso)
+
+
+def _import_published(client: Client):
+    """A report for a published week, which a lead may preview but not import."""
+    text = fixture("2024-W34.md").replace("2024-W34", _published_week(), 1)
+    return client.post(IMPORT, {"content": text})
+
+
+def _aliases_refused(client: Client):
+    from reports.models import KPI
+
+    kpis = KPI.objects.filter(team__slug=SEED_TEAM).order_by("pk")
+    url = reverse("kpi-aliases", kwargs={"pk": kpis[0].pk})
+    return client.post(url, {"aliases": kpis[1].name}, follow=True)
+
+
+def _incident_without_actions(client: Client):
+    from incidents.models import Incident
+
+    incident = Incident.objects.filter(actions__isnull=True).order_by("pk").first()
+    return client.get(reverse("incident-detail", kwargs={"pk": incident.pk}))
+
+
+def _email_preview(event: str):
+    def make(client: Client):
+        pk = _email_channel(client)
+        return client.get(reverse("notification-channel-preview-email", kwargs={"pk": pk, "event": event}))
+
+    return make
+
+
 def _saved(client: Client):
     """The form again after a save, with its message."""
     return client.post(EDIT, _form_data(client.get(EDIT)), follow=True)
@@ -121,6 +157,12 @@ def _throttled(client: Client):
     return client.post(reverse("login"), {"username": "nobody", "password": "wrong"})
 
 
+def _events() -> list[str]:
+    from notifications.models import Event
+
+    return list(Event.values)
+
+
 def states() -> list[State]:
     return [
         State("login", None, lambda c: c.get(reverse("login"))),
@@ -135,7 +177,20 @@ def states() -> list[State]:
         State("weekly form after a save", "lead", _saved),
         State("weekly form in conflict", "lead", _conflict, 409),
         State("weekly form of a locked week", "lead", _locked_week),
+        State(
+            "weekly form of a week nobody wrote",
+            "lead",
+            lambda c: c.get(reverse("team-week-edit", kwargs={"team": SEED_TEAM, "week": "2024-W34"})),
+        ),
+        State(
+            "published week as admin",
+            "admin",
+            lambda c: c.get(reverse("team-week", kwargs={"team": SEED_TEAM, "week": _published_week()})),
+        ),
+        State("KPI page after other names were refused", "lead", _aliases_refused),
+        State("incident without follow-up actions", "lead", _incident_without_actions),
         State("import form", "lead", lambda c: c.get(IMPORT)),
+        State("import preview of a published week", "lead", _import_published),
         State("import refused", "lead", lambda c: c.post(IMPORT, {"content": fixture("not-a-report.md")})),
         State("import bad week", "lead", lambda c: c.post(IMPORT, {"content": UNPLACED, "week": "2024-W99"})),
         State("import preview", "lead", lambda c: c.post(IMPORT, {"content": fixture("2024-W34.md")})),
@@ -159,6 +214,7 @@ def states() -> list[State]:
             "lead",
             lambda c: c.get(reverse("notification-channel-preview", kwargs={"pk": _email_channel(c)})),
         ),
+        *(State(f"email preview {event}", "lead", _email_preview(event)) for event in _events()),
         State("token form with errors", "lead", lambda c: c.post(reverse("api-tokens"), {}), 400),
         State("new token shown", "lead", _new_token),
         State("403", "manager", lambda c: c.get(EDIT), 403),

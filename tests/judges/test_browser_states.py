@@ -3,11 +3,10 @@
 Each state is made with the test client and handed to the browser at its own address, headers
 (Content-Security-Policy included) as the server sent them, so its stylesheets and scripts load from the
 live server. axe-core at 1440 px; nothing wider than the window at 1440 and 390 px; no script error.
+The admin's pages are judged in Chinese only: about two minutes each language.
 """
 
 from __future__ import annotations
-
-import os
 
 import pytest
 
@@ -50,6 +49,8 @@ def _judge(context, base_url: str, axe_source: str, label: str, client, response
     try:
         page.set_viewport_size(DESKTOP)
         page.goto(url)
+        # What the page itself reports; axe, run next, adds style elements the policy refuses.
+        loaded_errors = list(errors)
         for violation in axe_violations(page, axe_source):
             problems.append(f"{label}: axe {violation['impact']} {violation['id']} {violation['nodes'][:3]}")
         for viewport in (DESKTOP, PHONE):
@@ -59,7 +60,9 @@ def _judge(context, base_url: str, axe_source: str, label: str, client, response
                 width = f"page {layout['scrollWidth']} px wide"
                 problems.append(f"{label} at {viewport['width']} px: {width}; {layout['wide']}")
                 screenshot(page, f"overflow-{label.replace(' ', '-')}-{viewport['width']}")
-        problems += [f"{label}: {text}" for text in errors if not text.startswith("Failed to load resource")]
+        problems += [
+            f"{label}: {text}" for text in loaded_errors if not text.startswith("Failed to load resource")
+        ]
     finally:
         page.close()
     return problems
@@ -71,14 +74,16 @@ def test_every_state_is_accessible_and_fits_the_window(browser, live_server, lan
     context = browser.new_context(viewport=DESKTOP, locale="en-US")
     context.set_default_timeout(15_000)
     problems: list[str] = []
-    try:
-        def make(state):
-            client = client_for(state.role, language)
-            return state, client, state.make(client)
 
+    def make(state):
+        client = client_for(state.role, language)
+        return state, client, state.make(client)
+
+    try:
         made = [make(state) for state in empty_department_states()]
         load_demo()
-        made += [make(state) for state in [*states(), *admin_states()] if os.environ.get("JUDGES_ONLY", "") in state.label]
+        # Django's admin lays out both languages alike, and the Nu checker reads both: one is enough here.
+        made += [make(state) for state in states() + (admin_states() if language == "zh-hans" else [])]
         for state, client, response in made:
             label = f"{language} {state}"
             assert response.status_code == state.status, (label, response.status_code)
