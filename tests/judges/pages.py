@@ -229,3 +229,45 @@ OVERFLOW_JS = """
   return {width, scrollWidth: document.documentElement.scrollWidth, wide: wide.slice(0, 8)};
 }
 """
+
+
+# Controls (links, buttons, fields) drawn over one another, as "tag "text" over tag "text"". A bar held at
+# the window's edge (position sticky or fixed) passes over the content scrolling beneath it by design, so
+# only two held bars, or two controls of the page, are compared. Each line of a wrapped link is its own box.
+OVERLAP_JS = """
+() => {
+  const held = el => {
+    for (let node = el; node && node !== document.body; node = node.parentElement) {
+      const position = getComputedStyle(node).position;
+      if (position === 'sticky' || position === 'fixed') return node;
+    }
+    return null;
+  };
+  const controls = [...document.body.querySelectorAll(
+    'a[href], button, input:not([type=hidden]), select, textarea, summary')].filter(el => {
+    const style = getComputedStyle(el);
+    return style.visibility !== 'hidden' && el.getClientRects().length > 0
+      && !el.closest('[hidden], [aria-hidden=true]');
+  }).map(el => ({
+    el, bar: held(el), rects: [...el.getClientRects()].filter(r => r.width > 2 && r.height > 2),
+  }));
+  const name = el => {
+    const text = (el.textContent || el.name || el.id || '').trim().slice(0, 30);
+    return `${el.tagName.toLowerCase()} "${text}"`;
+  };
+  const found = [];
+  for (let i = 0; i < controls.length; i++) {
+    for (let j = i + 1; j < controls.length; j++) {
+      const a = controls[i], b = controls[j];
+      // A bar held at the window's edge passes over the content scrolling beneath it by design.
+      if (a.bar !== b.bar && (!a.bar || !b.bar)) continue;
+      if (a.el.contains(b.el) || b.el.contains(a.el)) continue;
+      const hit = a.rects.some(ra => b.rects.some(rb =>
+        Math.min(ra.right, rb.right) - Math.max(ra.left, rb.left) > 2 &&
+        Math.min(ra.bottom, rb.bottom) - Math.max(ra.top, rb.top) > 2));
+      if (hit) found.push(`${name(a.el)} over ${name(b.el)}`);
+    }
+  }
+  return found.slice(0, 8);
+}
+"""

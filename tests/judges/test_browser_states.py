@@ -2,8 +2,8 @@
 
 Each state is made with the test client and handed to the browser at its own address, headers
 (Content-Security-Policy included) as the server sent them, so its stylesheets and scripts load from the
-live server. axe-core at 1440 px; nothing wider than the window at 1440 and 390 px; no script error.
-The admin's pages are judged in Chinese only: about two minutes each language.
+live server. axe-core at 1440 px; at 1440 and 390 px nothing wider than the window and no control over
+another; no script error. The admin's pages are judged in Chinese only: about two minutes a language.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from tests.browser import ARTIFACTS, screenshot
-from tests.judges.pages import LANGUAGES, OVERFLOW_JS, axe_violations, load_demo, require_axe
+from tests.judges.pages import LANGUAGES, OVERFLOW_JS, OVERLAP_JS, axe_violations, load_demo, require_axe
 from tests.judges.states import admin_states, empty_department_states, states
 from tests.judges.test_browser_judges import DESKTOP, PHONE
 from tests.judges.test_states_valid import client_for
@@ -60,6 +60,8 @@ def _judge(context, base_url: str, axe_source: str, label: str, client, response
                 width = f"page {layout['scrollWidth']} px wide"
                 problems.append(f"{label} at {viewport['width']} px: {width}; {layout['wide']}")
                 screenshot(page, f"overflow-{label.replace(' ', '-')}-{viewport['width']}")
+            for overlap in page.evaluate(OVERLAP_JS):
+                problems.append(f"{label} at {viewport['width']} px: {overlap}")
         problems += [
             f"{label}: {text}" for text in loaded_errors if not text.startswith("Failed to load resource")
         ]
