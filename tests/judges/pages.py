@@ -233,7 +233,8 @@ OVERFLOW_JS = """
 
 # Controls (links, buttons, fields) drawn over one another, as "tag "text" over tag "text"". A bar held at
 # the window's edge (position sticky or fixed) passes over the content scrolling beneath it by design, so
-# only two held bars, or two controls of the page, are compared. Each line of a wrapped link is its own box.
+# only two held bars, or two controls of the page, are compared. Each line of a wrapped link is its own box,
+# and only what shows counts: the part of a wide table scrolled out of its card lies under nothing.
 OVERLAP_JS = """
 () => {
   const held = el => {
@@ -243,13 +244,28 @@ OVERLAP_JS = """
     }
     return null;
   };
+  // What shows of an element: its boxes cut to every ancestor that clips (a table scrolled in its card).
+  const shown = el => {
+    const box = r => ({left: r.left, right: r.right, top: r.top, bottom: r.bottom});
+    let rects = [...el.getClientRects()].map(box);
+    for (let node = el.parentElement; node && node !== document.body; node = node.parentElement) {
+      const style = getComputedStyle(node);
+      if (style.overflowX === 'visible' && style.overflowY === 'visible') continue;
+      const clip = node.getBoundingClientRect();
+      rects = rects.map(r => ({
+        left: Math.max(r.left, clip.left), right: Math.min(r.right, clip.right),
+        top: Math.max(r.top, clip.top), bottom: Math.min(r.bottom, clip.bottom),
+      }));
+    }
+    return rects.filter(r => r.right - r.left > 2 && r.bottom - r.top > 2);
+  };
   const controls = [...document.body.querySelectorAll(
     'a[href], button, input:not([type=hidden]), select, textarea, summary')].filter(el => {
     const style = getComputedStyle(el);
     return style.visibility !== 'hidden' && el.getClientRects().length > 0
       && !el.closest('[hidden], [aria-hidden=true]');
   }).map(el => ({
-    el, bar: held(el), rects: [...el.getClientRects()].filter(r => r.width > 2 && r.height > 2),
+    el, bar: held(el), rects: shown(el),
   }));
   const name = el => {
     const text = (el.textContent || el.name || el.id || '').trim().slice(0, 30);

@@ -10,6 +10,7 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -29,6 +30,14 @@ class State:
 
     def __str__(self):
         return self.label
+
+
+def client_for(role: str | None, language: str) -> Client:
+    client = Client()
+    if role is not None:
+        client.force_login(User.objects.get(username=role))
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    return client
 
 
 EDIT = f"/teams/{SEED_TEAM}/weeks/{SEED_WEEK}/edit/"

@@ -12,9 +12,8 @@ import pytest
 
 from tests.browser import ARTIFACTS, screenshot
 from tests.judges.pages import LANGUAGES, OVERFLOW_JS, OVERLAP_JS, axe_violations, load_demo, require_axe
-from tests.judges.states import admin_states, empty_department_states, states
+from tests.judges.states import admin_states, client_for, empty_department_states, states
 from tests.judges.test_browser_judges import DESKTOP, PHONE
-from tests.judges.test_states_valid import client_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

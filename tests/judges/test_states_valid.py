@@ -10,22 +10,11 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from django.conf import settings
-from django.contrib.auth.models import User
-from django.test import Client
 
 from tests.judges.pages import LANGUAGES, load_demo, nu_errors, require_vnu
-from tests.judges.states import admin_states, empty_department_states, states
+from tests.judges.states import admin_states, client_for, empty_department_states, states
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(role: str | None, language: str) -> Client:
-    client = Client()
-    if role is not None:
-        client.force_login(User.objects.get(username=role))
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
-    return client
 
 
 def test_every_state_is_valid_html(tmp_path: Path):
