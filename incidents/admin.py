@@ -4,7 +4,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from incidents.forms import refuse_moments_out_of_range
 from incidents.models import FollowUpAction, Incident
-from reports.admin import BumpsRevisionInlinesMixin, BumpsRevisionMixin
+from reports.admin import AutocompletePlaceholderMixin, BumpsRevisionInlinesMixin, BumpsRevisionMixin
 
 
 class IncidentAdminForm(forms.ModelForm):
@@ -14,14 +14,16 @@ class IncidentAdminForm(forms.ModelForm):
         return data
 
 
-class FollowUpActionInline(admin.TabularInline):
+class FollowUpActionInline(AutocompletePlaceholderMixin, admin.TabularInline):
     model = FollowUpAction
     extra = 0
     autocomplete_fields = ["owner"]
 
 
 @admin.register(Incident)
-class IncidentAdmin(BumpsRevisionMixin, BumpsRevisionInlinesMixin, SimpleHistoryAdmin):
+class IncidentAdmin(
+    AutocompletePlaceholderMixin, BumpsRevisionMixin, BumpsRevisionInlinesMixin, SimpleHistoryAdmin
+):
     form = IncidentAdminForm
     list_display = [
         "title",
@@ -43,7 +45,7 @@ class IncidentAdmin(BumpsRevisionMixin, BumpsRevisionInlinesMixin, SimpleHistory
 
 
 @admin.register(FollowUpAction)
-class FollowUpActionAdmin(SimpleHistoryAdmin):
+class FollowUpActionAdmin(AutocompletePlaceholderMixin, SimpleHistoryAdmin):
     list_display = ["__str__", "incident", "owner", "due_on", "done_on"]
     list_filter = [("done_on", admin.EmptyFieldListFilter)]
     search_fields = ["description", "incident__title"]

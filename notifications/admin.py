@@ -20,6 +20,13 @@ class ChannelAdmin(SimpleHistoryAdmin):
     list_select_related = ["team"]
     readonly_fields = ["url_hint", "secret_hint"]
 
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        # With no saved secret the form hides the box, and a label would point at a hidden input.
+        if obj is None or not obj.secret_hint:
+            fields = [name for name in fields if name != "clear_secret"]
+        return fields
+
 
 class DeliveryAttemptInline(admin.TabularInline):
     model = DeliveryAttempt

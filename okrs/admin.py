@@ -2,10 +2,15 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from okrs.models import KeyResult, KeyResultUpdate, Objective
-from reports.admin import ArchiveNotDeleteMixin, BumpsRevisionInlinesMixin, BumpsRevisionMixin
+from reports.admin import (
+    ArchiveNotDeleteMixin,
+    AutocompletePlaceholderMixin,
+    BumpsRevisionInlinesMixin,
+    BumpsRevisionMixin,
+)
 
 
-class KeyResultInline(admin.TabularInline):
+class KeyResultInline(AutocompletePlaceholderMixin, admin.TabularInline):
     model = KeyResult
     extra = 0
     fields = ["position", "title", "owner", "eta", "measure", "is_active"]
@@ -14,7 +19,7 @@ class KeyResultInline(admin.TabularInline):
 
 
 @admin.register(Objective)
-class ObjectiveAdmin(ArchiveNotDeleteMixin, SimpleHistoryAdmin):
+class ObjectiveAdmin(AutocompletePlaceholderMixin, ArchiveNotDeleteMixin, SimpleHistoryAdmin):
     list_display = ["code", "title", "team", "period", "is_active"]
     list_filter = ["team", "period", "is_active"]
     search_fields = ["code", "title", "team__name"]
@@ -23,7 +28,7 @@ class ObjectiveAdmin(ArchiveNotDeleteMixin, SimpleHistoryAdmin):
     inlines = [KeyResultInline]
 
 
-class KeyResultUpdateInline(admin.TabularInline):
+class KeyResultUpdateInline(AutocompletePlaceholderMixin, admin.TabularInline):
     model = KeyResultUpdate
     extra = 0
     fields = ["week", "progress", "current_value", "status", "note"]
@@ -35,7 +40,9 @@ class KeyResultUpdateInline(admin.TabularInline):
 
 
 @admin.register(KeyResult)
-class KeyResultAdmin(ArchiveNotDeleteMixin, BumpsRevisionInlinesMixin, SimpleHistoryAdmin):
+class KeyResultAdmin(
+    AutocompletePlaceholderMixin, ArchiveNotDeleteMixin, BumpsRevisionInlinesMixin, SimpleHistoryAdmin
+):
     list_display = ["title", "objective", "owner", "eta", "measure", "is_active"]
     list_filter = ["objective__team", "objective__code", "measure", "is_active"]
     search_fields = ["title", "description", "objective__title"]
@@ -45,7 +52,7 @@ class KeyResultAdmin(ArchiveNotDeleteMixin, BumpsRevisionInlinesMixin, SimpleHis
 
 
 @admin.register(KeyResultUpdate)
-class KeyResultUpdateAdmin(BumpsRevisionMixin, SimpleHistoryAdmin):
+class KeyResultUpdateAdmin(AutocompletePlaceholderMixin, BumpsRevisionMixin, SimpleHistoryAdmin):
     list_display = [
         "key_result",
         "week",

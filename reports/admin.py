@@ -1,4 +1,6 @@
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AutocompleteSelect
+from django.db.models import BLANK_CHOICE_DASH
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
@@ -13,6 +15,34 @@ from reports.models import (
     Week,
     WeeklyReport,
 )
+
+
+class AutocompletePlaceholder(AutocompleteSelect):
+    """An autocomplete select whose first option is an empty choice with a visible label.
+
+    Django's renders a required one without an empty first option and an optional one with an empty,
+    unlabelled option; HTML refuses both (a required select needs a placeholder first, and an option
+    needs text). Select2 still shows its own placeholder (data-placeholder), not this label.
+    """
+
+    def optgroups(self, name, value, attrs=None):
+        groups = super().optgroups(name, value, attrs)
+        options = [option for _group, group_options, _index in groups for option in group_options]
+        blank = next((option for option in options if option["value"] == ""), None)
+        if blank is None:
+            blank = self.create_option(name, "", "", False, 0)
+            groups.insert(0, (None, [blank], 0))
+        blank["label"] = BLANK_CHOICE_DASH[0][1]
+        return groups
+
+
+class AutocompletePlaceholderMixin:
+    """For every ModelAdmin and inline with autocomplete_fields (see AutocompletePlaceholder)."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = AutocompletePlaceholder(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.action(description=_("Archive selected (keep their history)"), permissions=["change"])
@@ -91,7 +121,7 @@ class BumpsRevisionInlinesMixin:
 
 
 @admin.register(Team)
-class TeamAdmin(ArchiveNotDeleteMixin, SimpleHistoryAdmin):
+class TeamAdmin(AutocompletePlaceholderMixin, ArchiveNotDeleteMixin, SimpleHistoryAdmin):
     list_display = ["name", "slug", "parent", "position", "is_active"]
     list_filter = ["is_active"]
     search_fields = ["name", "slug"]
@@ -125,7 +155,7 @@ class ReportSectionInline(admin.StackedInline):
     extra = 0
 
 
-class TodoItemInline(admin.TabularInline):
+class TodoItemInline(AutocompletePlaceholderMixin, admin.TabularInline):
     model = TodoItem
     fk_name = "report"
     extra = 0
@@ -138,7 +168,7 @@ class PlanItemInline(admin.TabularInline):
 
 
 @admin.register(WeeklyReport)
-class WeeklyReportAdmin(BumpsRevisionInlinesMixin, SimpleHistoryAdmin):
+class WeeklyReportAdmin(AutocompletePlaceholderMixin, BumpsRevisionInlinesMixin, SimpleHistoryAdmin):
     list_display = [
         "week",
         "team",
@@ -171,7 +201,7 @@ class WeeklyReportAdmin(BumpsRevisionInlinesMixin, SimpleHistoryAdmin):
         super().save_model(request, obj, form, change)
 
 
-class KPIValueInline(admin.TabularInline):
+class KPIValueInline(AutocompletePlaceholderMixin, admin.TabularInline):
     model = KPIValue
     extra = 0
     autocomplete_fields = ["week"]
@@ -184,7 +214,9 @@ class KPIValueInline(admin.TabularInline):
 
 
 @admin.register(KPI)
-class KPIAdmin(ArchiveNotDeleteMixin, BumpsRevisionInlinesMixin, SimpleHistoryAdmin):
+class KPIAdmin(
+    AutocompletePlaceholderMixin, ArchiveNotDeleteMixin, BumpsRevisionInlinesMixin, SimpleHistoryAdmin
+):
     list_display = [
         "name",
         "team",
@@ -206,7 +238,7 @@ class KPIAdmin(ArchiveNotDeleteMixin, BumpsRevisionInlinesMixin, SimpleHistoryAd
 
 
 @admin.register(KPIValue)
-class KPIValueAdmin(BumpsRevisionMixin, SimpleHistoryAdmin):
+class KPIValueAdmin(AutocompletePlaceholderMixin, BumpsRevisionMixin, SimpleHistoryAdmin):
     list_display = ["kpi", "week", "value", "note", "updated_at", "updated_by", "is_generated"]
     list_filter = ["kpi__team", "kpi__group", "is_generated"]
     search_fields = ["kpi__name", "note", "week__starts_on"]
@@ -216,7 +248,7 @@ class KPIValueAdmin(BumpsRevisionMixin, SimpleHistoryAdmin):
 
 
 @admin.register(ReportSection)
-class ReportSectionAdmin(BumpsRevisionMixin, SimpleHistoryAdmin):
+class ReportSectionAdmin(AutocompletePlaceholderMixin, BumpsRevisionMixin, SimpleHistoryAdmin):
     list_display = ["title", "report", "position"]
     search_fields = ["title", "body"]
     list_select_related = ["report__team", "report__week"]
@@ -224,7 +256,7 @@ class ReportSectionAdmin(BumpsRevisionMixin, SimpleHistoryAdmin):
 
 
 @admin.register(TodoItem)
-class TodoItemAdmin(BumpsRevisionMixin, SimpleHistoryAdmin):
+class TodoItemAdmin(AutocompletePlaceholderMixin, BumpsRevisionMixin, SimpleHistoryAdmin):
     list_display = ["__str__", "report", "section_title", "done_in"]
     list_filter = [("done_in", admin.EmptyFieldListFilter), "report__team"]
     search_fields = ["text"]
@@ -233,7 +265,7 @@ class TodoItemAdmin(BumpsRevisionMixin, SimpleHistoryAdmin):
 
 
 @admin.register(PlanItem)
-class PlanItemAdmin(BumpsRevisionMixin, SimpleHistoryAdmin):
+class PlanItemAdmin(AutocompletePlaceholderMixin, BumpsRevisionMixin, SimpleHistoryAdmin):
     list_display = ["text", "report", "is_done"]
     list_filter = ["is_done", "report__team"]
     search_fields = ["text"]

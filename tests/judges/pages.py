@@ -135,8 +135,8 @@ def pages() -> list[Page]:
         Page("incident-list", reverse("incident-list") + "?started_from=2024-13-45"),
     ]
     # The admin is Django's, judged here where the app shapes it: its index and the lists admins use
-    # most. Its change forms are left out: Django's autocomplete widget renders a required <select>
-    # without an empty first option, which the Nu checker refuses. Others see the login page instead.
+    # most, for every role (others see the login page instead). Every model's list, add, change, history
+    # and delete pages are judged once, as the admin, in states.py.
     result += [
         Page(name, reverse(name))
         for name in (
@@ -227,5 +227,63 @@ OVERFLOW_JS = """
     }
   }
   return {width, scrollWidth: document.documentElement.scrollWidth, wide: wide.slice(0, 8)};
+}
+"""
+
+
+# Controls (links, buttons, fields) drawn over one another, as "tag "text" over tag "text"". A bar held at
+# the window's edge (position sticky or fixed) passes over the content scrolling beneath it by design, so
+# only two held bars, or two controls of the page, are compared. Each line of a wrapped link is its own box,
+# and only what shows counts: the part of a wide table scrolled out of its card lies under nothing.
+OVERLAP_JS = """
+() => {
+  const held = el => {
+    for (let node = el; node && node !== document.body; node = node.parentElement) {
+      const position = getComputedStyle(node).position;
+      if (position === 'sticky' || position === 'fixed') return node;
+    }
+    return null;
+  };
+  // What shows of an element: its boxes cut to every ancestor that clips (a table scrolled in its card).
+  const shown = el => {
+    const box = r => ({left: r.left, right: r.right, top: r.top, bottom: r.bottom});
+    let rects = [...el.getClientRects()].map(box);
+    for (let node = el.parentElement; node && node !== document.body; node = node.parentElement) {
+      const style = getComputedStyle(node);
+      if (style.overflowX === 'visible' && style.overflowY === 'visible') continue;
+      const clip = node.getBoundingClientRect();
+      rects = rects.map(r => ({
+        left: Math.max(r.left, clip.left), right: Math.min(r.right, clip.right),
+        top: Math.max(r.top, clip.top), bottom: Math.min(r.bottom, clip.bottom),
+      }));
+    }
+    return rects.filter(r => r.right - r.left > 2 && r.bottom - r.top > 2);
+  };
+  const controls = [...document.body.querySelectorAll(
+    'a[href], button, input:not([type=hidden]), select, textarea, summary')].filter(el => {
+    const style = getComputedStyle(el);
+    return style.visibility !== 'hidden' && el.getClientRects().length > 0
+      && !el.closest('[hidden], [aria-hidden=true]');
+  }).map(el => ({
+    el, bar: held(el), rects: shown(el),
+  }));
+  const name = el => {
+    const text = (el.textContent || el.name || el.id || '').trim().slice(0, 30);
+    return `${el.tagName.toLowerCase()} "${text}"`;
+  };
+  const found = [];
+  for (let i = 0; i < controls.length; i++) {
+    for (let j = i + 1; j < controls.length; j++) {
+      const a = controls[i], b = controls[j];
+      // A bar held at the window's edge passes over the content scrolling beneath it by design.
+      if (a.bar !== b.bar && (!a.bar || !b.bar)) continue;
+      if (a.el.contains(b.el) || b.el.contains(a.el)) continue;
+      const hit = a.rects.some(ra => b.rects.some(rb =>
+        Math.min(ra.right, rb.right) - Math.max(ra.left, rb.left) > 2 &&
+        Math.min(ra.bottom, rb.bottom) - Math.max(ra.top, rb.top) > 2));
+      if (hit) found.push(`${name(a.el)} over ${name(b.el)}`);
+    }
+  }
+  return found.slice(0, 8);
 }
 """

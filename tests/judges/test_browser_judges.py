@@ -2,7 +2,8 @@
 
 At 1440 px wide: axe-core finds no serious or critical violation. At 390 px (a phone) and at 1440 px:
 nothing is wider than the window except inside a container that scrolls sideways on purpose (a wide
-table in its card), so the page itself never scrolls sideways. Throughout: the browser reports no
+table in its card), so the page itself never scrolls sideways, and no link, button or field lies over
+another. Throughout: the browser reports no
 Content-Security-Policy violation and no script error.
 """
 
@@ -15,6 +16,7 @@ from tests.browser import login, screenshot
 from tests.judges.pages import (
     LANGUAGES,
     OVERFLOW_JS,
+    OVERLAP_JS,
     ROLES,
     axe_violations,
     load_demo,
@@ -66,6 +68,8 @@ def test_every_page_is_accessible_and_fits_the_window(browser, live_server, role
                     width = f"page {layout['scrollWidth']} px wide"
                     problems.append(f"{sample} at {viewport['width']} px: {width}; {layout['wide']}")
                     screenshot(page, f"overflow-{role}-{language}-{sample.name}-{viewport['width']}")
+                for overlap in page.evaluate(OVERLAP_JS):
+                    problems.append(f"{sample} at {viewport['width']} px: {overlap}")
             problems.extend(
                 f"{sample}: {text}"
                 for text in console_errors
