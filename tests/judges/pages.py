@@ -18,6 +18,8 @@ from pathlib import Path
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from tests.browser import screenshot
+
 CHECKERS = Path(
     os.environ.get(
         "REPORTSITE_CHECKERS", Path.home() / ".cache" / "reportsite-ci" / "checkers" / "node_modules"
@@ -189,6 +191,31 @@ def require_axe() -> str:
     if not AXE_JS.exists():
         pytest.skip(f"axe-core is not installed at {AXE_JS} (bash .ci/run installs it from npm)")
     return AXE_JS.read_text()
+
+
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1440, "height": 900}
+
+
+def layout_problems(page, label: str, axe_source: str, shot_name: str) -> list[str]:
+    """axe at the desktop width, then at the desktop and phone widths: no sideways scroll, no overlap.
+
+    The page is already loaded at DESKTOP; an overflowing width leaves a screenshot named `shot_name`.
+    """
+    problems = [
+        f"{label}: axe {violation['impact']} {violation['id']} {violation['nodes'][:3]}"
+        for violation in axe_violations(page, axe_source)
+    ]
+    for viewport in (DESKTOP, PHONE):
+        page.set_viewport_size(viewport)
+        layout = page.evaluate(OVERFLOW_JS)
+        if layout["scrollWidth"] > layout["width"] or layout["wide"]:
+            width = f"page {layout['scrollWidth']} px wide"
+            problems.append(f"{label} at {viewport['width']} px: {width}; {layout['wide']}")
+            screenshot(page, f"{shot_name}-{viewport['width']}")
+        for overlap in page.evaluate(OVERLAP_JS):
+            problems.append(f"{label} at {viewport['width']} px: {overlap}")
+    return problems
 
 
 def axe_violations(page, axe_source: str, impacts=("serious", "critical")) -> list[dict]:

@@ -12,22 +12,10 @@ from __future__ import annotations
 import pytest
 from django.conf import settings
 
-from tests.browser import login, screenshot
-from tests.judges.pages import (
-    LANGUAGES,
-    OVERFLOW_JS,
-    OVERLAP_JS,
-    ROLES,
-    axe_violations,
-    load_demo,
-    pages,
-    require_axe,
-)
+from tests.browser import login
+from tests.judges.pages import DESKTOP, LANGUAGES, ROLES, layout_problems, load_demo, pages, require_axe
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1440, "height": 900}
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -57,19 +45,9 @@ def test_every_page_is_accessible_and_fits_the_window(browser, live_server, role
         for sample in pages():
             page.set_viewport_size(DESKTOP)
             page.goto(live_server.url + sample.path)
-            for violation in axe_violations(page, axe_source):
-                problems.append(
-                    f"{sample}: axe {violation['impact']} {violation['id']} {violation['nodes'][:3]}"
-                )
-            for viewport in (DESKTOP, PHONE):
-                page.set_viewport_size(viewport)
-                layout = page.evaluate(OVERFLOW_JS)
-                if layout["scrollWidth"] > layout["width"] or layout["wide"]:
-                    width = f"page {layout['scrollWidth']} px wide"
-                    problems.append(f"{sample} at {viewport['width']} px: {width}; {layout['wide']}")
-                    screenshot(page, f"overflow-{role}-{language}-{sample.name}-{viewport['width']}")
-                for overlap in page.evaluate(OVERLAP_JS):
-                    problems.append(f"{sample} at {viewport['width']} px: {overlap}")
+            problems += layout_problems(
+                page, str(sample), axe_source, f"overflow-{role}-{language}-{sample.name}"
+            )
             problems.extend(
                 f"{sample}: {text}"
                 for text in console_errors

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser import ARTIFACTS, screenshot
-from tests.judges.pages import LANGUAGES, OVERFLOW_JS, OVERLAP_JS, axe_violations, load_demo, require_axe
+from tests.browser import ARTIFACTS
+from tests.judges.pages import DESKTOP, LANGUAGES, layout_problems, load_demo, require_axe
 from tests.judges.states import admin_states, client_for, empty_department_states, states
-from tests.judges.test_browser_judges import DESKTOP, PHONE
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -50,17 +49,7 @@ def _judge(context, base_url: str, axe_source: str, label: str, client, response
         page.goto(url)
         # What the page itself reports; axe, run next, adds style elements the policy refuses.
         loaded_errors = list(errors)
-        for violation in axe_violations(page, axe_source):
-            problems.append(f"{label}: axe {violation['impact']} {violation['id']} {violation['nodes'][:3]}")
-        for viewport in (DESKTOP, PHONE):
-            page.set_viewport_size(viewport)
-            layout = page.evaluate(OVERFLOW_JS)
-            if layout["scrollWidth"] > layout["width"] or layout["wide"]:
-                width = f"page {layout['scrollWidth']} px wide"
-                problems.append(f"{label} at {viewport['width']} px: {width}; {layout['wide']}")
-                screenshot(page, f"overflow-{label.replace(' ', '-')}-{viewport['width']}")
-            for overlap in page.evaluate(OVERLAP_JS):
-                problems.append(f"{label} at {viewport['width']} px: {overlap}")
+        problems += layout_problems(page, label, axe_source, f"overflow-{label.replace(' ', '-')}")
         problems += [
             f"{label}: {text}" for text in loaded_errors if not text.startswith("Failed to load resource")
         ]
