@@ -197,6 +197,25 @@ PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1440, "height": 900}
 
 
+def collect_errors(page) -> list[str]:
+    """The page's script errors and failed subresources, as they happen.
+
+    A refused page (403) is a page to judge; a stylesheet, script or icon that fails is a problem.
+    """
+    errors: list[str] = []
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on(
+        "response",
+        lambda answer: (
+            answer.status >= 400
+            and answer.request.resource_type != "document"
+            and errors.append(f"{answer.status} {answer.url}")
+        ),
+    )
+    return errors
+
+
 def layout_problems(page, label: str, axe_source: str, shot_name: str) -> list[str]:
     """axe at the desktop width, then at the desktop and phone widths: no sideways scroll, no overlap.
 

@@ -13,7 +13,16 @@ import pytest
 from django.conf import settings
 
 from tests.browser import login
-from tests.judges.pages import DESKTOP, LANGUAGES, ROLES, layout_problems, load_demo, pages, require_axe
+from tests.judges.pages import (
+    DESKTOP,
+    LANGUAGES,
+    ROLES,
+    collect_errors,
+    layout_problems,
+    load_demo,
+    pages,
+    require_axe,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -27,18 +36,7 @@ def test_every_page_is_accessible_and_fits_the_window(browser, live_server, role
     context.set_default_timeout(15_000)
     context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url}])
     page = context.new_page()
-    console_errors: list[str] = []
-    page.on("console", lambda message: message.type == "error" and console_errors.append(message.text))
-    # A refused page (403) is a page to judge; a stylesheet, script or icon that fails is a problem.
-    page.on(
-        "response",
-        lambda response: (
-            response.status >= 400
-            and response.request.resource_type != "document"
-            and console_errors.append(f"{response.status} {response.url}")
-        ),
-    )
-    page.on("pageerror", lambda error: console_errors.append(str(error)))
+    console_errors = collect_errors(page)
     problems: list[str] = []
     try:
         login(page, live_server.url, role, ROLES[role])

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from tests.browser import ARTIFACTS
-from tests.judges.pages import DESKTOP, LANGUAGES, layout_problems, load_demo, require_axe
+from tests.judges.pages import DESKTOP, LANGUAGES, collect_errors, layout_problems, load_demo, require_axe
 from tests.judges.states import admin_states, client_for, empty_department_states, states
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -26,17 +26,7 @@ def _judge(context, base_url: str, axe_source: str, label: str, client, response
         [{"name": name, "value": morsel.value, "url": base_url} for name, morsel in client.cookies.items()]
     )
     page = context.new_page()
-    errors: list[str] = []
-    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.on(
-        "response",
-        lambda answer: (
-            answer.status >= 400
-            and answer.request.resource_type != "document"
-            and errors.append(f"{answer.status} {answer.url}")
-        ),
-    )
+    errors = collect_errors(page)
     url = base_url + response.wsgi_request.get_full_path()
     headers = {name: response[name] for name in KEPT_HEADERS if response.has_header(name)}
     page.route(
