@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from common.weeks import URL_YEARS, IsoWeek
 
-QUARTER_RE = re.compile(r"^(\d{4})-Q([1-4])$")
-URL_PATTERN = r"\d{4}-Q[1-4]"
+# As typed (2024-Q3, 2024Q3, lower case, full-width, read after NFKC); addresses take the one spelling.
+QUARTER_RE = re.compile(r"^([0-9]{4})-?Q([1-4])$", re.IGNORECASE)
+URL_PATTERN = r"[0-9]{4}-Q[1-4]"
 
 
 @dataclass(frozen=True, order=True)
@@ -27,7 +29,8 @@ class Quarter:
 
     @classmethod
     def parse(cls, text: str) -> Quarter:
-        match = QUARTER_RE.match(text.strip()) if isinstance(text, str) else None
+        typed = unicodedata.normalize("NFKC", text).strip() if isinstance(text, str) else ""
+        match = QUARTER_RE.match(typed)
         if not match:
             raise ValueError(f"{text!r} is not a quarter such as 2024-Q3")
         return cls(int(match.group(1)), int(match.group(2)))

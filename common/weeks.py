@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 
-ISO_WEEK_RE = re.compile(r"^(\d{4})-W(\d{2})$")
-URL_PATTERN = r"\d{4}-W\d{2}"
+# ISO 8601 as people type it: 2024-W33, the basic form 2024W33, lower case, full-width (read after NFKC).
+ISO_WEEK_RE = re.compile(r"^([0-9]{4})-?W([0-9]{2})$", re.IGNORECASE)
+# Addresses take the one spelling the site writes: another spelling of a week is a 404, not a second URL.
+URL_PATTERN = r"[0-9]{4}-W[0-9]{2}"
 URL_YEARS = (1000, 9000)
 
 
@@ -27,7 +30,8 @@ class IsoWeek:
 
     @classmethod
     def parse(cls, text: str) -> IsoWeek:
-        match = ISO_WEEK_RE.match(text.strip()) if isinstance(text, str) else None
+        typed = unicodedata.normalize("NFKC", text).strip() if isinstance(text, str) else ""
+        match = ISO_WEEK_RE.match(typed)
         if not match:
             raise ValueError(f"{text!r} is not an ISO week such as 2024-W33")
         return cls(int(match.group(1)), int(match.group(2)))

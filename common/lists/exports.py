@@ -41,8 +41,9 @@ FORMATS = {
     XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 EXPORT_PARAM = "_export"
-# A spreadsheet evaluates a text cell starting with one of these as a formula (CSV injection).
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+# A spreadsheet evaluates a text cell starting with one of these as a formula (CSV injection), also
+# after leading spaces (some applications trim them on import) and in the full-width forms an IME types.
+FORMULA_TRIGGERS = frozenset("=+-@\t\r\n＝＋－＠")
 DATETIME_FORMAT = "%Y-%m-%d %H:%M"
 ITERATOR_CHUNK = 2000
 CSV_BLOCK_ROWS = 200
@@ -58,11 +59,22 @@ WIDTH_SAMPLE_ROWS = 200
 MAX_COLUMN_WIDTH = 60
 
 
+def reads_as_formula(text: str) -> bool:
+    """Whether a spreadsheet could take this text for a formula. Runs for every text cell of an export."""
+    if not text:
+        return False
+    first = text[0]
+    if first in FORMULA_TRIGGERS:
+        return True
+    if first.isspace():
+        rest = text.lstrip()
+        return bool(rest) and rest[0] in FORMULA_TRIGGERS
+    return False
+
+
 def guard_text(text: str) -> str:
     """Neutralise a text cell a spreadsheet would run as a formula; numbers never come here."""
-    if text.startswith(FORMULA_TRIGGERS):
-        return "'" + text
-    return text
+    return "'" + text if reads_as_formula(text) else text
 
 
 def export_value(value):
@@ -194,7 +206,7 @@ def _sheet_cell(sheet, value, bold=None):
         # A typed text cell is never evaluated, whatever it starts with; quotePrefix (Excel's hidden
         # apostrophe) keeps it text when someone edits it, and nothing visible is added to the text.
         cell.data_type = "s"
-        if value.startswith(FORMULA_TRIGGERS):
+        if reads_as_formula(value):
             cell.quotePrefix = True
     elif isinstance(value, dt.datetime):
         cell.number_format = XLSX_DATETIME_FORMAT

@@ -28,10 +28,19 @@ def test_2026_has_53_weeks_and_2024_has_52():
     assert IsoWeek(2026, 53).next() == IsoWeek(2027, 1)
 
 
-@pytest.mark.parametrize("text", ["2024-W99", "2024-W00", "2024-W53", "abc", "2024W33", "", "0000-W01"])
+@pytest.mark.parametrize(
+    "text", ["2024-W99", "2024-W00", "2024-W53", "abc", "2024-W3", "2024 W33", "", "0000-W01", "24-W33"]
+)
 def test_impossible_or_malformed_weeks_are_refused(text):
     with pytest.raises(ValueError):
         IsoWeek.parse(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["2024-W33", "2024-w33", "2024W33", " 2024-W33 ", "２０２４－Ｗ３３", "２０２４-w33"]
+)
+def test_a_week_is_read_as_people_type_it(text):
+    assert IsoWeek.parse(text) == IsoWeek(2024, 33)
 
 
 def test_weeks_order_by_time_and_print_as_iso():

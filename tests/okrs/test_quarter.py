@@ -26,6 +26,11 @@ def test_quarter_weeks_follow_the_thursday_rule():
         Quarter.parse("2024-Q5")
 
 
+@pytest.mark.parametrize("text", ["2024-Q3", "2024-q3", "2024Q3", "２０２４－Ｑ３"])
+def test_a_quarter_is_read_as_people_type_it(text):
+    assert Quarter.parse(text) == Q3
+
+
 def item_with(team, eta, updates, code="O1"):
     kr = make_key_result(make_objective(team, code), title="item", eta=eta)
     for week, progress in updates:
