@@ -97,6 +97,11 @@ def places(text: str | None) -> int:
 
 def unstorable(figure: Figure) -> str | None:
     """Why the figure cannot be stored as a KPI value (a message for the user), or None if it can."""
+    if figure.range_text:
+        return _("“%(name)s” is given as a range, %(range)s, not one value; kept as text.") % {
+            "name": figure.name,
+            "range": figure.range_text,
+        }
     if len(figure.name) > MAX_NAME:
         return _(
             "“%(name)s…” is longer than %(limit)d characters, too long for a KPI name; kept as text."

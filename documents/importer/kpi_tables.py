@@ -14,7 +14,7 @@ import unicodedata
 
 from documents.importer.catalogue import Catalogue, KpiRef
 from documents.importer.figures import places, to_decimal
-from documents.importer.recognise import AFTER_VALUE, LineReader, fits
+from documents.importer.recognise import AFTER_VALUE, RANGE_AFTER, LineReader, fits
 from documents.importer.structure import Figure
 
 CURRENT_HEADER = re.compile(r"本周|本期|当周|本月|this week|current", re.IGNORECASE)
@@ -120,8 +120,11 @@ def _cell_figure(row: str, cell: tuple[int, int], kpi: KpiRef, label: str, group
     value = reader.first_value(reader.text)
     if value is None:
         return None
-    if not fits(kpi, AFTER_VALUE.match(reader.text[value.end() :])["unit"]):
+    after = reader.text[value.end() :]
+    unit = AFTER_VALUE.match(after)
+    if not fits(kpi, unit["unit"]):
         return None
+    stated_range = RANGE_AFTER.match(after[unit.end() :])
     figure = Figure(
         name=kpi.name,
         value=to_decimal(value.group().replace(",", "")),
@@ -132,6 +135,9 @@ def _cell_figure(row: str, cell: tuple[int, int], kpi: KpiRef, label: str, group
         line=row.strip(),
         kpi_id=kpi.id,
         label=label.strip(),
+        range_text=reader.text[value.start() : value.end() + unit.end() + stated_range.end()]
+        if stated_range
+        else "",
     )
     start, end, _role = reader.span(value.start(), value.end(), "value")
     figure.spans.append((cell[0] + start, cell[0] + end, "value"))

@@ -137,6 +137,7 @@ def parse_document(
         for section in report.sections
         if section.body.strip() or section.okr or not OKR_CONTAINER.search(section.title)
     ]
+    _previous_of_other_weeks(report)
     report.figures = [
         figure for figure in _dedupe(report.figures, report.warnings) if not _refused(figure, report.warnings)
     ]
@@ -166,6 +167,28 @@ def _scale_warnings(report: ParsedReport) -> list[str]:
                 }
             )
     return warnings
+
+
+def _previous_of_other_weeks(report: ParsedReport) -> None:
+    """A bracket that names its week (`（W16：99.990%）`) gives last week's value only if that week is the one
+    before the report's; another week's value is left in the text as written, and the user told why."""
+    expected = report.week.previous()
+    for figure in report.figures:
+        if figure.previous_week is None:
+            continue
+        year, number = figure.previous_week
+        if number == expected.number and year in (None, expected.year):
+            continue
+        figure.previous, figure.previous_source = None, ""
+        figure.spans = [span for span in figure.spans if span[2] != "previous"]
+        stated = f"W{number:02d}" if year is None else f"{year}-W{number:02d}"
+        report.warnings.append(
+            _(
+                "“%(name)s”: the value in brackets is of %(stated)s, not of last week (%(expected)s); "
+                "it is not taken as last week's value."
+            )
+            % {"name": figure.name, "stated": stated, "expected": expected}
+        )
 
 
 def _refused(figure: Figure, warnings: list[str]) -> bool:

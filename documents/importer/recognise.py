@@ -70,10 +70,17 @@ NUMBER = re.compile(NUM)
 # How far a project is, or the goal a figure is held to: never a KPI's value of the week.
 PROGRESS_LABEL = re.compile(r"(?:进度|完成度|完成率|progress|目标|target)[≤≥<>=\s]*$", re.IGNORECASE)
 AFTER_VALUE = re.compile(rf"^\s*(?P<unit>{UNIT})?")
+# A week named instead of "last week": `（W16：99.990%）`, `(2024-W16 99.990%)`, `（第16周：…）`. The parser
+# keeps the value only when that week is the one before the report's.
+WEEK_LABEL = r"(?:(?P<week_year>\d{4})\s*+-?\s*+)?[Ww](?P<week>\d{1,2})|第\s*+(?P<week_cn>\d{1,2})\s*+周"
 # `（上周 5 个，↓40%）`: what follows last week's value in its bracket (a relative change) adds nothing.
 BRACKET_PREVIOUS = re.compile(
-    rf"^\s*+\(\s*+(?:{LAST}|vs\.?)?\s*+(?:为|是)?\s*+:?\s*+(?P<num>{NUM})\s*+(?P<unit>{UNIT})?\s*+(?:[,;](?!\d)[^()]*)?\)"
+    rf"^\s*+\(\s*+(?:{LAST}|vs\.?|{WEEK_LABEL})?\s*+(?:为|是)?\s*+:?\s*+(?P<num>{NUM})\s*+(?P<unit>{UNIT})?"
+    rf"\s*+(?:[,;](?!\d)[^()]*)?\)"
 )
+# A value that is one end of a range (`99.99%~99.995%`, `120～150ms`, `2至3天`) is no week's value.
+# A hyphen is left out: after a value it as often starts a change (`99.99% -0.01pp`).
+RANGE_AFTER = re.compile(rf"^\s*+(?:~|〜|–|—|至|到)\s*+(?:{NUM})\s*+(?:{UNIT})?")
 SINCE_PREVIOUS = re.compile(
     rf"^\s*+/?\s*+(?:(?:较|比){LAST}|vs\.?|{LAST}\s*+:?)\s*+(?P<num>{NUM})\s*+(?P<unit>{UNIT})?",
     re.IGNORECASE,
@@ -249,7 +256,9 @@ class LineReader:
         tail = clause[number.end() :]
         tail = tail[AFTER_VALUE.match(tail).end() :]
         tail_offset = offset + len(clause) - len(tail)
-        if match := BRACKET_PREVIOUS.match(tail) or SINCE_PREVIOUS.match(tail):
+        if match := RANGE_AFTER.match(tail):
+            figure.range_text = clause[number.start() : len(clause) - len(tail) + match.end()]
+        elif match := BRACKET_PREVIOUS.match(tail) or SINCE_PREVIOUS.match(tail):
             self.stated_previous(figure, match, tail_offset)
         elif match := SINCE_CHANGE.match(tail):
             self.apply_change(figure, direction(match), match["num"], match["unit"])
@@ -288,7 +297,11 @@ class LineReader:
                 continue  # a change in percentage points is never this week's value
             if PART_OF_SOMETHING.search(clause[max(0, start - 2) : start]):
                 continue
-            if NOT_A_VALUE_AFTER.match(clause, end) and not ALLOWED_AFTER.match(clause, end):
+            if (
+                NOT_A_VALUE_AFTER.match(clause, end)
+                and not ALLOWED_AFTER.match(clause, end)
+                and not RANGE_AFTER.match(clause[end:])
+            ):
                 continue
             return match
         return None
@@ -343,6 +356,11 @@ class LineReader:
     def stated_previous(self, figure: Figure, match: re.Match, offset: int) -> None:
         if figure.previous is None or figure.previous_source != "stated":
             self.set_previous(figure, match, "num", offset, "stated")
+            named = match.groupdict()
+            number = named.get("week") or named.get("week_cn")
+            if number:
+                year = named.get("week_year")
+                figure.previous_week = (int(year) if year else None, int(number))
 
     def apply_change(self, figure: Figure, verb: str, amount: str, unit: str | None) -> None:
         """Last week = value − change; for a percent KPI the change is in percentage points."""

@@ -35,6 +35,10 @@ class Figure:
     previous_source: str = ""
     # Where the value (and the stated previous value) stand in `line`: (start, end, "value"|"previous").
     spans: list = field(default_factory=list)
+    # The week a bracket named for the previous value (`（W16：…）`): (year or None, number).
+    previous_week: tuple[int | None, int] | None = None
+    # The range as written when the value is one end of it (`99.99%~99.995%`): no single value to store.
+    range_text: str = ""
 
     @property
     def placed(self) -> bool:

@@ -417,3 +417,63 @@ def test_a_bold_english_event_line_with_its_share_in_the_grade_bracket():
         "proactive",
         "Impact: 312 payouts",
     )
+
+
+# -- last week's value by its week's name, and ranges ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "bracket", ["（W16：99.990%）", "(w16: 99.990%)", "（2025-W16：99.990%）", "（第16周 99.990%）"]
+)
+def test_a_bracket_naming_last_week_by_its_number_gives_last_week(bracket):
+    parsed = parse_document(
+        f"# 2025-W17\n\n## 数据\n- 入金有效成功率 99.995%{bracket}\n", catalogue=CATALOGUE
+    )
+    ((figure),) = parsed.placed_figures
+    assert (figure.value, figure.previous, figure.previous_source) == (
+        Decimal("99.995"),
+        Decimal("99.990"),
+        "stated",
+    )
+    assert not parsed.warnings
+
+
+@pytest.mark.parametrize("bracket", ["（W15：99.990%）", "（2024-W16：99.990%）", "（第14周 99.990%）"])
+def test_a_bracket_naming_another_week_is_not_last_week_and_says_so(bracket):
+    text = f"# 2025-W17\n\n## 数据\n- 入金有效成功率 99.995%{bracket}\n"
+    parsed = parse_document(text, catalogue=CATALOGUE)
+    ((figure),) = parsed.placed_figures
+    assert (figure.value, figure.previous) == (Decimal("99.995"), None)
+    assert [span[2] for span in figure.spans] == ["value"]  # the other week's figure stays as written
+    assert any("2025-W16" in warning and "入金有效成功率" in warning for warning in parsed.warnings)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "入金有效成功率 99.99%~99.995%",
+        "入金有效成功率：99.99% ～ 99.995%",
+        "需求交付数 30至40个",
+        "需求交付数 30–40 个",
+    ],
+)
+def test_a_range_is_no_value_and_stays_as_text_with_a_warning(line):
+    parsed = parse_document(f"# 2025-W17\n\n## 数据\n- {line}\n", catalogue=CATALOGUE)
+    assert not parsed.placed_figures
+    assert any("range" in warning for warning in parsed.warnings)
+    assert line in parsed.sections[0].body
+
+
+def test_a_range_in_a_kpi_table_is_no_value():
+    rows = [
+        "| 指标 | 上周 | 本周 |",
+        "|---|---|---|",
+        "| 入金有效成功率 | 99.990% | 99.99%~99.995% |",
+    ]
+    (figure,) = figures_in_table(rows, "g", CATALOGUE, 17)[2]
+    assert figure.range_text == "99.99%~99.995%"
+
+
+def test_a_change_after_a_value_is_no_range():
+    # A hyphen after a value starts a change as often as a range: it is read as before.
+    assert placed("延期率 3.21% -0.5pp") == [("延期率", Decimal("3.21"), Decimal("3.71"))]
