@@ -74,6 +74,13 @@ RESOLVED = re.compile(
 GRADE = re.compile(
     r"(?:定级|级别|等级|定为|(?<![A-Za-z])[Gg]rade)\s*:?\s*(?P<grade>[A-Da-d])(?![A-Za-z])\s*级?(?:\s*\(\s*(?P<share>0?\.\d+|1(?:\.0+)?)\s*\))?"
 )
+# Severity scales other than the department's A–D, in a grade field or as a tag (`【P1】`, `P1故障`).
+LEVEL = r"(?<![A-Za-z0-9])(?:[Pp][0-4]|[Ss][1-4]|[Ss][Ee][Vv]\s*-?\s*[0-4])(?![A-Za-z0-9])"
+OTHER_SCALE = re.compile(rf"(?P<level>{LEVEL})")
+OTHER_SCALE_TAG = re.compile(
+    rf"[\[(【]\s*(?P<level>{LEVEL})\s*级?[^\])】]{{0,4}}[\])】]|(?P<named>{LEVEL})\s*(?:级|故障|事故|事件|incident)",
+    re.IGNORECASE,
+)
 # `[C级]`, `[Change]`, `【风险】` before the text: a tag that grades the event or says its kind.
 GRADE_TAG = re.compile(
     # `(C级, 0.5)`: the share may follow the grade inside its bracket.
@@ -255,14 +262,23 @@ def _incident(entry: _Entry, week: IsoWeek, warnings: list[str]) -> IncidentEntr
         or _said_end(flat, started, week)
         or _duration_end(flat, started)
     )
+    title, grade = _title(entry, fields, lines), _grade(fields, flat)
+    if not grade["grade"] and (level := _other_scale(fields, flat)):
+        warnings.append(
+            _(
+                "The event “%(title)s” is graded %(level)s, which is not one of the grades A–D; "
+                "it is imported without a grade, for you to set."
+            )
+            % {"title": title, "level": level}
+        )
     return IncidentEntry(
         started_at=started,
         text=text,
-        title=_title(entry, fields, lines),
+        title=title,
         kind=_kind(fields, flat),
         resolved_at=resolved,
         impact_count=_count(fields, flat, started, warnings),
-        **_grade(fields, flat),
+        **grade,
         detection=_detection(fields, flat),
         impact=_impact(fields, text),
         cause=_cause(fields, flat),
@@ -380,6 +396,19 @@ def _grade(fields: dict[str, str], text: str) -> dict:
         return {"grade": "", "share": Decimal("1")}
     share = Decimal(match["share"]) if match["share"] else Decimal("1")
     return {"grade": match["grade"].upper(), "share": share if 0 < share <= 1 else Decimal("1")}
+
+
+def _other_scale(fields: dict[str, str], text: str) -> str:
+    """A severity on another scale than A–D (`P1`, `S2`, `Sev 3`), stated as the event's grade or tagged.
+
+    Never mapped to a grade: which P-level is which grade is the department's call, not the importer's.
+    """
+    stated = fields.get("级别") or fields.get("等级") or fields.get("定级")
+    if stated and (match := OTHER_SCALE.search(normalize(stated))):
+        return match["level"]
+    if match := OTHER_SCALE_TAG.search(text):
+        return match["level"] or match["named"]
+    return ""
 
 
 def _detection(fields: dict[str, str], text: str) -> str:

@@ -477,3 +477,35 @@ def test_a_range_in_a_kpi_table_is_no_value():
 def test_a_change_after_a_value_is_no_range():
     # A hyphen after a value starts a change as often as a range: it is read as before.
     assert placed("延期率 3.21% -0.5pp") == [("延期率", Decimal("3.21"), Decimal("3.71"))]
+
+
+# -- severities on another scale ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "- 2025-02-18 14:05-14:37 【P1】出金延迟，影响 120 笔",
+        "- 2025-02-18 14:05-14:37 出金延迟（P1故障），影响 120 笔",
+        "- 2025-02-18 14:05-14:37 Payout delayed [Sev 2], 120 payouts",
+        "- 2025-02-18 14:05-14:37 出金延迟\n  - 级别：P2",
+    ],
+)
+def test_a_severity_on_another_scale_is_not_mapped_and_says_so(text):
+    warnings = []
+    (event,), _intro = read_incidents(text.split("\n"), IsoWeek(2025, 8), warnings)
+    assert event.grade == ""
+    assert any("A–D" in warning for warning in warnings), warnings
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "- 2025-02-18 14:05-14:37 【C级】出金延迟，P1 通道切换后恢复",
+        "- 2025-02-18 14:05-14:37 出金延迟，切到 P2 机房后恢复",
+    ],
+)
+def test_a_p_word_that_grades_nothing_says_nothing(text):
+    warnings = []
+    read_incidents(text.split("\n"), IsoWeek(2025, 8), warnings)
+    assert not any("A–D" in warning for warning in warnings), warnings
