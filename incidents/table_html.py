@@ -39,10 +39,14 @@ def incident_row_list(incidents: Iterable[Incident], show_team: bool) -> list[st
     """`incident_rows` one row at a time."""
     detail = reverse("incident-detail", kwargs={"pk": _PLACEHOLDER})
     open_label = _text(gettext("open"))
+    # Shown only where the table is stacked on a phone and its header is out of sight.
+    grade_label = f'<span class="cell-label">{_text(gettext("Grade"))}</span> '
+    resolve_label = f'<span class="cell-label">{_text(gettext("Time to resolve"))}</span> '
+
     parts = []
     for incident in incidents:
         started = dateformat.format(template_localtime(incident.started_at), "Y-m-d H:i")
-        team = f"<td>{_text(incident.team.name)}</td>" if show_team else ""
+        team = f'<td class="team">{_text(incident.team.name)}</td>' if show_team else ""
         about = _text(_KINDS.get(incident.kind, incident.kind))
         if incident.affected_system:
             about += f" · {_text(incident.affected_system)}"
@@ -70,11 +74,11 @@ def incident_row_list(incidents: Iterable[Incident], show_team: bool) -> list[st
             "\n      <tr>"
             f'\n        <td class="nowrap">{started}</td>'
             f"\n        {team}"
-            f'\n        <td><a href="{url}">{_text(incident.title)}</a>'
+            f'\n        <td class="title"><a href="{url}">{_text(incident.title)}</a>'
             f'\n          <span class="muted small">{about}</span></td>'
-            f"\n        <td>{grade}</td>"
-            f"\n        <td>{detection}</td>"
-            f'\n        <td class="num">{resolved}</td>'
+            f'\n        <td class="grade">{grade_label}{grade}</td>'
+            f'\n        <td class="detection">{detection}</td>'
+            f'\n        <td class="num resolved">{resolve_label}{resolved}</td>'
             "\n      </tr>\n      "
         )
     return parts

@@ -6,7 +6,9 @@ and the first view after a deploy cost ten times a view after a lead's save (ben
 Behind the memory the parts are kept in `ops.KeptFragment`: a process that lacks an entry reads it in
 one query with the others it lacks, and what a process builds it writes in one upsert, for all.
 
-Entries are keyed on the data they were built from, so none is ever stale and no timeout applies:
+Entries are keyed on the data they were built from and on the code that built them (`code_identity`:
+a new release prints cards and rows its own way, and may pickle other classes), so none is ever stale
+and no timeout applies:
 memory drops the least recently used (MAX_ENTRIES), the table sweeps entries not written for
 KEEP_DAYS (each process sweeps at most every SWEEP_SECONDS). The table is an optimisation: when it
 cannot be read or written (a database locked by a writer, a table not migrated yet) the page is built
@@ -16,11 +18,15 @@ as without it, and the error is logged.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
+import os
 import pickle
 import time
 from contextlib import nullcontext
+from functools import cache
 
+from django.conf import settings
 from django.core.cache.backends.base import DEFAULT_TIMEOUT, BaseCache
 from django.core.cache.backends.locmem import LocMemCache
 from django.db import DatabaseError, connections, router, transaction
@@ -31,6 +37,29 @@ from ops.models import KeptFragment
 logger = logging.getLogger(__name__)
 # SQLite allows 999 parameters per statement in older builds (a row writes three); a page reads ~130 keys.
 BATCH = 300
+
+
+# What a kept fragment is made by: the code, the templates and the compiled translations.
+CODE_SUFFIXES = (".py", ".html", ".mo")
+NOT_CODE = frozenset(
+    {"tests", "bench", "docs", "examples", "node_modules", "staticfiles", "media", "__pycache__"}
+)
+
+
+@cache
+def code_identity() -> str:
+    """A digest of the release's code, the same in every process of one release (it reads contents, not
+    times), so processes of a new release never read what an old one kept, even while both run."""
+    digest = hashlib.blake2b(digest_size=8)
+    for root, dirs, files in os.walk(settings.BASE_DIR):
+        dirs[:] = sorted(name for name in dirs if name not in NOT_CODE and not name.startswith("."))
+        for name in sorted(files):
+            if name.endswith(CODE_SUFFIXES):
+                path = os.path.join(root, name)
+                digest.update(os.path.relpath(path, settings.BASE_DIR).encode())
+                with open(path, "rb") as source:
+                    digest.update(source.read())
+    return digest.hexdigest()
 
 
 class KeptFragmentCache(BaseCache):
@@ -46,6 +75,7 @@ class KeptFragmentCache(BaseCache):
             key: value for key, value in options.items() if key not in ("KEEP_DAYS", "SWEEP_SECONDS")
         }
         super().__init__({**params, "OPTIONS": front_options, "TIMEOUT": None})
+        self.key_prefix = f"{code_identity()}:{self.key_prefix}"
         self.memory = LocMemCache(location, {**params, "OPTIONS": front_options, "TIMEOUT": None})
 
     # ------------------------------------------------------------ reading
@@ -78,7 +108,13 @@ class KeptFragmentCache(BaseCache):
         except DatabaseError:
             logger.warning("Kept fragments could not be read; building them instead.", exc_info=True)
             return {}
-        return {by_stored[stored]: pickle.loads(value) for stored, value in rows}  # noqa: S301
+        found = {}
+        for stored, value in rows:
+            try:
+                found[by_stored[stored]] = pickle.loads(value)  # noqa: S301 - written by this cache only
+            except Exception:  # noqa: BLE001 - an entry that cannot be read is one to build again
+                logger.warning("A kept fragment could not be read; building it instead.", exc_info=True)
+        return found
 
     # ------------------------------------------------------------ writing
 

@@ -41,6 +41,8 @@ def okr_row_list(rows, show_team: bool, week) -> list[str]:
     no_update = escape(gettext("no update"))
     stalled_badge = f'<span class="badge badge-warn">{escape(gettext("stalled"))}</span>'
     past_eta = f' <span class="badge badge-worse">{escape(gettext("past ETA"))}</span>'
+    # Shown only where the table is stacked on a phone and its header is out of sight.
+    eta_label = f'<span class="cell-label">{escape(gettext("ETA"))}</span> '
     team_links: dict[str, str] = {}
     last_objective = object()
     written = []
@@ -68,7 +70,7 @@ def okr_row_list(rows, show_team: bool, week) -> list[str]:
                 link = team_links[team.slug] = escape(
                     reverse("team-week", kwargs={"team": team.slug, "week": week})
                 )
-            parts.append(f'<td><a href="{link}">{escape(team.name)}</a></td>')
+            parts.append(f'<td class="team"><a href="{link}">{escape(team.name)}</a></td>')
             code = f'<span class="okr-code">{escape(objective.code)}</span> '
         note = row.note
         note_html = f'<div class="kpi-note">{linebreaksbr(note, autoescape=True)}</div>' if note else ""
@@ -105,8 +107,9 @@ def okr_row_list(rows, show_team: bool, week) -> list[str]:
             f"        {note_html}\n      </td>\n"
             f'      <td class="progress-cell">{progress}</td>\n'
             f'      <td class="num {tone}">\n        {change}\n      </td>\n'
-            f"      <td>\n        {status}\n        {stalled_badge if stalled else ''}\n      </td>\n"
-            f'      <td class="eta{" tone-worse" if overdue else ""}">{eta}</td>\n'
+            f'      <td class="status">\n        {status}\n        {stalled_badge if stalled else ""}'
+            "\n      </td>\n"
+            f'      <td class="eta{" tone-worse" if overdue else ""}">{eta_label}{eta}</td>\n'
             f"    </tr>\n    "
         )
         written.append("".join(parts))

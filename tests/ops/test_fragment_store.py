@@ -141,3 +141,48 @@ def test_the_table_is_unlogged_on_postgresql():
             "SELECT relpersistence FROM pg_class WHERE relname = %s", [KeptFragment._meta.db_table]
         )
         assert cursor.fetchone() == ("u",)
+
+
+def test_a_new_release_never_reads_what_an_old_one_kept(monkeypatch):
+    from ops import fragment_store
+
+    old = store("old-release")
+    old.set_many({"part:1": "<li>printed the old way</li>"})
+    monkeypatch.setattr(fragment_store, "code_identity", lambda: "another-release")
+    new = store("new-release")
+    assert new.get_many(["part:1"]) == {}
+    new.set_many({"part:1": "<li>printed the new way</li>"})
+    # Both kept side by side while both releases run; the old one's is swept by age.
+    assert KeptFragment.objects.count() == 2
+    assert store("old-again").get("part:1") == "<li>printed the new way</li>"
+
+
+def test_the_code_identity_follows_the_contents_of_the_code(settings, tmp_path):
+    from ops.fragment_store import code_identity
+
+    settings.BASE_DIR = tmp_path
+    (tmp_path / "app").mkdir()
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "app" / "cards.py").write_text("CARD = '<li>'\n")
+    (tmp_path / "tests" / "test_cards.py").write_text("")
+    code_identity.cache_clear()
+    try:
+        first = code_identity()
+        (tmp_path / "tests" / "test_cards.py").write_text("changed = True\n")
+        code_identity.cache_clear()
+        assert code_identity() == first  # tests print nothing a page keeps
+        (tmp_path / "app" / "cards.py").write_text("CARD = '<li class=\"card\">'\n")
+        code_identity.cache_clear()
+        assert code_identity() != first
+    finally:
+        code_identity.cache_clear()
+
+
+def test_an_entry_that_cannot_be_unpickled_is_built_again_not_a_500(caplog):
+    kept = store("damaged")
+    kept.set_many({"part:1": "<li>a</li>", "part:2": "<li>b</li>"})
+    damaged = kept.make_and_validate_key("part:1")
+    KeptFragment.objects.filter(key=damaged).update(value=b"\x80\x05not a pickle")
+    with caplog.at_level(logging.WARNING, logger="ops.fragment_store"):
+        assert store("reader-of-damaged").get_many(["part:1", "part:2"]) == {"part:2": "<li>b</li>"}
+    assert "could not be read" in caplog.text
