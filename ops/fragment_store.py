@@ -41,8 +41,10 @@ BATCH = 300
 
 # What a kept fragment is made by: the code, the templates and the compiled translations.
 CODE_SUFFIXES = (".py", ".html", ".mo")
+# Not walked: what prints nothing a page keeps, and virtual environments kept beside the code.
 NOT_CODE = frozenset(
     {"tests", "bench", "docs", "examples", "node_modules", "staticfiles", "media", "__pycache__"}
+    | {"venv", "env"}
 )
 
 
