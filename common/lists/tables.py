@@ -5,6 +5,7 @@ from __future__ import annotations
 import django_tables2 as tables
 from django.db.models import F, QuerySet
 from django.utils.functional import cached_property
+from django.utils.html import strip_tags
 
 from common.lists.rows import RowWriter
 
@@ -25,6 +26,16 @@ class ListTable(tables.Table):
         template_name = LIST_TABLE_TEMPLATE
         attrs = {"class": "list-table"}
         default = ""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Each cell names its column (data-label): a phone shows a row as a stack of labelled cells
+        # (static/css/lists.css), where the columns scrolled the figures out of sight.
+        for bound_column in self.columns:
+            column = bound_column.column
+            cell = column.attrs.get("td", column.attrs.get("cell", {}))
+            label = strip_tags(str(bound_column.header))
+            column.attrs = {**column.attrs, "td": {**cell, "data-label": label}}
 
     @tables.Table.order_by.setter
     def order_by(self, value):
