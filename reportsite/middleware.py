@@ -39,6 +39,10 @@ class PrivateResponsesMiddleware:
     A logged-in page or export holds the department's figures: no shared proxy may keep it, and
     neither may the browser's disk cache after logout. The server-side page cache
     (ops/page_cache.py) is unaffected; it never relied on HTTP caching.
+
+    Outermost, it also gives SecurityMiddleware's own headers to the answers that middleware never
+    finished: a request it refuses itself (a Host not in ALLOWED_HOSTS, met by the HTTPS redirect) comes
+    back as Django's 400 without passing its process_response.
     """
 
     def __init__(self, get_response):
@@ -47,6 +51,13 @@ class PrivateResponsesMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        if settings.SECURE_CONTENT_TYPE_NOSNIFF:
+            response.setdefault("X-Content-Type-Options", "nosniff")
+        if settings.SECURE_REFERRER_POLICY:
+            policy = settings.SECURE_REFERRER_POLICY
+            response.setdefault("Referrer-Policy", policy if isinstance(policy, str) else ",".join(policy))
+        if settings.SECURE_CROSS_ORIGIN_OPENER_POLICY:
+            response.setdefault("Cross-Origin-Opener-Policy", settings.SECURE_CROSS_ORIGIN_OPENER_POLICY)
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             response["Cache-Control"] = "no-store, private"

@@ -170,3 +170,37 @@ def test_production_enforces_the_policy_and_report_only_is_a_switch():
     trial = read_settings(names, **PRODUCTION, CSP_REPORT_ONLY="true")
     assert trial["CONTENT_SECURITY_POLICY"] is None
     assert trial["CONTENT_SECURITY_POLICY_REPORT_ONLY"]["DIRECTIVES"]["style-src"] == ["'self'"]
+
+
+LOCKED_DOWN = ("Content-Security-Policy", "X-Frame-Options", "X-Content-Type-Options", "Referrer-Policy")
+
+
+def _assert_locked_down(response):
+    missing = [name for name in LOCKED_DOWN if name not in response]
+    assert not missing, f"{response.status_code} without {missing}"
+    assert "camera=()" in response["Permissions-Policy"]
+
+
+def test_a_refused_host_is_a_clear_400_with_every_header_even_during_the_https_redirect(client, settings):
+    # The production default: SecurityMiddleware reads the Host for its redirect and is the one refusing.
+    settings.DEBUG = False
+    settings.SECURE_SSL_REDIRECT = True
+    for host in ("evil.example", "user:pw@localhost", "localhost:abc"):
+        response = client.get("/", HTTP_HOST=host)
+        assert response.status_code == 400, host
+        _assert_locked_down(response)
+        assert "Bad request" in response.content.decode()
+
+
+def test_a_body_django_refuses_to_parse_is_a_clear_400_with_every_header(client_for, world, settings):
+    settings.DEBUG = False
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 10
+    response = client_for(world).post("/accounts/login/", {f"f{i}": "1" for i in range(20)})
+    assert response.status_code == 400
+    _assert_locked_down(response)
+    assert "too many fields" in response.content.decode()
+
+
+def test_refused_methods_and_static_files_carry_every_header(client):
+    _assert_locked_down(client.generic("PROPFIND", "/"))
+    _assert_locked_down(client.get("/static/css/app.css"))
