@@ -70,6 +70,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "reportsite.middleware.HttpMethodsMiddleware",
+    # Before anything reads a body: a chunked one reportsite.wsgi could not read is refused here.
+    "reportsite.request_body.RefusedBodyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
