@@ -11,7 +11,7 @@ from django.http import HttpResponseNotAllowed
 
 # The app reads with GET (HEAD along with it) and writes with POST; nothing answers PUT, PATCH, DELETE,
 # TRACE or OPTIONS, and a view that did (the admin's change form treats any non-POST as a GET) would
-# only echo a form to a probe. Views narrow this further with require_GET / require_POST.
+# only echo a form to a probe. Views narrow this further with require_safe (GET and HEAD) / require_POST.
 ALLOWED_METHODS = ("GET", "HEAD", "POST")
 # The JSON API's endpoints (Django REST framework) also take PUT, PATCH and DELETE where they serve them;
 # each view names its methods and answers any other with a JSON 405 and its own Allow header. TRACE and

@@ -127,6 +127,15 @@ def test_each_app_view_answers_only_its_own_methods(client_for, world, path, lab
         assert census() == before
 
 
+@pytest.mark.parametrize(("path", "label"), [url for url in URLS if _is_app(url[0])], ids=lambda v: v)
+def test_every_page_a_get_reads_answers_head_as_well(client_for, world, path, label):
+    # HTTP servers must answer HEAD wherever they answer GET: monitors and link checkers send it.
+    if resolve(path).url_name in POST_ONLY:
+        return
+    client = client_for(world)
+    assert client.head(path).status_code == client.get(path).status_code, path
+
+
 @pytest.mark.parametrize(("path", "label"), URLS, ids=IDS)
 def test_every_answer_to_a_logged_in_user_is_private_and_locked_down(client_for, world, path, label):
     response = client_for(world).get(path)
