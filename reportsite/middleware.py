@@ -7,7 +7,7 @@ Content-Security-Policy; these cover the rest, once for every view, the admin's 
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import HttpResponseNotAllowed
+from django.http import HttpResponseNotAllowed, JsonResponse
 
 # The app reads with GET (HEAD along with it) and writes with POST; nothing answers PUT, PATCH, DELETE,
 # TRACE or OPTIONS, and a view that did (the admin's change form treats any non-POST as a GET) would
@@ -27,8 +27,15 @@ class HttpMethodsMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        allowed = API_METHODS if request.path_info.startswith(API_PREFIXES) else ALLOWED_METHODS
+        api = request.path_info.startswith(API_PREFIXES)
+        allowed = API_METHODS if api else ALLOWED_METHODS
         if request.method not in allowed:
+            if api:
+                # In the API's own shape (api/errors.py), as its views refuse the methods they do not serve.
+                detail = f'Method "{request.method}" not allowed.'
+                response = JsonResponse({"detail": detail, "code": "method_not_allowed"}, status=405)
+                response["Allow"] = ", ".join(allowed)
+                return response
             return HttpResponseNotAllowed(allowed)
         return self.get_response(request)
 

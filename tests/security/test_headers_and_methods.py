@@ -101,6 +101,7 @@ def test_api_endpoints_refuse_trace_options_and_every_method_they_do_not_serve(
         response = client.generic(method, path)
         assert response.status_code == 405, f"{method} {path} answered {response.status_code}"
         assert set(response["Allow"].replace(" ", "").split(",")) == API_METHODS
+        assert response.json()["code"] == "method_not_allowed"
     for method in {"PUT", "PATCH", "DELETE"} - _served_by_api_view(path):
         response = client.generic(method, path, "{}", content_type="application/json")
         assert response.status_code == 405, f"{method} {path} answered {response.status_code}"
