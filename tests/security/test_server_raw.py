@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import re
+import select
 import shutil
 import socket
 import subprocess
@@ -259,12 +260,19 @@ def multipart(parts: list[tuple[bytes, bytes]], boundary: bytes = b"RAWBOUNDARY"
 
 
 def send(server: Server, data: bytes, timeout: float = 30) -> Answer:
+    """Send the bytes, stopping early once gunicorn answers (it refuses a 20 MB body without reading it)."""
     with socket.create_connection(("127.0.0.1", server.port), timeout=timeout) as connection:
+        view, sent = memoryview(data), 0
         try:
-            connection.sendall(data)
-            connection.shutdown(socket.SHUT_WR)
+            while sent < len(data):
+                readable, writable, _ = select.select([connection], [connection], [], timeout)
+                if readable or not writable:
+                    break
+                sent += connection.send(view[sent : sent + 65536])
+            else:
+                connection.shutdown(socket.SHUT_WR)
         except OSError:
-            pass  # gunicorn refused before reading everything; its answer is still there
+            pass  # gunicorn closed the connection while we were still sending; its answer is still there
         received = []
         while True:
             try:
