@@ -25,9 +25,10 @@ run: $(STAMP)
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-# Parallel on every usable CPU (pytest-xdist); TEST_WORKERS=0 runs in one process.
+# Parallel on every usable CPU (pytest-xdist); TEST_WORKERS=0 runs in one process. Tests marked
+# xdist_group run on one worker together (tests/security/test_server_raw.py boots one gunicorn, not one each).
 TEST_WORKERS ?= $(shell $(PYTHON) -c 'import os; n = len(os.sched_getaffinity(0)); print(n if n > 1 else 0)')
-PYTEST = $(PY) -m pytest -n $(TEST_WORKERS)
+PYTEST = $(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup
 # Runs a command, then says how long it took, keeping the command's exit code.
 TIMED = started=$$(date +%s); status=0; $(1) || status=$$?; \
 	echo "$(2) took $$(( $$(date +%s) - started )) s (exit $$status)"; exit $$status

@@ -30,3 +30,11 @@ def post_worker_init(worker):
     import gc
 
     gc.freeze()
+
+
+# gunicorn acts on no proxy header itself. By default it believes any client on 127.0.0.1 about
+# X-Forwarded-Proto (the request becomes https, whatever TRUST_X_FORWARDED_PROTO says) and about
+# SCRIPT_NAME / PATH_INFO headers: `SCRIPT_NAME: /x` answered a 500, or prefixed every link of a page the
+# page cache then kept for everyone. The app alone reads the proxy's headers, as its settings say
+# (TRUST_X_FORWARDED_PROTO, TRUST_X_FORWARDED_FOR); FORWARDED_ALLOW_IPS in the environment is ignored.
+forwarded_allow_ips = ""

@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from documents import export
 from documents.forms import ImportForm
@@ -26,14 +26,14 @@ def _download(text: str, filename: str) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 @login_required
 def team_week_markdown(request, team, week):
     team = get_team_for_read(request.user, team)
     return _download(export.team_week_markdown(team, week), f"{team.slug}-{week}.md")
 
 
-@require_GET
+@require_safe
 @login_required
 def team_week_print(request, team, week):
     team = get_team_for_read(request.user, team)
@@ -41,14 +41,14 @@ def team_week_print(request, team, week):
     return render(request, "documents/print.html", {"team": team, "week": week, "team_week": team_week})
 
 
-@require_GET
+@require_safe
 @login_required
 def department_document(request, week):
     team_weeks = export.department_team_weeks(week)
     return render(request, "documents/department.html", {"week": week, "team_weeks": team_weeks})
 
 
-@require_GET
+@require_safe
 @login_required
 def department_markdown(request, week):
     text = export.render_department(export.department_team_weeks(week), week)

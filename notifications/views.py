@@ -11,7 +11,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from notifications import events
 from notifications.delivery import deliver_due
@@ -43,7 +43,7 @@ def get_channel_for_manage(user, pk: int) -> Channel:
     return channel
 
 
-@require_GET
+@require_safe
 @login_required
 def channel_list(request):
     # Everyone may open the page (it is in the menu); it lists only what the reader may configure.
@@ -62,7 +62,7 @@ def channel_list(request):
     return render(request, "notifications/channel_list.html", {"channels": channels, "can_add": can_add})
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def channel_create(request):
     teams = manageable_teams(request.user)
@@ -80,7 +80,7 @@ def channel_create(request):
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def channel_edit(request, pk: int):
     channel = get_channel_for_manage(request.user, pk)
@@ -128,7 +128,7 @@ def channel_test(request, pk: int):
     return redirect("notification-channel", pk=channel.pk)
 
 
-@require_GET
+@require_safe
 @login_required
 @csp_update({"frame-src": ["'self'"]})  # each email preview is a framed document of its own
 def channel_preview(request, pk: int):
@@ -150,7 +150,7 @@ EMAIL_DOCUMENT_POLICY = {
 }
 
 
-@require_GET
+@require_safe
 @login_required
 @xframe_options_sameorigin
 @csp_replace(EMAIL_DOCUMENT_POLICY)

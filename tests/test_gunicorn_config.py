@@ -47,3 +47,13 @@ def test_each_worker_freezes_what_start_up_loaded(monkeypatch):
     monkeypatch.setattr(gc, "freeze", lambda: frozen.append(True))
     runpy.run_path(str(ROOT / "gunicorn.conf.py"))["post_worker_init"](worker=None)
     assert frozen == [True]
+
+
+def test_gunicorn_believes_no_client_about_proxy_headers():
+    from gunicorn.config import Config
+
+    config = Config()
+    for name, value in runpy.run_path(str(ROOT / "gunicorn.conf.py")).items():
+        if name in config.settings:
+            config.set(name, value)
+    assert config.forwarded_allow_ips == []

@@ -2,7 +2,7 @@
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.utils.decorators import method_decorator
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
@@ -12,7 +12,7 @@ from common.lists.pagination import DEFAULT_PER_PAGE, CappedCountPaginator
 PAGE_SIZE = DEFAULT_PER_PAGE
 
 
-@method_decorator(require_GET, name="dispatch")
+@method_decorator(require_safe, name="dispatch")
 class FilteredListView(LoginRequiredMixin, ListExportMixin, SingleTableMixin, FilterView):
     """Every logged-in user reads every list; subclasses name the template, filterset, table and export."""
 

@@ -7,7 +7,7 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from common.formatting import format_duration
 from common.lists.views import FilteredListView
@@ -43,7 +43,7 @@ class IncidentListView(FilteredListView):
 incident_list = IncidentListView.as_view()
 
 
-@require_GET
+@require_safe
 @login_required
 def incident_detail(request, pk: int):
     incident = get_object_or_404(

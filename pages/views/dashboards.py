@@ -2,7 +2,7 @@
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from common.quarters import Quarter
 from common.weeks import IsoWeek
@@ -12,14 +12,14 @@ from reports.access import can_edit_team_slug, can_publish, get_team_for_read, i
 from reports.models import WeeklyReport
 
 
-@require_GET
+@require_safe
 @login_required
 def home(request):
     week = dashboards.latest_week_with_data() or dashboards.current_week()
     return redirect("department-week", week=week)
 
 
-@require_GET
+@require_safe
 @login_required
 def department_week(request, week: IsoWeek):
     def build_context():
@@ -34,7 +34,7 @@ def department_week(request, week: IsoWeek):
     return cached_page(request, "reports/department_week.html", build_context)
 
 
-@require_GET
+@require_safe
 @login_required
 def team_week(request, team: str, week: IsoWeek):
     # Everything the cache key needs comes from the URL and the user, so a page served from the cache

@@ -6,7 +6,7 @@ values (reports/).
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from common import charts
 from common.formatting import format_number
@@ -16,7 +16,7 @@ from reports.comparison import format_value, kpi_history
 from reports.models import KPI
 
 
-@require_GET
+@require_safe
 @login_required
 def kpi_detail(request, pk: int):
     # Every logged-in user reads every KPI, so the object lookup is the whole access check.

@@ -60,6 +60,7 @@ def test_every_page_is_valid_html(tmp_path: Path):
                 keep(f"{role}/{language} {page}", response.status_code, response.content.decode())
     # The states a GET of one sample never shows (forms with errors, the login, ...): test_states_valid.py.
     keep("500", 500, loader.get_template("500.html").render())
+    keep("400", 400, loader.get_template("400.html").render())
 
     errors = nu_errors(list(files))
     assert len(files) > 80

@@ -101,6 +101,7 @@ def test_api_endpoints_refuse_trace_options_and_every_method_they_do_not_serve(
         response = client.generic(method, path)
         assert response.status_code == 405, f"{method} {path} answered {response.status_code}"
         assert set(response["Allow"].replace(" ", "").split(",")) == API_METHODS
+        assert response.json()["code"] == "method_not_allowed"
     for method in {"PUT", "PATCH", "DELETE"} - _served_by_api_view(path):
         response = client.generic(method, path, "{}", content_type="application/json")
         assert response.status_code == 405, f"{method} {path} answered {response.status_code}"
@@ -125,6 +126,15 @@ def test_each_app_view_answers_only_its_own_methods(client_for, world, path, lab
     else:
         assert post.status_code == 405, f"POST {path} answered {post.status_code}"
         assert census() == before
+
+
+@pytest.mark.parametrize(("path", "label"), [url for url in URLS if _is_app(url[0])], ids=lambda v: v)
+def test_every_page_a_get_reads_answers_head_as_well(client_for, world, path, label):
+    # HTTP servers must answer HEAD wherever they answer GET: monitors and link checkers send it.
+    if resolve(path).url_name in POST_ONLY:
+        return
+    client = client_for(world)
+    assert client.head(path).status_code == client.get(path).status_code, path
 
 
 @pytest.mark.parametrize(("path", "label"), URLS, ids=IDS)
@@ -170,3 +180,37 @@ def test_production_enforces_the_policy_and_report_only_is_a_switch():
     trial = read_settings(names, **PRODUCTION, CSP_REPORT_ONLY="true")
     assert trial["CONTENT_SECURITY_POLICY"] is None
     assert trial["CONTENT_SECURITY_POLICY_REPORT_ONLY"]["DIRECTIVES"]["style-src"] == ["'self'"]
+
+
+LOCKED_DOWN = ("Content-Security-Policy", "X-Frame-Options", "X-Content-Type-Options", "Referrer-Policy")
+
+
+def _assert_locked_down(response):
+    missing = [name for name in LOCKED_DOWN if name not in response]
+    assert not missing, f"{response.status_code} without {missing}"
+    assert "camera=()" in response["Permissions-Policy"]
+
+
+def test_a_refused_host_is_a_clear_400_with_every_header_even_during_the_https_redirect(client, settings):
+    # The production default: SecurityMiddleware reads the Host for its redirect and is the one refusing.
+    settings.DEBUG = False
+    settings.SECURE_SSL_REDIRECT = True
+    for host in ("evil.example", "user:pw@localhost", "localhost:abc"):
+        response = client.get("/", HTTP_HOST=host)
+        assert response.status_code == 400, host
+        _assert_locked_down(response)
+        assert "Bad request" in response.content.decode()
+
+
+def test_a_body_django_refuses_to_parse_is_a_clear_400_with_every_header(client_for, world, settings):
+    settings.DEBUG = False
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 10
+    response = client_for(world).post("/accounts/login/", {f"f{i}": "1" for i in range(20)})
+    assert response.status_code == 400
+    _assert_locked_down(response)
+    assert "too many fields" in response.content.decode()
+
+
+def test_refused_methods_and_static_files_carry_every_header(client):
+    _assert_locked_down(client.generic("PROPFIND", "/"))
+    _assert_locked_down(client.get("/static/css/app.css"))
