@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.http import HttpResponseNotAllowed, JsonResponse
+from django.utils import translation
+from rest_framework.exceptions import MethodNotAllowed
 
 # The app reads with GET (HEAD along with it) and writes with POST; nothing answers PUT, PATCH, DELETE,
 # TRACE or OPTIONS, and a view that did (the admin's change form treats any non-POST as a GET) would
@@ -31,8 +33,10 @@ class HttpMethodsMiddleware:
         allowed = API_METHODS if api else ALLOWED_METHODS
         if request.method not in allowed:
             if api:
-                # In the API's own shape (api/errors.py), as its views refuse the methods they do not serve.
-                detail = f'Method "{request.method}" not allowed.'
+                # In the API's own shape (api/errors.py), as its views refuse the methods they do not serve,
+                # in the reader's language (LocaleMiddleware comes after this one).
+                with translation.override(translation.get_language_from_request(request)):
+                    detail = str(MethodNotAllowed(request.method).detail)
                 response = JsonResponse({"detail": detail, "code": "method_not_allowed"}, status=405)
                 response["Allow"] = ", ".join(allowed)
                 return response

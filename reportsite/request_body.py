@@ -18,6 +18,8 @@ import tempfile
 from django.conf import settings
 from django.core.exceptions import BadRequest, RequestDataTooBig
 from django.http import HttpResponse, JsonResponse
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from reportsite.middleware import API_PREFIXES
 
@@ -126,12 +128,19 @@ class RefusedBodyMiddleware:
         reason = request.META.get(ERROR_KEY)
         if reason is None:
             return self.get_response(request)
-        if reason == LENGTH_REQUIRED:
-            status, message = 411, "This server cannot read a body sent in chunks: send a Content-Length."
-        elif reason == TOO_LARGE:
-            status, message = 400, f"The chunked request body is larger than {MAX_BYTES} bytes."
-        else:
-            status, message = 400, "The chunked request body is malformed: a chunk's size or end is wrong."
+        # Before LocaleMiddleware: the reader's language is chosen here for this one message.
+        with translation.override(translation.get_language_from_request(request)):
+            if reason == LENGTH_REQUIRED:
+                status, message = (
+                    411,
+                    _("This server cannot read a body sent in chunks: send a Content-Length."),
+                )
+            elif reason == TOO_LARGE:
+                status = 400
+                message = _("The chunked request body is larger than %(limit)d bytes.") % {"limit": MAX_BYTES}
+            else:
+                status = 400
+                message = _("The chunked request body is malformed: a chunk's size or end is wrong.")
         if request.path_info.startswith(API_PREFIXES):
             return JsonResponse({"detail": message, "code": "parse_error"}, status=status)
         if status == 411:

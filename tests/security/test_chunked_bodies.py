@@ -164,3 +164,18 @@ def test_a_server_that_cannot_end_the_input_answers_411(app, token):
     )
     assert answer["status"] == 411
     assert "Content-Length" in json.loads(answer["body"])["detail"]
+
+
+def test_the_refusal_is_in_the_readers_language(app, token):
+    answer = call(
+        app,
+        "POST",
+        "/api/v1/incidents/",
+        b"{}",
+        terminated=False,
+        content_type="application/json",
+        authorization=f"Bearer {token}",
+        accept_language="zh-Hans",
+    )
+    assert answer["status"] == 411
+    assert "分块" in json.loads(answer["body"])["detail"]

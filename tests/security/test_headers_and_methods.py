@@ -214,3 +214,10 @@ def test_a_body_django_refuses_to_parse_is_a_clear_400_with_every_header(client_
 def test_refused_methods_and_static_files_carry_every_header(client):
     _assert_locked_down(client.generic("PROPFIND", "/"))
     _assert_locked_down(client.get("/static/css/app.css"))
+
+
+def test_the_apis_refused_method_is_said_in_the_readers_language(client):
+    response = client.generic("PROPFIND", "/api/v1/incidents/", headers={"accept-language": "zh-hans"})
+    assert response.status_code == 405
+    assert response.json()["code"] == "method_not_allowed"
+    assert response.json()["detail"] == "方法 “PROPFIND” 不被允许。"
