@@ -86,8 +86,8 @@ GRADE_TAG = re.compile(
     # `(C级, 0.5)`: the share may follow the grade inside its bracket.
     r"[\[(【]\s*(?P<grade>[A-Da-d])\s*级\s*(?:[,;]\s*(?P<share>0?\.\d+|1(?:\.0+)?)\s*)?[^\])】]{0,4}[\])】]"
     r"|(?<![A-Za-z])(?P<bare>[A-D])\s*级(?:事故|事件|故障)"
-    # `，C级，`: a grade standing as a clause of its own.
-    r"|(?<![A-Za-z\w])(?P<alone>[A-D])\s*级(?=\s*(?:[,;。]|$))"
+    # `，C级，`, `，C级（0.5），`: a grade standing as a clause of its own, its share in a bracket after it.
+    r"|(?<![A-Za-z\w])(?P<alone>[A-D])\s*级(?:\s*\(\s*(?P<alone_share>0?\.\d+|1(?:\.0+)?)\s*\))?(?=\s*(?:[,;。]|$))"
 )
 TAG = re.compile(r"^\s*[\[【]\s*(?P<tag>[^\]】]{1,16}?)\s*[\]】]\s*")
 KIND_PREFIX = re.compile(r"^(?P<word>风险预警|容量预警|风险提示|隐患|风险|预警|变更|发布)\s*[:：]\s*")
@@ -389,7 +389,8 @@ def _grade(fields: dict[str, str], text: str) -> dict:
     stated = fields.get("级别") or fields.get("等级") or fields.get("定级")
     match = GRADE.search(f"定级{normalize(stated)}" if stated else text)
     if not match and not stated and (tag := GRADE_TAG.search(normalize(text))):
-        share = Decimal(tag["share"]) if tag["share"] else Decimal("1")
+        stated_share = tag["share"] or tag["alone_share"]
+        share = Decimal(stated_share) if stated_share else Decimal("1")
         grade = (tag["grade"] or tag["bare"] or tag["alone"]).upper()
         return {"grade": grade, "share": share if 0 < share <= 1 else Decimal("1")}
     if not match:
