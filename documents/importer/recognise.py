@@ -97,7 +97,12 @@ ALLOWED_AFTER = re.compile(rf"(?:{UNIT}|较|比|上周|持平|环比|相比|{VER
 POINTS_AFTER = re.compile(rf"\s*+(?:{POINTS})")
 # A number right after "12:", "3/", "10.", "2-" or "v" is part of a time, date, range or version.
 PART_OF_SOMETHING = re.compile(r"(?:\d[:/\-.~]|[vV])$")
-LIST_MARKER = re.compile(r"^\s*(?:[-*+•]\s+(?:\[[ xX]\]\s*)?|\d{1,2}[.、)](?!\d)\s*|>\s*)")
+# An outline number (`1.1 `, `2.3.1、`, as Feishu and Word number a document) is a marker too, when words
+# follow it: `1.2 万笔` is a value with its unit.
+LIST_MARKER = re.compile(
+    r"^\s*(?:[-*+•]\s+(?:\[[ xX]\]\s*)?|\d{1,2}[.、)](?!\d)\s*|>\s*"
+    rf"|\d{{1,2}}(?:\.\d{{1,2}}){{1,3}}(?:\s+|、)(?!\s|{UNIT})(?=[^\d\s]))"
+)
 
 
 def clean_view(line: str) -> tuple[str, list[int]]:

@@ -8,6 +8,7 @@ from common.weeks import IsoWeek
 from documents.importer import parse_document
 from documents.importer.catalogue import Catalogue, KpiRef
 from documents.importer.incidents import read_incidents
+from documents.importer.recognise import figures_in_line
 from documents.importer.text import split_lines
 from reports.models import KPI
 
@@ -60,3 +61,18 @@ def test_a_grade_standing_as_a_clause_keeps_the_share_in_its_bracket():
     [event], _intro = read_incidents(lines, WEEK, [])
     assert (event.grade, event.share) == ("C", Decimal("0.5"))
     assert (event.started_at, event.resolved_at) == (at(22, 10, 5), at(22, 10, 31))
+
+
+# -- figures --------------------------------------------------------------------------------------------
+
+
+def placed(line):
+    return [(f.name, f.value, f.previous) for f in figures_in_line(line, "g", CATALOGUE) if f.placed]
+
+
+def test_an_outline_number_before_a_figure_is_a_list_marker():
+    # Feishu and Word number a document `1.1`, `2.3.1、`: the number is no value and the label follows it.
+    assert placed("1.1 入金有效成功率：99.996%（上周99.995%）🟢") == [
+        ("入金有效成功率", Decimal("99.996"), Decimal("99.995"))
+    ]
+    assert placed("2.3.1、需求交付数：305个，较上周增加12个") == [("需求交付数", 305, 293)]
