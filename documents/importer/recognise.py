@@ -407,6 +407,11 @@ def fits(kpi: KpiRef, unit_text: str | None) -> bool:
         return True
     if unit_text in SCALE and kpi.unit_label in SCALE and SCALE[unit_text] != SCALE[kpi.unit_label]:
         return False
+    # `平均 43ms` is a time, `485笔` a count: neither is an amount of money, and an amount is no time.
+    written = UNITS[unit_text][0] if unit_text in UNITS else ""
+    for kind in (KPI.Unit.DURATION, KPI.Unit.CURRENCY):
+        if (written == kind) != (kpi.unit == kind) and unit_text not in SCALE:
+            return False
     return (unit_text == "%") == (kpi.unit == KPI.Unit.PERCENT)
 
 

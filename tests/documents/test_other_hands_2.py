@@ -76,3 +76,10 @@ def test_an_outline_number_before_a_figure_is_a_list_marker():
         ("入金有效成功率", Decimal("99.996"), Decimal("99.995"))
     ]
     assert placed("2.3.1、需求交付数：305个，较上周增加12个") == [("需求交付数", 305, 293)]
+
+
+def test_a_time_or_a_count_is_never_placed_on_an_amount_of_money():
+    # `平均` is a fragment of the KPI 平均单笔金额 (万元); 43 ms is a latency and 485笔 a count, not amounts.
+    assert placed("支付核心 P99 耗时：182 ms，平均 43ms") == []
+    assert placed("平均单笔 485笔") == []
+    assert placed("平均单笔 1.8万元") == [("平均单笔金额", Decimal("1.8"), None)]
