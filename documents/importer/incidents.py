@@ -89,6 +89,7 @@ GRADE_TAG = re.compile(
     # `，C级，`, `，C级（0.5），`: a grade standing as a clause of its own, its share in a bracket after it.
     r"|(?<![A-Za-z\w])(?P<alone>[A-D])\s*级(?:\s*\(\s*(?P<alone_share>0?\.\d+|1(?:\.0+)?)\s*\))?(?=\s*(?:[,;。]|$))"
 )
+GRADED = re.compile(r"^\s*[A-Da-d]\s*$|(?<![A-Za-z])[A-Da-d]\s*级")
 TAG = re.compile(r"^\s*[\[【]\s*(?P<tag>[^\]】]{1,16}?)\s*[\]】]\s*")
 KIND_PREFIX = re.compile(r"^(?P<word>风险预警|容量预警|风险提示|隐患|风险|预警|变更|发布)\s*[:：]\s*")
 RISK_KIND = re.compile(r"风险|预警|容量|隐患|risk|warning", re.IGNORECASE)
@@ -370,7 +371,12 @@ def _untagged(text: str) -> tuple[str, list[str]]:
 def _kind(fields: dict[str, str], text: str) -> str:
     body, tags = _untagged(text.lstrip("-* "))
     prefix = KIND_PREFIX.match(body)
-    for stated in [fields.get("类型") or fields.get("性质") or "", *tags, prefix["word"] if prefix else ""]:
+    # A grade column may say the kind instead (`| Risk |`, `| 变更 |`); a grade (`C级事故`) says none.
+    level = fields.get("级别") or ""
+    if GRADED.search(normalize(level)):
+        level = ""
+    said = fields.get("类型") or fields.get("性质") or level
+    for stated in [said, *tags, prefix["word"] if prefix else ""]:
         stated = normalize(stated)
         if RISK_KIND.search(stated):
             return Incident.Kind.RISK

@@ -63,6 +63,36 @@ def test_a_grade_standing_as_a_clause_keeps_the_share_in_its_bracket():
     assert (event.started_at, event.resolved_at) == (at(22, 10, 5), at(22, 10, 31))
 
 
+def test_an_english_event_table_reads_sev_symptom_and_keeps_the_columns_no_field_names():
+    week = IsoWeek(2025, 21)
+    lines = [
+        "| Time | Sev | Symptom | Impact | Cause | Status |",
+        "|---|---|---|---|---|---|",
+        "| 2025-05-21 10:12–10:49 | C | Payout callbacks delayed | 1,024 payouts delayed | Pool exhausted "
+        "| Resolved; found by monitoring alert |",
+        "| 2025-05-23 16:00 | Risk | Cert expires on 2025-06-10 | none yet | - | Renewal in progress |",
+    ]
+    incident, risk = read_incidents(lines, week, [])[0]
+    assert (incident.grade, incident.kind, incident.title) == ("C", "incident", "Payout callbacks delayed")
+    assert incident.detection == "proactive"  # said in the Status column
+    assert "Resolved; found by monitoring alert" in incident.text
+    assert (risk.grade, risk.kind) == ("", "risk")  # the grade column says the kind
+    assert "Renewal in progress" in risk.text
+
+
+def test_a_grade_column_that_says_a_change_makes_a_change_and_a_grade_stays_a_grade():
+    lines = [
+        "| 时间 | 级别 | 现象 | 影响 | 原因 | 状态 |",
+        "| --- | --- | --- | --- | --- | --- |",
+        "| 2025-07-02 14:05~14:38 | C级 | 代付回调积压 | 影响代付1,180笔 | 配置被覆盖 | 已恢复，监控发现 |",
+        "| 07-04 22:10 | 变更 | 清结算批量切换新集群 | 无业务影响 | - | 已完成 |",
+    ]
+    graded, change = read_incidents(lines, IsoWeek(2025, 27), [])[0]
+    assert (graded.kind, graded.grade, graded.detection) == ("incident", "C", "proactive")
+    assert (change.kind, change.grade) == ("change", "")
+    assert "已完成" in change.text
+
+
 # -- figures --------------------------------------------------------------------------------------------
 
 
