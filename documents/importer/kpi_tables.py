@@ -35,8 +35,41 @@ def table_cells(line: str) -> list[tuple[int, int]]:
     return cells
 
 
-def table_columns(header: str, week_number: int | None) -> tuple[int, int | None] | None:
-    names = [header[a:b].strip() for a, b in table_cells(header)]
+# A table typed as plain text (an e-mail, a text file): columns lined up with two spaces or more.
+ALIGNED_CELL = re.compile(r"\S+(?: \S+)*")
+MAX_HEADER_CELL = 12  # a column's name, not a sentence
+
+
+def aligned_cells(line: str) -> list[tuple[int, int]]:
+    """The (start, end) of each cell of a row whose columns are lined up with spaces."""
+    return [match.span() for match in ALIGNED_CELL.finditer(line)]
+
+
+def aligned_table_end(lines: list[str], index: int, week_number: int | None) -> int | None:
+    """Where a plain-text table opening at `index` ends: a header of lined-up columns, one of them this
+    week's (`指标    本周    上周`), then its rows up to a blank line; None when no such table opens here."""
+    header = lines[index]
+    if not header.strip() or header[0] == " " or "|" in header or len(aligned_cells(header)) < 2:
+        return None
+    cells = aligned_cells(header)
+    if any(end - start > MAX_HEADER_CELL for start, end in cells):
+        return None
+    columns = table_columns(header, week_number, aligned_cells)
+    if columns is None:
+        return None
+    # This week's column is named in a word or two (`本周`, `本周值`, `This week`): `重点  本周完成了灰度切换`
+    # is a sentence, not a row of column names.
+    start, end = cells[columns[0]]
+    if len(CURRENT_HEADER.sub("", unicodedata.normalize("NFKC", header[start:end])).strip()) > 3:
+        return None
+    end = index + 1
+    while end < len(lines) and lines[end].strip() and len(aligned_cells(lines[end].strip())) >= 2:
+        end += 1
+    return end if end > index + 1 else None
+
+
+def table_columns(header: str, week_number: int | None, cells=table_cells) -> tuple[int, int | None] | None:
+    names = [header[a:b].strip() for a, b in cells(header)]
     current = previous = None
     for index, name in enumerate(names[1:], start=1):
         if LABEL_HEADER.search(unicodedata.normalize("NFKC", name)):
@@ -53,16 +86,20 @@ def table_columns(header: str, week_number: int | None) -> tuple[int, int | None
 
 
 def figures_in_table(
-    rows: list[str], group: str, catalogue: Catalogue, week_number: int | None
+    rows: list[str], group: str, catalogue: Catalogue, week_number: int | None, aligned: bool = False
 ) -> dict[int, list[Figure]]:
-    """Figures of a table's rows, by row index; a row that names no KPI stays text."""
-    columns = table_columns(rows[0], week_number) if rows else None
+    """Figures of a table's rows, by row index; a row that names no KPI stays text. An `aligned` table
+    (plain text, columns lined up with spaces) has no separator row under its header."""
+    if aligned:
+        columns, split, first = table_columns(rows[0], week_number, aligned_cells), aligned_cells, 1
+    else:
+        columns, split, first = (table_columns(rows[0], week_number) if rows else None), table_cells, 2
     if columns is None:
-        return _by_week_rows(rows, group, catalogue, week_number)
+        return {} if aligned else _by_week_rows(rows, group, catalogue, week_number)
     found: dict[int, list[Figure]] = {}
     current, previous = columns
-    for index, row in enumerate(rows[2:], start=2):
-        cells = table_cells(row)
+    for index, row in enumerate(rows[first:], start=first):
+        cells = split(row)
         if len(cells) <= current:
             continue
         label, kpi = _row_label(row, cells[:current], catalogue)

@@ -12,7 +12,7 @@ from common.weeks import IsoWeek
 from documents.importer.catalogue import Catalogue
 from documents.importer.figures import name_key, normalize, parse_canonical, unstorable
 from documents.importer.incidents import read_incidents
-from documents.importer.kpi_tables import figures_in_table, is_table_row
+from documents.importer.kpi_tables import aligned_table_end, figures_in_table, is_table_row
 from documents.importer.okr_tables import key_result_tables
 from documents.importer.recognise import SCALE, figures_in_line
 from documents.importer.structure import (
@@ -308,6 +308,13 @@ def _take_figures(report: ParsedReport, group: str, lines: list[str]) -> str:
                 end += 1
             rows = lines[index:end]
             for found in figures_in_table(rows, group, catalogue, report.week.number).values():
+                report.figures.extend(found)
+            body.extend(rows)
+            index = end
+            continue
+        elif end := aligned_table_end(lines, index, report.week.number):
+            rows = lines[index:end]
+            for found in figures_in_table(rows, group, catalogue, report.week.number, aligned=True).values():
                 report.figures.extend(found)
             body.extend(rows)
             index = end

@@ -113,3 +113,17 @@ def test_a_time_or_a_count_is_never_placed_on_an_amount_of_money():
     assert placed("支付核心 P99 耗时：182 ms，平均 43ms") == []
     assert placed("平均单笔 485笔") == []
     assert placed("平均单笔 1.8万元") == [("平均单笔金额", Decimal("1.8"), None)]
+
+
+def test_a_plain_text_table_with_columns_lined_up_by_spaces_gives_last_week():
+    text = (
+        "# 2025-W32\n\n一、核心指标\n指标            本周       上周\n"
+        "入金有效成功率  99.996%    99.995%\n需求交付数      322        310\n\n"
+        "重点  本周完成了灰度切换\n线上bug  4个（上周5个）\n"
+    )
+    parsed = parse_document(text, catalogue=CATALOGUE)
+    assert [(f.name, f.value, f.previous) for f in parsed.placed_figures] == [
+        ("入金有效成功率", Decimal("99.996"), Decimal("99.995")),
+        ("需求交付数", 322, 310),
+        ("线上bug", 4, 5),  # under no header of columns: read as a line
+    ]
