@@ -48,8 +48,12 @@ PROGRESS = re.compile(
 # are 55% and 50%.
 PROGRESS_BEFORE = re.compile(r"\d+(?:\.\d+)?\s*%\s*(?:→|->|=>)\s*(?=\d)")
 PROGRESS_LAST = re.compile(r"\(\s*(?:上周|上期|prev(?:ious)?|was|last\s*week)[^()]{0,20}\)", re.IGNORECASE)
-# A bracket holding a percentage is progress, not part of the key result's name: `房屋交付（75%）`.
-TITLE_PERCENT = re.compile(r"\s*+\([^()]{0,20}%[^()]{0,20}\)|[\s\-—~]*+\d++(?:\.\d+)?\s*+%.*$")
+# A bracket holding a percentage is progress, not part of the key result's name: `房屋交付（75%）`; so are
+# a progress bar and a square bracket before a trailing percentage (`新银收入 ██████░░░░ 60%`, `迁移 [45%]`).
+PROGRESS_BAR = "█▉▊▋▌▍▎▏▓▒░■□▰▱"
+TITLE_PERCENT = re.compile(
+    rf"\s*+\([^()]{{0,20}}%[^()]{{0,20}}\)|[\s\-—~\[{PROGRESS_BAR}]*+\d++(?:\.\d+)?\s*+%.*$"
+)
 UNCLOSED = re.compile(r"\s*\([^()]*$|\s+(?:进度|完成度|完成率|progress)$", re.IGNORECASE)
 ANY_PERCENT = re.compile(r"(?<![\d.])(?P<value>\d+(?:\.\d+)?)\s*%")
 ETA_ISO = re.compile(r"预计\s*(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})")

@@ -127,3 +127,19 @@ def test_a_plain_text_table_with_columns_lined_up_by_spaces_gives_last_week():
         ("需求交付数", 322, 310),
         ("线上bug", 4, 5),  # under no header of columns: read as a line
     ]
+
+
+# -- key results ----------------------------------------------------------------------------------------
+
+
+def test_a_progress_bar_or_a_square_bracket_before_the_progress_is_not_in_the_name():
+    text = (
+        "# 2025-W27\n\n## 二、OKR\n**O1 业务服务**\n- KR1 对公收佣全国推广（60%→75%）\n"
+        "- KR2 新银收入 ██████░░░░ 60%\n- KR3 存管账户能力迁移 [45%]\n"
+    )
+    [okr] = parse_document(text, catalogue=CATALOGUE).okr_sections
+    assert [(item.title, item.progress) for item in okr.items] == [
+        ("对公收佣全国推广", 75),
+        ("新银收入", 60),
+        ("存管账户能力迁移", 45),
+    ]
