@@ -49,14 +49,17 @@ CHANGE_CLAUSE = re.compile(
     rf"^(?:{SINCE}\s*+:?\s*+{CHANGE}|{SINCE}?\s*+(?:(?P<verb2>{VERB})(?:了|约)*|(?P<arrow2>[↑↓]))\s*+"
     rf"(?P<num2>{NUM})\s*+(?P<unit2>{POINTS}|{UNIT})?)(?P<rest>.*)$"
 )
-UNCHANGED_CLAUSE = re.compile(rf"^(?:{SINCE}?\s*+持平|(?:flat|unchanged)\b)", re.IGNORECASE)
+# `持平`, `同上周`, `与上周相同`, `no change`: last week's value is this week's.
+SAME = r"持平|同上周|与上周相同|与上周一致|flat|unchanged|same as last week"
+UNCHANGED_CLAUSE = re.compile(rf"^(?:{SINCE}?\s*+持平|(?:{SAME})(?![A-Za-z]))", re.IGNORECASE)
 PENDING_CHANGE = re.compile(rf"^(?P<label>.+?)(?P<verb>{VERB})\s*(?P<num>{NUM})\s*(?P<unit>{POINTS})$")
 CHANGE_TO = re.compile(
     rf"^(?P<label>.*?)(?P<verb>{VERB})(?:了)?\s*(?P<amount>{NUM})\s*(?P<amount_unit>{POINTS}|{UNIT})?\s*"
     rf"(?:至|到)\s*(?P<value>{NUM})"
 )
 FROM_TO = re.compile(
-    rf"^(?P<label>.+?)(?:从|由)\s*(?:上周|上期)?的?\s*(?P<a>{NUM})\s*(?P<unit_a>{UNIT})?\s*(?:(?:{VERB})?(?:至|到)|降至|升至|增至)"
+    rf"^(?P<label>.+?)(?:从|由)\s*(?:上周|上期)?的?\s*(?P<a>{NUM})\s*(?P<unit_a>{UNIT})?\s*"
+    rf"(?:(?:{VERB}|降|升|增|涨|跌|减)?(?:至|到))"
     rf"\s*(?P<b>{NUM})"
 )
 # `需求吞吐率回升：**↑3.28个百分点**（81.72%）`: a change in points and last week's value, no value written.
@@ -87,7 +90,12 @@ SINCE_PREVIOUS = re.compile(
 )
 # Right after the value, in brackets or not: `较上周下降2个`, `(WoW -0.002pp)`, `（↑0.05pp）`, `↓1`.
 SINCE_CHANGE = re.compile(rf"^\s*+\(?\s*+(?:(?:较|比){LAST}?|{SINCE})?\s*+:?\s*+{CHANGE}")
-TAIL_UNCHANGED = re.compile(rf"^\s*+\(?\s*+(?:{SINCE}\s*+)?(?:持平|flat|unchanged)", re.IGNORECASE)
+TAIL_UNCHANGED = re.compile(rf"^\s*+\(?\s*+(?:{SINCE}\s*+)?(?:{SAME})", re.IGNORECASE)
+# `（目标≤5%，上周4.60%）`: last week's value named after something else in the value's bracket.
+BRACKET_LAST = re.compile(
+    rf"^\s*+\([^()]*?[,;]\s*+{LAST}\s*+(?:为|是)?\s*+:?\s*+(?P<num>{NUM})\s*+(?P<unit>{UNIT})?\s*+(?:[,;][^()]*)?\)",
+    re.IGNORECASE,
+)
 ENDS_WITH_CHANGE = re.compile(rf"(?:{VERB})(?:了|约)*$")
 NAMES_NOTHING = re.compile(rf"^(?:{SINCE}|相比|较|比|约|:|\s)*$")
 # A number glued to what follows it as a name, date, time or version is not a value: 1.0成功率, 8月, 9/10.
@@ -105,15 +113,19 @@ LIST_MARKER = re.compile(
 )
 
 
+# `🔻0.005pp`, `⬆️ 2`: a change marked with an emoji arrow is marked with an arrow.
+EMOJI_ARROWS = {"🔺": "↑", "⬆": "↑", "🔼": "↑", "🔻": "↓", "⬇": "↓", "🔽": "↓"}
+
+
 def clean_view(line: str) -> tuple[str, list[int]]:
     """The line with each character normalised (full-width → ASCII) and bold marks dropped, and where
     each character of it stands in the line as written."""
     chars: list[str] = []
     where: list[int] = []
     for position, char in enumerate(line):
-        if char in "*`":
+        if char in "*`\ufe0f":
             continue
-        normal = unicodedata.normalize("NFKC", char)
+        normal = EMOJI_ARROWS.get(char) or unicodedata.normalize("NFKC", char)
         chars.append(normal if len(normal) == 1 else char)
         where.append(position)
     where.append(len(line))
@@ -146,6 +158,7 @@ def clauses(text: str) -> list[tuple[int, int]]:
         elif char == ".":
             boundary = index + 1 == len(text) or text[index + 1] == " "
             boundary = boundary and not (index and text[index - 1].isdigit())
+            boundary = boundary and text[max(0, index - 2) : index].lower() != "vs"  # `318 vs. 301`
         if boundary:
             result.append((start, index))
             start = index + 1
@@ -269,6 +282,8 @@ class LineReader:
             self.apply_change(figure, direction(match), match["num"], match["unit"])
         elif TAIL_UNCHANGED.match(tail):
             self.unchanged(figure)
+        elif match := BRACKET_LAST.match(tail):
+            self.stated_previous(figure, match, tail_offset)
         return None
 
     def change_from_previous(self, match: re.Match, offset: int, pending: _Pending | None) -> None:

@@ -4,6 +4,8 @@ import datetime as dt
 import zoneinfo
 from decimal import Decimal
 
+import pytest
+
 from common.weeks import IsoWeek
 from documents.importer import parse_document
 from documents.importer.catalogue import Catalogue, KpiRef
@@ -143,3 +145,23 @@ def test_a_progress_bar_or_a_square_bracket_before_the_progress_is_not_in_the_na
         ("新银收入", 60),
         ("存管账户能力迁移", 45),
     ]
+
+
+@pytest.mark.parametrize(
+    ("line", "value", "previous", "source"),
+    [
+        ("主动发现率：75%（目标≥60%，上周50%）", 75, 50, "stated"),  # last week after the target
+        ("入金有效成功率：99.994%（同上周）", Decimal("99.994"), Decimal("99.994"), "unchanged"),
+        ("出金有效成功率 99.987% 🔻0.005pp", Decimal("99.987"), Decimal("99.992"), "change"),
+        ("需求交付数 318 ⬆️ 17", 318, 301, "change"),
+        ("需求交付数 318 vs. 301", 318, 301, "stated"),  # `vs.` ends no sentence
+        ("主动发现率从50%降到40%", 40, 50, "stated"),  # 降到 as 降至
+    ],
+)
+def test_last_week_in_more_wordings(line, value, previous, source):
+    [figure] = [f for f in figures_in_line(line, "g", CATALOGUE) if f.placed]
+    assert (figure.value, figure.previous, figure.previous_source) == (value, previous, source)
+
+
+def test_from_a_to_b_with_降到_names_the_kpi_not_a_new_one():
+    assert [f.name for f in figures_in_line("主动发现率从50%降到40%", "g", CATALOGUE)] == ["主动发现率"]
