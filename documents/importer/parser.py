@@ -155,21 +155,28 @@ def _scale_warnings(report: ParsedReport) -> list[str]:
     warnings = []
     for figure in report.unplaced_figures:
         kpi = report.catalogue.match(figure.label or figure.name)
-        scales = {figure.unit_label, kpi.unit_label} if kpi else set()
-        if len(scales) == 2 and scales <= set(SCALE):
-            warnings.append(
-                _(
-                    "“%(label)s” states %(value)s %(unit)s; the KPI “%(name)s” is kept in %(kpi_unit)s, "
-                    "so the figure is not converted and stays as text."
-                )
-                % {
-                    "label": (figure.label or figure.name).rstrip(" :："),
-                    "value": figure.value,
-                    "unit": figure.unit_label,
-                    "name": kpi.name,
-                    "kpi_unit": kpi.unit_label,
-                }
+        if kpi is None or figure.unit_label not in SCALE:
+            continue
+        if SCALE[figure.unit_label] == SCALE.get(kpi.unit_label, 0):
+            continue
+        stated = {
+            "label": (figure.label or figure.name).rstrip(" :："),
+            "value": figure.value,
+            "unit": figure.unit_label,
+            "name": kpi.name,
+            "kpi_unit": kpi.unit_label,
+        }
+        if kpi.unit_label:
+            message = _(
+                "“%(label)s” states %(value)s %(unit)s; the KPI “%(name)s” is kept in %(kpi_unit)s, "
+                "so the figure is not converted and stays as text."
             )
+        else:
+            message = _(
+                "“%(label)s” states %(value)s %(unit)s; the KPI “%(name)s” is kept in plain units, "
+                "so the figure is not converted and stays as text."
+            )
+        warnings.append(message % stated)
     return warnings
 
 

@@ -420,7 +420,8 @@ def fits(kpi: KpiRef, unit_text: str | None) -> bool:
     scale; a bare number fits any."""
     if not unit_text:
         return True
-    if unit_text in SCALE and kpi.unit_label in SCALE and SCALE[unit_text] != SCALE[kpi.unit_label]:
+    # `1.3万笔` for a KPI kept in 笔 is 13,000, not 1.3: an amount in another scale is never the value.
+    if unit_text in SCALE and SCALE[unit_text] != SCALE.get(kpi.unit_label, 0):
         return False
     # `平均 43ms` is a time, `485笔` a count: neither is an amount of money, and an amount is no time.
     written = UNITS[unit_text][0] if unit_text in UNITS else ""

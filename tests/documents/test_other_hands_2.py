@@ -22,6 +22,8 @@ CATALOGUE = Catalogue(
         KpiRef(4, "平均单笔金额", KPI.Unit.CURRENCY, "万元", decimals=2, aliases=("平均单笔",)),
         KpiRef(5, "主动发现率", KPI.Unit.PERCENT, decimals=2, aliases=("主动发现",)),
         KpiRef(6, "线上bug", KPI.Unit.COUNT, "个"),
+        KpiRef(7, "累计交易笔数", KPI.Unit.COUNT, "笔", aliases=("累计交易",)),
+        KpiRef(8, "活跃商户数", KPI.Unit.COUNT),
     ]
 )
 ZONE = zoneinfo.ZoneInfo("Asia/Shanghai")
@@ -165,3 +167,13 @@ def test_last_week_in_more_wordings(line, value, previous, source):
 
 def test_from_a_to_b_with_降到_names_the_kpi_not_a_new_one():
     assert [f.name for f in figures_in_line("主动发现率从50%降到40%", "g", CATALOGUE)] == ["主动发现率"]
+
+
+def test_a_count_in_ten_thousands_is_not_the_value_of_a_kpi_kept_in_units_and_says_so():
+    # 1.3万笔 is 13,000 transactions: stored as 1.3 it would be ten thousand times too small.
+    text = "# 2025-W30\n\n## 数据\n- 累计交易1.3万笔，活跃商户数 2.1万\n- 累计交易笔数 13000笔\n"
+    parsed = parse_document(text, catalogue=CATALOGUE)
+    assert [(f.name, f.value) for f in parsed.placed_figures] == [("累计交易笔数", 13000)]
+    assert {f.value for f in parsed.unplaced_figures} == {Decimal("1.3"), Decimal("2.1")}
+    assert any("1.3 万" in warning and "累计交易笔数" in warning for warning in parsed.warnings)
+    assert any("2.1 万" in warning and "plain units" in warning for warning in parsed.warnings)
