@@ -12,6 +12,7 @@ from documents.importer.catalogue import Catalogue, KpiRef
 from documents.importer.incidents import read_incidents
 from documents.importer.recognise import figures_in_line
 from documents.importer.text import split_lines
+from documents.importer.weeks import detect_week
 from reports.models import KPI
 
 CATALOGUE = Catalogue(
@@ -32,6 +33,22 @@ WEEK = IsoWeek(2025, 30)
 
 def at(day, hour, minute):
     return dt.datetime(2025, 7, day, hour, minute, tzinfo=ZONE)
+
+
+# -- the week -----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "# W11 | 2025",  # the year elsewhere in the line that numbers the week
+        "# 2025 Q1 W11 周报",
+        "# 周报 20250310-20250316",  # dates without separators
+        "# Weekly report — week of March 10, 2025",
+    ],
+)
+def test_the_week_with_its_year_elsewhere_in_the_title_or_as_compact_dates(title):
+    assert detect_week([title, "## KPIs"])[0] == IsoWeek(2025, 11)
 
 
 # -- what a wiki leaves in pasted text ----------------------------------------------------------------
