@@ -114,6 +114,50 @@ def test_a_grade_column_that_says_a_change_makes_a_change_and_a_grade_stays_a_gr
     assert "已完成" in change.text
 
 
+@pytest.mark.parametrize(
+    ("line", "grade", "share", "end", "impact"),
+    [
+        # the day of the week after the date
+        ("- 7月22日（周二）10:05-10:31 网联通道抖动，C级，告警发现", "C", "1", (22, 10, 31), ""),
+        # a status mark before the date; a space inside the impact
+        (
+            "- 🔴 7/22 10:05 网联通道抖动，10:31 恢复，C 级，影响 1,024 笔",
+            "C",
+            "1",
+            (22, 10, 31),
+            "影响 1,024 笔",
+        ),
+        # clauses split by bars
+        (
+            "- 2025.07.22 10:05—10:31 网联通道抖动 | C级 | 影响1,024笔 | 监控发现",
+            "C",
+            "1",
+            (22, 10, 31),
+            "影响1,024笔",
+        ),
+        # the time it took before the word for recovering; an impact said as 受影响
+        (
+            "- 7/22 10:05 网联通道抖动，约26分钟后恢复，D级，1,024笔受影响",
+            "D",
+            "1",
+            (22, 10, 31),
+            "1,024笔受影响",
+        ),
+        # the end in English
+        ("- 2025-07-22 10:05 payout callback delay, resolved 10:31, C级", "C", "1", (22, 10, 31), ""),
+        # the share as words after the grade
+        ("- 7/22 10:05 网联通道抖动（C级，责任0.5）", "C", "0.5", None, ""),
+        ("- 7/22 10:05 网联通道抖动，C级（半责）", "C", "0.5", None, ""),
+    ],
+)
+def test_an_event_line_in_more_wordings(line, grade, share, end, impact):
+    [event], _intro = read_incidents([line], WEEK, [])
+    assert event.started_at == at(22, 10, 5)
+    assert (event.grade, event.share, event.impact) == (grade, Decimal(share), impact)
+    assert event.resolved_at == (at(*end) if end else None)
+    assert event.title in ("网联通道抖动", "网联抖动", "payout callback delay")
+
+
 # -- figures --------------------------------------------------------------------------------------------
 
 
