@@ -134,7 +134,10 @@ IMPACT_CLAUSE = re.compile(
     re.IGNORECASE,
 )
 CAUSE = re.compile(r"原因\s*[:：]\s*(?P<cause>.+?)(?:。|\.\s|\.$|$)")
-COUNT = re.compile(r"(?P<count>\d{1,3}(?:,\d{3})+|\d+)\s*(?:笔|次|单|个)")
+# A count starts where its digits start: tried inside a run of digits, a search takes the square of its
+# length.
+COUNT = re.compile(r"(?<![\d,])(?P<count>\d{1,3}(?:,\d{3})+|\d+)\s*(?:笔|次|单|个)")
+FAILURES = re.compile(r"(?<!\d)(?P<count>\d+)\s*次(?:报错|失败|错误|异常)")
 # `代付回调延迟 | C级 | 影响1,024笔`: a bar separates clauses as a comma does.
 CLAUSE_SPLIT = re.compile(r"[，。；;|｜]|,(?!\d{3})|\.(?=\s|$)")
 # Incident.impact_count is a PositiveIntegerField: a 32-bit signed integer on PostgreSQL.
@@ -477,7 +480,7 @@ def _cause(fields: dict[str, str], text: str) -> str:
 
 def _count(fields: dict[str, str], text: str, started: dt.datetime, warnings: list[str]) -> int | None:
     impact = normalize(_impact(fields, text))
-    match = COUNT.search(impact) or re.search(r"(?P<count>\d+)\s*次(?:报错|失败|错误|异常)", text)
+    match = COUNT.search(impact) or FAILURES.search(text)
     if not match:
         return None
     count = int(match.group("count").replace(",", ""))

@@ -46,13 +46,15 @@ PROGRESS = re.compile(
 )
 # What a progress says of last week: `60% → 70%` is now 70%; `55%（上周50%）` and `50% (was 40%)`
 # are 55% and 50%.
-PROGRESS_BEFORE = re.compile(r"\d+(?:\.\d+)?\s*%\s*(?:→|->|=>)\s*(?=\d)")
+# Each number is tried from its first digit only: tried inside a long run of digits, the search would take
+# the square of its length.
+PROGRESS_BEFORE = re.compile(r"(?<![\d.])\d+(?:\.\d+)?\s*%\s*(?:→|->|=>)\s*(?=\d)")
 PROGRESS_LAST = re.compile(r"\(\s*(?:上周|上期|prev(?:ious)?|was|last\s*week)[^()]{0,20}\)", re.IGNORECASE)
 # A bracket holding a percentage is progress, not part of the key result's name: `房屋交付（75%）`; so are
 # a progress bar and a square bracket before a trailing percentage (`新银收入 ██████░░░░ 60%`, `迁移 [45%]`).
 PROGRESS_BAR = "█▉▊▋▌▍▎▏▓▒░■□▰▱"
 TITLE_PERCENT = re.compile(
-    rf"\s*+\([^()]{{0,20}}%[^()]{{0,20}}\)|[\s\-—~\[{PROGRESS_BAR}]*+\d++(?:\.\d+)?\s*+%.*$"
+    rf"\s*+\([^()]{{0,20}}%[^()]{{0,20}}\)|[\s\-—~\[{PROGRESS_BAR}]*+(?<![\d.])\d++(?:\.\d+)?\s*+%.*$"
 )
 UNCLOSED = re.compile(r"\s*\([^()]*$|\s+(?:进度|完成度|完成率|progress)$", re.IGNORECASE)
 ANY_PERCENT = re.compile(r"(?<![\d.])(?P<value>\d+(?:\.\d+)?)\s*%")

@@ -238,3 +238,26 @@ def test_a_count_in_ten_thousands_is_not_the_value_of_a_kpi_kept_in_units_and_sa
     assert {f.value for f in parsed.unplaced_figures} == {Decimal("1.3"), Decimal("2.1")}
     assert any("1.3 万" in warning and "累计交易笔数" in warning for warning in parsed.warnings)
     assert any("2.1 万" in warning and "plain units" in warning for warning in parsed.warnings)
+
+
+# -- speed ----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "section",
+    [
+        "## 生产事件\n\n- 7/22 10:05 {line}",
+        "## O1 业务服务\n\n- KR1 {line}",
+        "## 数据\n\n指标  本周  上周\n{line}",
+    ],
+)
+def test_a_long_run_of_digits_in_an_event_or_a_key_result_is_read_in_linear_time(section):
+    # Before the fix each of the first two took minutes: a search tried from every digit of the run.
+    # As in tests/security, this test's own run time is the guard.
+    line = "1" * 100_000
+    parsed = parse_document(f"# 2025-W30\n\n{section.format(line=line)}\n\n## 收获与反思\n\nok\n")
+    kept = [section.body for section in parsed.sections] + [
+        item.text for okr in parsed.okr_sections for item in okr.items
+    ]
+    kept += [event.text for event in parsed.incidents] + [parsed.incidents_intro]
+    assert any(line in text for text in kept)
