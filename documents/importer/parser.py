@@ -49,6 +49,10 @@ PROGRESS = re.compile(
 # Each number is tried from its first digit only: tried inside a long run of digits, the search would take
 # the square of its length.
 PROGRESS_BEFORE = re.compile(r"(?<![\d.])\d+(?:\.\d+)?\s*%\s*(?:→|->|=>)\s*(?=\d)")
+# `80%（+10%）`: a signed change after a progress says how far it moved, not where it stands.
+PROGRESS_CHANGE = re.compile(
+    r"\(\s*(?:本周|环比|wow)?\s*[+\-↑↓]\s*\d+(?:\.\d+)?\s*(?:%|pp)\s*\)", re.IGNORECASE
+)
 PROGRESS_LAST = re.compile(r"\(\s*(?:上周|上期|prev(?:ious)?|was|last\s*week)[^()]{0,20}\)", re.IGNORECASE)
 # A bracket holding a percentage is progress, not part of the key result's name: `房屋交付（75%）`; so are
 # a progress bar and a square bracket before a trailing percentage (`新银收入 ██████░░░░ 60%`, `迁移 [45%]`).
@@ -63,7 +67,7 @@ ETA_SHORT = re.compile(r"预计\s*[是于在]?\s*(?P<m>\d{1,2})\s*[/月.]\s*(?P<
 STATUS_LINE = re.compile(
     r"^(?:进度(?P<progress>\d+(?:\.\d+)?)%(?:\([^)]*\))?)?\s*(?:·\s*)?(?:预计(?P<eta>\d{4}-\d{2}-\d{2}))?$"
 )
-FIRST_CLAUSE = re.compile(r"^[^:,;。，；：—]+")
+FIRST_CLAUSE = re.compile(r"^[^:,;。，；：—|｜]+")
 PROGRESS_STEP = Decimal("0.01")  # KeyResultUpdate.progress has two decimal places
 
 
@@ -72,7 +76,8 @@ NUMERAL_PREFIX = re.compile(r"^(?:[一二三四五六七八九十]{1,3}\s*[、.�
 SECTION_NUMBER = re.compile(
     r"^(?:[一二三四五六七八九十]{1,3}\s*[、.．]|\([一二三四五六七八九十\d]{1,3}\)|\d{1,2}\s*[、.．)](?!\d))\s*"
 )
-KR_PREFIX = re.compile(r"^KR\s*\d{1,2}\s*[:：.、]?\s*", re.IGNORECASE)
+# `KR1`, and with its objective (`O1-KR1`, `O1.KR2`, `O1 KR3`), or numbered in it (`KR1.2`).
+KR_PREFIX = re.compile(r"^(?:O\d{1,2}\s*[-_./]?\s*)?KR\s*\d{1,2}(?:\.\d{1,2})?\s*[:：.、]?\s*", re.IGNORECASE)
 CHECKBOX = re.compile(r"^\[[ xX]\]\s*")
 # `✅ 对公收佣`, `🟡 芝麻免押`, `[x] …`: a status mark before a key result is not part of its name.
 STATUS_MARK = re.compile(r"^(?:[\u2600-\u27bf\u2b00-\u2bff\U0001f300-\U0001faff\ufe0f\u200d]|\[[ xX]\])+\s*")
@@ -422,7 +427,7 @@ def _okr_item(number: int, lines: list[str], week: IsoWeek, warnings: list[str])
 
 
 def _progress(text: str) -> Decimal | None:
-    text = PROGRESS_LAST.sub("", PROGRESS_BEFORE.sub("", text))
+    text = PROGRESS_CHANGE.sub("", PROGRESS_LAST.sub("", PROGRESS_BEFORE.sub("", text)))
     match = PROGRESS.search(text)
     if not match:
         percents = ANY_PERCENT.findall(text)

@@ -261,3 +261,16 @@ def test_a_long_run_of_digits_in_an_event_or_a_key_result_is_read_in_linear_time
     ]
     kept += [event.text for event in parsed.incidents] + [parsed.incidents_intro]
     assert any(line in text for text in kept)
+
+
+def test_a_key_result_numbered_with_its_objective_and_its_progress_change_in_brackets():
+    text = (
+        "# 2025-W30\n\n## OKR\n### O1 业务服务\n- O1-KR1 对公收佣：80%（+10%）\n"
+        "- KR3：芝麻免押二期 | 进度 70% | 负责人 @张三\n- KR5 资金安全拓城 — 40%（本周+5pp）\n"
+    )
+    [okr] = parse_document(text, catalogue=CATALOGUE).okr_sections
+    assert [(item.title, item.progress) for item in okr.items] == [
+        ("对公收佣", 80),
+        ("芝麻免押二期", 70),
+        ("资金安全拓城", 40),
+    ]
