@@ -47,12 +47,13 @@ RANGE_END = rf"(?:\s*(?:-|~|～|—|–|至|到)+\s*{END_DAY}(?P<EH>\d{{1,2}})\s
 EVENT_LABEL = r"(?:事件|事故|故障|问题|incident|event)\s*#?\d{0,2}\s*:\s*"
 # `🔴 5/21 10:12 …`: a status mark before the date, as a Feishu or wiki list puts it.
 STATUS_EMOJI = r"(?:[\u2600-\u27bf\u2b00-\u2bff\U0001f300-\U0001faff\ufe0f]\s*)+"
-# `5月21日（周三）10:12`: the day of the week named after the date.
-DAY_NOTE = r"(?:\s*\(?\s*(?:周|星期|礼拜)[一二三四五六日天1-7]\s*\)?)?"
+# `5月21日（周三）10:12`, `Aug 20 (Wed), 09:41`: the day of the week named after the date.
+WEEKDAY_NAME = r"(?:周|星期|礼拜)[一二三四五六日天1-7]|(?:mon|tue|wed|thu|fri|sat|sun)[a-z]{0,6}\.?"
+DAY_NOTE = rf"(?:\s*\(?\s*(?:{WEEKDAY_NAME})\s*\)?)?"
 START = re.compile(
     rf"^\s*(?:[-*+]\s+|\d{{1,2}}\s*[.、)]\s*)?(?:{STATUS_EMOJI})?(?:{EVENT_LABEL})?"
     rf"(?P<tag>[\[【][^\]】]{{1,8}}[\]】]\s*)?"
-    rf"(?:{DAY}{DAY_NOTE}|{WEEKDAY}|{MONTH_DAY})\s*,?\s*{CLOCK}{RANGE_END}[\s,:]*(?P<rest>.*)$",
+    rf"(?:{DAY}{DAY_NOTE}|{WEEKDAY}|{MONTH_DAY}{DAY_NOTE})\s*,?\s*{CLOCK}{RANGE_END}[\s,:·•|]*(?P<rest>.*)$",
     re.IGNORECASE,
 )
 SUBHEADING = re.compile(r"^#{2,6}\s*(?:\d{1,2}\s*[.、)]\s*)?(?P<title>.*?)\s*#*$")
@@ -93,7 +94,7 @@ GRADE_TAG = re.compile(
     r"[^\])】]{0,4}[\])】]"
     r"|(?<![A-Za-z])(?P<bare>[A-D])\s*级(?:事故|事件|故障)"
     # `，C级，`, `，C级（0.5），`, `C级（半责）`: a grade standing as a clause of its own, a note after it.
-    r"|(?<![A-Za-z\w])(?P<alone>[A-D])\s*级(?:\s*\((?P<alone_note>[^()]{0,12})\))?(?=\s*(?:[,;。|]|$))"
+    r"|(?<![A-Za-z\w])(?P<alone>[A-D])\s*级(?:\s*\((?P<alone_note>[^()]{0,12})\))?(?=\s*(?:[,;。|·•]|$))"
 )
 HALF_SHARE = re.compile(r"半责|一半|各半|50\s*%")
 SHARE_NUMBER = re.compile(r"^\s*(?:责任|share)?\s*:?\s*(?P<share>0?\.\d+|1(?:\.0+)?)\s*$")
@@ -123,7 +124,7 @@ END_VALUE = re.compile(rf"^(?:{DAY}\s*)?(?P<H>\d{{1,2}}):(?P<M>\d{{2}})(?!\d)")
 CHANGE_WORDS = re.compile(r"发布|上线|版本|变更")
 PROACTIVE = re.compile(
     r"主动发现|监控告警|告警发现|巡检|自查发现|监控发现"
-    r"|(?:found|detected|caught) by (?:our )?(?:monitoring|alert)|alert(?:ing)? fired",
+    r"|(?:found|detected|caught) by:?\s*(?:our )?(?:monitoring|alert)|alert(?:ing)? fired",
     re.IGNORECASE,
 )
 # `银行通知发现`: told by someone outside, however it is worded.
@@ -139,7 +140,7 @@ CAUSE = re.compile(r"原因\s*[:：]\s*(?P<cause>.+?)(?:。|\.\s|\.$|$)")
 COUNT = re.compile(r"(?<![\d,])(?P<count>\d{1,3}(?:,\d{3})+|\d+)\s*(?:笔|次|单|个)")
 FAILURES = re.compile(r"(?<!\d)(?P<count>\d+)\s*次(?:报错|失败|错误|异常)")
 # `代付回调延迟 | C级 | 影响1,024笔`: a bar separates clauses as a comma does.
-CLAUSE_SPLIT = re.compile(r"[，。；;|｜]|,(?!\d{3})|\.(?=\s|$)")
+CLAUSE_SPLIT = re.compile(r"[，。；;|｜]|\s[·•]\s|,(?!\d{3})|\.(?=\s|$)")
 # Incident.impact_count is a PositiveIntegerField: a 32-bit signed integer on PostgreSQL.
 MAX_COUNT = 2**31 - 1
 OPEN_BRACKET = re.compile(r"\s*[(（][^()（）]*$")
@@ -148,7 +149,7 @@ LEADING_BRACKET = re.compile(r"^[(（][^()（）]{0,20}[)）]\s*")
 STATED_PROACTIVE = re.compile(r"monitoring|alert|inspection|self[- ]?check|on-?call", re.IGNORECASE)
 STATED_REPORTED = re.compile(r"customer|user|merchant|bank|partner|business|ticket", re.IGNORECASE)
 # An English sentence ends at `. ` as a Chinese one at `。` (`v3.2` goes on).
-FIRST_CLAUSE = re.compile(r"^(?:[^:,;。，；：.|｜]|\.(?!\s|$))+")
+FIRST_CLAUSE = re.compile(r"^(?:[^:,;。，；：.|｜·•]|\.(?!\s|$))+")
 
 
 @dataclass
@@ -377,7 +378,7 @@ def _title(entry: _Entry, fields: dict[str, str], lines: list[str]) -> str:
         text = entry.title
     else:
         text = fields.get("描述") or fields.get("经过") or fields.get("说明") or (lines[0] if lines else "")
-    text = KIND_PREFIX.sub("", _untagged(text.strip())[0])
+    text = KIND_PREFIX.sub("", _untagged(text.strip().lstrip("·• "))[0])
     text = LEADING_BRACKET.sub("", text.lstrip("—–-:~ "))  # `（32分钟） 出金通道超时`, `— payout …`
     match = FIRST_CLAUSE.match(text)
     # `payout callback delayed (C级, 0.5)` is cut at its comma: the bracket left open is not in the title.
@@ -395,7 +396,7 @@ def _untagged(text: str) -> tuple[str, list[str]]:
 
 
 def _kind(fields: dict[str, str], text: str) -> str:
-    body, tags = _untagged(text.lstrip("-* "))
+    body, tags = _untagged(text.lstrip("-*·• "))
     prefix = KIND_PREFIX.match(body)
     # A grade column may say the kind instead (`| Risk |`, `| 变更 |`); a grade (`C级事故`) says none.
     level = fields.get("级别") or ""

@@ -39,7 +39,7 @@ CHANGE = (
     rf"\s*+(?P<num>{NUM})\s*+(?P<unit>{POINTS}|{UNIT})?"
 )
 # Last week's value named in English or Chinese: `（上周4.2%）`, `(prev 5402.7)`, `(was 40%)`, `vs 50%`.
-LAST = r"(?:上周|上期|prev(?:ious)?|last\s*+week|was|LW)"
+LAST = r"(?:上周|上期|prev(?:ious|\.)?|last\s*+week|was|LW)"
 
 PREVIOUS_CLAUSE = re.compile(
     rf"^(?:(?:较|比|相比)?{LAST}|vs\.?)\s*+(?:为|是|:)?\s*+(?P<num>{NUM})\s*+(?P<unit>{UNIT})?"
@@ -133,6 +133,8 @@ def clean_view(line: str) -> tuple[str, list[int]]:
 
 
 THOUSANDS = re.compile(r"\d{3}(?!\d)")
+ABBREVIATION = re.compile(r"(?<![A-Za-z])(?:vs|prev)$", re.IGNORECASE)
+NUMBER_NEXT = re.compile(r"\s*+[\d+\-.]")
 # A figure's clause is a phrase. A clause of hundreds of characters without a comma or full stop is prose or
 # noise: it stays text, unread, since reading it costs time that grows with the square of its length.
 MAX_CLAUSE = 300
@@ -158,7 +160,11 @@ def clauses(text: str) -> list[tuple[int, int]]:
         elif char == ".":
             boundary = index + 1 == len(text) or text[index + 1] == " "
             boundary = boundary and not (index and text[index - 1].isdigit())
-            boundary = boundary and text[max(0, index - 2) : index].lower() != "vs"  # `318 vs. 301`
+            # `318 vs. 301`, `(prev. 99.994%)`: an abbreviation ends no sentence.
+            boundary = boundary and not ABBREVIATION.search(text, max(0, index - 5), index)
+        elif char == "→":
+            # `4 found by ourselves → 主动发现率 80%` goes on to another figure; `96.05%→81.72%` is one.
+            boundary = not NUMBER_NEXT.match(text, index + 1)
         if boundary:
             result.append((start, index))
             start = index + 1

@@ -24,13 +24,13 @@ ZH_WEEK = re.compile(r"(?:(?P<year>\d{4})\s*年\s*(?:度\s*)?)?(?<!月)(?<!月\s
 DATE = r"(?P<y1>\d{4})\s*[.\-/年]\s*(?P<m1>\d{1,2})\s*[.\-/月]\s*(?P<d1>\d{1,2})\s*日?"
 RANGE = re.compile(
     DATE
-    + r"\s*(?:-|~|至|到|—|–|－)+\s*"
+    + r"\s*(?:-|~|至|到|—|–|－|→|>)+\s*"
     + r"(?:(?P<y2>\d{4})\s*[.\-/年]\s*)?(?P<m2>\d{1,2})\s*[.\-/月]\s*(?P<d2>\d{1,2})"
 )
 # `10.14-10.20`, `11/11~11/17`: a range without a year takes it from the title, the Created line
 # or a dated line.
 SHORT_RANGE = re.compile(
-    r"(?<![\d.\-/])(?P<m1>\d{1,2})\s*[.\-/月]\s*(?P<d1>\d{1,2})\s*日?\s*(?:-|~|至|到|—|–|－)+\s*"
+    r"(?<![\d.\-/])(?P<m1>\d{1,2})\s*[.\-/月]\s*(?P<d1>\d{1,2})\s*日?\s*(?:-|~|至|到|—|–|－|→|>)+\s*"
     r"(?:(?P<m2>\d{1,2})\s*[.\-/月]\s*)?(?P<d2>\d{1,2})(?![\d.\-/])"
 )
 # `Week 6`, `Week 6, 2025`, `W10`: an English week number, the year after it or elsewhere.

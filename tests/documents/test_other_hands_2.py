@@ -158,6 +158,24 @@ def test_an_event_line_in_more_wordings(line, grade, share, end, impact):
     assert event.title in ("网联通道抖动", "网联抖动", "payout callback delay")
 
 
+def test_an_english_event_line_with_its_weekday_and_clauses_split_by_middle_dots():
+    lines = [
+        "* **Jul 22 (Tue), 10:05–10:31** · 出金超时 · C级 · Impact: 412 pay-outs delayed · Found by: alert",
+        "* **Jul 24, 15:00** · [Change] 清结算 v5.3 rollout, no impact",
+    ]
+    event, change = read_incidents(lines, WEEK, [])[0]
+    assert (event.started_at, event.resolved_at) == (at(22, 10, 5), at(22, 10, 31))
+    assert (event.title, event.grade, event.detection) == ("出金超时", "C", "proactive")
+    assert event.impact == "Impact: 412 pay-outs delayed"
+    assert (change.kind, change.title) == ("change", "清结算 v5.3 rollout")
+
+
+def test_a_reporting_period_with_an_arrow_names_the_week():
+    assert detect_week(["# Weekly Status", "_Reporting period: 2025-08-18 → 2025-08-24_"])[0] == IsoWeek(
+        2025, 34
+    )
+
+
 # -- figures --------------------------------------------------------------------------------------------
 
 
@@ -273,4 +291,12 @@ def test_a_key_result_numbered_with_its_objective_and_its_progress_change_in_bra
         ("对公收佣", 80),
         ("芝麻免押二期", 70),
         ("资金安全拓城", 40),
+    ]
+
+
+def test_prev_with_a_dot_and_an_arrow_that_leads_to_another_figure():
+    assert placed("需求交付数: 334 (prev. 318)") == [("需求交付数", 334, 318)]
+    assert placed("线上bug: 5, of which 4 found by ourselves → 主动发现率 80%") == [
+        ("线上bug", 5, None),
+        ("主动发现率", 80, None),
     ]
