@@ -364,8 +364,12 @@ def _read_okr(report: ParsedReport, title: str, lines: list[str]) -> None:
                 continue
             bullet = BULLET.match(line)
             text = bullet.group("text") if bullet else ""
+            if not bullet and KR_PREFIX.match(normalize(line)):
+                text = line.strip()  # `KR1 对公收佣：90%` on a line of its own, with no list mark
             # Under an objective a bullet that states a progress is a key result, however it says it.
-            if bullet and (KR_PREFIX.match(text) or _states_progress(text, group, report.catalogue)):
+            if text and (
+                KR_PREFIX.match(text) or (bullet and _states_progress(text, group, report.catalogue))
+            ):
                 current = [text]
                 raw_items.append((len(raw_items) + 1, current))
                 continue

@@ -300,3 +300,9 @@ def test_prev_with_a_dot_and_an_arrow_that_leads_to_another_figure():
         ("线上bug", 5, None),
         ("主动发现率", 80, None),
     ]
+
+
+def test_key_results_on_lines_of_their_own_without_a_list_mark():
+    text = "# 2025-W36\n\n【OKR进展】\nO1 业务服务\n  KR1 对公收佣：90%（上周85%）\n  KR2 新银收入：75%\n"
+    [okr] = parse_document(text, catalogue=CATALOGUE).okr_sections
+    assert [(item.title, item.progress) for item in okr.items] == [("对公收佣", 90), ("新银收入", 75)]
