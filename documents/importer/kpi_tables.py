@@ -14,12 +14,16 @@ import unicodedata
 
 from documents.importer.catalogue import Catalogue, KpiRef
 from documents.importer.figures import places, to_decimal
-from documents.importer.recognise import AFTER_VALUE, RANGE_AFTER, LineReader, fits
+from documents.importer.recognise import AFTER_VALUE, RANGE_AFTER, SINCE_CHANGE, LineReader, direction, fits
 from documents.importer.structure import Figure
 
 CURRENT_HEADER = re.compile(r"本周|本期|当周|本月|this week|current", re.IGNORECASE)
-PREVIOUS_HEADER = re.compile(r"上周|上期|上月|last week|previous", re.IGNORECASE)
-WEEK_HEADER = re.compile(r"^W(?P<number>\d{1,2})$", re.IGNORECASE)
+PREVIOUS_HEADER = re.compile(r"上周|上期|上月|last week|previous|prior|prev\b", re.IGNORECASE)
+# `实际`, `Actual`: the value the week reached, beside its target, when no column says "this week".
+ACTUAL_HEADER = re.compile(r"实际|actual", re.IGNORECASE)
+# `环比`, `WoW`, `Δ`: the change since last week, which gives last week's value when no column states it.
+CHANGE_HEADER = re.compile(r"环比|变化|增减|wow|w/w|change|diff|Δ", re.IGNORECASE)
+WEEK_HEADER = re.compile(r"^(?:\d{4}\s*-?\s*)?W(?P<number>\d{1,2})$", re.IGNORECASE)
 # `本周指标`, `this week's KPI`: a column of names, however its header is worded, is never a value column.
 LABEL_HEADER = re.compile(r"指标|名称|项目|\bKPIs?\b|\bmetrics?\b", re.IGNORECASE)
 
@@ -70,7 +74,7 @@ def aligned_table_end(lines: list[str], index: int, week_number: int | None) -> 
 
 def table_columns(header: str, week_number: int | None, cells=table_cells) -> tuple[int, int | None] | None:
     names = [header[a:b].strip() for a, b in cells(header)]
-    current = previous = None
+    current = previous = actual = None
     for index, name in enumerate(names[1:], start=1):
         if LABEL_HEADER.search(unicodedata.normalize("NFKC", name)):
             continue
@@ -80,6 +84,9 @@ def table_columns(header: str, week_number: int | None, cells=table_cells) -> tu
             current = index if current is None else current
         elif PREVIOUS_HEADER.search(normal) or week:
             previous = index if previous is None else previous
+        elif ACTUAL_HEADER.search(normal):
+            actual = index if actual is None else actual
+    current = current if current is not None else actual
     if current is None:
         return None
     return current, previous
@@ -98,6 +105,7 @@ def figures_in_table(
         return {} if aligned else _by_week_rows(rows, group, catalogue, week_number)
     found: dict[int, list[Figure]] = {}
     current, previous = columns
+    change = _change_column(rows[0], split)
     for index, row in enumerate(rows[first:], start=first):
         cells = split(row)
         if len(cells) <= current:
@@ -110,6 +118,8 @@ def figures_in_table(
             continue
         if previous is not None and len(cells) > previous:
             _cell_previous(figure, row, cells[previous], kpi, group, with_span=True)
+        elif change is not None and len(cells) > change:
+            _cell_change(figure, row[cells[change][0] : cells[change][1]], group)
         found[index] = [figure]
     return found
 
@@ -179,6 +189,19 @@ def _cell_figure(row: str, cell: tuple[int, int], kpi: KpiRef, label: str, group
     start, end, _role = reader.span(value.start(), value.end(), "value")
     figure.spans.append((cell[0] + start, cell[0] + end, "value"))
     return figure
+
+
+def _change_column(header: str, cells) -> int | None:
+    names = [unicodedata.normalize("NFKC", header[a:b]).strip("* ") for a, b in cells(header)]
+    return next((index for index, name in enumerate(names) if index and CHANGE_HEADER.search(name)), None)
+
+
+def _cell_change(figure: Figure, text: str, group: str) -> None:
+    """Last week's value from a change column (`+7`, `-0.3pp`, `↑0.002pp`), by the rules a change in a
+    sentence follows: a relative change (`+1.7%`) gives none."""
+    reader = LineReader(text, group, Catalogue())
+    if match := SINCE_CHANGE.match(reader.text):
+        reader.apply_change(figure, direction(match), match["num"], match["unit"])
 
 
 def _cell_previous(

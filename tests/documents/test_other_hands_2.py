@@ -306,3 +306,19 @@ def test_key_results_on_lines_of_their_own_without_a_list_mark():
     text = "# 2025-W36\n\n【OKR进展】\nO1 业务服务\n  KR1 对公收佣：90%（上周85%）\n  KR2 新银收入：75%\n"
     [okr] = parse_document(text, catalogue=CATALOGUE).okr_sections
     assert [(item.title, item.progress) for item in okr.items] == [("对公收佣", 90), ("新银收入", 75)]
+
+
+def test_a_kpi_table_with_an_actual_column_a_prior_week_column_a_dated_week_or_a_change_column():
+    text = (
+        "# 2025-W30\n\n## 核心指标\n| 指标 | 目标 | 实际 | 环比 |\n|---|---|---|---|\n"
+        "| 入金有效成功率 | 99.99% | 99.995% | +0.002pp |\n| 需求交付数 | 300 | 341 | +1.7% |\n\n"
+        "| Metric | Actual | Prior week |\n|---|---|---|\n| 线上bug | 3 | 5 |\n\n"
+        "| 指标 | 2025-W30 | 2025-W29 |\n|---|---|---|\n| 主动发现率 | 66.67% | 50.00% |\n"
+    )
+    parsed = parse_document(text, catalogue=CATALOGUE)
+    assert [(f.name, f.value, f.previous, f.previous_source) for f in parsed.placed_figures] == [
+        ("入金有效成功率", Decimal("99.995"), Decimal("99.993"), "change"),
+        ("需求交付数", 341, None, ""),  # a relative change gives no last week
+        ("线上bug", 3, 5, "stated"),
+        ("主动发现率", Decimal("66.67"), Decimal("50.00"), "stated"),
+    ]
