@@ -42,8 +42,19 @@ UNITS = {
     "ms": (KPI.Unit.DURATION, "ms"),
     # Per mille is its own unit: read as a percent, 0.3‰ would be stored ten times too large.
     "‰": (KPI.Unit.NUMBER, "‰"),
+    # `1.2k` is twelve hundred: a scale like 万, never the value of a KPI kept in units.
+    "k": (KPI.Unit.NUMBER, "k"),
+    "K": (KPI.Unit.NUMBER, "k"),
 }
-UNIT_RE = "|".join(sorted((re.escape(unit) for unit in UNITS), key=len, reverse=True))
+
+
+def unit_pattern(units) -> str:
+    """The units as one alternation, longest first; a unit of letters ends where the word does (`1.2kg`)."""
+    ordered = sorted(units, key=len, reverse=True)
+    return "|".join(re.escape(unit) + ("(?![A-Za-z])" if unit.isascii() else "") for unit in ordered)
+
+
+UNIT_RE = unit_pattern(UNITS)
 UP_WORDS = "上涨|上升|提升|增长|增加|提高"
 DOWN_WORDS = "下降|降低|减少|下滑"
 CHANGE_WORDS = f"{UP_WORDS}|{DOWN_WORDS}"

@@ -16,12 +16,12 @@ import unicodedata
 from dataclasses import dataclass
 
 from documents.importer.catalogue import Catalogue, KpiRef, label_key
-from documents.importer.figures import UNITS, _clean_name, places, to_decimal
+from documents.importer.figures import UNITS, _clean_name, places, to_decimal, unit_pattern
 from documents.importer.structure import Figure
 from reports.models import KPI
 
 NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?(?!\d|,\d)|\d+(?:\.\d+)?"
-UNIT = "|".join(sorted((re.escape(unit) for unit in UNITS), key=len, reverse=True))
+UNIT = unit_pattern(UNITS)
 POINTS = r"个百分点|百分点|pp|PP"
 # English verbs as whole words only: `up 12 from last week`, `down 0.004pp WoW`.
 UP = r"上涨|上升|提升|回升|增长|增加|提高|升高|上浮|(?<![A-Za-z])(?:[Uu]p|[Ii]ncreased|[Rr]ose)(?![A-Za-z])"
@@ -344,9 +344,11 @@ class LineReader:
         unit_match = AFTER_VALUE.match(after)
         unit_text = unit_match["unit"] if unit_match else None
         label = label.strip()
-        kpi = self.catalogue.match(label) if label else None
+        kpi = named = self.catalogue.match(label) if label else None
         if kpi is not None and not fits(kpi, unit_text):
             kpi = None
+        if named is None and unit_text in ("k", "K"):
+            return None  # `Peak throughput hit 1.2k TPS`: shown apart only when a KPI is named, to say why
         name = kpi.name if kpi else _clean_name(label)
         if kpi is None and (not name or not (certain or unit_text or label.rstrip().endswith(":"))):
             return None  # a bare number in prose is not a figure unless the catalogue names it
@@ -418,7 +420,7 @@ def direction(match: re.Match) -> str:
 
 
 # Powers of ten of the amounts people write: `2.65亿元` is not 2.65 of a KPI kept in 万元.
-SCALE = {"元": 0, "万": 4, "万元": 4, "亿元": 8}
+SCALE = {"元": 0, "k": 3, "K": 3, "万": 4, "万元": 4, "亿元": 8}
 
 
 def fits(kpi: KpiRef, unit_text: str | None) -> bool:

@@ -322,3 +322,14 @@ def test_a_kpi_table_with_an_actual_column_a_prior_week_column_a_dated_week_or_a
         ("线上bug", 3, 5, "stated"),
         ("主动发现率", Decimal("66.67"), Decimal("50.00"), "stated"),
     ]
+
+
+def test_a_value_in_thousands_is_not_the_kpis_value_and_says_so():
+    parsed = parse_document(
+        "# 2025-W30\n\n## 数据\n- 需求交付数：1.2k\n- 入金 TPS 峰值 2.1k\n", catalogue=CATALOGUE
+    )
+    assert parsed.placed_figures == []
+    assert [(f.name, f.value, f.unit_label) for f in parsed.unplaced_figures] == [
+        ("需求交付数", Decimal("1.2"), "k")
+    ]
+    assert any("1.2 k" in warning and "需求交付数" in warning for warning in parsed.warnings)
