@@ -49,7 +49,8 @@ EVENT_LABEL = r"(?:事件|事故|故障|问题|incident|event)\s*#?\d{0,2}\s*:\s
 STATUS_EMOJI = r"(?:[\u2600-\u27bf\u2b00-\u2bff\U0001f300-\U0001faff\ufe0f]\s*)+"
 # `5月21日（周三）10:12`, `Aug 20 (Wed), 09:41`: the day of the week named after the date.
 WEEKDAY_NAME = r"(?:周|星期|礼拜)[一二三四五六日天1-7]|(?:mon|tue|wed|thu|fri|sat|sun)[a-z]{0,6}\.?"
-DAY_NOTE = rf"(?:\s*\(?\s*(?:{WEEKDAY_NAME})\s*\)?)?"
+# `5/21(三) 10:12`: a bare numeral names the weekday only inside brackets.
+DAY_NOTE = rf"(?:\s*\(?\s*(?:{WEEKDAY_NAME})\s*\)?|\s*\(\s*[一二三四五六日天]\s*\))?"
 START = re.compile(
     rf"^\s*(?:[-*+]\s+|\d{{1,2}}\s*[.、)]\s*)?(?:{STATUS_EMOJI})?(?:{EVENT_LABEL})?"
     rf"(?P<tag>[\[【][^\]】]{{1,8}}[\]】]\s*)?"

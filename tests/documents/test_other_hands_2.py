@@ -119,6 +119,7 @@ def test_a_grade_column_that_says_a_change_makes_a_change_and_a_grade_stays_a_gr
     [
         # the day of the week after the date
         ("- 7月22日（周二）10:05-10:31 网联通道抖动，C级，告警发现", "C", "1", (22, 10, 31), ""),
+        ("- 7/22(二) 10:05-10:31 网联通道抖动，C级，告警发现", "C", "1", (22, 10, 31), ""),
         # a status mark before the date; a space inside the impact
         (
             "- 🔴 7/22 10:05 网联通道抖动，10:31 恢复，C 级，影响 1,024 笔",
