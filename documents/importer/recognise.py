@@ -41,8 +41,9 @@ CHANGE = (
 # Last week's value named in English or Chinese: `（上周4.2%）`, `(prev 5402.7)`, `(was 40%)`, `vs 50%`.
 LAST = r"(?:上周|上期|prev(?:ious|\.)?|last\s*+week|was|LW)"
 
+# `较上周（99.993%）提升…`, `与上周（50%）相比…`: last week's value may stand in brackets.
 PREVIOUS_CLAUSE = re.compile(
-    rf"^(?:(?:较|比|相比)?{LAST}|vs\.?)\s*+(?:为|是|:)?\s*+(?P<num>{NUM})\s*+(?P<unit>{UNIT})?"
+    rf"^(?:(?:较|比|相比|与|和|跟)?{LAST}|vs\.?)\s*+(?:为|是|:)?\s*+\(?\s*+(?P<num>{NUM})\s*+(?P<unit>{UNIT})?"
 )
 # A sign alone opens a clause only after a "since last week" word: a bare `-1` may be anything.
 CHANGE_CLAUSE = re.compile(
@@ -162,6 +163,9 @@ def clauses(text: str) -> list[tuple[int, int]]:
             boundary = boundary and not (index and text[index - 1].isdigit())
             # `318 vs. 301`, `(prev. 99.994%)`: an abbreviation ends no sentence.
             boundary = boundary and not ABBREVIATION.search(text, max(0, index - 5), index)
+        elif char == "、":
+            # `入金 99.995%（上周 99.993%）、出金 99.981%`: after a figure it lists the next one.
+            boundary = index > 0 and (text[index - 1] in ")%" or text[index - 1].isdigit())
         elif char == "→":
             # `4 found by ourselves → 主动发现率 80%` goes on to another figure; `96.05%→81.72%` is one.
             boundary = not NUMBER_NEXT.match(text, index + 1)
@@ -344,7 +348,10 @@ class LineReader:
         unit_match = AFTER_VALUE.match(after)
         unit_text = unit_match["unit"] if unit_match else None
         label = label.strip()
-        kpi = named = self.catalogue.match(label) if label else None
+        # `延期率降至`, `线上bug共`, `出金有效成功率环比`: the name without the words that end the label.
+        kpi = named = (
+            (self.catalogue.match(label) or self.catalogue.match(_clean_name(label) or "")) if label else None
+        )
         if kpi is not None and not fits(kpi, unit_text):
             kpi = None
         if named is None and unit_text in ("k", "K"):

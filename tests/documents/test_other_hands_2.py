@@ -334,3 +334,30 @@ def test_a_value_in_thousands_is_not_the_kpis_value_and_says_so():
         ("需求交付数", Decimal("1.2"), "k")
     ]
     assert any("1.2 k" in warning and "需求交付数" in warning for warning in parsed.warnings)
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("主动发现率降至40%（上周50%）", [("主动发现率", 40, 50)]),  # not a new KPI named 主动发现率降至
+        ("线上bug共3个（上周5个，↓40%）", [("线上bug", 3, 5)]),
+        (
+            "出金有效成功率环比下降0.009pp至99.981%",
+            [("出金有效成功率", Decimal("99.981"), Decimal("99.990"))],
+        ),
+        (
+            "入金有效成功率99.995%，较上周（99.993%）提升0.002个百分点",
+            [("入金有效成功率", Decimal("99.995"), Decimal("99.993"))],
+        ),
+        ("主动发现率为66.67%，与上周（50%）相比提升16.67pp", [("主动发现率", Decimal("66.67"), 50)]),
+        (
+            "入金有效成功率 99.995%（上周 99.993%）、出金有效成功率 99.981%（上周 99.990%）",
+            [
+                ("入金有效成功率", Decimal("99.995"), Decimal("99.993")),
+                ("出金有效成功率", Decimal("99.981"), Decimal("99.990")),
+            ],
+        ),
+    ],
+)
+def test_a_label_ending_in_a_verb_or_since_word_and_last_week_in_brackets_after_较上周(line, expected):
+    assert [(f.name, f.value, f.previous) for f in figures_in_line(line, "g", CATALOGUE)] == expected
