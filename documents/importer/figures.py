@@ -42,14 +42,27 @@ UNITS = {
     "ms": (KPI.Unit.DURATION, "ms"),
     # Per mille is its own unit: read as a percent, 0.3‰ would be stored ten times too large.
     "‰": (KPI.Unit.NUMBER, "‰"),
+    # `1.2k` is twelve hundred: a scale like 万, never the value of a KPI kept in units.
+    "k": (KPI.Unit.NUMBER, "k"),
+    "K": (KPI.Unit.NUMBER, "k"),
 }
-UNIT_RE = "|".join(sorted((re.escape(unit) for unit in UNITS), key=len, reverse=True))
+
+
+def unit_pattern(units) -> str:
+    """The units as one alternation, longest first; a unit of letters ends where the word does (`1.2kg`)."""
+    ordered = sorted(units, key=len, reverse=True)
+    return "|".join(re.escape(unit) + ("(?![A-Za-z])" if unit.isascii() else "") for unit in ordered)
+
+
+UNIT_RE = unit_pattern(UNITS)
 UP_WORDS = "上涨|上升|提升|增长|增加|提高"
 DOWN_WORDS = "下降|降低|减少|下滑"
 CHANGE_WORDS = f"{UP_WORDS}|{DOWN_WORDS}"
 LEADING_WORDS = re.compile(r"^(?:但是?|而且?|且|其中|并且|同时|另外|以及|和|及|结果)+")
+# What ends a label without being part of the name: `降至`, `达到`, `共`, and `环比` before a change.
 TRAILING_VERB = re.compile(
-    rf"(?:(?:{CHANGE_WORDS})(?:至|到)|降至|升至|增至|达到|达|为|是|约)+$|(?:{CHANGE_WORDS})(?:了|约)*$"
+    rf"(?:(?:{CHANGE_WORDS})(?:至|到)|降至|升至|增至|达到|达|为|是|约|共计|合计|总计|共|环比|较上周|相比上周)+$"
+    rf"|(?:{CHANGE_WORDS})(?:了|约)*$"
 )
 CHANGE_CLAUSE = re.compile(
     rf"^(?:相比上周|较上周|比上周|环比上周|环比|对比上周)?(?P<word>{CHANGE_WORDS})(?:了|约)*$"

@@ -19,25 +19,30 @@ COLUMNS = [
     ("恢复时间", re.compile(r"恢复|结束|end|resolved|recover", re.IGNORECASE)),
     ("时间", re.compile(r"时间|开始|发生|time|start|when", re.IGNORECASE)),
     ("类型", re.compile(r"类型|性质|类别|type|kind", re.IGNORECASE)),
-    ("级别", re.compile(r"级别|等级|定级|grade|level|severity", re.IGNORECASE)),
+    ("级别", re.compile(r"级别|等级|定级|grade|level|sev", re.IGNORECASE)),
     ("影响", re.compile(r"影响|impact", re.IGNORECASE)),
     ("原因", re.compile(r"原因|根因|cause", re.IGNORECASE)),
     ("发现方式", re.compile(r"发现|detect|found", re.IGNORECASE)),
     ("处置", re.compile(r"处置|处理|措施|action", re.IGNORECASE)),
     (
         "描述",
-        re.compile(r"描述|现象|事件|内容|标题|问题|经过|说明|description|summary|title|what", re.IGNORECASE),
+        re.compile(
+            r"描述|现象|事件|内容|标题|问题|经过|说明|description|summary|title|what|symptom|issue|event",
+            re.IGNORECASE,
+        ),
     ),
 ]
 SEPARATOR = re.compile(r"^\|?\s*:?-{2,}")
 EMPTY = re.compile(r"^[-—–/\s]*$")
 
 
-def _columns(header: str) -> list[str | None]:
+def _columns(header: str) -> list[tuple[str | None, str]]:
+    """Each column's field name, or None, with its header as written."""
     names = []
     for start, end in table_cells(header):
-        text = normalize(header[start:end]).strip("* ")
-        names.append(next((key for key, pattern in COLUMNS if pattern.search(text)), None))
+        written = header[start:end].strip().strip("*").strip()
+        text = normalize(written)
+        names.append((next((key for key, pattern in COLUMNS if pattern.search(text)), None), written))
     return names
 
 
@@ -46,23 +51,29 @@ def table_events(rows: list[str]) -> list[tuple[str, list[str]]] | None:
     if len(rows) < 2:
         return None
     columns = _columns(rows[0])
-    if "时间" not in columns:
+    if "时间" not in [key for key, _written in columns]:
         return None
     events = []
     for row in rows[1:]:
         if SEPARATOR.match(row.strip()):
             continue
-        values = {}
-        for key, (start, end) in zip(columns, table_cells(row), strict=False):
+        values, others = {}, []
+        for (key, written), (start, end) in zip(columns, table_cells(row), strict=False):
             value = row[start:end].strip()
-            if key and not EMPTY.match(value):
-                values.setdefault(key, value)
+            if EMPTY.match(value):
+                continue
+            if key and key not in values:
+                values[key] = value
+            else:
+                # A column no field names (`状态`, `Status`, `负责人`) is kept under its header: the event's
+                # text holds it, and what it says (`已恢复，监控发现`) is read like any other text.
+                others.append(f"- {written}：{value}" if written else f"- {value}")
         if "时间" not in values:
             continue
         when = f"{values.pop('日期')} {values['时间']}" if "日期" in values else values["时间"]
         lines = [f"- 时间：{when}"]
         lines.extend(f"- {key}：{value}" for key, value in values.items() if key != "时间")
-        events.append((row.strip(), lines))
+        events.append((row.strip(), lines + others))
     return events
 
 

@@ -45,9 +45,16 @@ RANGE_END = rf"(?:\s*(?:-|~|～|—|–|至|到)+\s*{END_DAY}(?P<EH>\d{{1,2}})\s
 # `Incident 2:`) or a tag (`【C级】`, kept with the text it grades); the text starts after any comma or
 # colon. The line is read with its bold marks dropped, so a `* ` bullet may have left only its space.
 EVENT_LABEL = r"(?:事件|事故|故障|问题|incident|event)\s*#?\d{0,2}\s*:\s*"
+# `🔴 5/21 10:12 …`: a status mark before the date, as a Feishu or wiki list puts it.
+STATUS_EMOJI = r"(?:[\u2600-\u27bf\u2b00-\u2bff\U0001f300-\U0001faff\ufe0f]\s*)+"
+# `5月21日（周三）10:12`, `Aug 20 (Wed), 09:41`: the day of the week named after the date.
+WEEKDAY_NAME = r"(?:周|星期|礼拜)[一二三四五六日天1-7]|(?:mon|tue|wed|thu|fri|sat|sun)[a-z]{0,6}\.?"
+# `5/21(三) 10:12`: a bare numeral names the weekday only inside brackets.
+DAY_NOTE = rf"(?:\s*\(?\s*(?:{WEEKDAY_NAME})\s*\)?|\s*\(\s*[一二三四五六日天]\s*\))?"
 START = re.compile(
-    rf"^\s*(?:[-*+]\s+|\d{{1,2}}\s*[.、)]\s*)?(?:{EVENT_LABEL})?(?P<tag>[\[【][^\]】]{{1,8}}[\]】]\s*)?"
-    rf"(?:{DAY}|{WEEKDAY}|{MONTH_DAY})\s*,?\s*{CLOCK}{RANGE_END}[\s,:]*(?P<rest>.*)$",
+    rf"^\s*(?:[-*+]\s+|\d{{1,2}}\s*[.、)]\s*)?(?:{STATUS_EMOJI})?(?:{EVENT_LABEL})?"
+    rf"(?P<tag>[\[【][^\]】]{{1,8}}[\]】]\s*)?"
+    rf"(?:{DAY}{DAY_NOTE}|{WEEKDAY}|{MONTH_DAY}{DAY_NOTE})\s*,?\s*{CLOCK}{RANGE_END}[\s,:·•|]*(?P<rest>.*)$",
     re.IGNORECASE,
 )
 SUBHEADING = re.compile(r"^#{2,6}\s*(?:\d{1,2}\s*[.、)]\s*)?(?P<title>.*?)\s*#*$")
@@ -84,11 +91,15 @@ OTHER_SCALE_TAG = re.compile(
 # `[C级]`, `[Change]`, `【风险】` before the text: a tag that grades the event or says its kind.
 GRADE_TAG = re.compile(
     # `(C级, 0.5)`: the share may follow the grade inside its bracket.
-    r"[\[(【]\s*(?P<grade>[A-Da-d])\s*级\s*(?:[,;]\s*(?P<share>0?\.\d+|1(?:\.0+)?)\s*)?[^\])】]{0,4}[\])】]"
+    r"[\[(【]\s*(?P<grade>[A-Da-d])\s*级\s*(?:[,;]\s*(?:责任|share)?\s*:?\s*(?P<share>0?\.\d+|1(?:\.0+)?)\s*)?"
+    r"[^\])】]{0,4}[\])】]"
     r"|(?<![A-Za-z])(?P<bare>[A-D])\s*级(?:事故|事件|故障)"
-    # `，C级，`: a grade standing as a clause of its own.
-    r"|(?<![A-Za-z\w])(?P<alone>[A-D])\s*级(?=\s*(?:[,;。]|$))"
+    # `，C级，`, `，C级（0.5），`, `C级（半责）`: a grade standing as a clause of its own, a note after it.
+    r"|(?<![A-Za-z\w])(?P<alone>[A-D])\s*级(?:\s*\((?P<alone_note>[^()]{0,12})\))?(?=\s*(?:[,;。|·•]|$))"
 )
+HALF_SHARE = re.compile(r"半责|一半|各半|50\s*%")
+SHARE_NUMBER = re.compile(r"^\s*(?:责任|share)?\s*:?\s*(?P<share>0?\.\d+|1(?:\.0+)?)\s*$")
+GRADED = re.compile(r"^\s*[A-Da-d]\s*$|(?<![A-Za-z])[A-Da-d]\s*级")
 TAG = re.compile(r"^\s*[\[【]\s*(?P<tag>[^\]】]{1,16}?)\s*[\]】]\s*")
 KIND_PREFIX = re.compile(r"^(?P<word>风险预警|容量预警|风险提示|隐患|风险|预警|变更|发布)\s*[:：]\s*")
 RISK_KIND = re.compile(r"风险|预警|容量|隐患|risk|warning", re.IGNORECASE)
@@ -101,23 +112,36 @@ DURATION = re.compile(
     r"\s*+(?:(?P<m>\d{1,4})\s*+(?:分钟|分|min))?",
     re.IGNORECASE,
 )
+# `约37分钟后恢复`: the time it took, said before the word for recovering.
+DURATION_BEFORE_END = re.compile(
+    r"(?:(?P<h>\d{1,3}(?:\.\d{1,2})?)\s*+个?\s*+小时\s*+)?(?:(?P<m>\d{1,4})\s*+分钟?\s*+)?后\s*+(?:恢复|解决|修复|止血)"
+)
+# `resolved 10:49`, `recovered at 10:49`: the end said in English, before its time.
+RESOLVED_EN = re.compile(
+    r"\b(?:resolved|recovered|restored|mitigated|fixed)\s+(?:at\s+|by\s+)?(?P<H>\d{1,2}):(?P<M>\d{2})(?!\d)",
+    re.IGNORECASE,
+)
 END_VALUE = re.compile(rf"^(?:{DAY}\s*)?(?P<H>\d{{1,2}}):(?P<M>\d{{2}})(?!\d)")
 CHANGE_WORDS = re.compile(r"发布|上线|版本|变更")
 PROACTIVE = re.compile(
     r"主动发现|监控告警|告警发现|巡检|自查发现|监控发现"
-    r"|(?:found|detected|caught) by (?:our )?(?:monitoring|alert)|alert(?:ing)? fired",
+    r"|(?:found|detected|caught) by:?\s*(?:our )?(?:monitoring|alert)|alert(?:ing)? fired",
     re.IGNORECASE,
 )
 # `银行通知发现`: told by someone outside, however it is worded.
 REPORTED = re.compile(r"反馈|投诉|报障|上报|外部通知|通知发现|客诉|reported by|complain", re.IGNORECASE)
 # `影响出金32笔`, `无资金影响`, and the same after a few words of when or where: `切换期间无业务影响`.
 IMPACT_CLAUSE = re.compile(
-    r"^(?:影响\S.*|impact\s*:\s*\S.*|[^,;。\s]{0,8}?(?:无|暂无|未造成|未产生|没有|未对\S{0,6}造成)\S{0,6}影响\S{0,2}|no\s+\S{0,20}\s*impact)$",
+    r"^(?:影响\s*\S.*|.{1,24}受\S{0,2}影响|impact\s*:\s*\S.*|[^,;。\s]{0,8}?(?:无|暂无|未造成|未产生|没有|未对\S{0,6}造成)\S{0,6}影响\S{0,2}|no\s+\S{0,20}\s*impact)$",
     re.IGNORECASE,
 )
 CAUSE = re.compile(r"原因\s*[:：]\s*(?P<cause>.+?)(?:。|\.\s|\.$|$)")
-COUNT = re.compile(r"(?P<count>\d{1,3}(?:,\d{3})+|\d+)\s*(?:笔|次|单|个)")
-CLAUSE_SPLIT = re.compile(r"[，。；;]|,(?!\d{3})|\.(?=\s|$)")
+# A count starts where its digits start: tried inside a run of digits, a search takes the square of its
+# length.
+COUNT = re.compile(r"(?<![\d,])(?P<count>\d{1,3}(?:,\d{3})+|\d+)\s*(?:笔|次|单|个)")
+FAILURES = re.compile(r"(?<!\d)(?P<count>\d+)\s*次(?:报错|失败|错误|异常)")
+# `代付回调延迟 | C级 | 影响1,024笔`: a bar separates clauses as a comma does.
+CLAUSE_SPLIT = re.compile(r"[，。；;|｜]|\s[·•]\s|,(?!\d{3})|\.(?=\s|$)")
 # Incident.impact_count is a PositiveIntegerField: a 32-bit signed integer on PostgreSQL.
 MAX_COUNT = 2**31 - 1
 OPEN_BRACKET = re.compile(r"\s*[(（][^()（）]*$")
@@ -126,7 +150,7 @@ LEADING_BRACKET = re.compile(r"^[(（][^()（）]{0,20}[)）]\s*")
 STATED_PROACTIVE = re.compile(r"monitoring|alert|inspection|self[- ]?check|on-?call", re.IGNORECASE)
 STATED_REPORTED = re.compile(r"customer|user|merchant|bank|partner|business|ticket", re.IGNORECASE)
 # An English sentence ends at `. ` as a Chinese one at `。` (`v3.2` goes on).
-FIRST_CLAUSE = re.compile(r"^(?:[^:,;。，；：.]|\.(?!\s|$))+")
+FIRST_CLAUSE = re.compile(r"^(?:[^:,;。，；：.|｜·•]|\.(?!\s|$))+")
 
 
 @dataclass
@@ -314,7 +338,7 @@ def _field_end(fields: dict[str, str], started: dt.datetime, week: IsoWeek) -> d
 
 
 def _duration_end(text: str, started: dt.datetime) -> dt.datetime | None:
-    for match in DURATION.finditer(text):
+    for match in [*DURATION.finditer(text), *DURATION_BEFORE_END.finditer(text)]:
         if match["h"] or match["m"]:
             hours = float(match["h"] or 0)
             minutes = int(match["m"] or 0)
@@ -342,6 +366,11 @@ def _said_end(text: str, started: dt.datetime, week: IsoWeek) -> dt.datetime | N
             moment += dt.timedelta(days=1)  # 23:50 … 00:35恢复: after midnight
         if started <= moment <= started + dt.timedelta(days=7):
             resolved = moment
+    if resolved is None and (match := RESOLVED_EN.search(text)):
+        moment = dt.datetime.combine(started.date(), dt.time(0), tzinfo=started.tzinfo)
+        if int(match["H"]) <= 23 and int(match["M"]) <= 59:
+            moment = moment.replace(hour=int(match["H"]), minute=int(match["M"]))
+            resolved = moment if moment >= started else moment + dt.timedelta(days=1)
     return resolved
 
 
@@ -350,7 +379,7 @@ def _title(entry: _Entry, fields: dict[str, str], lines: list[str]) -> str:
         text = entry.title
     else:
         text = fields.get("描述") or fields.get("经过") or fields.get("说明") or (lines[0] if lines else "")
-    text = KIND_PREFIX.sub("", _untagged(text.strip())[0])
+    text = KIND_PREFIX.sub("", _untagged(text.strip().lstrip("·• "))[0])
     text = LEADING_BRACKET.sub("", text.lstrip("—–-:~ "))  # `（32分钟） 出金通道超时`, `— payout …`
     match = FIRST_CLAUSE.match(text)
     # `payout callback delayed (C级, 0.5)` is cut at its comma: the bracket left open is not in the title.
@@ -368,9 +397,14 @@ def _untagged(text: str) -> tuple[str, list[str]]:
 
 
 def _kind(fields: dict[str, str], text: str) -> str:
-    body, tags = _untagged(text.lstrip("-* "))
+    body, tags = _untagged(text.lstrip("-*·• "))
     prefix = KIND_PREFIX.match(body)
-    for stated in [fields.get("类型") or fields.get("性质") or "", *tags, prefix["word"] if prefix else ""]:
+    # A grade column may say the kind instead (`| Risk |`, `| 变更 |`); a grade (`C级事故`) says none.
+    level = fields.get("级别") or ""
+    if GRADED.search(normalize(level)):
+        level = ""
+    said = fields.get("类型") or fields.get("性质") or level
+    for stated in [said, *tags, prefix["word"] if prefix else ""]:
         stated = normalize(stated)
         if RISK_KIND.search(stated):
             return Incident.Kind.RISK
@@ -389,13 +423,21 @@ def _grade(fields: dict[str, str], text: str) -> dict:
     stated = fields.get("级别") or fields.get("等级") or fields.get("定级")
     match = GRADE.search(f"定级{normalize(stated)}" if stated else text)
     if not match and not stated and (tag := GRADE_TAG.search(normalize(text))):
-        share = Decimal(tag["share"]) if tag["share"] else Decimal("1")
+        share = Decimal(tag["share"]) if tag["share"] else _share_in(tag["alone_note"] or "")
         grade = (tag["grade"] or tag["bare"] or tag["alone"]).upper()
         return {"grade": grade, "share": share if 0 < share <= 1 else Decimal("1")}
     if not match:
         return {"grade": "", "share": Decimal("1")}
     share = Decimal(match["share"]) if match["share"] else Decimal("1")
     return {"grade": match["grade"].upper(), "share": share if 0 < share <= 1 else Decimal("1")}
+
+
+def _share_in(note: str) -> Decimal:
+    """The share a note after a grade states: `0.5`, `责任0.5`, `半责`; a whole share when it says none."""
+    if HALF_SHARE.search(note):
+        return Decimal("0.5")
+    match = SHARE_NUMBER.search(note)
+    return Decimal(match["share"]) if match else Decimal("1")
 
 
 def _other_scale(fields: dict[str, str], text: str) -> str:
@@ -440,7 +482,7 @@ def _cause(fields: dict[str, str], text: str) -> str:
 
 def _count(fields: dict[str, str], text: str, started: dt.datetime, warnings: list[str]) -> int | None:
     impact = normalize(_impact(fields, text))
-    match = COUNT.search(impact) or re.search(r"(?P<count>\d+)\s*次(?:报错|失败|错误|异常)", text)
+    match = COUNT.search(impact) or FAILURES.search(text)
     if not match:
         return None
     count = int(match.group("count").replace(",", ""))

@@ -14,12 +14,16 @@ import unicodedata
 
 from documents.importer.catalogue import Catalogue, KpiRef
 from documents.importer.figures import places, to_decimal
-from documents.importer.recognise import AFTER_VALUE, RANGE_AFTER, LineReader, fits
+from documents.importer.recognise import AFTER_VALUE, RANGE_AFTER, SINCE_CHANGE, LineReader, direction, fits
 from documents.importer.structure import Figure
 
 CURRENT_HEADER = re.compile(r"本周|本期|当周|本月|this week|current", re.IGNORECASE)
-PREVIOUS_HEADER = re.compile(r"上周|上期|上月|last week|previous", re.IGNORECASE)
-WEEK_HEADER = re.compile(r"^W(?P<number>\d{1,2})$", re.IGNORECASE)
+PREVIOUS_HEADER = re.compile(r"上周|上期|上月|last week|previous|prior|prev\b", re.IGNORECASE)
+# `实际`, `Actual`: the value the week reached, beside its target, when no column says "this week".
+ACTUAL_HEADER = re.compile(r"实际|actual", re.IGNORECASE)
+# `环比`, `WoW`, `Δ`: the change since last week, which gives last week's value when no column states it.
+CHANGE_HEADER = re.compile(r"环比|变化|增减|wow|w/w|change|diff|Δ", re.IGNORECASE)
+WEEK_HEADER = re.compile(r"^(?:\d{4}\s*-?\s*)?W(?P<number>\d{1,2})$", re.IGNORECASE)
 # `本周指标`, `this week's KPI`: a column of names, however its header is worded, is never a value column.
 LABEL_HEADER = re.compile(r"指标|名称|项目|\bKPIs?\b|\bmetrics?\b", re.IGNORECASE)
 
@@ -35,9 +39,42 @@ def table_cells(line: str) -> list[tuple[int, int]]:
     return cells
 
 
-def table_columns(header: str, week_number: int | None) -> tuple[int, int | None] | None:
-    names = [header[a:b].strip() for a, b in table_cells(header)]
-    current = previous = None
+# A table typed as plain text (an e-mail, a text file): columns lined up with two spaces or more.
+ALIGNED_CELL = re.compile(r"\S+(?: \S+)*")
+MAX_HEADER_CELL = 12  # a column's name, not a sentence
+
+
+def aligned_cells(line: str) -> list[tuple[int, int]]:
+    """The (start, end) of each cell of a row whose columns are lined up with spaces."""
+    return [match.span() for match in ALIGNED_CELL.finditer(line)]
+
+
+def aligned_table_end(lines: list[str], index: int, week_number: int | None) -> int | None:
+    """Where a plain-text table opening at `index` ends: a header of lined-up columns, one of them this
+    week's (`指标    本周    上周`), then its rows up to a blank line; None when no such table opens here."""
+    header = lines[index]
+    if not header.strip() or header[0] == " " or "|" in header or len(aligned_cells(header)) < 2:
+        return None
+    cells = aligned_cells(header)
+    if any(end - start > MAX_HEADER_CELL for start, end in cells):
+        return None
+    columns = table_columns(header, week_number, aligned_cells)
+    if columns is None:
+        return None
+    # This week's column is named in a word or two (`本周`, `本周值`, `This week`): `重点  本周完成了灰度切换`
+    # is a sentence, not a row of column names.
+    start, end = cells[columns[0]]
+    if len(CURRENT_HEADER.sub("", unicodedata.normalize("NFKC", header[start:end])).strip()) > 3:
+        return None
+    end = index + 1
+    while end < len(lines) and lines[end].strip() and len(aligned_cells(lines[end].strip())) >= 2:
+        end += 1
+    return end if end > index + 1 else None
+
+
+def table_columns(header: str, week_number: int | None, cells=table_cells) -> tuple[int, int | None] | None:
+    names = [header[a:b].strip() for a, b in cells(header)]
+    current = previous = actual = None
     for index, name in enumerate(names[1:], start=1):
         if LABEL_HEADER.search(unicodedata.normalize("NFKC", name)):
             continue
@@ -47,22 +84,30 @@ def table_columns(header: str, week_number: int | None) -> tuple[int, int | None
             current = index if current is None else current
         elif PREVIOUS_HEADER.search(normal) or week:
             previous = index if previous is None else previous
+        elif ACTUAL_HEADER.search(normal):
+            actual = index if actual is None else actual
+    current = current if current is not None else actual
     if current is None:
         return None
     return current, previous
 
 
 def figures_in_table(
-    rows: list[str], group: str, catalogue: Catalogue, week_number: int | None
+    rows: list[str], group: str, catalogue: Catalogue, week_number: int | None, aligned: bool = False
 ) -> dict[int, list[Figure]]:
-    """Figures of a table's rows, by row index; a row that names no KPI stays text."""
-    columns = table_columns(rows[0], week_number) if rows else None
+    """Figures of a table's rows, by row index; a row that names no KPI stays text. An `aligned` table
+    (plain text, columns lined up with spaces) has no separator row under its header."""
+    if aligned:
+        columns, split, first = table_columns(rows[0], week_number, aligned_cells), aligned_cells, 1
+    else:
+        columns, split, first = (table_columns(rows[0], week_number) if rows else None), table_cells, 2
     if columns is None:
-        return _by_week_rows(rows, group, catalogue, week_number)
+        return {} if aligned else _by_week_rows(rows, group, catalogue, week_number)
     found: dict[int, list[Figure]] = {}
     current, previous = columns
-    for index, row in enumerate(rows[2:], start=2):
-        cells = table_cells(row)
+    change = _change_column(rows[0], split)
+    for index, row in enumerate(rows[first:], start=first):
+        cells = split(row)
         if len(cells) <= current:
             continue
         label, kpi = _row_label(row, cells[:current], catalogue)
@@ -73,6 +118,8 @@ def figures_in_table(
             continue
         if previous is not None and len(cells) > previous:
             _cell_previous(figure, row, cells[previous], kpi, group, with_span=True)
+        elif change is not None and len(cells) > change:
+            _cell_change(figure, row[cells[change][0] : cells[change][1]], group)
         found[index] = [figure]
     return found
 
@@ -142,6 +189,19 @@ def _cell_figure(row: str, cell: tuple[int, int], kpi: KpiRef, label: str, group
     start, end, _role = reader.span(value.start(), value.end(), "value")
     figure.spans.append((cell[0] + start, cell[0] + end, "value"))
     return figure
+
+
+def _change_column(header: str, cells) -> int | None:
+    names = [unicodedata.normalize("NFKC", header[a:b]).strip("* ") for a, b in cells(header)]
+    return next((index for index, name in enumerate(names) if index and CHANGE_HEADER.search(name)), None)
+
+
+def _cell_change(figure: Figure, text: str, group: str) -> None:
+    """Last week's value from a change column (`+7`, `-0.3pp`, `↑0.002pp`), by the rules a change in a
+    sentence follows: a relative change (`+1.7%`) gives none."""
+    reader = LineReader(text, group, Catalogue())
+    if match := SINCE_CHANGE.match(reader.text):
+        reader.apply_change(figure, direction(match), match["num"], match["unit"])
 
 
 def _cell_previous(

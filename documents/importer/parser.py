@@ -12,7 +12,7 @@ from common.weeks import IsoWeek
 from documents.importer.catalogue import Catalogue
 from documents.importer.figures import name_key, normalize, parse_canonical, unstorable
 from documents.importer.incidents import read_incidents
-from documents.importer.kpi_tables import figures_in_table, is_table_row
+from documents.importer.kpi_tables import aligned_table_end, figures_in_table, is_table_row
 from documents.importer.okr_tables import key_result_tables
 from documents.importer.recognise import SCALE, figures_in_line
 from documents.importer.structure import (
@@ -46,10 +46,20 @@ PROGRESS = re.compile(
 )
 # What a progress says of last week: `60% → 70%` is now 70%; `55%（上周50%）` and `50% (was 40%)`
 # are 55% and 50%.
-PROGRESS_BEFORE = re.compile(r"\d+(?:\.\d+)?\s*%\s*(?:→|->|=>)\s*(?=\d)")
+# Each number is tried from its first digit only: tried inside a long run of digits, the search would take
+# the square of its length.
+PROGRESS_BEFORE = re.compile(r"(?<![\d.])\d+(?:\.\d+)?\s*%\s*(?:→|->|=>)\s*(?=\d)")
+# `80%（+10%）`: a signed change after a progress says how far it moved, not where it stands.
+PROGRESS_CHANGE = re.compile(
+    r"\(\s*(?:本周|环比|wow)?\s*[+\-↑↓]\s*\d+(?:\.\d+)?\s*(?:%|pp)\s*\)", re.IGNORECASE
+)
 PROGRESS_LAST = re.compile(r"\(\s*(?:上周|上期|prev(?:ious)?|was|last\s*week)[^()]{0,20}\)", re.IGNORECASE)
-# A bracket holding a percentage is progress, not part of the key result's name: `房屋交付（75%）`.
-TITLE_PERCENT = re.compile(r"\s*+\([^()]{0,20}%[^()]{0,20}\)|[\s\-—~]*+\d++(?:\.\d+)?\s*+%.*$")
+# A bracket holding a percentage is progress, not part of the key result's name: `房屋交付（75%）`; so are
+# a progress bar and a square bracket before a trailing percentage (`新银收入 ██████░░░░ 60%`, `迁移 [45%]`).
+PROGRESS_BAR = "█▉▊▋▌▍▎▏▓▒░■□▰▱"
+TITLE_PERCENT = re.compile(
+    rf"\s*+\([^()]{{0,20}}%[^()]{{0,20}}\)|[\s\-—~\[{PROGRESS_BAR}]*+(?<![\d.])\d++(?:\.\d+)?\s*+%.*$"
+)
 UNCLOSED = re.compile(r"\s*\([^()]*$|\s+(?:进度|完成度|完成率|progress)$", re.IGNORECASE)
 ANY_PERCENT = re.compile(r"(?<![\d.])(?P<value>\d+(?:\.\d+)?)\s*%")
 ETA_ISO = re.compile(r"预计\s*(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})")
@@ -57,7 +67,7 @@ ETA_SHORT = re.compile(r"预计\s*[是于在]?\s*(?P<m>\d{1,2})\s*[/月.]\s*(?P<
 STATUS_LINE = re.compile(
     r"^(?:进度(?P<progress>\d+(?:\.\d+)?)%(?:\([^)]*\))?)?\s*(?:·\s*)?(?:预计(?P<eta>\d{4}-\d{2}-\d{2}))?$"
 )
-FIRST_CLAUSE = re.compile(r"^[^:,;。，；：—]+")
+FIRST_CLAUSE = re.compile(r"^[^:,;。，；：—|｜]+")
 PROGRESS_STEP = Decimal("0.01")  # KeyResultUpdate.progress has two decimal places
 
 
@@ -66,7 +76,8 @@ NUMERAL_PREFIX = re.compile(r"^(?:[一二三四五六七八九十]{1,3}\s*[、.�
 SECTION_NUMBER = re.compile(
     r"^(?:[一二三四五六七八九十]{1,3}\s*[、.．]|\([一二三四五六七八九十\d]{1,3}\)|\d{1,2}\s*[、.．)](?!\d))\s*"
 )
-KR_PREFIX = re.compile(r"^KR\s*\d{1,2}\s*[:：.、]?\s*", re.IGNORECASE)
+# `KR1`, and with its objective (`O1-KR1`, `O1.KR2`, `O1 KR3`), or numbered in it (`KR1.2`).
+KR_PREFIX = re.compile(r"^(?:O\d{1,2}\s*[-_./]?\s*)?KR\s*\d{1,2}(?:\.\d{1,2})?\s*[:：.、]?\s*", re.IGNORECASE)
 CHECKBOX = re.compile(r"^\[[ xX]\]\s*")
 # `✅ 对公收佣`, `🟡 芝麻免押`, `[x] …`: a status mark before a key result is not part of its name.
 STATUS_MARK = re.compile(r"^(?:[\u2600-\u27bf\u2b00-\u2bff\U0001f300-\U0001faff\ufe0f\u200d]|\[[ xX]\])+\s*")
@@ -151,21 +162,28 @@ def _scale_warnings(report: ParsedReport) -> list[str]:
     warnings = []
     for figure in report.unplaced_figures:
         kpi = report.catalogue.match(figure.label or figure.name)
-        scales = {figure.unit_label, kpi.unit_label} if kpi else set()
-        if len(scales) == 2 and scales <= set(SCALE):
-            warnings.append(
-                _(
-                    "“%(label)s” states %(value)s %(unit)s; the KPI “%(name)s” is kept in %(kpi_unit)s, "
-                    "so the figure is not converted and stays as text."
-                )
-                % {
-                    "label": (figure.label or figure.name).rstrip(" :："),
-                    "value": figure.value,
-                    "unit": figure.unit_label,
-                    "name": kpi.name,
-                    "kpi_unit": kpi.unit_label,
-                }
+        if kpi is None or figure.unit_label not in SCALE:
+            continue
+        if SCALE[figure.unit_label] == SCALE.get(kpi.unit_label, 0):
+            continue
+        stated = {
+            "label": (figure.label or figure.name).rstrip(" :："),
+            "value": figure.value,
+            "unit": figure.unit_label,
+            "name": kpi.name,
+            "kpi_unit": kpi.unit_label,
+        }
+        if kpi.unit_label:
+            message = _(
+                "“%(label)s” states %(value)s %(unit)s; the KPI “%(name)s” is kept in %(kpi_unit)s, "
+                "so the figure is not converted and stays as text."
             )
+        else:
+            message = _(
+                "“%(label)s” states %(value)s %(unit)s; the KPI “%(name)s” is kept in plain units, "
+                "so the figure is not converted and stays as text."
+            )
+        warnings.append(message % stated)
     return warnings
 
 
@@ -312,6 +330,13 @@ def _take_figures(report: ParsedReport, group: str, lines: list[str]) -> str:
             body.extend(rows)
             index = end
             continue
+        elif end := aligned_table_end(lines, index, report.week.number):
+            rows = lines[index:end]
+            for found in figures_in_table(rows, group, catalogue, report.week.number, aligned=True).values():
+                report.figures.extend(found)
+            body.extend(rows)
+            index = end
+            continue
         else:
             body.append(line)
             if line.strip():
@@ -339,8 +364,12 @@ def _read_okr(report: ParsedReport, title: str, lines: list[str]) -> None:
                 continue
             bullet = BULLET.match(line)
             text = bullet.group("text") if bullet else ""
+            if not bullet and KR_PREFIX.match(normalize(line)):
+                text = line.strip()  # `KR1 对公收佣：90%` on a line of its own, with no list mark
             # Under an objective a bullet that states a progress is a key result, however it says it.
-            if bullet and (KR_PREFIX.match(text) or _states_progress(text, group, report.catalogue)):
+            if text and (
+                KR_PREFIX.match(text) or (bullet and _states_progress(text, group, report.catalogue))
+            ):
                 current = [text]
                 raw_items.append((len(raw_items) + 1, current))
                 continue
@@ -402,7 +431,7 @@ def _okr_item(number: int, lines: list[str], week: IsoWeek, warnings: list[str])
 
 
 def _progress(text: str) -> Decimal | None:
-    text = PROGRESS_LAST.sub("", PROGRESS_BEFORE.sub("", text))
+    text = PROGRESS_CHANGE.sub("", PROGRESS_LAST.sub("", PROGRESS_BEFORE.sub("", text)))
     match = PROGRESS.search(text)
     if not match:
         percents = ANY_PERCENT.findall(text)

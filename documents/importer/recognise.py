@@ -16,12 +16,12 @@ import unicodedata
 from dataclasses import dataclass
 
 from documents.importer.catalogue import Catalogue, KpiRef, label_key
-from documents.importer.figures import UNITS, _clean_name, places, to_decimal
+from documents.importer.figures import UNITS, _clean_name, places, to_decimal, unit_pattern
 from documents.importer.structure import Figure
 from reports.models import KPI
 
 NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?(?!\d|,\d)|\d+(?:\.\d+)?"
-UNIT = "|".join(sorted((re.escape(unit) for unit in UNITS), key=len, reverse=True))
+UNIT = unit_pattern(UNITS)
 POINTS = r"个百分点|百分点|pp|PP"
 # English verbs as whole words only: `up 12 from last week`, `down 0.004pp WoW`.
 UP = r"上涨|上升|提升|回升|增长|增加|提高|升高|上浮|(?<![A-Za-z])(?:[Uu]p|[Ii]ncreased|[Rr]ose)(?![A-Za-z])"
@@ -39,24 +39,28 @@ CHANGE = (
     rf"\s*+(?P<num>{NUM})\s*+(?P<unit>{POINTS}|{UNIT})?"
 )
 # Last week's value named in English or Chinese: `（上周4.2%）`, `(prev 5402.7)`, `(was 40%)`, `vs 50%`.
-LAST = r"(?:上周|上期|prev(?:ious)?|last\s*+week|was|LW)"
+LAST = r"(?:上周|上期|prev(?:ious|\.)?|last\s*+week|was|LW)"
 
+# `较上周（99.993%）提升…`, `与上周（50%）相比…`: last week's value may stand in brackets.
 PREVIOUS_CLAUSE = re.compile(
-    rf"^(?:(?:较|比|相比)?{LAST}|vs\.?)\s*+(?:为|是|:)?\s*+(?P<num>{NUM})\s*+(?P<unit>{UNIT})?"
+    rf"^(?:(?:较|比|相比|与|和|跟)?{LAST}|vs\.?)\s*+(?:为|是|:)?\s*+\(?\s*+(?P<num>{NUM})\s*+(?P<unit>{UNIT})?"
 )
 # A sign alone opens a clause only after a "since last week" word: a bare `-1` may be anything.
 CHANGE_CLAUSE = re.compile(
     rf"^(?:{SINCE}\s*+:?\s*+{CHANGE}|{SINCE}?\s*+(?:(?P<verb2>{VERB})(?:了|约)*|(?P<arrow2>[↑↓]))\s*+"
     rf"(?P<num2>{NUM})\s*+(?P<unit2>{POINTS}|{UNIT})?)(?P<rest>.*)$"
 )
-UNCHANGED_CLAUSE = re.compile(rf"^(?:{SINCE}?\s*+持平|(?:flat|unchanged)\b)", re.IGNORECASE)
+# `持平`, `同上周`, `与上周相同`, `no change`: last week's value is this week's.
+SAME = r"持平|同上周|与上周相同|与上周一致|flat|unchanged|same as last week"
+UNCHANGED_CLAUSE = re.compile(rf"^(?:{SINCE}?\s*+持平|(?:{SAME})(?![A-Za-z]))", re.IGNORECASE)
 PENDING_CHANGE = re.compile(rf"^(?P<label>.+?)(?P<verb>{VERB})\s*(?P<num>{NUM})\s*(?P<unit>{POINTS})$")
 CHANGE_TO = re.compile(
     rf"^(?P<label>.*?)(?P<verb>{VERB})(?:了)?\s*(?P<amount>{NUM})\s*(?P<amount_unit>{POINTS}|{UNIT})?\s*"
     rf"(?:至|到)\s*(?P<value>{NUM})"
 )
 FROM_TO = re.compile(
-    rf"^(?P<label>.+?)(?:从|由)\s*(?:上周|上期)?的?\s*(?P<a>{NUM})\s*(?P<unit_a>{UNIT})?\s*(?:(?:{VERB})?(?:至|到)|降至|升至|增至)"
+    rf"^(?P<label>.+?)(?:从|由)\s*(?:上周|上期)?的?\s*(?P<a>{NUM})\s*(?P<unit_a>{UNIT})?\s*"
+    rf"(?:(?:{VERB}|降|升|增|涨|跌|减)?(?:至|到))"
     rf"\s*(?P<b>{NUM})"
 )
 # `需求吞吐率回升：**↑3.28个百分点**（81.72%）`: a change in points and last week's value, no value written.
@@ -87,7 +91,12 @@ SINCE_PREVIOUS = re.compile(
 )
 # Right after the value, in brackets or not: `较上周下降2个`, `(WoW -0.002pp)`, `（↑0.05pp）`, `↓1`.
 SINCE_CHANGE = re.compile(rf"^\s*+\(?\s*+(?:(?:较|比){LAST}?|{SINCE})?\s*+:?\s*+{CHANGE}")
-TAIL_UNCHANGED = re.compile(rf"^\s*+\(?\s*+(?:{SINCE}\s*+)?(?:持平|flat|unchanged)", re.IGNORECASE)
+TAIL_UNCHANGED = re.compile(rf"^\s*+\(?\s*+(?:{SINCE}\s*+)?(?:{SAME})", re.IGNORECASE)
+# `（目标≤5%，上周4.60%）`: last week's value named after something else in the value's bracket.
+BRACKET_LAST = re.compile(
+    rf"^\s*+\([^()]*?[,;]\s*+{LAST}\s*+(?:为|是)?\s*+:?\s*+(?P<num>{NUM})\s*+(?P<unit>{UNIT})?\s*+(?:[,;][^()]*)?\)",
+    re.IGNORECASE,
+)
 ENDS_WITH_CHANGE = re.compile(rf"(?:{VERB})(?:了|约)*$")
 NAMES_NOTHING = re.compile(rf"^(?:{SINCE}|相比|较|比|约|:|\s)*$")
 # A number glued to what follows it as a name, date, time or version is not a value: 1.0成功率, 8月, 9/10.
@@ -97,7 +106,16 @@ ALLOWED_AFTER = re.compile(rf"(?:{UNIT}|较|比|上周|持平|环比|相比|{VER
 POINTS_AFTER = re.compile(rf"\s*+(?:{POINTS})")
 # A number right after "12:", "3/", "10.", "2-" or "v" is part of a time, date, range or version.
 PART_OF_SOMETHING = re.compile(r"(?:\d[:/\-.~]|[vV])$")
-LIST_MARKER = re.compile(r"^\s*(?:[-*+•]\s+(?:\[[ xX]\]\s*)?|\d{1,2}[.、)](?!\d)\s*|>\s*)")
+# An outline number (`1.1 `, `2.3.1、`, as Feishu and Word number a document) is a marker too, when words
+# follow it: `1.2 万笔` is a value with its unit.
+LIST_MARKER = re.compile(
+    r"^\s*(?:[-*+•]\s+(?:\[[ xX]\]\s*)?|\d{1,2}[.、)](?!\d)\s*|>\s*"
+    rf"|\d{{1,2}}(?:\.\d{{1,2}}){{1,3}}(?:\s+|、)(?!\s|{UNIT})(?=[^\d\s]))"
+)
+
+
+# `🔻0.005pp`, `⬆️ 2`: a change marked with an emoji arrow is marked with an arrow.
+EMOJI_ARROWS = {"🔺": "↑", "⬆": "↑", "🔼": "↑", "🔻": "↓", "⬇": "↓", "🔽": "↓"}
 
 
 def clean_view(line: str) -> tuple[str, list[int]]:
@@ -106,9 +124,9 @@ def clean_view(line: str) -> tuple[str, list[int]]:
     chars: list[str] = []
     where: list[int] = []
     for position, char in enumerate(line):
-        if char in "*`":
+        if char in "*`\ufe0f":
             continue
-        normal = unicodedata.normalize("NFKC", char)
+        normal = EMOJI_ARROWS.get(char) or unicodedata.normalize("NFKC", char)
         chars.append(normal if len(normal) == 1 else char)
         where.append(position)
     where.append(len(line))
@@ -116,6 +134,8 @@ def clean_view(line: str) -> tuple[str, list[int]]:
 
 
 THOUSANDS = re.compile(r"\d{3}(?!\d)")
+ABBREVIATION = re.compile(r"(?<![A-Za-z])(?:vs|prev)$", re.IGNORECASE)
+NUMBER_NEXT = re.compile(r"\s*+[\d+\-.]")
 # A figure's clause is a phrase. A clause of hundreds of characters without a comma or full stop is prose or
 # noise: it stays text, unread, since reading it costs time that grows with the square of its length.
 MAX_CLAUSE = 300
@@ -141,6 +161,14 @@ def clauses(text: str) -> list[tuple[int, int]]:
         elif char == ".":
             boundary = index + 1 == len(text) or text[index + 1] == " "
             boundary = boundary and not (index and text[index - 1].isdigit())
+            # `318 vs. 301`, `(prev. 99.994%)`: an abbreviation ends no sentence.
+            boundary = boundary and not ABBREVIATION.search(text, max(0, index - 5), index)
+        elif char == "、":
+            # `入金 99.995%（上周 99.993%）、出金 99.981%`: after a figure it lists the next one.
+            boundary = index > 0 and (text[index - 1] in ")%" or text[index - 1].isdigit())
+        elif char == "→":
+            # `4 found by ourselves → 主动发现率 80%` goes on to another figure; `96.05%→81.72%` is one.
+            boundary = not NUMBER_NEXT.match(text, index + 1)
         if boundary:
             result.append((start, index))
             start = index + 1
@@ -264,6 +292,8 @@ class LineReader:
             self.apply_change(figure, direction(match), match["num"], match["unit"])
         elif TAIL_UNCHANGED.match(tail):
             self.unchanged(figure)
+        elif match := BRACKET_LAST.match(tail):
+            self.stated_previous(figure, match, tail_offset)
         return None
 
     def change_from_previous(self, match: re.Match, offset: int, pending: _Pending | None) -> None:
@@ -318,9 +348,14 @@ class LineReader:
         unit_match = AFTER_VALUE.match(after)
         unit_text = unit_match["unit"] if unit_match else None
         label = label.strip()
-        kpi = self.catalogue.match(label) if label else None
+        # `延期率降至`, `线上bug共`, `出金有效成功率环比`: the name without the words that end the label.
+        kpi = named = (
+            (self.catalogue.match(label) or self.catalogue.match(_clean_name(label) or "")) if label else None
+        )
         if kpi is not None and not fits(kpi, unit_text):
             kpi = None
+        if named is None and unit_text in ("k", "K"):
+            return None  # `Peak throughput hit 1.2k TPS`: shown apart only when a KPI is named, to say why
         name = kpi.name if kpi else _clean_name(label)
         if kpi is None and (not name or not (certain or unit_text or label.rstrip().endswith(":"))):
             return None  # a bare number in prose is not a figure unless the catalogue names it
@@ -392,7 +427,7 @@ def direction(match: re.Match) -> str:
 
 
 # Powers of ten of the amounts people write: `2.65亿元` is not 2.65 of a KPI kept in 万元.
-SCALE = {"元": 0, "万": 4, "万元": 4, "亿元": 8}
+SCALE = {"元": 0, "k": 3, "K": 3, "万": 4, "万元": 4, "亿元": 8}
 
 
 def fits(kpi: KpiRef, unit_text: str | None) -> bool:
@@ -400,8 +435,14 @@ def fits(kpi: KpiRef, unit_text: str | None) -> bool:
     scale; a bare number fits any."""
     if not unit_text:
         return True
-    if unit_text in SCALE and kpi.unit_label in SCALE and SCALE[unit_text] != SCALE[kpi.unit_label]:
+    # `1.3万笔` for a KPI kept in 笔 is 13,000, not 1.3: an amount in another scale is never the value.
+    if unit_text in SCALE and SCALE[unit_text] != SCALE.get(kpi.unit_label, 0):
         return False
+    # `平均 43ms` is a time, `485笔` a count: neither is an amount of money, and an amount is no time.
+    written = UNITS[unit_text][0] if unit_text in UNITS else ""
+    for kind in (KPI.Unit.DURATION, KPI.Unit.CURRENCY):
+        if (written == kind) != (kpi.unit == kind) and unit_text not in SCALE:
+            return False
     return (unit_text == "%") == (kpi.unit == KPI.Unit.PERCENT)
 
 

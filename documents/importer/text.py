@@ -8,6 +8,7 @@ title alone on a line, or one of the well-known section names alone on a line.
 from __future__ import annotations
 
 import codecs
+import html
 import re
 from dataclasses import dataclass, field
 
@@ -56,6 +57,10 @@ ARABIC_HEADING = re.compile(
 BOLD_HEADING = re.compile(
     rf"^\*\*(?P<title>[^*，。；,;:：]{{0,20}}?{SECTION_NAME})\s*[:：]?\s*\*\*\s*[:：]?$", re.IGNORECASE
 )
+# What a wiki or rich-text editor leaves in pasted text: a line break written as `<br>` and characters
+# written as entities (`&nbsp;`). Only entities closed by `;` are read, so `R&D` or `&notes` stay as typed.
+HTML_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
+HTML_ENTITY = re.compile(r"&(?:[a-z]{2,8}|#\d{1,7}|#x[0-9a-f]{1,6});", re.IGNORECASE)
 
 
 class ReportFormatError(ValueError):
@@ -127,7 +132,20 @@ def week_range_message(week) -> str:
 
 def split_lines(text: str) -> list[str]:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return [line.expandtabs(4).rstrip() for line in text.split("\n")]
+    lines = []
+    for line in text.split("\n"):
+        lines.extend(_html_leftovers(line.expandtabs(4)).split("\n"))
+    return [line.rstrip() for line in lines]
+
+
+def _html_leftovers(line: str) -> str:
+    """A pasted line as its writer saw it: `<br>` is a new line (within a table cell it is only a
+    space, so the row stays one row), `&nbsp;` a space."""
+    if "&" in line:
+        line = HTML_ENTITY.sub(lambda match: html.unescape(match.group()).replace("\xa0", " "), line)
+    if "<" in line:
+        line = HTML_BREAK.sub(" " if line.lstrip().startswith("|") else "\n", line)
+    return line
 
 
 def indent_of(line: str) -> int:

@@ -14,7 +14,7 @@ import re
 from decimal import Decimal
 
 from common.formatting import format_number
-from documents.importer.kpi_tables import figures_in_table, is_table_row
+from documents.importer.kpi_tables import aligned_table_end, figures_in_table, is_table_row
 from documents.importer.recognise import figures_in_line
 
 TOKEN = re.compile(r"\[(?P<text>[^\[\]\n]*)\]\(kpi:(?P<id>\d+)(?P<previous>/previous)?\)")
@@ -47,6 +47,12 @@ def tokenise(body: str, group: str, catalogue, accepted: dict[int, Decimal], wee
                 end += 1
             rows = lines[index:end]
             for row, figures in figures_in_table(rows, group, catalogue, week_number).items():
+                result[index + row] = _replace(rows[row], figures, accepted)
+            index = end
+            continue
+        if end := aligned_table_end(lines, index, week_number):
+            rows = lines[index:end]
+            for row, figures in figures_in_table(rows, group, catalogue, week_number, aligned=True).items():
                 result[index + row] = _replace(rows[row], figures, accepted)
             index = end
             continue

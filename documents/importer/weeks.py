@@ -24,13 +24,13 @@ ZH_WEEK = re.compile(r"(?:(?P<year>\d{4})\s*年\s*(?:度\s*)?)?(?<!月)(?<!月\s
 DATE = r"(?P<y1>\d{4})\s*[.\-/年]\s*(?P<m1>\d{1,2})\s*[.\-/月]\s*(?P<d1>\d{1,2})\s*日?"
 RANGE = re.compile(
     DATE
-    + r"\s*(?:-|~|至|到|—|–|－)+\s*"
+    + r"\s*(?:-|~|至|到|—|–|－|→|>)+\s*"
     + r"(?:(?P<y2>\d{4})\s*[.\-/年]\s*)?(?P<m2>\d{1,2})\s*[.\-/月]\s*(?P<d2>\d{1,2})"
 )
 # `10.14-10.20`, `11/11~11/17`: a range without a year takes it from the title, the Created line
 # or a dated line.
 SHORT_RANGE = re.compile(
-    r"(?<![\d.\-/])(?P<m1>\d{1,2})\s*[.\-/月]\s*(?P<d1>\d{1,2})\s*日?\s*(?:-|~|至|到|—|–|－)+\s*"
+    r"(?<![\d.\-/])(?P<m1>\d{1,2})\s*[.\-/月]\s*(?P<d1>\d{1,2})\s*日?\s*(?:-|~|至|到|—|–|－|→|>)+\s*"
     r"(?:(?P<m2>\d{1,2})\s*[.\-/月]\s*)?(?P<d2>\d{1,2})(?![\d.\-/])"
 )
 # `Week 6`, `Week 6, 2025`, `W10`: an English week number, the year after it or elsewhere.
@@ -50,6 +50,18 @@ MONTH_NAME = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
 ENGLISH_RANGE = re.compile(
     rf"\b(?P<mon1>{MONTH_NAME})\s*(?P<d1>\d{{1,2}})\s*(?:-|~|–|—|to)\s*(?:(?P<mon2>{MONTH_NAME})\s*)?"
     rf"(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s*,?\s*(?P<y>\d{{4}})?\b",
+    re.IGNORECASE,
+)
+# `W11 | 2025`, `2025 Q1 W11`: a year standing alone in the line that numbers the week is its year.
+LONE_YEAR = re.compile(r"(?<![\d.\-/:,])(?P<y>20\d{2})(?![\d.\-/:%,])")
+# `20250310-20250316`: dates written without separators, as file names and some tools write them.
+COMPACT_RANGE = re.compile(
+    r"(?<!\d)(?P<y1>20\d{2})(?P<m1>[01]\d)(?P<d1>[0-3]\d)\s*(?:-|~|至|到|—|–)+\s*"
+    r"(?P<y2>20\d{2})(?P<m2>[01]\d)(?P<d2>[0-3]\d)(?!\d)"
+)
+# `Week of March 10, 2025`: the week that holds the day.
+WEEK_OF = re.compile(
+    rf"\bweek\s+of\s+(?P<mon>{MONTH_NAME})\s*(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s*,?\s*(?P<y>\d{{4}})(?!\d)",
     re.IGNORECASE,
 )
 YEAR_IN_TEXT = re.compile(r"(?<!\d)(?P<y>(?:19|20|2[1-9])\d{2})\s*(?:年|[-/.]\s*\d{1,2}\s*[-/.]\s*\d{1,2})")
@@ -134,15 +146,25 @@ def _week_in_line(text: str, created: dt.date | None, year: int | None) -> tuple
     """The week, where it came from, and whether the line itself says the year."""
     if match := ISO_WEEK.search(text):
         return _week(match["year"], match["number"]), "title", True
+    lone = LONE_YEAR.search(text)
     if match := ZH_WEEK.search(text):
         number = int(match["number"])
-        stated = int(match["year"]) if match["year"] else _year_for(number, created, year)
-        return _week(stated, number), _numbered(match["year"], created, year), bool(match["year"])
+        own = match["year"] or (lone["y"] if lone else None)
+        stated = int(own) if own else _year_for(number, created, year)
+        return _week(stated, number), _numbered(own, created, year), bool(own)
     if match := RANGE.search(text):
         start = _date(match["y1"], match["m1"], match["d1"])
         end = _date(match["y2"] or match["y1"], match["m2"], match["d2"])
         if week := _range_week(start, end, not match["y2"]):
             return week, "range", True
+    if match := COMPACT_RANGE.search(text):
+        start = _date(match["y1"], match["m1"], match["d1"])
+        if week := _range_week(start, _date(match["y2"], match["m2"], match["d2"]), False):
+            return week, "range", True
+    if (match := WEEK_OF.search(text)) and (
+        day := _date(match["y"], MONTHS.index(match["mon"][:3].lower()) + 1, match["d"])
+    ):
+        return IsoWeek.from_date(day), "range", True
     own_year = YEAR_IN_TEXT.search(text)
     if week := _short_range(text, int(own_year["y"]) if own_year else year):
         return week, "range", bool(own_year) or bool(re.search(r"\d{4}", text))
@@ -152,8 +174,9 @@ def _week_in_line(text: str, created: dt.date | None, year: int | None) -> tuple
             return week, "month", bool(match["year"])
     if match := ENGLISH_WEEK.search(text):
         number = int(match["number"])
-        stated = int(match["year"]) if match["year"] else _year_for(number, created, year)
-        return _week(stated, number), _numbered(match["year"], created, year), bool(match["year"])
+        own = match["year"] or (lone["y"] if lone else None)
+        stated = int(own) if own else _year_for(number, created, year)
+        return _week(stated, number), _numbered(own, created, year), bool(own)
     return None, "", False
 
 
