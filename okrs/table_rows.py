@@ -1,4 +1,4 @@
-"""The OKR board's table head and body written out in Python, for the list page.
+"""The OKR board's body rows written out in Python, for the list page.
 
 The generic writer (common/lists/rows.py) still takes django-tables2's steps per cell: the accessor
 resolved and checked against the column's empty values, the render method called with the arguments it
@@ -6,31 +6,17 @@ names, the row's attributes computed from `Meta.row_attrs`, the ETA rule evaluat
 the 20-row board that was a sixth of the page. `row_html` prints what the `table.tbody.row` block of
 django_tables2/table.html printed for a KeyResultTable row, character for character
 (tests/okrs/test_key_result_rows.py renders both); any other set of columns falls back to that block.
-The head (a {% querystring %} per sortable column) and the loop around the rows are written too:
-`thead_html` and `tbody_html` print the thead and tbody blocks of that template.
+The head and the loop around the rows are written by common/lists/rows.py, as for every list.
 """
 
 from __future__ import annotations
 
-from django.utils.html import conditional_escape, escape
-from django.utils.http import urlencode
+from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
 from common.formatting import escape_text
 from common.lists.rows import CELL, ROW_END
 
-# django_tables2/table.html's thead and tbody blocks, their whitespace included.
-THEAD_START = "\n            \n                <thead {}>\n                    <tr>\n                    "
-TH = (
-    "\n                        <th {}>\n                            {}\n                        </th>\n"
-    + " " * 20
-)
-SORT_LINK = '\n                                <a href="{}">{}</a>\n                            '
-HEADER = "\n                                {}\n                            "
-THEAD_END = "\n                    </tr>\n                </thead>\n            \n            "
-TBODY_START = "\n                <tbody {}>\n                "
-TBODY_ROW = "\n                    {}\n                "
-TBODY_END = "\n                </tbody>\n            "
 VISIBLE = ("team", "objective", "title", "owner", "eta", "progress", "change", "status", "note")
 ROW_START = '\n                    <tr class="{}">\n                        '
 
@@ -92,29 +78,6 @@ class RowWriter:
             escape_text(note) if note else "",
         ]
 
-    def thead_html(self, request) -> SafeString:
-        """The thead block: each header, with a sort link where it sorts as {% querystring %} writes it."""
-        table = self.table
-        params = dict(request.GET)
-        field = table.prefixed_order_by_field
-        cells = []
-        for column in table.columns:
-            header = conditional_escape(str(column.header))
-            if column.orderable:
-                params[field] = column.order_by_alias.next
-                content = SORT_LINK.format(escape("?" + urlencode(params, doseq=True)), header)
-            else:
-                content = HEADER.format(header)
-            cells.append(TH.format(column.attrs["th"].as_html(), content))
-        return mark_safe(THEAD_START.format(_attrs_html(table.attrs, "thead")) + "".join(cells) + THEAD_END)  # noqa: S308
-
-    def tbody_html(self) -> SafeString:
-        """The tbody block over the page's rows (a page without rows keeps the template's empty text)."""
-        rows = [TBODY_ROW.format(self.row_html(bound_row)) for bound_row in self.table.paginated_rows]
-        return mark_safe(
-            TBODY_START.format(_attrs_html(self.table.attrs, "tbody")) + "".join(rows) + TBODY_END
-        )  # noqa: S308
-
     def row_html(self, bound_row) -> SafeString:
         record = bound_row.record
         past_eta = self.table.is_past_eta(record)
@@ -125,9 +88,3 @@ class RowWriter:
             parts.append(CELL.format(td, cell))
         parts.append(ROW_END)
         return mark_safe("".join(parts))  # noqa: S308 - every cell is escaped above
-
-
-def _attrs_html(attrs, part: str) -> str:
-    """`{{ table.attrs.<part>.as_html }}`: empty unless the table's attributes name that part."""
-    value = attrs.get(part)
-    return value.as_html() if hasattr(value, "as_html") else ""

@@ -75,15 +75,16 @@ class KeyResultTable(ListTable):
     class Meta(ListTable.Meta):
         row_attrs = {"class": lambda record, table: "past-eta" if is_past_eta(record, table.week) else ""}
         empty_text = _("No key results match these filters.")
-        template_name = "okrs/_key_result_table.html"
 
     def __init__(self, *args, week: IsoWeek | None = None, **kwargs):
         self.week = week
         super().__init__(*args, **kwargs)
 
     @cached_property
-    def row_writer(self) -> RowWriter:
-        return RowWriter(self)
+    def list_rows(self):
+        """This table's own row writer; the generic one for a set of columns it does not know."""
+        writer = RowWriter(self)
+        return writer if writer.usable else super().list_rows
 
     def render_objective(self, record):
         return f"{record.objective.code} {record.objective.title}"

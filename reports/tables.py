@@ -63,11 +63,12 @@ class KPIValueTable(ListTable):
     class Meta(ListTable.Meta):
         order_by = ("-week",)
         empty_text = _("No KPI values match these filters.")
-        template_name = "reports/_kpi_value_table.html"
 
     @cached_property
-    def row_writer(self) -> RowWriter:
-        return RowWriter(self)
+    def list_rows(self):
+        """This table's own row writer; the generic one for a set of columns it does not know."""
+        writer = RowWriter(self)
+        return writer if writer.usable else super().list_rows
 
     def render_week(self, value):
         return str(value.iso)

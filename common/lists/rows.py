@@ -1,4 +1,4 @@
-"""A list table's body rows written out in Python, with django-tables2's per-column decisions made once.
+"""A list table's head and body written out in Python, with django-tables2's per-column decisions made once.
 
 For every cell, django-tables2 recomputes the column's attributes (`column.attrs.td`), inspects the
 render method's signature and looks up the accessor's model field, then a template node prints it:
@@ -6,12 +6,17 @@ most of a list page's time. `RowWriter.row_html` takes the same steps with the p
 done once per table and prints what the `table.tbody.row` block of django_tables2/table.html printed,
 character for character (tests/common/test_list_rows.py renders both for every list). Tables with
 per-row attributes or localized columns keep the block.
+
+The head (a {% querystring %} per sortable column) and the loop around the rows cost as much again
+as the rows on a 40-row page: `thead_html` and `tbody_html` print the thead and tbody blocks of that
+template for any table whose rows are written (`ListTable.list_rows`).
 """
 
 from __future__ import annotations
 
 from django.utils.formats import localize
-from django.utils.html import conditional_escape
+from django.utils.html import conditional_escape, escape
+from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import template_localtime
 from django_tables2.utils import signature
@@ -23,6 +28,18 @@ ENABLED = True
 ROW_START = "\n                    <tr {}>\n                        "
 CELL = "\n                            <td {}>{}</td>\n                        "
 ROW_END = "\n                    </tr>\n                    "
+# django_tables2/table.html's thead and tbody blocks, their whitespace included.
+THEAD_START = "\n            \n                <thead {}>\n                    <tr>\n                    "
+TH = (
+    "\n                        <th {}>\n                            {}\n                        </th>\n"
+    + " " * 20
+)
+SORT_LINK = '\n                                <a href="{}">{}</a>\n                            '
+HEADER = "\n                                {}\n                            "
+THEAD_END = "\n                    </tr>\n                </thead>\n            \n            "
+TBODY_START = "\n                <tbody {}>\n                "
+TBODY_ROW = "\n                    {}\n                "
+TBODY_END = "\n                </tbody>\n            "
 
 
 def _has_callable(attrs) -> bool:
@@ -87,3 +104,32 @@ class RowWriter:
             parts.append(CELL.format(cell.td, _as_template_prints(cell(bound_row))))
         parts.append(ROW_END)
         return mark_safe("".join(parts))  # noqa: S308 - every cell is escaped above
+
+
+def thead_html(table, request) -> SafeString:
+    """The thead block: each header, with a sort link where it sorts as {% querystring %} writes it."""
+    params = dict(request.GET)
+    field = table.prefixed_order_by_field
+    cells = []
+    for column in table.columns:
+        header = conditional_escape(str(column.header))
+        if column.orderable:
+            params[field] = column.order_by_alias.next
+            content = SORT_LINK.format(escape("?" + urlencode(params, doseq=True)), header)
+        else:
+            content = HEADER.format(header)
+        cells.append(TH.format(column.attrs["th"].as_html(), content))
+    return mark_safe(THEAD_START.format(_attrs_html(table.attrs, "thead")) + "".join(cells) + THEAD_END)  # noqa: S308
+
+
+def tbody_html(table) -> SafeString:
+    """The tbody block over the page's rows (a page without rows keeps the template's empty text)."""
+    row_html = table.list_rows.row_html
+    rows = [TBODY_ROW.format(row_html(bound_row)) for bound_row in table.paginated_rows]
+    return mark_safe(TBODY_START.format(_attrs_html(table.attrs, "tbody")) + "".join(rows) + TBODY_END)  # noqa: S308
+
+
+def _attrs_html(attrs, part: str) -> str:
+    """`{{ table.attrs.<part>.as_html }}`: empty unless the table's attributes name that part."""
+    value = attrs.get(part)
+    return value.as_html() if hasattr(value, "as_html") else ""

@@ -12,6 +12,7 @@ from django import template
 
 from common import charts
 from common.formatting import format_duration, format_signed, plain_decimal
+from common.lists.rows import tbody_html, thead_html
 from common.markdown import render_markdown
 from common.rendered_rows import RenderedRows
 from reports.comparison import Change, format_absolute, format_relative, format_value
@@ -119,30 +120,6 @@ def markdown(text: str):
 
 
 @register.simple_tag
-def kpi_value_row(row):
-    """A KPIValueTable body row, written by reports/table_rows.py."""
-    return row.table.row_writer.row_html(row)
-
-
-@register.simple_tag
-def key_result_row(row):
-    """A KeyResultTable body row, written by okrs/table_rows.py."""
-    return row.table.row_writer.row_html(row)
-
-
-@register.simple_tag(takes_context=True)
-def key_result_thead(context, table):
-    """A KeyResultTable's header, written by okrs/table_rows.py."""
-    return table.row_writer.thead_html(context["request"])
-
-
-@register.simple_tag
-def key_result_tbody(table):
-    """A KeyResultTable's body, written by okrs/table_rows.py."""
-    return table.row_writer.tbody_html()
-
-
-@register.simple_tag
 def kpi_table_rows(rows):
     """The rows of a week's KPI table, written by reports/kpi_table_html.py."""
     from reports.kpi_table_html import kpi_rows  # noqa: PLC0415 - it imports this module's filters
@@ -162,5 +139,17 @@ def okr_table_rows(rows, show_team, week):
 
 @register.simple_tag
 def list_table_row(row):
-    """A list table's body row, written by common/lists/rows.py."""
+    """A list table's body row, written by its table's row writer (ListTable.list_rows)."""
     return row.table.list_rows.row_html(row)
+
+
+@register.simple_tag(takes_context=True)
+def list_table_thead(context, table):
+    """A list table's header, written by common/lists/rows.py."""
+    return thead_html(table, context["request"])
+
+
+@register.simple_tag
+def list_table_tbody(table):
+    """A list table's body, written by common/lists/rows.py."""
+    return tbody_html(table)
