@@ -10,9 +10,10 @@ table falls back to that block for any other set of columns.
 from __future__ import annotations
 
 from django.urls import reverse
-from django.utils.html import conditional_escape, escape
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from common.formatting import escape_html
 from common.lists.rows import CELL, ROW_END, ROW_START
 
 VISIBLE = (
@@ -57,7 +58,7 @@ class RowWriter:
         return [
             kpi.team.name,
             kpi.group,
-            mark_safe(f'<a href="{escape(self.kpi_url(kpi.pk))}">{conditional_escape(name)}</a>')  # noqa: S308
+            mark_safe(f'<a href="{escape(self.kpi_url(kpi.pk))}">{escape_html(name)}</a>')  # noqa: S308
             if name
             else "",
             table.render_week(record.week),
@@ -73,6 +74,6 @@ class RowWriter:
     def row_html(self, bound_row) -> SafeString:
         parts = [ROW_START.format(bound_row.attrs.as_html())]
         for name, cell in zip(VISIBLE, self.cells(bound_row.record), strict=True):
-            parts.append(CELL.format(self.td[name], conditional_escape(cell)))
+            parts.append(CELL.format(self.td[name], escape_html(cell)))
         parts.append(ROW_END)
         return mark_safe("".join(parts))  # noqa: S308 - every cell is escaped above

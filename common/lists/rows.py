@@ -15,12 +15,13 @@ template for any table whose rows are written (`ListTable.list_rows`).
 from __future__ import annotations
 
 from django.utils.formats import localize
-from django.utils.html import conditional_escape, escape
+from django.utils.html import escape
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import template_localtime
 from django_tables2.utils import signature
 
+from common.formatting import escape_html
 from common.lists.cells import EMPTY, CellResolver
 
 # Switched off by the tests that render the table block to compare with.
@@ -87,7 +88,7 @@ def _as_template_prints(value) -> str:
     value = localize(template_localtime(value))
     if not issubclass(type(value), str):
         value = str(value)
-    return conditional_escape(value)
+    return escape_html(value)
 
 
 class RowWriter:
@@ -112,7 +113,7 @@ def thead_html(table, request) -> SafeString:
     field = table.prefixed_order_by_field
     cells = []
     for column in table.columns:
-        header = conditional_escape(str(column.header))
+        header = escape_html(str(column.header))
         if column.orderable:
             params[field] = column.order_by_alias.next
             content = SORT_LINK.format(escape("?" + urlencode(params, doseq=True)), header)
