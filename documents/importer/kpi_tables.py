@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from django.utils.translation import gettext as _
+
 from documents.importer.catalogue import Catalogue, KpiRef
 from documents.importer.figures import places, to_decimal
 from documents.importer.recognise import AFTER_VALUE, RANGE_AFTER, SINCE_CHANGE, LineReader, direction, fits
@@ -93,16 +95,23 @@ def table_columns(header: str, week_number: int | None, cells=table_cells) -> tu
 
 
 def figures_in_table(
-    rows: list[str], group: str, catalogue: Catalogue, week_number: int | None, aligned: bool = False
+    rows: list[str],
+    group: str,
+    catalogue: Catalogue,
+    week_number: int | None,
+    aligned: bool = False,
+    warnings: list[str] | None = None,
 ) -> dict[int, list[Figure]]:
     """Figures of a table's rows, by row index; a row that names no KPI stays text. An `aligned` table
-    (plain text, columns lined up with spaces) has no separator row under its header."""
+    (plain text, columns lined up with spaces) has no separator row under its header. A KPI's cell with
+    a number that is not read as its value (`1.2k`, `3万` for a KPI kept in 笔) stays text too, and
+    `warnings` says so."""
     if aligned:
         columns, split, first = table_columns(rows[0], week_number, aligned_cells), aligned_cells, 1
     else:
         columns, split, first = (table_columns(rows[0], week_number) if rows else None), table_cells, 2
     if columns is None:
-        return {} if aligned else _by_week_rows(rows, group, catalogue, week_number)
+        return {} if aligned else _by_week_rows(rows, group, catalogue, week_number, warnings)
     found: dict[int, list[Figure]] = {}
     current, previous = columns
     change = _change_column(rows[0], split)
@@ -115,6 +124,7 @@ def figures_in_table(
             continue
         figure = _cell_figure(row, cells[current], kpi, label, group)
         if figure is None:
+            _unread(row[cells[current][0] : cells[current][1]], kpi, warnings)
             continue
         if previous is not None and len(cells) > previous:
             _cell_previous(figure, row, cells[previous], kpi, group, with_span=True)
@@ -125,7 +135,7 @@ def figures_in_table(
 
 
 def _by_week_rows(
-    rows: list[str], group: str, catalogue: Catalogue, week_number: int | None
+    rows: list[str], group: str, catalogue: Catalogue, week_number: int | None, warnings: list[str] | None
 ) -> dict[int, list[Figure]]:
     """A table turned round: KPIs across the header, a row per week. Last week's row gives the previous
     value but keeps its text as written (a reference stands in the row of the figure it belongs to)."""
@@ -155,6 +165,7 @@ def _by_week_rows(
         label = rows[0][header[index][0] : header[index][1]]
         figure = _cell_figure(rows[current], cells[index], kpi, label, group)
         if figure is None:
+            _unread(rows[current][cells[index][0] : cells[index][1]], kpi, warnings)
             continue
         if index < len(before):
             _cell_previous(figure, rows[previous], before[index], kpi, group, with_span=False)
@@ -189,6 +200,15 @@ def _cell_figure(row: str, cell: tuple[int, int], kpi: KpiRef, label: str, group
     start, end, _role = reader.span(value.start(), value.end(), "value")
     figure.spans.append((cell[0] + start, cell[0] + end, "value"))
     return figure
+
+
+def _unread(cell: str, kpi: KpiRef, warnings: list[str] | None) -> None:
+    """Warn of a KPI's cell holding a number that was not read as its value; a dash or `N/A` is no figure."""
+    if warnings is not None and any(char.isdigit() for char in cell):
+        warnings.append(
+            _("“%(name)s”: the table's value “%(cell)s” is not read as a figure of this KPI; kept as text.")
+            % {"name": kpi.name, "cell": cell.strip()}
+        )
 
 
 def _change_column(header: str, cells) -> int | None:

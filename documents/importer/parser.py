@@ -299,7 +299,7 @@ def _read_narrative(report: ParsedReport, title: str, lines: list[str]) -> None:
 def _take_figures(report: ParsedReport, group: str, lines: list[str]) -> str:
     """Collect the KPI figures of narrative lines; the exporter's own KPI lines leave the narrative."""
     body: list[str] = []
-    catalogue = report.catalogue
+    catalogue, warnings = report.catalogue, report.warnings
     index = 0
     while index < len(lines):
         line = lines[index]
@@ -325,14 +325,16 @@ def _take_figures(report: ParsedReport, group: str, lines: list[str]) -> str:
             while end < len(lines) and is_table_row(lines[end]):
                 end += 1
             rows = lines[index:end]
-            for found in figures_in_table(rows, group, catalogue, report.week.number).values():
+            found_rows = figures_in_table(rows, group, catalogue, report.week.number, warnings=warnings)
+            for found in found_rows.values():
                 report.figures.extend(found)
             body.extend(rows)
             index = end
             continue
         elif end := aligned_table_end(lines, index, report.week.number):
             rows = lines[index:end]
-            for found in figures_in_table(rows, group, catalogue, report.week.number, aligned=True).values():
+            found_rows = figures_in_table(rows, group, catalogue, report.week.number, True, warnings)
+            for found in found_rows.values():
                 report.figures.extend(found)
             body.extend(rows)
             index = end

@@ -509,3 +509,33 @@ def test_a_p_word_that_grades_nothing_says_nothing(text):
     warnings = []
     read_incidents(text.split("\n"), IsoWeek(2025, 8), warnings)
     assert not any("A–D" in warning for warning in warnings), warnings
+
+
+@pytest.mark.parametrize("cell", ["1.2k", "3万", "12.5k个"])
+def test_a_kpi_table_cell_not_read_says_so_and_stays_as_text(cell):
+    # A number the KPI cannot hold as written (a `k`, a scale the KPI is not kept in) is never guessed.
+    table = (
+        f"| 指标 | 上周 | 本周 |\n|---|---|---|\n| 需求交付数 | 12 | {cell} |\n"
+        "| 入金有效成功率 | 99.9% | 99.95% |\n"
+    )
+    parsed = parse_document(f"# 2025-W17\n\n## 数据\n{table}", catalogue=CATALOGUE)
+    assert [figure.name for figure in parsed.placed_figures] == ["入金有效成功率"]
+    assert [warning for warning in parsed.warnings if "需求交付数" in warning and cell in warning]
+    assert f"| 需求交付数 | 12 | {cell} |" in parsed.sections[0].body
+
+
+@pytest.mark.parametrize("cell", ["—", "N/A", "", "待补充"])
+def test_a_kpi_table_cell_without_a_number_is_no_figure_and_no_warning(cell):
+    table = f"| 指标 | 本周 |\n|---|---|\n| 需求交付数 | {cell} |\n"
+    parsed = parse_document(f"# 2025-W17\n\n## 数据\n{table}", catalogue=CATALOGUE)
+    assert not parsed.placed_figures
+    assert not [warning for warning in parsed.warnings if "需求交付数" in warning]
+
+
+def test_a_turned_round_kpi_table_cell_not_read_says_so():
+    table = (
+        "| 周 | 需求交付数 | 入金有效成功率 |\n|---|---|---|\n| W16 | 12 | 99.9% |\n| W17 | 1.2k | 99.95% |\n"
+    )
+    parsed = parse_document(f"# 2025-W17\n\n## 数据\n{table}", catalogue=CATALOGUE)
+    assert [figure.name for figure in parsed.placed_figures] == ["入金有效成功率"]
+    assert [warning for warning in parsed.warnings if "需求交付数" in warning and "1.2k" in warning]
