@@ -15,6 +15,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.template import loader
 from django.test import Client
+from django.urls import reverse
 
 from tests.judges.pages import (
     LANGUAGES,
@@ -61,6 +62,12 @@ def test_every_page_is_valid_html(tmp_path: Path):
     # The states a GET of one sample never shows (forms with errors, the login, ...): test_states_valid.py.
     keep("500", 500, loader.get_template("500.html").render())
     keep("400", 400, loader.get_template("400.html").render())
+    for language in LANGUAGES:
+        refused = Client(enforce_csrf_checks=True, headers={"accept-language": language})
+        refused.force_login(User.objects.get(username="lead"))
+        response = refused.post(reverse("team-week-edit", kwargs={"team": "payments", "week": "2024-W33"}))
+        assert response.status_code == 403
+        keep(f"CSRF refusal/{language}", 403, response.content.decode())
 
     errors = nu_errors(list(files))
     assert len(files) > 80

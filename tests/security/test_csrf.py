@@ -97,3 +97,24 @@ def test_with_the_pages_token_the_same_posts_go_through(world, admin_user):
         response = client.post(url, {**data, "csrfmiddlewaretoken": token})
         assert response.status_code != 403, url
     assert WeeklyReport.objects.get(team__slug="payments", week__number=33).reflections
+
+
+@pytest.mark.parametrize(
+    ("language", "title", "advice"),
+    [
+        ("en", "The form could not be sent", "what you typed is usually still in the form"),
+        ("zh-hans", "表单无法提交", "您输入的内容通常仍在表单中"),
+    ],
+)
+def test_a_refused_form_says_why_and_what_to_do_in_the_readers_language(world, lead, language, title, advice):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(lead)
+    url = reverse("team-week-edit", kwargs=W)
+    response = client.post(url, {"revision": "1", "reflections": "x"}, HTTP_ACCEPT_LANGUAGE=language)
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert title in html and advice in html
+    assert f'<html lang="{language}">' in html
+    # The site's own style sheet, not Django's inline <style> (which the Content-Security-Policy blocks).
+    assert "<style" not in html and "/static/css/app.css" in html
+    assert "Nothing was saved." in html or "未保存任何内容" in html
