@@ -5,6 +5,11 @@
 time, and stays.
 Positions are kept: `where` says for each character of the new text where it stood in the old one,
 so an entry can still be cut from the line as written.
+
+A period of the day carries to a later time written without one: in `晚上10点12分发生，11点恢复` the
+11点 is 23:00, as the writer meant, not 11:00 the next morning. It carries only forward within
+twelve hours (`晚上11点发生，1点恢复` stays 01:00), never past a `次日`, and never to a time written
+as `HH:MM`, which is already on the 24-hour clock.
 """
 
 from __future__ import annotations
@@ -21,6 +26,9 @@ CLOCK = re.compile(
 WORD_AFTER = re.compile(r"[\u4e00-\u9fffA-Za-z\d]")
 
 
+NEXT_DAY_BEFORE = re.compile(r"(?:次日|第二天|翌日|隔天)\s*$")
+
+
 def _hour(hour: int, period: str | None) -> int:
     if period in AFTERNOON and hour < 12 and not (period == "中午" and hour >= 11):
         return hour + 12
@@ -29,8 +37,24 @@ def _hour(hour: int, period: str | None) -> int:
     return hour
 
 
-def with_clocks(text: str, where: list[int] | None = None) -> tuple[str, list[int]]:
-    """The text with each written time of day as `HH:MM`, and the map back to the original positions."""
+def carried_period(text: str) -> tuple[str, int] | None:
+    """The period of the day in force after `text` (`晚上`, 22), for the lines that follow it."""
+    return _rewrite(text, None)[2]
+
+
+def with_clocks(
+    text: str, where: list[int] | None = None, carried: tuple[str, int] | None = None
+) -> tuple[str, list[int]]:
+    """The text with each written time of day as `HH:MM`, and the map back to the original positions.
+
+    `carried` is the period in force from the text before this one (`carried_period`)."""
+    rewritten, mapped, _carried = _rewrite(text, where, carried)
+    return rewritten, mapped
+
+
+def _rewrite(
+    text: str, where: list[int] | None, carried: tuple[str, int] | None = None
+) -> tuple[str, list[int], tuple[str, int] | None]:
     where = list(range(len(text) + 1)) if where is None else where
     parts: list[str] = []
     mapped: list[int] = []
@@ -45,6 +69,12 @@ def with_clocks(text: str, where: list[int] | None = None) -> tuple[str, list[in
             continue  # already HH:MM
         minute = int(match["colon"] or match["M"] or match["M2"] or (30 if match["half"] else 0))
         hour = _hour(int(match["H"]), match["period"])
+        if match["period"]:
+            carried = (match["period"], hour)
+        elif carried and NEXT_DAY_BEFORE.search(text[: match.start()]):
+            carried = None
+        elif carried and carried[0] in AFTERNOON and hour < 12 and carried[1] <= hour + 12 < carried[1] + 12:
+            hour += 12
         if hour > 23 or minute > 59:
             continue
         parts.append(text[last : match.start()])
@@ -55,4 +85,4 @@ def with_clocks(text: str, where: list[int] | None = None) -> tuple[str, list[in
         last = match.end()
     parts.append(text[last:])
     mapped.extend(where[last:])
-    return "".join(parts), mapped
+    return "".join(parts), mapped, carried

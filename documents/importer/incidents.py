@@ -20,7 +20,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from common.weeks import IsoWeek
-from documents.importer.clocks import with_clocks
+from documents.importer.clocks import carried_period, with_clocks
 from documents.importer.figures import normalize
 from documents.importer.incident_tables import table_events, table_runs
 from documents.importer.recognise import clean_view
@@ -261,11 +261,14 @@ def _fields(lines: list[str]) -> dict[str, str]:
 def _incident(entry: _Entry, week: IsoWeek, warnings: list[str]) -> IncidentEntry | None:
     zone = zoneinfo.ZoneInfo(settings.TIME_ZONE)
     fields = _fields(entry.lines)
-    start = entry.start
+    start, said_at = entry.start, entry.heading
     if start is None and "时间" in fields:
-        start = START.match(with_clocks(normalize(fields["时间"]).strip())[0])
+        said_at = fields["时间"]
+        start = START.match(with_clocks(normalize(said_at).strip())[0])
     if start is None:
         return None
+    # `晚上10点12分…11点恢复`: the evening of the start carries to an end written without a period.
+    carried = carried_period(normalize(said_at))
     day = _day(start, week)
     try:
         started = dt.datetime.combine(day, dt.time(int(start["H"]), int(start["M"])), tzinfo=zone)
@@ -279,10 +282,10 @@ def _incident(entry: _Entry, week: IsoWeek, warnings: list[str]) -> IncidentEntr
         return None
     lines = [line for line in entry.lines if line.strip()]
     text = join(entry.lines)
-    flat = with_clocks(normalize(text))[0]
+    flat = with_clocks(normalize(text), carried=carried)[0]
     resolved = (
         _range_end(start, started, week)
-        or _field_end(fields, started, week)
+        or _field_end(fields, started, week, carried)
         or _said_end(flat, started, week)
         or _duration_end(flat, started)
     )
@@ -322,9 +325,11 @@ def _range_end(start: re.Match, started: dt.datetime, week: IsoWeek) -> dt.datet
     return end if end >= started else end + dt.timedelta(days=1)
 
 
-def _field_end(fields: dict[str, str], started: dt.datetime, week: IsoWeek) -> dt.datetime | None:
+def _field_end(
+    fields: dict[str, str], started: dt.datetime, week: IsoWeek, carried: tuple[str, int] | None
+) -> dt.datetime | None:
     stated = fields.get("恢复时间") or fields.get("结束时间")
-    match = END_VALUE.match(with_clocks(normalize(stated))[0].strip()) if stated else None
+    match = END_VALUE.match(with_clocks(normalize(stated), carried=carried)[0].strip()) if stated else None
     if not match:
         return None
     day = _day(match, week) if match["m"] else started.date()

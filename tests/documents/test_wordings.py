@@ -1,6 +1,7 @@
 """Grammar extensions found by writing reports in new hands (corpus styles e, f, g): one rule per test."""
 
 import datetime as dt
+import re
 import zoneinfo
 from decimal import Decimal
 
@@ -127,6 +128,25 @@ def test_a_count_of_points_is_not_a_time():
     assert with_clocks("以下3点改进")[0] == "以下3点改进"
 
 
+@pytest.mark.parametrize(
+    ("written", "clocks"),
+    [
+        ("晚上10点12分发生，11点恢复", ["22:12", "23:00"]),
+        ("下午2点发生，3点半恢复", ["14:00", "15:30"]),
+        ("中午12点告警，1点10分恢复", ["12:00", "13:10"]),
+        # Back past the period's start: the small hours, not the afternoon.
+        ("晚上11点发生，1点恢复", ["23:00", "01:00"]),
+        ("晚上10点发生，次日9点恢复", ["22:00", "09:00"]),
+        # A morning carries nothing; a 24-hour time is never moved.
+        ("上午10点发生，11点恢复", ["10:00", "11:00"]),
+        ("晚上10点发生，11:30恢复", ["22:00", "11:30"]),
+        ("22点30分发生，11点恢复", ["22:30", "11:00"]),
+    ],
+)
+def test_a_period_of_the_day_carries_to_a_later_time_written_without_one(written, clocks):
+    assert re.findall(r"\d\d:\d\d", with_clocks(written)[0]) == clocks
+
+
 def events(text, week=WEEK):
     warnings = []
     found, intro = read_incidents(text.split("\n"), week, warnings)
@@ -171,6 +191,24 @@ def test_an_end_in_the_next_morning_and_durations():
         (at(16, 14, 0), at(16, 15, 20)),
     ]
     assert found[2].kind == "change"
+
+
+def test_an_evening_event_ends_the_same_evening_when_its_end_names_no_period():
+    found, _intro = events(
+        "1）10月15日晚上10点12分，代付超时，11点恢复。\n"
+        "2）10月16日晚上11点，对账文件延迟，1点恢复。\n"
+        "3）10月17日晚上9点，清算延迟\n"
+        "   - 恢复时间：10点半\n"
+        "### 结算延迟\n"
+        "- 时间：10月18日傍晚6点\n"
+        "- 恢复时间：7点\n"
+    )
+    assert [(e.started_at, e.resolved_at) for e in found] == [
+        (at(15, 22, 12), at(15, 23, 0)),
+        (at(16, 23, 0), at(17, 1, 0)),
+        (at(17, 21, 0), at(17, 22, 30)),
+        (at(18, 18, 0), at(18, 19, 0)),
+    ]
 
 
 @pytest.mark.parametrize(
