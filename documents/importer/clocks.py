@@ -1,8 +1,8 @@
 """Times of day as people write them in Chinese, rewritten as `HH:MM` so one grammar reads them all.
 
 `14点05分`, `下午2点`, `下午2点半`, `晚上11:30`, `凌晨2:10` become `14:05`, `14:00`, `14:30`, `23:30`,
-`02:10`; `14时05分` is `14:05`. A bare `3点` followed by a word (`以下3点改进`) is a count of points, not a
-time, and stays.
+`02:10`; `14时05分` is `14:05`; `10:12 PM` and `9am` are `22:12` and `09:00`. A bare `3点` followed
+by a word (`以下3点改进`) is a count of points, not a time, and stays.
 Positions are kept: `where` says for each character of the new text where it stood in the old one,
 so an entry can still be cut from the line as written.
 
@@ -18,10 +18,13 @@ import re
 
 PERIOD = r"凌晨|早上|早晨|上午|中午|下午|傍晚|晚上|夜间|夜里|晚"
 AFTERNOON = ("中午", "下午", "傍晚", "晚上", "夜间", "夜里", "晚")
+# `10:12 PM`, `9am`, `11 p.m.`: English hands write the 12-hour clock.
+MERIDIEM = r"(?P<meridiem>[AaPp])\.?\s?[Mm]\.?(?![A-Za-z])"
 CLOCK = re.compile(
     rf"(?:(?P<period>{PERIOD})\s*)?(?P<H>\d{{1,2}})"
     rf"(?:\s*:\s*(?P<colon>\d{{2}})(?!\d)|\s*点\s*(?:(?P<M>\d{{1,2}})\s*分|(?P<half>半)|整|钟)?"
-    rf"|\s*时\s*(?P<M2>\d{{1,2}})\s*分)"
+    rf"|\s*时\s*(?P<M2>\d{{1,2}})\s*分|(?=\s*{MERIDIEM.replace('?P<meridiem>', '')}))"
+    rf"(?:\s*{MERIDIEM})?"
 )
 WORD_AFTER = re.compile(r"[\u4e00-\u9fffA-Za-z\d]")
 
@@ -35,6 +38,13 @@ def _hour(hour: int, period: str | None) -> int:
     if period == "凌晨" and hour == 12:
         return 0
     return hour
+
+
+def _twelve_hour(hour: int, meridiem: str) -> int | None:
+    """`10 PM` is 22, `12 AM` is 0; `14 PM` is no time."""
+    if not 1 <= hour <= 12:
+        return None
+    return hour % 12 + (12 if meridiem in "Pp" else 0)
 
 
 def carried_period(text: str) -> tuple[str, int] | None:
@@ -60,16 +70,22 @@ def _rewrite(
     mapped: list[int] = []
     last = 0
     for match in CLOCK.finditer(text):
+        meridiem = match["meridiem"]
         if match["colon"] is None:
-            spelled = match["M"] or match["M2"] or match["half"] or match["period"]
+            spelled = match["M"] or match["M2"] or match["half"] or match["period"] or meridiem
             tail = text[match.end() :]
             if not spelled and WORD_AFTER.match(tail[:1]) and not tail.startswith(("恢复", "完成", "结束")):
                 continue  # `3点改进`: a count, not a time
-        elif match["period"] is None:
+        elif match["period"] is None and meridiem is None:
             continue  # already HH:MM
         minute = int(match["colon"] or match["M"] or match["M2"] or (30 if match["half"] else 0))
-        hour = _hour(int(match["H"]), match["period"])
-        if match["period"]:
+        if meridiem:
+            hour = _twelve_hour(int(match["H"]), meridiem)
+            if hour is None:
+                continue
+        else:
+            hour = _hour(int(match["H"]), match["period"])
+        if match["period"] and not meridiem:
             carried = (match["period"], hour)
         elif carried and NEXT_DAY_BEFORE.search(text[: match.start()]):
             carried = None

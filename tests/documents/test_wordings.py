@@ -118,6 +118,12 @@ def test_a_week_of_the_month_or_a_range_without_any_year_is_not_guessed():
         ("上午10点，", "10:00"),
         ("下午2点半", "14:30"),
         ("晚上11:30", "23:30"),
+        ("10:12 PM", "22:12"),
+        ("10:12PM", "22:12"),
+        ("9am", "09:00"),
+        ("11 p.m.", "23:00"),
+        ("12:30 a.m.", "00:30"),
+        ("12 PM", "12:00"),
     ],
 )
 def test_times_of_day_written_in_chinese(written, clock):
@@ -126,6 +132,18 @@ def test_times_of_day_written_in_chinese(written, clock):
 
 def test_a_count_of_points_is_not_a_time():
     assert with_clocks("以下3点改进")[0] == "以下3点改进"
+
+
+@pytest.mark.parametrize("written", ["3 PMs affected", "13 PM", "v2.10 amends", "10 amounts"])
+def test_words_after_a_number_are_no_twelve_hour_clock(written):
+    assert with_clocks(written)[0] == written
+
+
+def test_an_english_event_on_the_twelve_hour_clock():
+    found, intro = events("- 10/15 10:12 PM payment timeout, recovered at 11:05 PM")
+    assert [(e.started_at, e.resolved_at, e.title) for e in found] == [
+        (at(15, 22, 12), at(15, 23, 5), "payment timeout")
+    ]
 
 
 @pytest.mark.parametrize(
