@@ -5,7 +5,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 import django_tables2 as tables
-from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -43,6 +42,8 @@ def progress_change(record) -> Decimal | None:
 
 
 class KeyResultTable(ListTable):
+    own_row_writer = RowWriter
+
     team = tables.Column(
         accessor="objective__team__name",
         verbose_name=_("Team"),
@@ -79,12 +80,6 @@ class KeyResultTable(ListTable):
     def __init__(self, *args, week: IsoWeek | None = None, **kwargs):
         self.week = week
         super().__init__(*args, **kwargs)
-
-    @cached_property
-    def list_rows(self):
-        """This table's own row writer; the generic one for a set of columns it does not know."""
-        writer = RowWriter(self)
-        return writer if writer.usable else super().list_rows
 
     def render_objective(self, record):
         return f"{record.objective.code} {record.objective.title}"

@@ -8,7 +8,6 @@ text (−14.33 pp); exports get the plain numbers (-14.33) through the `value_*`
 from __future__ import annotations
 
 import django_tables2 as tables
-from django.utils.functional import cached_property
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
@@ -36,6 +35,8 @@ def _tone_span(tone, text) -> str:
 
 
 class KPIValueTable(ListTable):
+    own_row_writer = RowWriter
+
     team = tables.Column(
         accessor="kpi__team__name",
         verbose_name=_("Team"),
@@ -68,12 +69,6 @@ class KPIValueTable(ListTable):
     class Meta(ListTable.Meta):
         order_by = ("-week",)
         empty_text = _("No KPI values match these filters.")
-
-    @cached_property
-    def list_rows(self):
-        """This table's own row writer; the generic one for a set of columns it does not know."""
-        writer = RowWriter(self)
-        return writer if writer.usable else super().list_rows
 
     def render_week(self, value):
         return str(value.iso)

@@ -50,7 +50,15 @@ class ListTable(tables.Table):
                     *rows.query.order_by, "-pk" if str(last).startswith("-") else "pk"
                 )
 
+    # A writer made for this table's columns (reports/table_rows.py, okrs/table_rows.py), tried first.
+    own_row_writer = None
+
     @cached_property
-    def list_rows(self) -> RowWriter:
-        """The body rows written in Python (common/lists/rows.py), used by _list_table.html."""
+    def list_rows(self):
+        """The body rows written in Python, used by _list_table.html: the table's own writer where it
+        knows the columns shown, else the generic one (common/lists/rows.py)."""
+        if self.own_row_writer is not None:
+            writer = self.own_row_writer(self)
+            if writer.usable:
+                return writer
         return RowWriter(self)
