@@ -18,17 +18,15 @@ import re
 
 PERIOD = r"凌晨|早上|早晨|上午|中午|下午|傍晚|晚上|夜间|夜里|晚"
 AFTERNOON = ("中午", "下午", "傍晚", "晚上", "夜间", "夜里", "晚")
-# `10:12 PM`, `9am`, `11 p.m.`: English hands write the 12-hour clock.
-MERIDIEM = r"(?P<meridiem>[AaPp])\.?\s?[Mm]\.?(?![A-Za-z])"
+# `10:12 PM`, `9am`, `11 p.m.`: English hands write the 12-hour clock (the A or P, then this).
+MERIDIEM_END = r"\.?\s?[Mm]\.?(?![A-Za-z])"
 CLOCK = re.compile(
     rf"(?:(?P<period>{PERIOD})\s*)?(?P<H>\d{{1,2}})"
     rf"(?:\s*:\s*(?P<colon>\d{{2}})(?!\d)|\s*点\s*(?:(?P<M>\d{{1,2}})\s*分|(?P<half>半)|整|钟)?"
-    rf"|\s*时\s*(?P<M2>\d{{1,2}})\s*分|(?=\s*{MERIDIEM.replace('?P<meridiem>', '')}))"
-    rf"(?:\s*{MERIDIEM})?"
+    rf"|\s*时\s*(?P<M2>\d{{1,2}})\s*分|(?=\s*[AaPp]{MERIDIEM_END}))"
+    rf"(?:\s*(?P<meridiem>[AaPp]){MERIDIEM_END})?"
 )
 WORD_AFTER = re.compile(r"[\u4e00-\u9fffA-Za-z\d]")
-
-
 NEXT_DAY_BEFORE = re.compile(r"(?:次日|第二天|翌日|隔天)\s*$")
 
 
@@ -85,9 +83,11 @@ def _rewrite(
                 continue
         else:
             hour = _hour(int(match["H"]), match["period"])
-        if match["period"] and not meridiem:
+        if meridiem:
+            pass  # stated in full: neither carried to nor carried on
+        elif match["period"]:
             carried = (match["period"], hour)
-        elif carried and NEXT_DAY_BEFORE.search(text[: match.start()]):
+        elif carried and NEXT_DAY_BEFORE.search(text[max(0, match.start() - 8) : match.start()]):
             carried = None
         elif carried and carried[0] in AFTERNOON and hour < 12 and carried[1] <= hour + 12 < carried[1] + 12:
             hour += 12

@@ -159,6 +159,7 @@ def test_an_english_event_on_the_twelve_hour_clock():
         ("上午10点发生，11点恢复", ["10:00", "11:00"]),
         ("晚上10点发生，11:30恢复", ["22:00", "11:30"]),
         ("22点30分发生，11点恢复", ["22:30", "11:00"]),
+        ("晚上10点发生，11 AM恢复", ["22:00", "11:00"]),
     ],
 )
 def test_a_period_of_the_day_carries_to_a_later_time_written_without_one(written, clocks):
