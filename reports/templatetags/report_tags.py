@@ -137,12 +137,6 @@ def okr_table_rows(rows, show_team, week):
     return okr_rows(rows, show_team, week)
 
 
-@register.simple_tag
-def list_table_row(row):
-    """A list table's body row, written by its table's row writer (ListTable.list_rows)."""
-    return row.table.list_rows.row_html(row)
-
-
 @register.simple_tag(takes_context=True)
 def list_table_thead(context, table):
     """A list table's header, written by common/lists/rows.py."""
