@@ -14,7 +14,6 @@ import datetime as dt
 import re
 import zoneinfo
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -22,6 +21,7 @@ from django.utils.translation import gettext as _
 from common.weeks import IsoWeek
 from documents.importer.clocks import carried_period, with_clocks
 from documents.importer.figures import normalize
+from documents.importer.grades import GRADED, TRAILING_SEVERITY, read_grade, unread_grade
 from documents.importer.incident_tables import table_events, table_runs
 from documents.importer.recognise import clean_view
 from documents.importer.structure import IncidentEntry
@@ -78,28 +78,6 @@ RESOLVED = re.compile(
     r"(?:(?P<next>次日|第二天|翌日)|(?:(?P<y>\d{4})\s*[年\-/.]\s*)?(?P<m>\d{1,2})\s*[月\-/.]\s*(?P<d>\d{1,2})\s*日?)?"
     r"\s*(?<![\d:])(?P<H>\d{1,2}):(?P<M>\d{2})(?!\d)[^,;。:]{0,10}?(?:完成|成功|恢复|解决|修复|结束)"
 )
-GRADE = re.compile(
-    r"(?:定级|级别|等级|定为|(?<![A-Za-z])[Gg]rade)\s*:?\s*(?P<grade>[A-Da-d])(?![A-Za-z])\s*级?(?:\s*\(\s*(?P<share>0?\.\d+|1(?:\.0+)?)\s*\))?"
-)
-# Severity scales other than the department's A–D, in a grade field or as a tag (`【P1】`, `P1故障`).
-LEVEL = r"(?<![A-Za-z0-9])(?:[Pp][0-4]|[Ss][1-4]|[Ss][Ee][Vv]\s*-?\s*[0-4])(?![A-Za-z0-9])"
-OTHER_SCALE = re.compile(rf"(?P<level>{LEVEL})")
-OTHER_SCALE_TAG = re.compile(
-    rf"[\[(【]\s*(?P<level>{LEVEL})\s*级?[^\])】]{{0,4}}[\])】]|(?P<named>{LEVEL})\s*(?:级|故障|事故|事件|incident)",
-    re.IGNORECASE,
-)
-# `[C级]`, `[Change]`, `【风险】` before the text: a tag that grades the event or says its kind.
-GRADE_TAG = re.compile(
-    # `(C级, 0.5)`: the share may follow the grade inside its bracket.
-    r"[\[(【]\s*(?P<grade>[A-Da-d])\s*级\s*(?:[,;]\s*(?:责任|share)?\s*:?\s*(?P<share>0?\.\d+|1(?:\.0+)?)\s*)?"
-    r"[^\])】]{0,4}[\])】]"
-    r"|(?<![A-Za-z])(?P<bare>[A-D])\s*级(?:事故|事件|故障)"
-    # `，C级，`, `，C级（0.5），`, `C级（半责）`: a grade standing as a clause of its own, a note after it.
-    r"|(?<![A-Za-z\w])(?P<alone>[A-D])\s*级(?:\s*\((?P<alone_note>[^()]{0,12})\))?(?=\s*(?:[,;。|·•]|$))"
-)
-HALF_SHARE = re.compile(r"半责|一半|各半|50\s*%")
-SHARE_NUMBER = re.compile(r"^\s*(?:责任|share)?\s*:?\s*(?P<share>0?\.\d+|1(?:\.0+)?)\s*$")
-GRADED = re.compile(r"^\s*[A-Da-d]\s*$|(?<![A-Za-z])[A-Da-d]\s*级")
 TAG = re.compile(r"^\s*[\[【]\s*(?P<tag>[^\]】]{1,16}?)\s*[\]】]\s*")
 KIND_PREFIX = re.compile(r"^(?P<word>风险预警|容量预警|风险提示|隐患|风险|预警|变更|发布)\s*[:：]\s*")
 RISK_KIND = re.compile(r"风险|预警|容量|隐患|risk|warning", re.IGNORECASE)
@@ -289,8 +267,8 @@ def _incident(entry: _Entry, week: IsoWeek, warnings: list[str]) -> IncidentEntr
         or _said_end(flat, started, week)
         or _duration_end(flat, started)
     )
-    title, grade = _title(entry, fields, lines), _grade(fields, flat)
-    if not grade["grade"] and (level := _other_scale(fields, flat)):
+    title, grade = _title(entry, fields, lines), read_grade(fields, flat)
+    if not grade["grade"] and (level := unread_grade(fields, flat)):
         warnings.append(
             _(
                 "The event “%(title)s” is graded %(level)s, which is not one of the grades A–D; "
@@ -389,6 +367,7 @@ def _title(entry: _Entry, fields: dict[str, str], lines: list[str]) -> str:
     match = FIRST_CLAUSE.match(text)
     # `payout callback delayed (C级, 0.5)` is cut at its comma: the bracket left open is not in the title.
     title = OPEN_BRACKET.sub("", (match.group(0) if match else text).strip())
+    title = TRAILING_SEVERITY.sub("", title)
     return (title.strip() or text.strip())[:300]
 
 
@@ -417,45 +396,11 @@ def _kind(fields: dict[str, str], text: str) -> str:
             return Incident.Kind.CHANGE
         if INCIDENT_KIND.search(stated):
             return Incident.Kind.INCIDENT
-    if RISK_WORDS.search(text) and not _grade(fields, text)["grade"]:
+    if RISK_WORDS.search(text) and not read_grade(fields, text)["grade"]:
         return Incident.Kind.RISK
     if "回滚" in text and CHANGE_WORDS.search(text):
         return Incident.Kind.CHANGE  # a release rolled back stays a change, graded or not
     return Incident.Kind.INCIDENT
-
-
-def _grade(fields: dict[str, str], text: str) -> dict:
-    stated = fields.get("级别") or fields.get("等级") or fields.get("定级")
-    match = GRADE.search(f"定级{normalize(stated)}" if stated else text)
-    if not match and not stated and (tag := GRADE_TAG.search(normalize(text))):
-        share = Decimal(tag["share"]) if tag["share"] else _share_in(tag["alone_note"] or "")
-        grade = (tag["grade"] or tag["bare"] or tag["alone"]).upper()
-        return {"grade": grade, "share": share if 0 < share <= 1 else Decimal("1")}
-    if not match:
-        return {"grade": "", "share": Decimal("1")}
-    share = Decimal(match["share"]) if match["share"] else Decimal("1")
-    return {"grade": match["grade"].upper(), "share": share if 0 < share <= 1 else Decimal("1")}
-
-
-def _share_in(note: str) -> Decimal:
-    """The share a note after a grade states: `0.5`, `责任0.5`, `半责`; a whole share when it says none."""
-    if HALF_SHARE.search(note):
-        return Decimal("0.5")
-    match = SHARE_NUMBER.search(note)
-    return Decimal(match["share"]) if match else Decimal("1")
-
-
-def _other_scale(fields: dict[str, str], text: str) -> str:
-    """A severity on another scale than A–D (`P1`, `S2`, `Sev 3`), stated as the event's grade or tagged.
-
-    Never mapped to a grade: which P-level is which grade is the department's call, not the importer's.
-    """
-    stated = fields.get("级别") or fields.get("等级") or fields.get("定级")
-    if stated and (match := OTHER_SCALE.search(normalize(stated))):
-        return match["level"]
-    if match := OTHER_SCALE_TAG.search(text):
-        return match["level"] or match["named"]
-    return ""
 
 
 def _detection(fields: dict[str, str], text: str) -> str:

@@ -1,0 +1,105 @@
+"""Wordings of reports by other hands that were misread: prefixed grades, sign-offs, dated sub-headings,
+events under stability and risk sections. One rule per test."""
+
+import datetime as dt
+import zoneinfo
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from common.weeks import IsoWeek
+from documents.importer.incidents import read_incidents
+
+ZONE = zoneinfo.ZoneInfo("Asia/Shanghai")
+WEEK = IsoWeek(2025, 42)  # 2025-10-13 … 2025-10-19
+
+
+def events(text, week=WEEK):
+    warnings = []
+    found, intro = read_incidents(text.split("\n"), week, warnings)
+    return found, intro, warnings
+
+
+# -- grades written with the word for severity -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "grade", "share"),
+    [
+        ("- 2025-10-14 10:05 出金延迟，Sev-C，影响32笔", "C", "1"),
+        ("- 2025-10-14 10:05 出金延迟 SEV C", "C", "1"),
+        ("- 2025-10-14 10:05 对账异常，sev.B", "B", "1"),
+        ("- 2025-10-14 10:05 对账异常，等级：Sev-A", "A", "1"),
+        ("- 2025-10-14 10:05 对账异常（Severity D）", "D", "1"),
+        ("- 2025-10-14 10:05 【Sev-B】出金延迟", "B", "1"),
+        ("- 2025-10-14 10:05 Payout delayed, sev-c (0.5)", "C", "0.5"),
+        ("- 2025-10-14 10:05 出金延迟\n  - 级别：Sev-C\n  - 影响：32笔", "C", "1"),
+        ("| 时间 | 级别 | 描述 |\n|---|---|---|\n| 2025-10-14 10:05 | SEV-B | 出金延迟 |", "B", "1"),
+    ],
+)
+def test_a_grade_letter_after_the_word_for_severity_is_the_grade(text, grade, share):
+    (event,), _intro, warnings = events(text)
+    assert (event.grade, event.share) == (grade, Decimal(share))
+    assert not warnings
+    # The mark grades the event: it is not part of its name.
+    assert "sev" not in event.title.lower()
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        ("- 2025-10-14 10:05 通道抖动，SEV1", "SEV1"),
+        ("- 2025-10-14 10:05 通道抖动 Sev-2 影响少量用户", "Sev-2"),
+        ("- 2025-10-14 10:05 网关超时，级别：P0", "P0"),
+        ("- 2025-10-14 10:05 网关超时，P2", "P2"),
+        ("- 2025-10-14 10:05 Gateway timeouts, priority P1, 40 payouts", "P1"),
+        ("- 2025-10-14 10:05 网关超时\n  - Severity: SEV 3", "SEV 3"),
+        ("| 时间 | Sev | 描述 |\n|---|---|---|\n| 2025-10-14 10:05 | SEV2 | 网关超时 |", "SEV2"),
+    ],
+)
+def test_a_numeric_severity_is_no_grade_and_the_event_says_its_grade_was_not_read(text, level):
+    (event,), _intro, warnings = events(text)
+    assert event.grade == ""
+    assert [warning for warning in warnings if event.title in warning and level in warning], warnings
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "- 2025-10-14 10:05 出金延迟，Sev B/C",
+        "- 2025-10-14 10:05 出金延迟，级别：B~C",
+        "- 2025-10-14 10:05 出金延迟\n  - 级别：sev-b or c",
+    ],
+)
+def test_a_severity_naming_two_letters_is_no_grade_and_says_so(text):
+    (event,), _intro, warnings = events(text)
+    assert event.grade == ""
+    assert [warning for warning in warnings if "出金延迟" in warning and "A–D" in warning], warnings
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "- 2025-10-14 10:05 sev a bit slower payouts after the release",
+        "- 2025-10-14 10:05 出金延迟，切到 P2 机房后恢复",
+        "- 2025-10-14 10:05 Severity unknown, P1 channel switched over",
+    ],
+)
+def test_a_word_that_only_looks_like_a_severity_grades_nothing_and_says_nothing(text):
+    (event,), _intro, warnings = events(text)
+    assert event.grade == ""
+    assert not warnings
+
+
+def test_the_preview_shows_that_a_numeric_severity_was_not_read_as_a_grade(client_for, lead, team):
+    text = "# 2025-W42\n\n## 生产事件\n- 2025-10-14 10:05 网关超时，SEV1，影响40笔\n"
+    url = reverse("report-import", args=[team.slug])
+    response = client_for(lead).post(url, {"content": text, "week": ""})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "“网关超时” is graded SEV1" in html
+
+
+def at(day, hour, minute):
+    return dt.datetime(2025, 10, day, hour, minute, tzinfo=ZONE)
