@@ -10,8 +10,10 @@ from django.utils.translation import gettext as _
 
 from common.weeks import IsoWeek
 from documents.importer.catalogue import Catalogue
+from documents.importer.closings import split_sign_off
 from documents.importer.figures import name_key, normalize, parse_canonical, unstorable
 from documents.importer.incidents import read_incidents
+from documents.importer.kinds import OKR_TITLE, section_kind
 from documents.importer.kpi_tables import aligned_table_end, figures_in_table, is_table_row
 from documents.importer.okr_tables import key_result_tables
 from documents.importer.recognise import SCALE, figures_in_line
@@ -39,7 +41,6 @@ from documents.importer.weeks import detect_week
 
 ITEM = re.compile(r"^(?P<number>\d{1,3})[.、．)）](?!\d)\s*(?P<text>.*)$")
 BULLET = re.compile(r"^[-*+•]\s+(?P<text>.*)$")
-OKR_TITLE = re.compile(r"^(?P<code>[Oo]\d{1,2})\s*[:：.、\s]?\s*(?P<title>.*)$")
 TODO_START = re.compile(r"^\**\s*TODO\s*[:：]?\s*\**\s*(?P<rest>.*)$", re.IGNORECASE)
 PROGRESS = re.compile(
     r"(?:进度|完成度|完成率|完成|progress)\s*[:：]?\s*(?P<value>\d+(?:\.\d+)?)\s*%", re.IGNORECASE
@@ -69,13 +70,6 @@ STATUS_LINE = re.compile(
 )
 FIRST_CLAUSE = re.compile(r"^[^:,;。，；：—|｜]+")
 PROGRESS_STEP = Decimal("0.01")  # KeyResultUpdate.progress has two decimal places
-
-
-NUMERAL_PREFIX = re.compile(r"^(?:[一二三四五六七八九十]{1,3}\s*[、.．]|\([一二三四五六七八九十]{1,3}\))\s*")
-# `5. Next week`, `4、线上问题`: a numbered heading says its kind after the number.
-SECTION_NUMBER = re.compile(
-    r"^(?:[一二三四五六七八九十]{1,3}\s*[、.．]|\([一二三四五六七八九十\d]{1,3}\)|\d{1,2}\s*[、.．)](?!\d))\s*"
-)
 # `KR1`, and with its objective (`O1-KR1`, `O1.KR2`, `O1 KR3`), or numbered in it (`KR1.2`).
 KR_PREFIX = re.compile(r"^(?:O\d{1,2}\s*[-_./]?\s*)?KR\s*\d{1,2}(?:\.\d{1,2})?\s*[:：.、]?\s*", re.IGNORECASE)
 CHECKBOX = re.compile(r"^\[[ xX]\]\s*")
@@ -84,25 +78,7 @@ STATUS_MARK = re.compile(r"^(?:[\u2600-\u27bf\u2b00-\u2bff\U0001f300-\U0001faff\
 OKR_CONTAINER = re.compile(r"OKR|目标与关键结果", re.IGNORECASE)
 
 
-def section_kind(title: str) -> str:
-    text = SECTION_NUMBER.sub("", normalize(title).strip().strip("*【】[] "))
-    if OKR_TITLE.match(text) and re.match(r"^[Oo]\d", text):
-        return "okr"
-    if re.search(
-        r"事件|线上问题|生产问题|故障|事故(?![数率统])|\bincidents?\b|\boutages?\b", text, re.IGNORECASE
-    ):
-        return "incidents"
-    if re.match(r"^(其他|其它|others?\b|misc)", text, re.IGNORECASE):
-        return "other"
-    if re.search(
-        r"收获|反思|感想|随想|想法|小结|心得|体会|总结|retro|reflection|lessons|thoughts", text, re.IGNORECASE
-    ):
-        return "reflections"
-    if re.match(r"^(下周|next\s*week|plans?\b|next\s*steps)", text, re.IGNORECASE):
-        return "plans"
-    if re.match(r"^(TODO\b|待办|待跟进|跟进事项|action\s*items?|follow[- ]?ups?)", text, re.IGNORECASE):
-        return "todos"
-    return "narrative"
+NUMERAL_PREFIX = re.compile(r"^(?:[一二三四五六七八九十]{1,3}\s*[、.．]|\([一二三四五六七八九十]{1,3}\))\s*")
 
 
 def parse_document(
@@ -227,10 +203,15 @@ def _read_block(report: ParsedReport, block: Block) -> None:
         report.other = _append(report.other, join(block.lines))
     elif kind == "reflections":
         report.reflections = _append(report.reflections, join(block.lines))
-    elif kind == "plans":
-        report.plans.extend(text for _number, text in split_items(block.lines))
-    elif kind == "todos":
-        report.todos.extend(Todo(text, "") for _number, text in split_items(block.lines))
+    elif kind in ("plans", "todos"):
+        # A sign-off ending the list is no item; kept with 其他, where the document's loose text goes.
+        lines, sign_off = _sign_off(report, title, block.lines)
+        report.other = _append(report.other, join(sign_off))
+        items = [text for _number, text in split_items(lines)]
+        if kind == "plans":
+            report.plans.extend(items)
+        else:
+            report.todos.extend(Todo(text, "") for text in items)
     elif kind == "okr":
         _read_okr(report, title, block.lines)
     elif OKR_CONTAINER.search(title) and (objectives := _objective_bullets(block.lines)):
@@ -283,15 +264,25 @@ def split_items(lines: list[str]) -> list[tuple[int | None, str]]:
     return [(number, "\n".join(text_lines)) for number, text_lines in items]
 
 
+def _sign_off(report: ParsedReport, title: str, lines: list[str]) -> tuple[list[str], list[str]]:
+    lines, sign_off = split_sign_off(lines)
+    if sign_off:
+        report.warnings.append(
+            _("“%(text)s” at the end of “%(section)s” is a sign-off, not an item; it is kept as text.")
+            % {"text": " ".join(line.strip() for line in sign_off if line.strip()), "section": title}
+        )
+    return lines, sign_off
+
+
 def _read_narrative(report: ParsedReport, title: str, lines: list[str]) -> None:
     lines = dedent(lines)
     for index, line in enumerate(lines):
         todo = TODO_START.match(normalize(line).strip()) if line.strip() and indent_of(line) == 0 else None
         if todo:
             rest = todo.group("rest").strip()
-            items = split_items(([rest] if rest else []) + lines[index + 1 :])
-            report.todos.extend(Todo(text, title) for _number, text in items)
-            lines = lines[:index]
+            todo_lines, sign_off = _sign_off(report, title, ([rest] if rest else []) + lines[index + 1 :])
+            report.todos.extend(Todo(text, title) for _number, text in split_items(todo_lines))
+            lines = lines[:index] + ([""] + sign_off if sign_off else [])
             break
     report.sections.append(Section(title=title, body=_take_figures(report, title, lines)))
 

@@ -9,7 +9,11 @@ import pytest
 from django.urls import reverse
 
 from common.weeks import IsoWeek
+from documents.export import team_week_markdown
+from documents.importer import import_report, parse_document
 from documents.importer.incidents import read_incidents
+from reports.models import WeeklyReport
+from tests.documents.helpers import missing_lines, week_haystack
 
 ZONE = zoneinfo.ZoneInfo("Asia/Shanghai")
 WEEK = IsoWeek(2025, 42)  # 2025-10-13 … 2025-10-19
@@ -103,3 +107,82 @@ def test_the_preview_shows_that_a_numeric_severity_was_not_read_as_a_grade(clien
 
 def at(day, hour, minute):
     return dt.datetime(2025, 10, day, hour, minute, tzinfo=ZONE)
+
+
+# -- a sign-off at the end of a list --------------------------------------------------------------------
+
+PLANS = "# 2025-W42\n\n## 下周计划\n1. 完成存管迁移\n2. 压测出金链路\n"
+
+
+@pytest.mark.parametrize(
+    "sign_off",
+    [
+        "谢谢！",
+        "以上。",
+        "以上，谢谢大家！",
+        "**汇报完毕，谢谢**",
+        "Thanks!",
+        "Best regards, Alice",
+        "Best regards,\nAlice Wang",
+        "Cheers — Bob",
+        "-- 张三",
+        "谢谢！\n—— 李四",
+    ],
+)
+def test_a_sign_off_ending_the_plans_is_no_plan_and_is_kept_as_text(sign_off):
+    parsed = parse_document(f"{PLANS}\n{sign_off}\n")
+    assert parsed.plans == ["完成存管迁移", "压测出金链路"]
+    assert parsed.other == sign_off
+    first = sign_off.split("\n")[0]
+    assert [warning for warning in parsed.warnings if first in warning and "下周计划" in warning]
+
+
+@pytest.mark.parametrize(
+    "last",
+    [
+        "谢谢张三帮忙联调",  # thanks that say what for are an item
+        "3. 以上线结果为准",
+        "- Thanks to Bob, finish the payout review",
+        "Alice",  # a name alone signs only after a closing
+        "---",
+    ],
+)
+def test_a_line_that_only_starts_like_a_closing_stays_an_item(last):
+    parsed = parse_document(f"{PLANS}{last}\n")
+    assert len(parsed.plans) == 3
+    assert parsed.other == ""
+    assert not parsed.warnings
+
+
+def test_a_closing_followed_by_an_item_is_an_item_where_it_stands():
+    parsed = parse_document(f"{PLANS}谢谢！\n3. 上线\n")
+    assert parsed.plans == ["完成存管迁移", "压测出金链路", "谢谢！", "上线"]
+
+
+def test_a_sign_off_ending_the_todos_is_no_todo():
+    parsed = parse_document("# 2025-W42\n\n## 待办\n- [ ] 补齐对账脚本\n\nThanks,\nAlice\n")
+    assert [todo.text for todo in parsed.todos] == ["补齐对账脚本"]
+    assert parsed.other == "Thanks,\nAlice"
+
+
+def test_a_sign_off_after_a_sections_todos_stays_in_the_section():
+    parsed = parse_document("# 2025-W42\n\n## 【贝易转】\n进展顺利\nTODO：\n1. 补齐对账脚本\n以上。\n")
+    assert [todo.text for todo in parsed.todos] == ["补齐对账脚本"]
+    assert parsed.sections[0].body == "进展顺利\n\n以上。"
+
+
+def test_an_imported_sign_off_is_written_as_text_and_no_line_is_dropped(team):
+    text = f"{PLANS}\n以上，谢谢！\n-- 张三\n"
+    import_report(parse_document(text), team)
+    report = WeeklyReport.objects.get(team=team)
+    assert [plan.text for plan in report.plans.order_by("position")] == ["完成存管迁移", "压测出金链路"]
+    assert report.other == "以上，谢谢！\n-- 张三"
+    assert missing_lines(text, week_haystack(team, WEEK, team_week_markdown(team, WEEK))) == []
+
+
+def test_the_preview_shows_the_sign_off_kept_as_text(client_for, lead, team):
+    url = reverse("report-import", args=[team.slug])
+    response = client_for(lead).post(url, {"content": f"{PLANS}\nBest regards, Alice\n", "week": ""})
+    html = response.content.decode()
+    assert "“Best regards, Alice” at the end of “下周计划” is a sign-off" in html
+    assert '<pre class="doc-pre">Best regards, Alice</pre>' in html

@@ -1,0 +1,39 @@
+"""A section's kind, from its title: what the parser reads its lines as.
+
+`【O1 业务服务】` holds an objective's key results, `生产事件` or `线上问题` production events, `下周计划`
+plans, `待办` TODOs, `收获与反思` reflections, `其他` the rest; any other title is narrative, kept as written
+with the KPI figures it states.
+"""
+
+from __future__ import annotations
+
+import re
+
+from documents.importer.figures import normalize
+
+OKR_TITLE = re.compile(r"^(?P<code>[Oo]\d{1,2})\s*[:：.、\s]?\s*(?P<title>.*)$")
+# `5. Next week`, `4、线上问题`: a numbered heading says its kind after the number.
+SECTION_NUMBER = re.compile(
+    r"^(?:[一二三四五六七八九十]{1,3}\s*[、.．]|\([一二三四五六七八九十\d]{1,3}\)|\d{1,2}\s*[、.．)](?!\d))\s*"
+)
+
+
+def section_kind(title: str) -> str:
+    text = SECTION_NUMBER.sub("", normalize(title).strip().strip("*【】[] "))
+    if OKR_TITLE.match(text) and re.match(r"^[Oo]\d", text):
+        return "okr"
+    if re.search(
+        r"事件|线上问题|生产问题|故障|事故(?![数率统])|\bincidents?\b|\boutages?\b", text, re.IGNORECASE
+    ):
+        return "incidents"
+    if re.match(r"^(其他|其它|others?\b|misc)", text, re.IGNORECASE):
+        return "other"
+    if re.search(
+        r"收获|反思|感想|随想|想法|小结|心得|体会|总结|retro|reflection|lessons|thoughts", text, re.IGNORECASE
+    ):
+        return "reflections"
+    if re.match(r"^(下周|next\s*week|plans?\b|next\s*steps)", text, re.IGNORECASE):
+        return "plans"
+    if re.match(r"^(TODO\b|待办|待跟进|跟进事项|action\s*items?|follow[- ]?ups?)", text, re.IGNORECASE):
+        return "todos"
+    return "narrative"
