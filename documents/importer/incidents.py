@@ -59,14 +59,15 @@ START = re.compile(
 )
 SUBHEADING = re.compile(r"^#{2,6}\s*(?:\d{1,2}\s*[.、)]\s*)?(?P<title>.*?)\s*#*$")
 FIELD = re.compile(
-    r"^(?:[-*+]\s+)?(?P<key>恢复时间|结束时间|时间|类型|性质|级别|等级|定级|描述|经过|说明|现象|影响|原因|根因|发现方式|发现|处置|处理|解决"
+    r"^(?:[-*+]\s+)?(?P<key>恢复时间|恢复|结束时间|时间|类型|性质|级别|等级|定级|描述|经过|说明|现象|影响|原因|根因|发现方式|发现|处置|处理|解决"
     r"|resolved(?:\s+at)?|end(?:ed)?|time|when|start(?:ed)?|type|kind|severity|grade|level|description|summary"
     r"|impact|root\s*cause|cause|detected\s+by|detection|found\s+by|resolution|fix)"
     r"\s*:\s*(?P<value>.*)$",
     re.IGNORECASE,
 )
-# English field names read as the Chinese ones.
+# English field names read as the Chinese ones; `恢复：21:40` is the end as `恢复时间` is.
 FIELD_NAMES = {
+    "恢复": "恢复时间",
     "resolved": "恢复时间", "resolvedat": "恢复时间", "end": "恢复时间", "ended": "恢复时间",
     "time": "时间", "when": "时间", "start": "时间", "started": "时间",
     "type": "类型", "kind": "类型", "severity": "级别", "grade": "级别", "level": "级别",
@@ -195,7 +196,8 @@ def read_incidents(lines: list[str], week: IsoWeek, warnings: list[str]) -> tupl
         if heading:
             title = written[where[heading.start("title")] : where[heading.end("title")]].strip()
             entry = _Entry(heading=written, title=title)
-            title_text, title_where = clean_view(title)
+            # `### 10月17日晚上9点 清算延迟`: the heading's time is read as a dated line's is.
+            title_text, title_where = with_clocks(*clean_view(title))
             if timed := START.match(title_text):
                 entry.start, entry.title = timed, title[title_where[timed.start("rest")] :]
             entries.append(entry)
@@ -222,6 +224,11 @@ def read_incidents(lines: list[str], week: IsoWeek, warnings: list[str]) -> tupl
             continue
         found.append(incident)
     return found, join(intro)
+
+
+def starts_event(title: str) -> bool:
+    """Whether a heading's title opens an event (`10月17日晚上9点 清算延迟`), as a dated line does."""
+    return bool(START.match(with_clocks(*clean_view(title.strip()))[0]))
 
 
 def _fields(lines: list[str]) -> dict[str, str]:

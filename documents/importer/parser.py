@@ -12,7 +12,7 @@ from common.weeks import IsoWeek
 from documents.importer.catalogue import Catalogue
 from documents.importer.closings import split_sign_off
 from documents.importer.figures import name_key, normalize, parse_canonical, unstorable
-from documents.importer.incidents import read_incidents
+from documents.importer.incidents import read_incidents, starts_event
 from documents.importer.kinds import OKR_TITLE, section_kind
 from documents.importer.kpi_tables import aligned_table_end, figures_in_table, is_table_row
 from documents.importer.okr_tables import key_result_tables
@@ -111,7 +111,9 @@ def parse_document(
         week=week or found, week_source="given" if week else source, warnings=warnings, title=first_line
     )
     check_week(report.week)
-    blocks = split_blocks(lines, keeps_subheadings=lambda title: section_kind(title) == "incidents")
+    blocks = split_blocks(
+        lines, keeps_subheadings=lambda title: section_kind(title) == "incidents", opens_entry=starts_event
+    )
     if not any(block.title for block in blocks):
         raise ReportFormatError(
             _("No weekly report section was recognised, such as “## 【O1 业务服务】” or “## 收获与反思”.")

@@ -198,9 +198,12 @@ class Block:
     level: int = 0
 
 
-def split_blocks(lines: list[str], keeps_subheadings=lambda title: False) -> list[Block]:
+def split_blocks(
+    lines: list[str], keeps_subheadings=lambda title: False, opens_entry=lambda title: False
+) -> list[Block]:
     """Blocks at headings; a section that `keeps_subheadings` (production events) holds its deeper
-    Markdown headings (`### 1. 代付通道回调延迟`) as lines of its own."""
+    Markdown headings (`### 1. 代付通道回调延迟`) as lines of its own, and any Markdown heading that
+    `opens_entry` (`### 10月17日 21:00 清算延迟` under `- 【生产事件】`, whose depth says nothing)."""
     blocks = [Block(None)]
     for line in lines:
         title = heading_title(line)
@@ -209,9 +212,8 @@ def split_blocks(lines: list[str], keeps_subheadings=lambda title: False) -> lis
         if (
             title is not None
             and current.title is not None
-            and current.level
-            and level > current.level
             and keeps_subheadings(current.title)
+            and ((current.level and level > current.level) or (level and opens_entry(title)))
         ):
             title = None
         if title is not None:

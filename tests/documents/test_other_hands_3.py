@@ -19,6 +19,10 @@ ZONE = zoneinfo.ZoneInfo("Asia/Shanghai")
 WEEK = IsoWeek(2025, 42)  # 2025-10-13 … 2025-10-19
 
 
+def at(day, hour, minute):
+    return dt.datetime(2025, 10, day, hour, minute, tzinfo=ZONE)
+
+
 def events(text, week=WEEK):
     warnings = []
     found, intro = read_incidents(text.split("\n"), week, warnings)
@@ -105,10 +109,6 @@ def test_the_preview_shows_that_a_numeric_severity_was_not_read_as_a_grade(clien
     assert "“网关超时” is graded SEV1" in html
 
 
-def at(day, hour, minute):
-    return dt.datetime(2025, 10, day, hour, minute, tzinfo=ZONE)
-
-
 # -- a sign-off at the end of a list --------------------------------------------------------------------
 
 PLANS = "# 2025-W42\n\n## 下周计划\n1. 完成存管迁移\n2. 压测出金链路\n"
@@ -186,3 +186,55 @@ def test_the_preview_shows_the_sign_off_kept_as_text(client_for, lead, team):
     html = response.content.decode()
     assert "“Best regards, Alice” at the end of “下周计划” is a sign-off" in html
     assert '<pre class="doc-pre">Best regards, Alice</pre>' in html
+
+
+# -- an event written as a sub-heading ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("heading", "start"),
+    [
+        ("### 10月17日晚上9点 清算延迟", at(17, 21, 0)),
+        ("### 10月17日下午3点半 清算延迟", at(17, 15, 30)),
+        ("### 2025年10月17日 21点05分：清算延迟", at(17, 21, 5)),
+        ("#### 1. Oct 17, 9:05 PM 清算延迟", at(17, 21, 5)),
+    ],
+)
+def test_a_dated_sub_heading_under_the_events_is_an_event_with_its_body(heading, start):
+    text = (
+        f"# 2025-W42\n\n## 生产事件\n{heading}\n- 影响：清算延迟，影响 200 笔\n- 原因：批处理卡住\n"
+        "- 恢复：约40分钟后恢复\n\n## 下周计划\n1. 复盘\n"
+    )
+    parsed = parse_document(text)
+    (event,) = parsed.incidents
+    assert (event.started_at, event.title, event.impact_count, event.cause) == (
+        start,
+        "清算延迟",
+        200,
+        "批处理卡住",
+    )
+    assert event.resolved_at == start + dt.timedelta(minutes=40)
+    assert parsed.plans == ["复盘"] and not parsed.incidents_intro
+
+
+def test_dated_sub_headings_under_a_bracket_title_are_events_in_its_section():
+    # `- 【生产事件】` has no depth: the dated headings after it are its events, not sections of their own.
+    text = (
+        "# 2025-W42\n\n- 【生产事件】\n\n"
+        "### 10月17日晚上9点12分 清算延迟\n清算批处理卡住，影响出金32笔，10点恢复。\n\n"
+        "### 10月18日 09:30 对账文件缺失\n银行推送延迟，主动发现。\n\n# 下周工作及目标\n1. 复盘\n"
+    )
+    parsed = parse_document(text)
+    assert [(e.started_at, e.resolved_at, e.title, e.impact_count) for e in parsed.incidents] == [
+        (at(17, 21, 12), at(17, 22, 0), "清算延迟", 32),
+        (at(18, 9, 30), None, "对账文件缺失", None),
+    ]
+    assert parsed.incidents[1].detection == "proactive"
+    assert not [section for section in parsed.sections if "清算" in section.title]
+    assert parsed.plans == ["复盘"]
+
+
+def test_an_undated_sub_heading_under_a_bracket_title_still_opens_a_section():
+    parsed = parse_document("# 2025-W42\n\n- 【生产事件】\n无\n\n### 贝易转进展\n联调完成\n")
+    assert [section.title for section in parsed.sections] == ["贝易转进展"]
+    assert parsed.incidents_intro == "无"
