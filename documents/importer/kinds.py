@@ -36,4 +36,10 @@ def section_kind(title: str) -> str:
         return "plans"
     if re.match(r"^(TODO\b|待办|待跟进|跟进事项|action\s*items?|follow[- ]?ups?)", text, re.IGNORECASE):
         return "todos"
+    # A section that may state events among its figures and prose: its lines that read clearly as events
+    # are taken as such, and the preview names them (documents.importer.stray_events).
+    if re.search(
+        r"稳定|风险|隐患|问题|stability|reliability|\brisks?\b|\bissues?\b|\bproblems?\b", text, re.IGNORECASE
+    ):
+        return "risks"
     return "narrative"

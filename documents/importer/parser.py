@@ -17,6 +17,7 @@ from documents.importer.kinds import OKR_TITLE, section_kind
 from documents.importer.kpi_tables import aligned_table_end, figures_in_table, is_table_row
 from documents.importer.okr_tables import key_result_tables
 from documents.importer.recognise import SCALE, figures_in_line
+from documents.importer.stray_events import events_among
 from documents.importer.structure import (
     Figure,
     OkrItem,
@@ -222,6 +223,10 @@ def _read_block(report: ParsedReport, block: Block) -> None:
             _read_narrative(report, title, lead)
         for objective, lines in parts:
             _read_okr(report, objective, lines)
+    elif kind == "risks":
+        incidents, lines = events_among(title, block.lines, report.week, report.warnings)
+        report.incidents.extend(incidents)
+        _read_narrative(report, title, lines)
     else:
         _read_narrative(report, title, block.lines)
 

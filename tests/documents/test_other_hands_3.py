@@ -11,12 +11,15 @@ from django.urls import reverse
 from common.weeks import IsoWeek
 from documents.export import team_week_markdown
 from documents.importer import import_report, parse_document
+from documents.importer.catalogue import Catalogue, KpiRef
 from documents.importer.incidents import read_incidents
-from reports.models import WeeklyReport
+from incidents.models import Incident
+from reports.models import KPI, WeeklyReport
 from tests.documents.helpers import missing_lines, week_haystack
 
 ZONE = zoneinfo.ZoneInfo("Asia/Shanghai")
 WEEK = IsoWeek(2025, 42)  # 2025-10-13 … 2025-10-19
+CATALOGUE = Catalogue([KpiRef(1, "入金有效成功率", KPI.Unit.PERCENT, decimals=3)])
 
 
 def at(day, hour, minute):
@@ -238,3 +241,68 @@ def test_an_undated_sub_heading_under_a_bracket_title_still_opens_a_section():
     parsed = parse_document("# 2025-W42\n\n- 【生产事件】\n无\n\n### 贝易转进展\n联调完成\n")
     assert [section.title for section in parsed.sections] == ["贝易转进展"]
     assert parsed.incidents_intro == "无"
+
+
+# -- events under a stability or risk section ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "title", ["## 稳定性", "## 稳定性与风险", "## 三、风险与问题", "## Stability", "## Risks and issues"]
+)
+def test_a_dated_outage_under_a_stability_or_risk_section_is_an_event_and_the_preview_names_it(title):
+    text = (
+        f"# 2025-W42\n\n{title}\n- 入金有效成功率：99.995%\n"
+        "- 10月15日 14:05-14:40 入金通道故障，影响32笔\n  根因：银行证书过期\n"
+        "- 数据库容量水位 70%，下周扩容\n"
+    )
+    parsed = parse_document(text, catalogue=CATALOGUE)
+    (event,) = parsed.incidents
+    assert (event.started_at, event.resolved_at, event.title) == (
+        at(15, 14, 5),
+        at(15, 14, 40),
+        "入金通道故障",
+    )
+    assert event.cause == "银行证书过期"  # the line indented under the event is the event's
+    assert parsed.sections[0].body == "- 入金有效成功率：99.995%\n- 数据库容量水位 70%，下周扩容"
+    assert [figure.name for figure in parsed.placed_figures] == ["入金有效成功率"]
+    assert [
+        warning for warning in parsed.warnings if "入金通道故障" in warning and "not titled as" in warning
+    ]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "- 10月16日 14:00 容量评审会，确认扩容方案",  # dated, but no outage
+        "- 入金通道偶发超时，已联系银行",  # an outage, but no date and time
+        "- 10月16日 14:00 支付宝渠道风险预警：证书将于月底到期",  # a warning, not an outage
+    ],
+)
+def test_a_line_of_a_risk_section_that_is_not_clearly_an_event_stays_text(line):
+    parsed = parse_document(f"# 2025-W42\n\n## 风险与问题\n{line}\n")
+    assert not parsed.incidents
+    assert parsed.sections[0].body == line
+    assert not parsed.warnings
+
+
+def test_a_dated_outage_under_a_section_of_another_name_stays_text():
+    # Only a title naming stability, risks or issues says its lines may be events.
+    line = "- 10月15日 14:05 入金通道故障，影响32笔"
+    parsed = parse_document(f"# 2025-W42\n\n## 贝易转进展\n{line}\n")
+    assert not parsed.incidents and parsed.sections[0].body == line
+
+
+def test_an_event_of_a_risk_section_is_imported_and_no_line_is_dropped(team):
+    text = "# 2025-W42\n\n## Risks and issues\n2025年10月16日 9:00 出金通道中断，9:30恢复\n- 证书月底到期\n"
+    import_report(parse_document(text), team)
+    (incident,) = Incident.objects.filter(team=team)
+    assert (incident.title, incident.started_at, incident.resolved_at) == (
+        "出金通道中断",
+        at(16, 9, 0),
+        at(16, 9, 30),
+    )
+    assert incident.description.endswith("出金通道中断，9:30恢复")
+    # The document writes an event's time on a line of its own: every other line is found as written.
+    markdown = team_week_markdown(team, WEEK)
+    assert "2025年10月16日 9:00\n出金通道中断，9:30恢复" in markdown
+    assert missing_lines(text.replace("2025年10月16日 9:00 出金通道中断，9:30恢复\n", ""), markdown) == []

@@ -1,0 +1,63 @@
+"""Production events in a section whose title does not name them: `稳定性`, `风险与问题`, `Risks and issues`.
+
+Such a section holds figures and prose as well, so only a line that reads clearly as an event is one: it
+opens with a date and a time as an event line does, and it says an outage or a failure (故障, 中断, 超时,
+outage, failed…). It takes the lines indented under it; everything else stays the section's text. The title
+leaves the reading a guess, so the preview names each event read this way, for the user to check.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.utils.translation import gettext as _
+
+from common.weeks import IsoWeek
+from documents.importer.figures import normalize
+from documents.importer.incidents import read_incidents, starts_event
+from documents.importer.structure import IncidentEntry
+from documents.importer.text import dedent, indent_of
+
+OUTAGE = re.compile(
+    r"故障|事故|宕机|中断|不可用|异常|报错|失败|超时|抖动|延迟|积压|"
+    r"outage|incident|\bdown\b|downtime|unavailable|fail|error|timeout|timed out|degraded|delay",
+    re.IGNORECASE,
+)
+
+
+def _reads_as_event(line: str) -> bool:
+    return starts_event(line) and bool(OUTAGE.search(normalize(line)))
+
+
+def events_among(
+    title: str, lines: list[str], week: IsoWeek, warnings: list[str]
+) -> tuple[list[IncidentEntry], list[str]]:
+    """The events a section states among its other lines, and those other lines."""
+    lines = dedent(lines)
+    found: list[IncidentEntry] = []
+    kept: list[str] = []
+    index = 0
+    while index < len(lines):
+        end = index + 1
+        if lines[index].strip() and indent_of(lines[index]) == 0 and _reads_as_event(lines[index]):
+            while end < len(lines) and lines[end].strip() and indent_of(lines[end]) > 0:
+                end += 1
+            events, _intro = read_incidents(lines[index:end], week, warnings)
+            if events:
+                found.extend(events)
+                index = end
+                continue
+        kept.extend(lines[index:end])
+        index = end
+    if found:
+        warnings.append(
+            _(
+                "“%(section)s” is not titled as production events, but these lines read as events and are "
+                "imported as such; check them: %(events)s."
+            )
+            % {
+                "section": title,
+                "events": "; ".join(f"{event.started_at:%Y-%m-%d %H:%M} {event.title}" for event in found),
+            }
+        )
+    return found, kept
