@@ -6,12 +6,13 @@ import datetime as dt
 
 import django_filters
 from django.db import connection
-from django.db.models import DateField, DecimalField, ExpressionWrapper, F, Func, OuterRef, Q, Subquery, Value
+from django.db.models import DateField, DecimalField, ExpressionWrapper, F, Func, OuterRef, Subquery, Value
 from django.db.models.functions import Abs, NullIf
 from django.utils.translation import gettext_lazy as _
 
-from common.lists.filters import YES_NO, IsoWeekFilter, search_any
+from common.lists.filters import IsoWeekFilter, search_any
 from reports.models import KPI, KPIValue, Team
+from reports.week_news import AGAINST_LAST_WEEK, AGAINST_RULES, WORSE
 
 
 def team_choices_queryset(request=None):
@@ -85,23 +86,25 @@ class KPIValueFilterSet(django_filters.FilterSet):
     direction = django_filters.ChoiceFilter(
         field_name="kpi__direction", choices=KPI.Direction.choices, label=_("Direction"), empty_label=_("Any")
     )
-    worse = django_filters.ChoiceFilter(
-        choices=YES_NO, method="filter_worse", label=_("Worse than last week"), empty_label=_("Any")
+    change = django_filters.ChoiceFilter(
+        choices=AGAINST_LAST_WEEK, method="filter_change", label=_("Against last week"), empty_label=_("Any")
     )
 
     class Meta:
         model = KPIValue
         fields = []
 
+    def __init__(self, data=None, *args, **kwargs):
+        # Links made before the choice above said `worse=true`; they still open the list they named.
+        if data is not None and data.get("worse") == "true" and not data.get("change"):
+            data = data.copy()
+            data["change"] = WORSE
+        super().__init__(data, *args, **kwargs)
+
     def search(self, queryset, name, value):
         return search_any(queryset, value, ("kpi__name", "kpi__aliases", "kpi__group", "note"))
 
-    def filter_worse(self, queryset, name, value):
-        worse = (
-            Q(kpi__direction=KPI.Direction.HIGHER_IS_BETTER, value__lt=F("previous_value"))
-            | Q(kpi__direction=KPI.Direction.LOWER_IS_BETTER, value__gt=F("previous_value"))
-        ) & Q(kpi__kind=KPI.Kind.LEVEL)  # a running total is never worse news (Change.tone's rule)
-        if value == "true":
-            return queryset.filter(worse)
-        # Not worse: better, unchanged, neutral, or nothing to compare with (NULL needs its own term).
-        return queryset.filter(Q(previous_value__isnull=True) | ~worse)
+    def filter_change(self, queryset, name, value):
+        return queryset.alias(change_size=Abs(F("value") - F("previous_value"))).filter(
+            AGAINST_RULES[value]()
+        )

@@ -43,7 +43,7 @@ def test_overview_links_the_full_count_to_the_filtered_kpi_list(department, clie
     response = client_for(manager).get(reverse("department-week", kwargs={"week": LAST_WEEK}))
     assert response.status_code == 200
     html = response.content.decode()
-    link = f'href="{reverse("kpi-list")}?week={LAST_WEEK}&amp;worse=true" class="badge badge-worse">'
+    link = f'href="{reverse("kpi-list")}?week={LAST_WEEK}&amp;change=attention" class="badge badge-worse">'
     assert f"{link}{overview.attention_total}</a>" in html
     assert html.count('data-kpi="') < 2 * OVERVIEW_LIST_LIMIT + 3 * 4 + 2 * 5
 

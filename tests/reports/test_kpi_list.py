@@ -106,8 +106,9 @@ def test_previous_week_across_a_53_week_year(client_for, member, team):
         ({"team": "payments"}, {"需求交付数", "需求吞吐率", "延期率"}),
         ({"group": "效能度量"}, {"需求交付数", "需求吞吐率", "延期率"}),
         ({"direction": "down"}, {"延期率"}),
+        ({"change": "worse"}, {"需求吞吐率", "延期率"}),
         ({"worse": "true"}, {"需求吞吐率", "延期率"}),
-        ({"worse": "false"}, {"需求交付数", "Other team KPI"}),
+        ({"change": "better"}, {"需求交付数"}),
         ({"q": "吞吐"}, {"需求吞吐率"}),
         ({"q": "积压"}, {"需求吞吐率"}),
         ({"q": "效能"}, {"需求交付数", "需求吞吐率", "延期率"}),
@@ -128,10 +129,10 @@ def test_team_filter_excludes_other_teams(client_for, member, seed, other_team):
     assert kpi_names(response) == ["Other team KPI"]
 
 
-def test_worse_without_week_excludes_first_values(client_for, member, seed):
-    response = client_for(member).get(URL, {"worse": "false"})
-    # W32 values have nothing to compare with, so they are "not worse"; W33's delivered is better.
-    assert Counter(kpi_names(response)) == Counter({"需求交付数": 2, "需求吞吐率": 1, "延期率": 1})
+def test_better_without_week_needs_last_weeks_value(client_for, member, seed):
+    response = client_for(member).get(URL, {"change": "better"})
+    # W32 values have nothing to compare with, so they are neither; W33's delivered is better.
+    assert Counter(kpi_names(response)) == Counter({"需求交付数": 1})
 
 
 @pytest.mark.parametrize(
@@ -142,7 +143,7 @@ def test_worse_without_week_excludes_first_values(client_for, member, seed):
         ({"week": "2024-33"}, "week"),
         ({"team": "no-such-team"}, "team"),
         ({"direction": "sideways"}, "direction"),
-        ({"worse": "maybe"}, "worse"),
+        ({"change": "maybe"}, "change"),
         ({"group": "nope"}, "group"),
     ],
 )
