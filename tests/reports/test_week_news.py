@@ -24,7 +24,8 @@ W32, W33 = IsoWeek(2024, 32), IsoWeek(2024, 33)
 
 
 def listed(week: IsoWeek, change: str) -> set[int]:
-    filterset = KPIValueFilterSet({"week": str(week), "change": change}, queryset=kpi_values_with_comparison())
+    data = {"week": str(week), "change": change}
+    filterset = KPIValueFilterSet(data, queryset=kpi_values_with_comparison())
     assert filterset.is_valid(), filterset.errors
     return set(filterset.qs.values_list("kpi_id", flat=True))
 
