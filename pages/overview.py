@@ -223,8 +223,9 @@ def _build_parts(
         groups = okr_groups(team_okrs)
         part = TeamPart(
             headline=[row.kpi.pk for row in headline],
-            better=sum(1 for move in team_moves if move.change.tone == Tone.BETTER),
-            worse=sum(1 for move in team_moves if move.change.tone == Tone.WORSE),
+            # Moves that show at the KPI's places, as the lists count them and the card's links list them.
+            better=sum(1 for move in team_moves if move.is_rankable and move.change.tone == Tone.BETTER),
+            worse=sum(1 for move in team_moves if move.is_rankable and move.change.tone == Tone.WORSE),
             improved=[(move.rank_key, move.kpi.pk) for move in improved],
             improved_total=len(improved_all),
             attention=[

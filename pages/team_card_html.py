@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 from django.utils.formats import localize
+from django.utils.http import urlencode
 from django.utils.translation import gettext, ngettext
 
 from common.charts import sparkline
@@ -50,10 +51,12 @@ def _headline_rows(rows) -> str:
     return "".join(written)
 
 
-def _count(count: int, singular: str, plural: str, tone: str) -> str:
+def _count(count: int, singular: str, plural: str, tone: str, rows: str) -> str:
+    """The count as a link to the KPI list of exactly those values (reports/week_news.py)."""
     if not count:
         return ""
-    return f'<span class="{tone}">{ngettext(singular, plural, count) % {"n": escape(localize(count))}}</span>'
+    text = ngettext(singular, plural, count) % {"n": escape(localize(count))}
+    return f'<a class="{tone}" href="{rows}">{text}</a>'
 
 
 def team_card(item, week) -> str:
@@ -74,8 +77,9 @@ def team_card(item, week) -> str:
         )
     else:
         body = f'\n  <p class="muted small">{gettext("No KPIs defined.")}</p>\n  '
-    better = _count(item.better, "%(n)s better", "%(n)s better", "tone-better")
-    worse = _count(item.worse, "%(n)s worse", "%(n)s worse", "tone-worse")
+    values = escape(f"{reverse('kpi-list')}?{urlencode({'week': str(week), 'team': team.slug})}")
+    better = _count(item.better, "%(n)s better", "%(n)s better", "tone-better", f"{values}&amp;change=better")
+    worse = _count(item.worse, "%(n)s worse", "%(n)s worse", "tone-worse", f"{values}&amp;change=worse")
     # A template's `{% translate "…" %}` of a literal prints the catalogue's text as it is.
     open_week = gettext("Open the team's week →")
     return (

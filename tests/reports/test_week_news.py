@@ -23,8 +23,8 @@ from tests.factories import make_kpi, make_team, make_value
 W32, W33 = IsoWeek(2024, 32), IsoWeek(2024, 33)
 
 
-def listed(week: IsoWeek, change: str) -> set[int]:
-    data = {"week": str(week), "change": change}
+def listed(week: IsoWeek, change: str, **narrower) -> set[int]:
+    data = {"week": str(week), "change": change, **narrower}
     filterset = KPIValueFilterSet(data, queryset=kpi_values_with_comparison())
     assert filterset.is_valid(), filterset.errors
     return set(filterset.qs.values_list("kpi_id", flat=True))
@@ -82,6 +82,11 @@ def test_the_overviews_counts_open_lists_of_as_many_rows(department, client_for,
             page = client.get(f"{reverse('kpi-list')}?{urlencode({'week': str(week), 'change': change})}")
             assert page.status_code == 200
             assert page.context["table"].paginator.count == total
+        for item in overview.teams:
+            for change, count in ((BETTER, item.better), (WORSE, item.worse)):
+                assert len(listed(week, change, team=item.team.slug)) == count
+                link = f"team={item.team.slug}&amp;change={change}"
+                assert (link in item.card_html) == bool(count)
 
 
 @pytest.mark.django_db
