@@ -52,7 +52,8 @@ GRADE_TAG = re.compile(
     r"[^\])】]{0,4}[\])】]"
     r"|(?<![A-Za-z])(?P<bare>[A-D])\s*级(?:事故|事件|故障)"
     # `，C级，`, `，C级（0.5），`, `C级（半责）`: a grade standing as a clause of its own, a note after it.
-    r"|(?<![A-Za-z\w])(?P<alone>[A-D])\s*级(?:\s*\((?P<alone_note>[^()]{0,12})\))?(?=\s*(?:[,;。|·•]|$))"
+    r"|(?<![A-Za-z\w])(?P<alone>[A-D])\s*级(?:\s*\((?P<alone_note>[^()]{0,12})\))?(?=[^\S\n]*(?:[,;。|·•]|$))",
+    re.MULTILINE,  # a grade ending the first of an event's lines stands alone as one ending its text
 )
 HALF_SHARE = re.compile(r"半责|一半|各半|50\s*%")
 SHARE_NUMBER = re.compile(r"^\s*(?:责任|share)?\s*:?\s*(?P<share>0?\.\d+|1(?:\.0+)?)\s*$")

@@ -114,13 +114,15 @@ IMPACT_CLAUSE = re.compile(
     r"^(?:影响\s*\S.*|.{1,24}受\S{0,2}影响|impact\s*:\s*\S.*|[^,;。\s]{0,8}?(?:无|暂无|未造成|未产生|没有|未对\S{0,6}造成)\S{0,6}影响\S{0,2}|no\s+\S{0,20}\s*impact)$",
     re.IGNORECASE,
 )
-CAUSE = re.compile(r"原因\s*[:：]\s*(?P<cause>.+?)(?:。|\.\s|\.$|$)")
+# A line ends a cause as a full stop does: the lines of an event written over several are its clauses.
+CAUSE = re.compile(r"原因\s*[:：]\s*(?P<cause>.+?)(?:。|\.\s|\.$|$)", re.MULTILINE)
 # A count starts where its digits start: tried inside a run of digits, a search takes the square of its
 # length.
 COUNT = re.compile(r"(?<![\d,])(?P<count>\d{1,3}(?:,\d{3})+|\d+)\s*(?:笔|次|单|个)")
 FAILURES = re.compile(r"(?<!\d)(?P<count>\d+)\s*次(?:报错|失败|错误|异常)")
 # `代付回调延迟 | C级 | 影响1,024笔`: a bar separates clauses as a comma does.
 CLAUSE_SPLIT = re.compile(r"[，。；;|｜]|\s[·•]\s|,(?!\d{3})|\.(?=\s|$)")
+LIST_MARK = re.compile(r"^\s*(?:[-*+•]\s+|\d{1,2}\s*[.、)](?!\d)\s*)")
 # Incident.impact_count is a PositiveIntegerField: a 32-bit signed integer on PostgreSQL.
 MAX_COUNT = 2**31 - 1
 OPEN_BRACKET = re.compile(r"\s*[(（][^()（）]*$")
@@ -423,10 +425,13 @@ def _detection(fields: dict[str, str], text: str) -> str:
 def _impact(fields: dict[str, str], text: str) -> str:
     if "影响" in fields:
         return fields["影响"].rstrip("。.；;")
-    for clause in CLAUSE_SPLIT.split(text):
-        clause = clause.strip()
-        if IMPACT_CLAUSE.match(normalize(clause)):
-            return clause
+    # An event over several lines (`… 影响32笔` then `  根因：…`) is read as the one line it could be:
+    # each line ends a clause, and a line's list mark is not part of it.
+    for line in text.splitlines():
+        for clause in CLAUSE_SPLIT.split(LIST_MARK.sub("", line)):
+            clause = clause.strip()
+            if IMPACT_CLAUSE.match(normalize(clause)):
+                return clause
     return ""
 
 
