@@ -199,7 +199,10 @@ def _read_block(report: ParsedReport, block: Block) -> None:
     title = block.title or ""
     kind = section_kind(title) if block.title is not None else "narrative"
     if kind == "incidents":
-        incidents, intro = read_incidents(block.lines, report.week, report.warnings)
+        # A sign-off ending the events closes the message, as one ending the plans does: it goes with 其他.
+        lines, sign_off = _sign_off(report, title, block.lines, events=True)
+        report.other = _append(report.other, join(sign_off))
+        incidents, intro = read_incidents(lines, report.week, report.warnings)
         report.incidents.extend(incidents)
         report.incidents_intro = _append(report.incidents_intro, intro)
     elif kind == "other":
@@ -271,13 +274,22 @@ def split_items(lines: list[str]) -> list[tuple[int | None, str]]:
     return [(number, "\n".join(text_lines)) for number, text_lines in items]
 
 
-def _sign_off(report: ParsedReport, title: str, lines: list[str]) -> tuple[list[str], list[str]]:
+def _sign_off(
+    report: ParsedReport, title: str, lines: list[str], events: bool = False
+) -> tuple[list[str], list[str]]:
     lines, sign_off = split_sign_off(lines)
     if sign_off:
-        report.warnings.append(
-            _("“%(text)s” at the end of “%(section)s” is a sign-off, not an item; it is kept as text.")
-            % {"text": " ".join(line.strip() for line in sign_off if line.strip()), "section": title}
-        )
+        if events:
+            message = _(
+                "“%(text)s” at the end of “%(section)s” is a sign-off, not part of an event; "
+                "it is kept as text."
+            )
+        else:
+            message = _(
+                "“%(text)s” at the end of “%(section)s” is a sign-off, not an item; it is kept as text."
+            )
+        stated = {"text": " ".join(line.strip() for line in sign_off if line.strip()), "section": title}
+        report.warnings.append(message % stated)
     return lines, sign_off
 
 
