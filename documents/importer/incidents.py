@@ -25,7 +25,7 @@ from documents.importer.grades import GRADED, TRAILING_SEVERITY, read_grade, unr
 from documents.importer.incident_tables import table_events, table_runs
 from documents.importer.recognise import clean_view
 from documents.importer.structure import IncidentEntry
-from documents.importer.text import dedent, in_years, indent_of, join
+from documents.importer.text import dedent, in_years, indent_of, join, unruled
 from incidents.models import Incident
 
 DAY = r"(?:(?P<y>\d{4})\s*(?:年|[-/.])\s*)?(?P<m>\d{1,2})\s*(?:月|[-/.])\s*(?P<d>\d{1,2})\s*日?"
@@ -174,7 +174,7 @@ def read_incidents(lines: list[str], week: IsoWeek, warnings: list[str]) -> tupl
     """The events of a 生产事件 section and the text around them that is no event."""
     intro: list[str] = []
     entries: list[_Entry] = []
-    lines = dedent(lines)
+    lines = dedent(unruled(lines))
     tables = dict(table_runs(lines))
     index = 0
     while index < len(lines):

@@ -37,6 +37,7 @@ from documents.importer.text import (
     join,
     split_blocks,
     split_lines,
+    unruled,
 )
 from documents.importer.weeks import detect_week
 
@@ -200,7 +201,7 @@ def _read_block(report: ParsedReport, block: Block) -> None:
     kind = section_kind(title) if block.title is not None else "narrative"
     if kind == "incidents":
         # A sign-off ending the events closes the message, as one ending the plans does: it goes with 其他.
-        lines, sign_off = _sign_off(report, title, block.lines, events=True)
+        lines, sign_off = _sign_off(report, title, unruled(block.lines), events=True)
         report.other = _append(report.other, join(sign_off))
         incidents, intro = read_incidents(lines, report.week, report.warnings)
         report.incidents.extend(incidents)
@@ -211,7 +212,7 @@ def _read_block(report: ParsedReport, block: Block) -> None:
         report.reflections = _append(report.reflections, join(block.lines))
     elif kind in ("plans", "todos"):
         # A sign-off ending the list is no item; kept with 其他, where the document's loose text goes.
-        lines, sign_off = _sign_off(report, title, block.lines)
+        lines, sign_off = _sign_off(report, title, unruled(block.lines))
         report.other = _append(report.other, join(sign_off))
         items = [text for _number, text in split_items(lines)]
         if kind == "plans":
@@ -299,7 +300,9 @@ def _read_narrative(report: ParsedReport, title: str, lines: list[str]) -> None:
         todo = TODO_START.match(normalize(line).strip()) if line.strip() and indent_of(line) == 0 else None
         if todo:
             rest = todo.group("rest").strip()
-            todo_lines, sign_off = _sign_off(report, title, ([rest] if rest else []) + lines[index + 1 :])
+            todo_lines, sign_off = _sign_off(
+                report, title, unruled(([rest] if rest else []) + lines[index + 1 :])
+            )
             report.todos.extend(Todo(text, title) for _number, text in split_items(todo_lines))
             lines = lines[:index] + ([""] + sign_off if sign_off else [])
             break

@@ -63,6 +63,11 @@ HTML_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
 HTML_ENTITY = re.compile(r"&(?:[a-z]{2,8}|#\d{1,7}|#x[0-9a-f]{1,6});", re.IGNORECASE)
 
 
+# Three or more of one mark, spaces between allowed, as Markdown has it; a line of dashes or box-drawing
+# lines is the same divider typed in an editor that is not Markdown.
+RULE = re.compile(r"^\s*(?:(?:-\s*){3,}|(?:_\s*){3,}|(?:\*\s*){3,}|(?:[—–─━=]\s*){3,})$")
+
+
 class ReportFormatError(ValueError):
     """The input is not a weekly document we can read; the message says why, for the user."""
 
@@ -221,6 +226,17 @@ def split_blocks(
         else:
             current.lines.append(line)
     return [block for block in blocks if block.title is not None or any(line.strip() for line in block.lines)]
+
+
+def is_rule(line: str) -> bool:
+    """A horizontal rule: `---`, `***`, `___`, `- - -`, or a divider typed as `————` or `====`."""
+    return bool(RULE.match(normalize(line)))
+
+
+def unruled(lines: list[str]) -> list[str]:
+    """The lines with each rule made blank: a rule is layout, and in a list or among events it parts what
+    is before it from what is after, as a blank line does; no item, event or figure is made of it."""
+    return ["" if is_rule(line) else line for line in lines]
 
 
 def dedent(lines: list[str]) -> list[str]:

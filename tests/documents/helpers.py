@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from documents.importer.parser import section_kind
-from documents.importer.text import heading_title
+from documents.importer.text import heading_title, is_rule
 from incidents.models import Incident
 from okrs.models import KeyResult, KeyResultUpdate, Objective
 from reports.models import KPI, KPIValue, PlanItem, ReportSection, TodoItem, Week, WeeklyReport
@@ -63,8 +63,8 @@ def missing_lines(source: str, haystack: str) -> list[str]:
     missing = []
     for line in source.splitlines():
         text = line.strip()
-        if not text:
-            continue
+        if not text or is_rule(line):
+            continue  # a rule is layout: a list or the events part at it as at a blank line
         title = heading_title(line)
         if title is not None and section_kind(title) in {"other", "reflections", "plans", "todos"}:
             continue  # a variant name of a fixed section (其它, 下周计划) is written back as the house name

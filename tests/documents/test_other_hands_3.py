@@ -147,7 +147,6 @@ def test_a_sign_off_ending_the_plans_is_no_plan_and_is_kept_as_text(sign_off):
         "3. 以上线结果为准",
         "- Thanks to Bob, finish the payout review",
         "Alice",  # a name alone signs only after a closing
-        "---",
     ],
 )
 def test_a_line_that_only_starts_like_a_closing_stays_an_item(last):

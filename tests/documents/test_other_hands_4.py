@@ -131,3 +131,76 @@ def test_the_preview_shows_the_sign_off_of_the_events_kept_as_text(client_for, l
     html = response.content.decode()
     assert "“Thanks, Bob” at the end of “生产事件” is a sign-off, not part of an event" in html
     assert '<pre class="doc-pre">Thanks, Bob</pre>' in html
+
+
+# -- a Markdown rule -------------------------------------------------------------------------------------
+
+RULES = ["---", "***", "___", "- - -", "* * *", "-----", "————", "＿＿＿"]
+
+
+@pytest.mark.parametrize("rule", RULES)
+@pytest.mark.parametrize("title", ["下周计划", "Next week"])
+def test_a_rule_ending_or_inside_the_plans_is_no_plan(rule, title):
+    parsed = parse_document(f"# 2025-W42\n\n## {title}\n1. 完成存管迁移\n{rule}\n2. 压测出金链路\n{rule}\n")
+    assert parsed.plans == ["完成存管迁移", "压测出金链路"]
+    assert parsed.other == "" and not parsed.warnings
+
+
+@pytest.mark.parametrize("rule", RULES)
+def test_a_rule_in_the_todos_is_no_todo(rule):
+    parsed = parse_document(f"# 2025-W42\n\n## 待办\n- [ ] 补齐对账脚本\n  {rule}\n\n{rule}\n")
+    assert [todo.text for todo in parsed.todos] == ["补齐对账脚本"]
+    parsed = parse_document(f"# 2025-W42\n\n## 【贝易转】\n进展顺利\nTODO：\n1. 补齐对账脚本\n{rule}\n")
+    assert [todo.text for todo in parsed.todos] == ["补齐对账脚本"]
+
+
+def test_a_rule_after_a_sign_off_leaves_it_a_sign_off():
+    parsed = parse_document("# 2025-W42\n\n## 下周计划\n1. 完成存管迁移\n\n谢谢！\n\n---\n")
+    assert parsed.plans == ["完成存管迁移"]
+    assert parsed.other == "谢谢！"
+
+
+@pytest.mark.parametrize("rule", RULES)
+def test_a_rule_among_the_events_is_no_event_and_no_part_of_one(rule):
+    text = (
+        f"# 2025-W42\n\n## 生产事件\n- 10月14日 16:57 入金延迟，影响32笔\n{rule}\n"
+        f"- 10月15日 10:00 出金超时\n  原因：网关限流\n\n{rule}\n"
+    )
+    parsed = parse_document(text)
+    assert [event.text for event in parsed.incidents] == ["入金延迟，影响32笔", "出金超时\n  原因：网关限流"]
+    assert parsed.incidents_intro == "" and not parsed.warnings
+
+
+def test_a_rule_in_a_risk_section_is_no_part_of_the_event_above_it():
+    text = "# 2025-W42\n\n## 稳定性\n- 10月15日 14:05 入金通道故障\n  ---\n- 数据库水位 70%\n"
+    (event,) = parse_document(text).incidents
+    assert event.text == "入金通道故障"
+
+
+@pytest.mark.parametrize("rule", ["---", "***"])
+def test_a_rule_in_prose_stays_where_it_was_written_and_states_no_figure(rule):
+    parsed = parse_document(f"# 2025-W42\n\n## 贝易转\n联调完成\n\n{rule}\n\n压测排期中\n")
+    assert parsed.sections[0].body == f"联调完成\n\n{rule}\n\n压测排期中"
+    assert not parsed.figures
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["--- 张三", "-- 3. 上线", "- 复盘 ---", "***重点***：压测"],  # marks that stand with words are text
+)
+def test_a_line_of_marks_and_words_is_no_rule(line):
+    parsed = parse_document(f"# 2025-W42\n\n## 下周计划\n1. 完成存管迁移\n{line}\n")
+    assert len(parsed.plans) == 2
+
+
+def test_imported_plans_and_events_around_rules_lose_no_line(team):
+    text = (
+        "# 2025-W42\n\n## 下周计划\n1. 完成存管迁移\n\n---\n\n2. 压测出金链路\n***\n\n"
+        "## 生产事件\n- 10月15日 10:00 出金超时\n___\n"
+    )
+    import_report(parse_document(text), team)
+    report = WeeklyReport.objects.get(team=team)
+    assert [plan.text for plan in report.plans.order_by("position")] == ["完成存管迁移", "压测出金链路"]
+    assert Incident.objects.get(team=team).description.endswith("出金超时")
+    haystack = week_haystack(team, WEEK, team_week_markdown(team, WEEK))
+    assert missing_lines(text, haystack) == ["- 10月15日 10:00 出金超时"]  # its time is written apart
