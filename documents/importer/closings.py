@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from django.utils.translation import gettext as _
+
 from documents.importer.figures import normalize
 from documents.importer.text import dedent, indent_of
 
@@ -59,3 +61,23 @@ def split_sign_off(lines: list[str]) -> tuple[list[str], list[str]]:
     if start is None:
         return lines, []
     return dedent(lines[:start]), lines[start:]
+
+
+def sign_off(
+    title: str, lines: list[str], warnings: list[str], events: bool = False
+) -> tuple[list[str], list[str]]:
+    """As split_sign_off, and the user told of the sign-off found at the end of section `title`."""
+    lines, closing = split_sign_off(lines)
+    if closing:
+        if events:
+            message = _(
+                "“%(text)s” at the end of “%(section)s” is a sign-off, not part of an event; "
+                "it is kept as text."
+            )
+        else:
+            message = _(
+                "“%(text)s” at the end of “%(section)s” is a sign-off, not an item; it is kept as text."
+            )
+        stated = {"text": " ".join(line.strip() for line in closing if line.strip()), "section": title}
+        warnings.append(message % stated)
+    return lines, closing

@@ -10,14 +10,14 @@ from django.utils.translation import gettext as _
 
 from common.weeks import IsoWeek
 from documents.importer.catalogue import Catalogue
-from documents.importer.closings import split_sign_off
+from documents.importer.closings import sign_off
 from documents.importer.figures import name_key, normalize, parse_canonical, unstorable
 from documents.importer.incidents import read_incidents, starts_event
 from documents.importer.kinds import OKR_TITLE, section_kind
 from documents.importer.kpi_tables import aligned_table_end, figures_in_table, is_table_row
 from documents.importer.okr_tables import key_result_tables
 from documents.importer.recognise import SCALE, figures_in_line
-from documents.importer.stray_events import events_among
+from documents.importer.stray_events import events_among, reads_as_event
 from documents.importer.structure import (
     Figure,
     OkrItem,
@@ -114,7 +114,7 @@ def parse_document(
     )
     check_week(report.week)
     blocks = split_blocks(
-        lines, keeps_subheadings=lambda title: section_kind(title) == "incidents", opens_entry=starts_event
+        lines, keeps_subheadings=lambda title: section_kind(title) == "incidents", opens_entry=_opens_entry
     )
     if not any(block.title for block in blocks):
         raise ReportFormatError(
@@ -134,6 +134,12 @@ def parse_document(
     ]
     report.warnings.extend(_scale_warnings(report))
     return report
+
+
+def _opens_entry(section: str, title: str) -> bool:
+    """Whether a sub-heading is an event of the section it stands in rather than a section of its own."""
+    kind = section_kind(section)
+    return (kind == "incidents" and starts_event(title)) or (kind == "risks" and reads_as_event(title))
 
 
 def _scale_warnings(report: ParsedReport) -> list[str]:
@@ -201,8 +207,8 @@ def _read_block(report: ParsedReport, block: Block) -> None:
     kind = section_kind(title) if block.title is not None else "narrative"
     if kind == "incidents":
         # A sign-off ending the events closes the message, as one ending the plans does: it goes with 其他.
-        lines, sign_off = _sign_off(report, title, unruled(block.lines), events=True)
-        report.other = _append(report.other, join(sign_off))
+        lines, closing = sign_off(title, unruled(block.lines), report.warnings, events=True)
+        report.other = _append(report.other, join(closing))
         incidents, intro = read_incidents(lines, report.week, report.warnings)
         report.incidents.extend(incidents)
         report.incidents_intro = _append(report.incidents_intro, intro)
@@ -212,8 +218,8 @@ def _read_block(report: ParsedReport, block: Block) -> None:
         report.reflections = _append(report.reflections, join(block.lines))
     elif kind in ("plans", "todos"):
         # A sign-off ending the list is no item; kept with 其他, where the document's loose text goes.
-        lines, sign_off = _sign_off(report, title, unruled(block.lines))
-        report.other = _append(report.other, join(sign_off))
+        lines, closing = sign_off(title, unruled(block.lines), report.warnings)
+        report.other = _append(report.other, join(closing))
         items = [text for _number, text in split_items(lines)]
         if kind == "plans":
             report.plans.extend(items)
@@ -275,36 +281,17 @@ def split_items(lines: list[str]) -> list[tuple[int | None, str]]:
     return [(number, "\n".join(text_lines)) for number, text_lines in items]
 
 
-def _sign_off(
-    report: ParsedReport, title: str, lines: list[str], events: bool = False
-) -> tuple[list[str], list[str]]:
-    lines, sign_off = split_sign_off(lines)
-    if sign_off:
-        if events:
-            message = _(
-                "“%(text)s” at the end of “%(section)s” is a sign-off, not part of an event; "
-                "it is kept as text."
-            )
-        else:
-            message = _(
-                "“%(text)s” at the end of “%(section)s” is a sign-off, not an item; it is kept as text."
-            )
-        stated = {"text": " ".join(line.strip() for line in sign_off if line.strip()), "section": title}
-        report.warnings.append(message % stated)
-    return lines, sign_off
-
-
 def _read_narrative(report: ParsedReport, title: str, lines: list[str]) -> None:
     lines = dedent(lines)
     for index, line in enumerate(lines):
         todo = TODO_START.match(normalize(line).strip()) if line.strip() and indent_of(line) == 0 else None
         if todo:
             rest = todo.group("rest").strip()
-            todo_lines, sign_off = _sign_off(
-                report, title, unruled(([rest] if rest else []) + lines[index + 1 :])
+            todo_lines, closing = sign_off(
+                title, unruled(([rest] if rest else []) + lines[index + 1 :]), report.warnings
             )
             report.todos.extend(Todo(text, title) for _number, text in split_items(todo_lines))
-            lines = lines[:index] + ([""] + sign_off if sign_off else [])
+            lines = lines[:index] + ([""] + closing if closing else [])
             break
     report.sections.append(Section(title=title, body=_take_figures(report, title, lines)))
 

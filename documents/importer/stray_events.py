@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from common.weeks import IsoWeek
 from documents.importer.figures import normalize
-from documents.importer.incidents import read_incidents, starts_event
+from documents.importer.incidents import SUBHEADING, read_incidents, starts_event
 from documents.importer.structure import IncidentEntry
 from documents.importer.text import dedent, indent_of
 
@@ -25,8 +25,25 @@ OUTAGE = re.compile(
 )
 
 
-def _reads_as_event(line: str) -> bool:
+def reads_as_event(line: str) -> bool:
+    """Whether a line, or a sub-heading's title, opens an event by this module's rule."""
     return starts_event(line) and bool(OUTAGE.search(normalize(line)))
+
+
+def _event_end(lines: list[str], index: int) -> int:
+    """Where the event opened at `index` ends; 0 when none opens there."""
+    line, end = lines[index], index + 1
+    heading = SUBHEADING.match(line) if line.startswith("#") else None
+    if heading and reads_as_event(heading["title"]):
+        # A sub-heading holds all that is under it, up to the next one.
+        while end < len(lines) and not lines[end].startswith("#"):
+            end += 1
+        return end
+    if line.strip() and indent_of(line) == 0 and reads_as_event(line):
+        while end < len(lines) and lines[end].strip() and indent_of(lines[end]) > 0:
+            end += 1
+        return end
+    return 0
 
 
 def events_among(
@@ -38,15 +55,15 @@ def events_among(
     kept: list[str] = []
     index = 0
     while index < len(lines):
-        end = index + 1
-        if lines[index].strip() and indent_of(lines[index]) == 0 and _reads_as_event(lines[index]):
-            while end < len(lines) and lines[end].strip() and indent_of(lines[end]) > 0:
-                end += 1
+        end = _event_end(lines, index)
+        if end:
             events, _intro = read_incidents(lines[index:end], week, warnings)
             if events:
                 found.extend(events)
                 index = end
                 continue
+        else:
+            end = index + 1
         kept.extend(lines[index:end])
         index = end
     if found:

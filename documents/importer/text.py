@@ -204,11 +204,12 @@ class Block:
 
 
 def split_blocks(
-    lines: list[str], keeps_subheadings=lambda title: False, opens_entry=lambda title: False
+    lines: list[str], keeps_subheadings=lambda title: False, opens_entry=lambda section, title: False
 ) -> list[Block]:
     """Blocks at headings; a section that `keeps_subheadings` (production events) holds its deeper
     Markdown headings (`### 1. 代付通道回调延迟`) as lines of its own, and any Markdown heading that
-    `opens_entry` (`### 10月17日 21:00 清算延迟` under `- 【生产事件】`, whose depth says nothing)."""
+    `opens_entry` of the section it is in (`### 10月17日 21:00 清算延迟` under `- 【生产事件】`, whose depth
+    says nothing)."""
     blocks = [Block(None)]
     for line in lines:
         title = heading_title(line)
@@ -217,8 +218,10 @@ def split_blocks(
         if (
             title is not None
             and current.title is not None
-            and keeps_subheadings(current.title)
-            and ((current.level and level > current.level) or (level and opens_entry(title)))
+            and (
+                (keeps_subheadings(current.title) and current.level and level > current.level)
+                or (level and opens_entry(current.title, title))
+            )
         ):
             title = None
         if title is not None:

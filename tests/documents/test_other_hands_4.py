@@ -204,3 +204,82 @@ def test_imported_plans_and_events_around_rules_lose_no_line(team):
     assert Incident.objects.get(team=team).description.endswith("出金超时")
     haystack = week_haystack(team, WEEK, team_week_markdown(team, WEEK))
     assert missing_lines(text, haystack) == ["- 10月15日 10:00 出金超时"]  # its time is written apart
+
+
+# -- a dated sub-heading under a stability or risk section ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("heading", "start", "title"),
+    [
+        ("### 10月17日晚上9点 清算延迟", at(17, 21, 0), "清算延迟"),
+        ("### 2025-10-17 21:05 出金通道中断", at(17, 21, 5), "出金通道中断"),
+        ("#### 1. Oct 17, 9:05 PM payout outage", at(17, 21, 5), "payout outage"),
+        ("## 10月17日 21:05 网关超时", at(17, 21, 5), "网关超时"),  # the depth says nothing
+    ],
+)
+@pytest.mark.parametrize("section", ["## 稳定性", "## 三、风险与问题", "## Risks and issues"])
+def test_a_dated_outage_sub_heading_under_a_risk_section_is_an_event_and_the_preview_names_it(
+    section, heading, start, title
+):
+    text = (
+        f"# 2025-W42\n\n{section}\n- 数据库容量水位 70%，下周扩容\n\n{heading}\n"
+        "影响 200 笔\n- 原因：批处理卡住\n- 恢复：约40分钟后恢复\n\n## 下周计划\n1. 复盘\n"
+    )
+    parsed = parse_document(text)
+    (event,) = parsed.incidents
+    assert (event.started_at, event.title, event.impact_count, event.cause) == (
+        start,
+        title,
+        200,
+        "批处理卡住",
+    )
+    assert event.resolved_at == start + dt.timedelta(minutes=40)
+    assert [(section.title, section.body) for section in parsed.sections] == [
+        (section.strip("# "), "- 数据库容量水位 70%，下周扩容")
+    ]
+    assert [warning for warning in parsed.warnings if title in warning and "not titled as" in warning]
+    assert parsed.plans == ["复盘"]
+
+
+@pytest.mark.parametrize(
+    "heading",
+    [
+        "### 10月17日 14:00 容量评审会",  # dated, but no outage
+        "### 清算延迟复盘",  # an outage, but no date and time
+        "### 10月17日 支付宝证书到期风险",  # a day, but no time
+    ],
+)
+def test_a_sub_heading_of_a_risk_section_that_is_not_clearly_an_event_is_a_section(heading):
+    parsed = parse_document(f"# 2025-W42\n\n## 稳定性\n水位 70%\n\n{heading}\n影响 200 笔\n")
+    assert not parsed.incidents and not parsed.warnings
+    assert [section.title for section in parsed.sections] == ["稳定性", heading.strip("# ")]
+
+
+def test_the_next_sub_heading_ends_the_event_of_a_risk_section():
+    text = "# 2025-W42\n\n## 稳定性\n### 10月17日 21:00 清算延迟\n影响 200 笔\n\n### 容量\n水位 70%\n"
+    parsed = parse_document(text)
+    (event,) = parsed.incidents
+    assert event.text == "影响 200 笔"
+    assert [(section.title, section.body) for section in parsed.sections] == [
+        ("稳定性", ""),
+        ("容量", "水位 70%"),
+    ]
+
+
+def test_an_event_read_from_a_sub_heading_of_a_risk_section_is_imported_and_no_line_is_dropped(team):
+    text = (
+        "# 2025-W42\n\n## 稳定性\n- 证书月底到期\n\n### 10月17日晚上9点 清算延迟\n"
+        "影响 200 笔，约40分钟后恢复\n"
+    )
+    import_report(parse_document(text), team)
+    (incident,) = Incident.objects.filter(team=team)
+    assert (incident.title, incident.started_at, incident.resolved_at) == (
+        "清算延迟",
+        at(17, 21, 0),
+        at(17, 21, 40),
+    )
+    assert incident.description.endswith("影响 200 笔，约40分钟后恢复")
+    # The heading is the event's time and title, which the document writes apart; every other line is found.
+    haystack = week_haystack(team, WEEK, team_week_markdown(team, WEEK))
+    assert missing_lines(text, haystack) == ["### 10月17日晚上9点 清算延迟"]
