@@ -44,7 +44,12 @@ RANGE_END = rf"(?:\s*(?:-|~|～|—|–|至|到)+\s*{END_DAY}(?P<EH>\d{{1,2}})\s
 # A list marker may open the line (`1）10月15日 14:05，…`), or a label naming the event (`**事件1**：`,
 # `Incident 2:`) or a tag (`【C级】`, kept with the text it grades); the text starts after any comma or
 # colon. The line is read with its bold marks dropped, so a `* ` bullet may have left only its space.
-EVENT_LABEL = r"(?:事件|事故|故障|问题|incident|event)\s*#?\d{0,2}\s*:\s*"
+EVENT_LABEL = r"(?:事件|事故|故障|问题|incident|event)\s*#?(?:\d{1,2}|[一二三四五六七八九十]{1,3})?\s*:\s*"
+# `### 事件一：出金延迟`: the label names the event's place in the list, not the event.
+TITLE_LABEL = re.compile(
+    r"^(?:事件|事故|故障|问题|incident|event)\s*#?(?:\d{1,2}|[一二三四五六七八九十]{1,3})?\s*[:：]\s*(?=\S)",
+    re.IGNORECASE,
+)
 # `🔴 5/21 10:12 …`: a status mark before the date, as a Feishu or wiki list puts it.
 STATUS_EMOJI = r"(?:[\u2600-\u27bf\u2b00-\u2bff\U0001f300-\U0001faff\ufe0f]\s*)+"
 # `5月21日（周三）10:12`, `Aug 20 (Wed), 09:41`: the day of the week named after the date.
@@ -54,7 +59,9 @@ DAY_NOTE = rf"(?:\s*\(?\s*(?:{WEEKDAY_NAME})\s*\)?|\s*\(\s*[一二三四五六�
 START = re.compile(
     rf"^\s*(?:[-*+]\s+|\d{{1,2}}\s*[.、)]\s*)?(?:{STATUS_EMOJI})?(?:{EVENT_LABEL})?"
     rf"(?P<tag>[\[【][^\]】]{{1,8}}[\]】]\s*)?"
-    rf"(?:{DAY}{DAY_NOTE}|{WEEKDAY}|{MONTH_DAY}{DAY_NOTE})\s*,?\s*{CLOCK}{RANGE_END}[\s,:·•|]*(?P<rest>.*)$",
+    rf"(?:{DAY}{DAY_NOTE}|{WEEKDAY}|{MONTH_DAY}{DAY_NOTE})\s*,?\s*{CLOCK}{RANGE_END}"
+    # A dash after the time parts it from the text as a colon does: `Oct 15, 11:00 - webhook timeouts`.
+    rf"[\s,:·•|]*(?:[-—–]{{1,2}}\s+)?(?P<rest>.*)$",
     re.IGNORECASE,
 )
 SUBHEADING = re.compile(r"^#{2,6}\s*(?:\d{1,2}\s*[.、)]\s*)?(?P<title>.*?)\s*#*$")
@@ -119,6 +126,15 @@ CAUSE = re.compile(r"原因\s*[:：]\s*(?P<cause>.+?)(?:。|\.\s|\.$|$)", re.MUL
 # A count starts where its digits start: tried inside a run of digits, a search takes the square of its
 # length.
 COUNT = re.compile(r"(?<![\d,])(?P<count>\d{1,3}(?:,\d{3})+|\d+)\s*(?:笔|次|单|个)")
+# `Impact: 1,200 failed logins`, `45 merchants saw retries`: in English a count is a number before the noun
+# it counts, not before a unit of time, money, size or share.
+COUNT_EN = re.compile(
+    r"(?<![\w.,:/-])(?P<count>\d{1,3}(?:,\d{3})+|\d+)\s+"
+    r"(?!(?:ms|s|secs?|seconds?|mins?|minutes?|h|hrs?|hours?|days?|weeks?|months?|years?|percent|pct|pp|bps|x"
+    r"|usd|cny|rmb|yuan|dollars?|eur|k|m|bn|kb|mb|gb|tb|am|pm|qps|tps|rps)\b)[a-z]",
+    re.IGNORECASE,
+)
+BOLD = re.compile(r"\*\*|__")
 FAILURES = re.compile(r"(?<!\d)(?P<count>\d+)\s*次(?:报错|失败|错误|异常)")
 # `代付回调延迟 | C级 | 影响1,024笔`: a bar separates clauses as a comma does.
 CLAUSE_SPLIT = re.compile(r"[，。；;|｜]|\s[·•]\s|,(?!\d{3})|\.(?=\s|$)")
@@ -236,6 +252,7 @@ def starts_event(title: str) -> bool:
 def _fields(lines: list[str]) -> dict[str, str]:
     fields = {}
     for line in lines:
+        line = BOLD.sub("", line)  # `- **影响**：…`, `**Impact:** …`: a label in bold is the same label
         if match := FIELD.match(normalize(line).strip()):
             text = re.sub(r"^[-*+]\s+", "", line.strip())
             value = re.split(r"[:：]", text, maxsplit=1)[-1].strip()
@@ -368,7 +385,7 @@ def _said_end(text: str, started: dt.datetime, week: IsoWeek) -> dt.datetime | N
 
 def _title(entry: _Entry, fields: dict[str, str], lines: list[str]) -> str:
     if entry.title and entry.heading.startswith("#"):
-        text = entry.title
+        text = TITLE_LABEL.sub("", entry.title)
     else:
         text = fields.get("描述") or fields.get("经过") or fields.get("说明") or (lines[0] if lines else "")
     text = KIND_PREFIX.sub("", _untagged(text.strip().lstrip("·• "))[0])
@@ -444,7 +461,7 @@ def _cause(fields: dict[str, str], text: str) -> str:
 
 def _count(fields: dict[str, str], text: str, started: dt.datetime, warnings: list[str]) -> int | None:
     impact = normalize(_impact(fields, text))
-    match = COUNT.search(impact) or FAILURES.search(text)
+    match = COUNT.search(impact) or COUNT_EN.search(impact) or FAILURES.search(text)
     if not match:
         return None
     count = int(match.group("count").replace(",", ""))

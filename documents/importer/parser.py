@@ -15,6 +15,7 @@ from documents.importer.figures import name_key, normalize, parse_canonical, uns
 from documents.importer.incidents import read_incidents, starts_event
 from documents.importer.kinds import OKR_TITLE, section_kind
 from documents.importer.kpi_tables import aligned_table_end, figures_in_table, is_table_row
+from documents.importer.list_tables import rows_as_items
 from documents.importer.okr_tables import key_result_tables
 from documents.importer.recognise import SCALE, figures_in_line
 from documents.importer.stray_events import events_among, reads_as_event
@@ -265,14 +266,14 @@ def _append(existing: str, more: str) -> str:
 def split_items(lines: list[str]) -> list[tuple[int | None, str]]:
     """Numbered (or bulleted) items at the base indentation, each with its indented sub-lines."""
     items: list[tuple[int | None, list[str]]] = []
-    for line in dedent(lines):
+    for line in dedent(rows_as_items(lines)):
         if not line.strip():
             continue
         if indent_of(line) == 0 or not items:
             match = ITEM.match(line.strip())
             bullet = BULLET.match(line.strip())
             if match:
-                items.append((int(match.group("number")), [match.group("text")]))
+                items.append((int(match.group("number")), [CHECKBOX.sub("", match.group("text"))]))
             else:
                 text = CHECKBOX.sub("", bullet.group("text")) if bullet else line.strip()
                 items.append((None, [text]))

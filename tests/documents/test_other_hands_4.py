@@ -14,7 +14,7 @@ from documents.importer import import_report, parse_document
 from documents.importer.incidents import read_incidents
 from incidents.models import Incident
 from reports.models import WeeklyReport
-from tests.documents.helpers import missing_lines, week_haystack
+from tests.documents.helpers import fixture, missing_lines, week_haystack
 
 ZONE = zoneinfo.ZoneInfo("Asia/Shanghai")
 WEEK = IsoWeek(2025, 42)  # 2025-10-13 … 2025-10-19
@@ -283,3 +283,187 @@ def test_an_event_read_from_a_sub_heading_of_a_risk_section_is_imported_and_no_l
     # The heading is the event's time and title, which the document writes apart; every other line is found.
     haystack = week_haystack(team, WEEK, team_week_markdown(team, WEEK))
     assert missing_lines(text, haystack) == ["### 10月17日晚上9点 清算延迟"]
+
+
+# -- reports in other departments' styles ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "field_lines",
+    [
+        "- **时间**：2025-10-14 10:05 ~ 10:45\n- **影响**：出金延迟 320 笔\n- **原因**：银行通道抖动",
+        "**Time:** 2025-10-14 10:05 ~ 10:45\n**Impact:** 320 payouts delayed\n**Root cause:** 银行通道抖动",
+        "- __时间__: 2025-10-14 10:05 ~ 10:45\n- __影响__: 320 笔\n- **原因：**银行通道抖动",
+    ],
+)
+def test_a_field_label_in_bold_is_the_field(field_lines):
+    (event,), intro, _warnings = events(f"### 出金延迟\n{field_lines}")
+    assert (event.started_at, event.resolved_at) == (at(14, 10, 5), at(14, 10, 45))
+    assert (event.title, event.impact_count, event.cause) == ("出金延迟", 320, "银行通道抖动")
+    assert intro == ""
+
+
+@pytest.mark.parametrize(
+    ("impact", "count"),
+    [
+        ("Impact: ~1,200 failed logins", 1200),
+        ("Impact: 45 merchants saw retries", 45),
+        ("Impact: 3 merchant payouts delayed", 3),
+        ("Impact: 30 minutes of slow checkout", None),  # a time, not a count
+        ("Impact: 2.5 hours of degraded search", None),
+        ("Impact: 99.5% of users unaffected", None),
+        ("Impact: v2 clients only", None),
+        ("Impact: 500 USD refunded", None),
+    ],
+)
+def test_an_english_impact_counts_what_its_number_is_written_before(impact, count):
+    (event,), _intro, _warnings = events(f"- Oct 15, 11:00 Webhook timeouts\n  {impact}")
+    assert event.impact_count == count
+
+
+@pytest.mark.parametrize(
+    ("heading", "title"),
+    [
+        ("### 事件一：出金延迟", "出金延迟"),
+        ("### 故障3：网关超时", "网关超时"),
+        ("### Incident 2: payout delay", "payout delay"),
+        ("### 事件复盘：出金延迟", "事件复盘"),  # a word, not a label with the event's number
+    ],
+)
+def test_a_sub_heading_that_numbers_the_event_is_titled_without_its_label(heading, title):
+    (event,), _intro, _warnings = events(f"{heading}\n- 时间：2025-10-14 10:05\n- 影响：32笔")
+    assert event.title == title
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "- Oct 15, 11:00 - webhook timeouts",
+        "- 10月15日 11:00 — webhook timeouts",
+        "10月15日 11:00 -- webhook timeouts",
+    ],
+)
+def test_a_dash_after_the_time_is_no_part_of_the_events_text(line):
+    (event,), _intro, _warnings = events(f"{line}\n  影响32笔")
+    assert event.text.startswith("webhook timeouts")
+    assert event.resolved_at is None
+
+
+def test_a_dash_between_two_times_is_still_a_range():
+    (event,), _intro, _warnings = events("- 10月15日 11:00 - 11:30 webhook timeouts")
+    assert (event.resolved_at, event.text) == (at(15, 11, 30), "webhook timeouts")
+
+
+PLAN_TABLE = "| 事项 | Owner | 截止 |\n|---|---|---|\n| 灰度切换 | 张三 | 10/24 |\n| 压测 | - | 10/25 |\n"
+
+
+@pytest.mark.parametrize("title", ["下周计划", "Next week", "待办", "Action items"])
+def test_a_plans_or_todo_table_gives_an_item_per_row_with_its_cells_under_their_headers(title):
+    parsed = parse_document(f"# 2025-W42\n\n## {title}\n{PLAN_TABLE}")
+    items = parsed.plans or [todo.text for todo in parsed.todos]
+    # The header and the separator are layout; an empty cell (`-`) says nothing.
+    assert items == ["灰度切换\n  - Owner：张三\n  - 截止：10/24", "压测\n  - 截止：10/25"]
+
+
+def test_a_numbering_column_of_a_plans_table_is_the_items_order_not_its_text():
+    table = (
+        "| # | Item | Owner |\n|:-:|---|---|\n| 1 | Canary deploys | Dana |\n| 2 | Cert rotation | Sam |\n"
+    )
+    parsed = parse_document(f"# 2025-W42\n\n## 5. Next week\n{table}")
+    assert parsed.plans == ["Canary deploys\n  - Owner：Dana", "Cert rotation\n  - Owner：Sam"]
+
+
+def test_a_table_without_a_header_row_gives_each_row_as_written():
+    parsed = parse_document("# 2025-W42\n\n## 下周计划\n| 灰度切换 | 张三 |\n| 压测 | 李四 |\n")
+    assert parsed.plans == ["灰度切换 | 张三", "压测 | 李四"]
+
+
+def test_a_table_of_todos_after_a_todo_mark_gives_its_rows():
+    parsed = parse_document(f"# 2025-W42\n\n## 【贝易转】\n进展顺利\nTODO：\n{PLAN_TABLE}")
+    assert [todo.text.split("\n")[0] for todo in parsed.todos] == ["灰度切换", "压测"]
+    assert parsed.sections[0].body == "进展顺利"
+
+
+@pytest.mark.parametrize("item", ["1. [ ] 补齐文档", "1) [ ] 补齐文档", "- [ ] 补齐文档"])
+def test_an_open_checkbox_is_a_list_mark_after_a_number_as_after_a_bullet(item):
+    parsed = parse_document(f"# 2025-W42\n\n## 待办\n{item}\n")
+    assert [todo.text for todo in parsed.todos] == ["补齐文档"]
+
+
+def _import(team, name):
+    text = fixture(name)
+    parsed = parse_document(text)
+    import_report(parsed, team)
+    haystack = week_haystack(team, WEEK, team_week_markdown(team, WEEK))
+    return text, parsed, haystack
+
+
+def test_an_english_report_with_numbered_headings_tables_and_owners_imports_every_line(team):
+    text, parsed, haystack = _import(team, "other-hands-platform-2025-W42.md")
+    assert [(e.started_at, e.resolved_at, e.title, e.grade, e.impact_count) for e in parsed.incidents] == [
+        (at(14, 9, 12), at(14, 9, 40), "Login API errors after config push", "C", 1200),
+        (at(16, 22, 5), at(16, 22, 50), "Queue backlog on payouts", "", None),
+        (at(17, 3, 10), None, "disk failure on db-replica-2", "", None),
+    ]
+    assert parsed.plans == ["Roll out canary deploys — Owner: Dana, due Oct 24", "Cert rotation — Owner: Sam"]
+    # What is not found as written: the week's title, the events' section under its house name, each event's
+    # time (written apart) and the plans without their checkboxes.
+    assert missing_lines(text, haystack) == [
+        "# Platform Reliability — Weekly Report 2025-W42",
+        "## 3. Incidents",
+        "1. **Oct 14, 09:12–09:40** — Login API errors after config push",
+        "2. **Oct 16, 22:05** — Queue backlog on payouts; resolved 22:50",
+        "- Oct 17 03:10 disk failure on db-replica-2, failover worked",
+        "- [ ] Roll out canary deploys — Owner: Dana, due Oct 24",
+        "- [ ] Cert rotation — Owner: Sam",
+    ]
+    assert "Owner: Dana" in haystack and "Thanks all,\nDana" in haystack
+
+
+def test_a_chinese_report_with_numeral_headings_and_a_kpi_table_imports_every_line(team):
+    text, parsed, haystack = _import(team, "other-hands-clearing-2025-W42.md")
+    assert [(e.started_at, e.title, e.impact_count, e.cause) for e in parsed.incidents] == [
+        (at(15, 14, 5), "清算文件延迟", 86, "上游文件晚到"),
+        (at(18, 2, 10), "对账失败", None, ""),
+        (at(16, 23, 0), "核心库主从延迟告警", None, ""),
+    ]
+    assert parsed.plans == ["上线自动重跑 —— 负责人：赵六", "完成对账脚本迁移"]
+    assert missing_lines(text, haystack) == [
+        "2025年第42周 清算组周报",
+        "三、线上问题",
+        "1）10月15日 14:05-14:40 清算文件延迟，影响商户结算 86 笔",
+        "2）10月18日 周六 02:10 对账失败",
+        "* 10月16日 23:00 核心库主从延迟告警，持续15分钟",
+    ]
+
+
+def test_a_report_with_bold_fields_and_a_plans_table_imports_every_line(team):
+    text, parsed, haystack = _import(team, "other-hands-gateway-2025-W42.md")
+    assert [
+        (e.started_at, e.resolved_at, e.title, e.impact_count, e.detection) for e in parsed.incidents
+    ] == [
+        (at(14, 10, 5), at(14, 10, 45), "出金延迟", 320, "unknown"),
+        (at(15, 11, 0), None, "webhook timeouts", 45, "proactive"),
+    ]
+    assert parsed.incidents_intro == "" and parsed.other == "Best,\nCarol"
+    assert [plan.split("\n")[0] for plan in parsed.plans] == ["灰度切换", "压测"]
+    missing = missing_lines(text, haystack)
+    # A plans table's rows are items, each cell kept under its column's header; the header of the items'
+    # own column (`事项`) and the separator row are the table's layout.
+    rows = [line for line in missing if line.startswith("|")]
+    assert rows == [
+        "| 事项 | Owner | 截止 |",
+        "|---|---|---|",
+        "| 灰度切换 | 张三 | 10/24 |",
+        "| 压测 | 李四 | 10/25 |",
+    ]
+    assert all(cell.strip() in haystack for row in rows[2:] for cell in row.strip("|").split("|"))
+    assert "Owner：张三" in haystack and "截止：10/25" in haystack
+    assert [line for line in missing if not line.startswith("|")] == [
+        "# 2025-W42 支付网关组",
+        "## 2) 生产事件",
+        "### 事件一：出金延迟",
+        "**Incident 2:** Oct 15, 11:00 - webhook timeouts",
+        "1. [ ] 补齐文档 (Owner: 王五)",
+        "2. [x] 证书续期",
+    ]
