@@ -28,8 +28,9 @@ PAUSE = r"[\s,;.!~…。，；！、]"
 CLOSING = re.compile(
     rf"^(?:{WORDS})(?:{PAUSE}+(?:{WORDS}))*{PAUSE}*(?:(?:[,，]\s*|\s*[-—–]+\s*)(?:{NAME}))?[\s.!。！]*$"
 )
-# `-- 张三`, `— Alice`: a dash before a name (one `-` and a space is a list item).
-SIGNATURE = re.compile(rf"^(?:--|[—–]{{1,2}})\s*(?:{NAME})\s*$")
+# `-- 张三`, `— Alice`: a dash before a name (one `-` and a space is a list item); alone on its line, the
+# dash opens a signature whose name is on the next (`—` then `Priya`), as in an e-mail.
+SIGNATURE = re.compile(rf"^(?:--|[—–]{{1,2}})\s*(?:{NAME})?\s*$")
 SIGNED_NAME = re.compile(rf"^(?:{NAME})$")
 EMPHASIS = re.compile(r"^[*_~]+|[*_~]+$")
 

@@ -11,7 +11,19 @@ import unicodedata
 
 from documents.importer.kpi_tables import is_table_row, table_cells
 
+# `Chargeback rate below 0.1% — 60%`: a percentage ending the line after a dash, bar or colon is the
+# progress, even when the name holds a percentage of its own.
+PROGRESS_AT_END = re.compile(
+    r"(?:\s[-—–|]{1,2}|[:：])\s*(?P<value>\d{1,3}(?:\.\d+)?)\s*%\s*"
+    r"(?:[\u2600-\u27bf\u2b00-\u2bff\U0001f300-\U0001faff\ufe0f]\s*)*$"
+)
 PROGRESS_HEADER = re.compile(r"进度|完成度|完成率|progress", re.IGNORECASE)
+
+
+def progress_at_end(line: str) -> tuple[str, str] | None:
+    """The name before a progress that ends a key result's line, and the progress; None when none ends it."""
+    match = PROGRESS_AT_END.search(line)
+    return (line[: match.start()].strip(), match["value"]) if match else None
 
 
 def _cells(row: str) -> list[str]:

@@ -16,7 +16,7 @@ from documents.importer.incidents import read_incidents, starts_event
 from documents.importer.kinds import OKR_TITLE, section_kind
 from documents.importer.kpi_tables import aligned_table_end, figures_in_table, is_table_row
 from documents.importer.list_tables import rows_as_items
-from documents.importer.okr_tables import key_result_tables
+from documents.importer.okr_tables import key_result_tables, progress_at_end
 from documents.importer.recognise import SCALE, figures_in_line
 from documents.importer.stray_events import events_among, reads_as_event
 from documents.importer.structure import (
@@ -66,7 +66,12 @@ TITLE_PERCENT = re.compile(
 )
 UNCLOSED = re.compile(r"\s*\([^()]*$|\s+(?:进度|完成度|完成率|progress)$", re.IGNORECASE)
 ANY_PERCENT = re.compile(r"(?<![\d.])(?P<value>\d+(?:\.\d+)?)\s*%")
-ETA_ISO = re.compile(r"预计\s*(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})")
+# `预计2025-11-30`, and as a field: `ETA: 2025-11-30`, `Due: 2025-11-30`, `截止：2025-11-30`.
+ETA_ISO = re.compile(
+    r"(?:预计|截止(?:日期|时间)?\s*[:：]|(?<![A-Za-z])(?:ETA|due(?:\s+date)?|target\s+date)\s*[:：]?)\s*"
+    r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})",
+    re.IGNORECASE,
+)
 ETA_SHORT = re.compile(r"预计\s*[是于在]?\s*(?P<m>\d{1,2})\s*[/月.]\s*(?P<d>\d{1,2})(?!\d)")
 STATUS_LINE = re.compile(
     r"^(?:进度(?P<progress>\d+(?:\.\d+)?)%(?:\([^)]*\))?)?\s*(?:·\s*)?(?:预计(?P<eta>\d{4}-\d{2}-\d{2}))?$"
@@ -410,8 +415,12 @@ def _okr_item(number: int, lines: list[str], week: IsoWeek, warnings: list[str])
             eta = _date(*(int(part) for part in status.group("eta").split("-")))
     text = "\n".join(lines)
     flat = normalize(text)
+    first = KR_PREFIX.sub("", STATUS_MARK.sub("", normalize(lines[0]).strip()))
+    ending = progress_at_end(first)
     if progress is None:
         progress = _progress(flat)
+        if progress is None and ending and Decimal(ending[1]) <= 100:
+            progress = Decimal(ending[1])
         stated = PROGRESS.search(flat)
         if progress is None and stated and not 0 <= Decimal(stated.group("value")) <= 100:
             warnings.append(
@@ -424,7 +433,11 @@ def _okr_item(number: int, lines: list[str], week: IsoWeek, warnings: list[str])
         # Stored with two places: compared unrounded, every re-import would be a change. Rounded
         # down, so 99.999% never reads as done; the text keeps what was written.
         progress = progress.quantize(PROGRESS_STEP, rounding=ROUND_DOWN)
-    first = KR_PREFIX.sub("", STATUS_MARK.sub("", normalize(lines[0]).strip()))
+    if ending and len(ANY_PERCENT.findall(first)) > 1:
+        first = ending[0]  # the name keeps its own percentage: `Chargeback rate below 0.1%`
+        title_match = FIRST_CLAUSE.match(first)
+        title = (title_match.group(0) if title_match else first).strip()[:100] or lines[0].strip()[:100]
+        return OkrItem(number=number, title=title, text=text, progress=progress, eta=eta)
     title_match = FIRST_CLAUSE.match(first)
     title = (title_match.group(0) if title_match else first).strip()
     # `对公收佣（进度：80%）`, `对公收佣 进度：75%` are cut at the colon: what is left of the progress

@@ -467,3 +467,68 @@ def test_a_report_with_bold_fields_and_a_plans_table_imports_every_line(team):
         "1. [ ] 补齐文档 (Owner: 王五)",
         "2. [x] 证书续期",
     ]
+
+
+@pytest.mark.parametrize(
+    ("line", "title", "progress"),
+    [
+        ("- KR2 Chargeback rate below 0.1% — 60%", "Chargeback rate below 0.1%", Decimal("60")),
+        ("- KR2 拒付率降到0.1%以下：60%", "拒付率降到0.1%以下", Decimal("60")),
+        (
+            "- KR2 P99 under 200ms for 99.9% of calls | 45% 🟡",
+            "P99 under 200ms for 99.9% of calls",
+            Decimal("45"),
+        ),
+        ("- KR2 Rules v3 rollout — 100% ✅", "Rules v3 rollout", Decimal("100")),
+    ],
+)
+def test_a_progress_ending_a_key_results_line_is_its_progress_though_the_name_holds_a_percentage(
+    line, title, progress
+):
+    parsed = parse_document(f"# 2025-W42\n\n## O1: Cut fraud losses\n{line}\n")
+    (item,) = parsed.sections[0].okr.items
+    assert (item.title, item.progress) == (title, progress)
+
+
+@pytest.mark.parametrize(
+    "field", ["ETA: 2025-11-30", "- Due: 2025-11-30", "截止：2025-11-30", "预计2025-11-30"]
+)
+def test_a_key_results_eta_field_is_its_eta(field):
+    parsed = parse_document(f"# 2025-W42\n\n## O1 降本\n- KR1 存管迁移 60%\n  {field}\n")
+    (item,) = parsed.sections[0].okr.items
+    assert item.eta == dt.date(2025, 11, 30)
+
+
+def test_a_dash_alone_before_a_name_signs_the_list():
+    parsed = parse_document("# 2025-W42\n\n## 下周计划\n1. 复盘\n\n—\nPriya\n")
+    assert parsed.plans == ["复盘"] and parsed.other == "—\nPriya"
+
+
+def test_an_english_report_with_okr_sub_headings_and_owners_imports_every_line(team):
+    text, parsed, haystack = _import(team, "other-hands-risk-engine-2025-W42.md")
+    okrs = [section.okr for section in parsed.sections if section.okr]
+    assert [(item.title, item.progress, item.eta) for okr in okrs for item in okr.items] == [
+        ("Rules v3 rollout", Decimal("100"), None),
+        ("Chargeback rate below 0.1%", Decimal("60"), dt.date(2025, 11, 30)),
+        ("Review tool revamp", Decimal("35"), None),
+    ]
+    assert parsed.plans == ["Tune thresholds (Owner: Tom)\n   - needs data from BI", "Hire 1 analyst"]
+    assert parsed.other == "—\nPriya" and parsed.incidents_intro == "> None this week."
+    # The week's title, and section titles that only hold sections written apart (OKRs) or under their house
+    # names (events).
+    assert missing_lines(text, haystack) == [
+        "# Risk Engine Weekly · W42 2025",
+        "## 2. OKRs",
+        "## 3. Incidents & risks",
+    ]
+
+
+def test_a_chinese_report_with_a_bracket_title_and_a_date_range_imports_every_line(team):
+    text, parsed, haystack = _import(team, "other-hands-data-ops-2025-W42.md")
+    (event,) = parsed.incidents
+    assert (event.started_at, event.title, event.impact_count) == (at(14, 10, 20), "数仓任务失败", 15)
+    assert parsed.plans == ["报表迁移收尾 @张三", "口径对齐会 @李四"]
+    assert missing_lines(text, haystack) == [
+        "【运营数据组 周报】2025.10.13-2025.10.19",
+        "1. 10月14日（周二）上午10点20分，数仓任务失败，报表延迟2小时，影响 15 个下游看板",
+    ]
