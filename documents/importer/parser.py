@@ -12,13 +12,13 @@ from common.weeks import IsoWeek
 from documents.importer.catalogue import Catalogue
 from documents.importer.closings import sign_off
 from documents.importer.figures import name_key, normalize, parse_canonical, unstorable
-from documents.importer.incidents import read_incidents, starts_event
+from documents.importer.incidents import read_incidents
 from documents.importer.kinds import OKR_TITLE, section_kind
 from documents.importer.kpi_tables import aligned_table_end, figures_in_table, is_table_row
 from documents.importer.list_tables import rows_as_items
 from documents.importer.okr_tables import key_result_tables, progress_at_end
 from documents.importer.recognise import SCALE, figures_in_line
-from documents.importer.stray_events import events_among, reads_as_event
+from documents.importer.stray_events import events_among, opens_entry
 from documents.importer.structure import (
     Figure,
     OkrItem,
@@ -120,7 +120,7 @@ def parse_document(
     )
     check_week(report.week)
     blocks = split_blocks(
-        lines, keeps_subheadings=lambda title: section_kind(title) == "incidents", opens_entry=_opens_entry
+        lines, keeps_subheadings=lambda title: section_kind(title) == "incidents", opens_entry=opens_entry
     )
     if not any(block.title for block in blocks):
         raise ReportFormatError(
@@ -140,12 +140,6 @@ def parse_document(
     ]
     report.warnings.extend(_scale_warnings(report))
     return report
-
-
-def _opens_entry(section: str, title: str) -> bool:
-    """Whether a sub-heading is an event of the section it stands in rather than a section of its own."""
-    kind = section_kind(section)
-    return (kind == "incidents" and starts_event(title)) or (kind == "risks" and reads_as_event(title))
 
 
 def _scale_warnings(report: ParsedReport) -> list[str]:

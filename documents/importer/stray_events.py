@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from common.weeks import IsoWeek
 from documents.importer.figures import normalize
 from documents.importer.incidents import SUBHEADING, read_incidents, starts_event
+from documents.importer.kinds import section_kind
 from documents.importer.structure import IncidentEntry
 from documents.importer.text import dedent, indent_of
 
@@ -28,6 +29,12 @@ OUTAGE = re.compile(
 def reads_as_event(line: str) -> bool:
     """Whether a line, or a sub-heading's title, opens an event by this module's rule."""
     return starts_event(line) and bool(OUTAGE.search(normalize(line)))
+
+
+def opens_entry(section: str, title: str) -> bool:
+    """Whether a sub-heading is an event of the section it stands in rather than a section of its own."""
+    kind = section_kind(section)
+    return (kind == "incidents" and starts_event(title)) or (kind == "risks" and reads_as_event(title))
 
 
 def _event_end(lines: list[str], index: int) -> int:
