@@ -138,7 +138,7 @@ BOLD = re.compile(r"\*\*|__")
 FAILURES = re.compile(r"(?<!\d)(?P<count>\d+)\s*次(?:报错|失败|错误|异常)")
 # `代付回调延迟 | C级 | 影响1,024笔`: a bar separates clauses as a comma does.
 CLAUSE_SPLIT = re.compile(r"[，。；;|｜]|\s[·•]\s|,(?!\d{3})|\.(?=\s|$)")
-LIST_MARK = re.compile(r"^\s*(?:[-*+•]\s+|\d{1,2}\s*[.、)](?!\d)\s*)")
+LIST_MARK = re.compile(r"^\s*(?:>\s*|[-*+•]\s+|\d{1,2}\s*[.、)](?!\d)\s*)")
 # Incident.impact_count is a PositiveIntegerField: a 32-bit signed integer on PostgreSQL.
 MAX_COUNT = 2**31 - 1
 OPEN_BRACKET = re.compile(r"\s*[(（][^()（）]*$")

@@ -42,6 +42,12 @@ def events(text, week=WEEK):
         ("- 10月14日 16:57 入金延迟\n  - 约32笔入金受到影响\n  - 原因：批处理卡住", "约32笔入金受到影响", 32),
         ("- 10月14日 16:57 入金延迟，无资金影响\n  根因：银行批处理卡住", "无资金影响", None),
         ("- Oct 14, 16:57 Deposits delayed, no user impact\n  Cause: batch stuck", "no user impact", None),
+        ("- 10月14日 16:57 入金延迟\n  > 影响出金32笔，已补单", "影响出金32笔", 32),
+        (
+            "- Oct 14, 16:57 Deposits delayed. Impact: 32 payouts\n  Cause: batch stuck",
+            "Impact: 32 payouts",
+            32,
+        ),
     ],
 )
 def test_the_impact_of_an_event_is_read_from_any_of_its_lines(text, impact, count):
@@ -283,6 +289,15 @@ def test_an_event_read_from_a_sub_heading_of_a_risk_section_is_imported_and_no_l
     # The heading is the event's time and title, which the document writes apart; every other line is found.
     haystack = week_haystack(team, WEEK, team_week_markdown(team, WEEK))
     assert missing_lines(text, haystack) == ["### 10月17日晚上9点 清算延迟"]
+
+
+def test_the_preview_names_an_event_read_from_a_sub_heading_of_a_risk_section(client_for, lead, team):
+    text = "# 2025-W42\n\n## 稳定性\n水位 70%\n\n### 10月17日晚上9点 清算延迟\n影响 200 笔\n"
+    url = reverse("report-import", args=[team.slug])
+    response = client_for(lead).post(url, {"content": text, "week": ""})
+    html = response.content.decode()
+    assert "“稳定性” is not titled as production events" in html
+    assert "2025-10-17 21:00 清算延迟" in html
 
 
 # -- reports in other departments' styles ------------------------------------------------------------------
