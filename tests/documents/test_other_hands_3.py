@@ -2,34 +2,20 @@
 events under stability and risk sections. One rule per test."""
 
 import datetime as dt
-import zoneinfo
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 
-from common.weeks import IsoWeek
 from documents.export import team_week_markdown
 from documents.importer import import_report, parse_document
 from documents.importer.catalogue import Catalogue, KpiRef
-from documents.importer.incidents import read_incidents
 from incidents.models import Incident
 from reports.models import KPI, WeeklyReport
 from tests.documents.helpers import missing_lines, week_haystack
+from tests.documents.other_hands import WEEK, at, events
 
-ZONE = zoneinfo.ZoneInfo("Asia/Shanghai")
-WEEK = IsoWeek(2025, 42)  # 2025-10-13 … 2025-10-19
 CATALOGUE = Catalogue([KpiRef(1, "入金有效成功率", KPI.Unit.PERCENT, decimals=3)])
-
-
-def at(day, hour, minute):
-    return dt.datetime(2025, 10, day, hour, minute, tzinfo=ZONE)
-
-
-def events(text, week=WEEK):
-    warnings = []
-    found, intro = read_incidents(text.split("\n"), week, warnings)
-    return found, intro, warnings
 
 
 # -- grades written with the word for severity -----------------------------------------------------------

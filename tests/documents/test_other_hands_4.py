@@ -2,33 +2,17 @@
 ending the events, Markdown rules, dated sub-headings under a risk section. One rule per test."""
 
 import datetime as dt
-import zoneinfo
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 
-from common.weeks import IsoWeek
 from documents.export import team_week_markdown
 from documents.importer import import_report, parse_document
-from documents.importer.incidents import read_incidents
 from incidents.models import Incident
 from reports.models import WeeklyReport
 from tests.documents.helpers import fixture, missing_lines, week_haystack
-
-ZONE = zoneinfo.ZoneInfo("Asia/Shanghai")
-WEEK = IsoWeek(2025, 42)  # 2025-10-13 … 2025-10-19
-
-
-def at(day, hour, minute):
-    return dt.datetime(2025, 10, day, hour, minute, tzinfo=ZONE)
-
-
-def events(text, week=WEEK):
-    warnings = []
-    found, intro = read_incidents(text.split("\n"), week, warnings)
-    return found, intro, warnings
-
+from tests.documents.other_hands import WEEK, at, events
 
 # -- an event written over several lines ---------------------------------------------------------------
 
