@@ -352,6 +352,19 @@ def _numbered(texts: list[str]) -> list[str]:
     return [f"{number}. {_indent_continuation(text)}" for number, text in enumerate(texts, start=1)]
 
 
+def _ticked(text: str, done: bool) -> str:
+    """An item done as of the week carries a tick, which the importer reads back (list_items.py)."""
+    return f"[x] {text}" if done else text
+
+
+def _todo_texts(todos: list[TodoItem]) -> list[str]:
+    # Done as of the week when ticked off in the report that raised it; a later week's tick is later news.
+    return [
+        _ticked(todo.text, todo.done_in_id is not None and todo.done_in_id == todo.report_id)
+        for todo in todos
+    ]
+
+
 def _block_markdown(block: Block, incidents: list[Incident]) -> list[str]:
     parts = [f"## 【{block.title}】"] if block.title else []
     if block.items:
@@ -376,7 +389,7 @@ def _block_markdown(block: Block, incidents: list[Incident]) -> list[str]:
         parts.append("\n".join(lines))
     if block.todos:
         parts.append("**TODO：**")
-        parts.append("\n".join(_numbered([todo.text for todo in block.todos])))
+        parts.append("\n".join(_numbered(_todo_texts(block.todos))))
     return parts
 
 
@@ -396,11 +409,11 @@ def render_team_week(team_week: TeamWeek, *, title: bool = True) -> str:
         parts.extend([f"## {REFLECTIONS_TITLE}", team_week.reflections])
     plans = team_week.plans
     if plans:
-        parts.extend([f"# {PLANS_TITLE}", "\n".join(_numbered([plan.text for plan in plans]))])
-    if team_week.loose_todos:
         parts.extend(
-            [f"## {TODO_TITLE}", "\n".join(_numbered([todo.text for todo in team_week.loose_todos]))]
+            [f"# {PLANS_TITLE}", "\n".join(_numbered([_ticked(plan.text, plan.is_done) for plan in plans]))]
         )
+    if team_week.loose_todos:
+        parts.extend([f"## {TODO_TITLE}", "\n".join(_numbered(_todo_texts(team_week.loose_todos)))])
     return "\n\n".join(part.strip("\n") for part in parts) + "\n"
 
 

@@ -15,7 +15,7 @@ from documents.importer.figures import name_key, normalize, parse_canonical, uns
 from documents.importer.incidents import read_incidents
 from documents.importer.kinds import OKR_TITLE, section_kind
 from documents.importer.kpi_tables import aligned_table_end, figures_in_table, is_table_row
-from documents.importer.list_tables import rows_as_items
+from documents.importer.list_items import BULLET, ITEM, split_items
 from documents.importer.okr_tables import key_result_tables, progress_at_end
 from documents.importer.recognise import SCALE, figures_in_line
 from documents.importer.stray_events import events_among, opens_entry
@@ -42,8 +42,6 @@ from documents.importer.text import (
 )
 from documents.importer.weeks import detect_week
 
-ITEM = re.compile(r"^(?P<number>\d{1,3})[.、．)）](?!\d)\s*(?P<text>.*)$")
-BULLET = re.compile(r"^[-*+•]\s+(?P<text>.*)$")
 TODO_START = re.compile(r"^\**\s*TODO\s*[:：]?\s*\**\s*(?P<rest>.*)$", re.IGNORECASE)
 PROGRESS = re.compile(
     r"(?:进度|完成度|完成率|完成|progress)\s*[:：]?\s*(?P<value>\d+(?:\.\d+)?)\s*%", re.IGNORECASE
@@ -80,7 +78,6 @@ FIRST_CLAUSE = re.compile(r"^[^:,;。，；：—|｜]+")
 PROGRESS_STEP = Decimal("0.01")  # KeyResultUpdate.progress has two decimal places
 # `KR1`, and with its objective (`O1-KR1`, `O1.KR2`, `O1 KR3`), or numbered in it (`KR1.2`).
 KR_PREFIX = re.compile(r"^(?:O\d{1,2}\s*[-_./]?\s*)?KR\s*\d{1,2}(?:\.\d{1,2})?\s*[:：.、]?\s*", re.IGNORECASE)
-CHECKBOX = re.compile(r"^\[[ xX]\]\s*")
 # `✅ 对公收佣`, `🟡 芝麻免押`, `[x] …`: a status mark before a key result is not part of its name.
 STATUS_MARK = re.compile(r"^(?:[\u2600-\u27bf\u2b00-\u2bff\U0001f300-\U0001faff\ufe0f\u200d]|\[[ xX]\])+\s*")
 OKR_CONTAINER = re.compile(r"OKR|目标与关键结果", re.IGNORECASE)
@@ -220,11 +217,14 @@ def _read_block(report: ParsedReport, block: Block) -> None:
         # A sign-off ending the list is no item; kept with 其他, where the document's loose text goes.
         lines, closing = sign_off(title, unruled(block.lines), report.warnings)
         report.other = _append(report.other, join(closing))
-        items = [text for _number, text in split_items(lines)]
+        items = split_items(lines)
         if kind == "plans":
-            report.plans.extend(items)
+            report.plans_done.update(
+                len(report.plans) + index for index, item in enumerate(items) if item.done
+            )
+            report.plans.extend(item.text for item in items)
         else:
-            report.todos.extend(Todo(text, "") for text in items)
+            report.todos.extend(Todo(item.text, "", item.done) for item in items)
     elif kind == "okr":
         _read_okr(report, title, block.lines)
     elif OKR_CONTAINER.search(title) and (objectives := _objective_bullets(block.lines)):
@@ -262,25 +262,6 @@ def _append(existing: str, more: str) -> str:
     return f"{existing}\n\n{more}" if existing and more else existing or more
 
 
-def split_items(lines: list[str]) -> list[tuple[int | None, str]]:
-    """Numbered (or bulleted) items at the base indentation, each with its indented sub-lines."""
-    items: list[tuple[int | None, list[str]]] = []
-    for line in dedent(rows_as_items(lines)):
-        if not line.strip():
-            continue
-        if indent_of(line) == 0 or not items:
-            match = ITEM.match(line.strip())
-            bullet = BULLET.match(line.strip())
-            if match:
-                items.append((int(match.group("number")), [CHECKBOX.sub("", match.group("text"))]))
-            else:
-                text = CHECKBOX.sub("", bullet.group("text")) if bullet else line.strip()
-                items.append((None, [text]))
-        else:
-            items[-1][1].append(line)
-    return [(number, "\n".join(text_lines)) for number, text_lines in items]
-
-
 def _read_narrative(report: ParsedReport, title: str, lines: list[str]) -> None:
     lines = dedent(lines)
     for index, line in enumerate(lines):
@@ -290,7 +271,7 @@ def _read_narrative(report: ParsedReport, title: str, lines: list[str]) -> None:
             todo_lines, closing = sign_off(
                 title, unruled(([rest] if rest else []) + lines[index + 1 :]), report.warnings
             )
-            report.todos.extend(Todo(text, title) for _number, text in split_items(todo_lines))
+            report.todos.extend(Todo(item.text, title, item.done) for item in split_items(todo_lines))
             lines = lines[:index] + ([""] + closing if closing else [])
             break
     report.sections.append(Section(title=title, body=_take_figures(report, title, lines)))

@@ -99,6 +99,7 @@ class Section:
 class Todo:
     text: str
     section_title: str
+    done: bool = False  # ticked in the document (`- [x] …`)
 
 
 @dataclass
@@ -116,6 +117,8 @@ class ParsedReport:
     incidents_intro: str = ""
     todos: list[Todo] = field(default_factory=list)
     plans: list[str] = field(default_factory=list)
+    # The positions in `plans` of the plans ticked in the document (`- [x] …`).
+    plans_done: set[int] = field(default_factory=set)
     other: str = ""
     reflections: str = ""
     warnings: list[str] = field(default_factory=list)

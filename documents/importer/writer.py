@@ -203,14 +203,24 @@ def _write_sections(parsed, report, result, kept_as_text: dict[str, list[str]], 
     _sync(existing, wanted, lambda **f: ReportSection.objects.create(report=report, **f), result, "section")
 
 
+# A tick marks an item done; an item without one keeps what the app records: the document may come from
+# a hand that writes no boxes, and a TODO done in a later week is open as of this one.
 def _write_todos(parsed, report, result) -> None:
-    wanted = [{"text": todo.text, "section_title": todo.section_title[:200]} for todo in parsed.todos]
     existing = list(report.todos.order_by("position", "id"))
+    wanted = []
+    for position, todo in enumerate(parsed.todos):
+        fields = {"text": todo.text, "section_title": todo.section_title[:200]}
+        if todo.done and (position >= len(existing) or existing[position].done_in_id is None):
+            fields["done_in"] = report
+        wanted.append(fields)
     _sync(existing, wanted, lambda **f: TodoItem.objects.create(report=report, **f), result, "TODO")
 
 
 def _write_plans(parsed, report, result) -> None:
-    wanted = [{"text": text} for text in parsed.plans]
+    wanted = [
+        {"text": text, **({"is_done": True} if position in parsed.plans_done else {})}
+        for position, text in enumerate(parsed.plans)
+    ]
     existing = list(report.plans.order_by("position", "id"))
     _sync(existing, wanted, lambda **f: PlanItem.objects.create(report=report, **f), result, "plan")
 
