@@ -358,11 +358,7 @@ def _ticked(text: str, done: bool) -> str:
 
 
 def _todo_texts(todos: list[TodoItem]) -> list[str]:
-    # Done as of the week when ticked off in the report that raised it; a later week's tick is later news.
-    return [
-        _ticked(todo.text, todo.done_in_id is not None and todo.done_in_id == todo.report_id)
-        for todo in todos
-    ]
+    return [_ticked(todo.text, todo.done_where_raised) for todo in todos]
 
 
 def _block_markdown(block: Block, incidents: list[Incident]) -> list[str]:

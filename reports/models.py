@@ -330,6 +330,14 @@ class TodoItem(RemembersTeamPath, models.Model):
     def __str__(self):
         return self.text.splitlines()[0] if self.text else ""
 
+    @property
+    def done_where_raised(self) -> bool:
+        """Ticked off in the week that raised it: done as of that week, which its document says with a tick.
+
+        One ticked off in a later week was still open as of its own.
+        """
+        return self.done_in_id is not None and self.done_in_id == self.report_id
+
     def weekly_reports_showing(self) -> list[Q]:
         # Raised in one report, ticked off in another.
         return [Q(pk=pk) for pk in (self.report_id, self.done_in_id) if pk]
