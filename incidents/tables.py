@@ -75,6 +75,9 @@ class IncidentTable(ListTable):
     def order_time_to_resolve(self, queryset, is_descending):
         return order_nulls_last(queryset, "resolve_duration", is_descending)
 
+    # The export's minutes are the same duration: ?sort=time_to_resolve_minutes sorts as its shown column.
+    order_time_to_resolve_minutes = order_time_to_resolve
+
     def value_time_to_resolve_minutes(self, record):
         return duration_minutes(record.time_to_resolve)
 

@@ -56,7 +56,7 @@ class KeyResultTable(ListTable):
     title = tables.Column(verbose_name=_("Key result"))
     owner = tables.Column(verbose_name=_("Owner"), order_by=("owner__username",))
     eta = tables.Column(verbose_name=_("ETA"), attrs={"td": {"class": "eta nowrap"}})
-    past_eta = tables.Column(verbose_name=_("Past ETA"), empty_values=(), visible=False)
+    past_eta = tables.Column(verbose_name=_("Past ETA"), empty_values=(), visible=False, orderable=False)
     progress = tables.Column(
         accessor="week_progress",
         verbose_name=_("Progress (%)"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import django_tables2 as tables
+from django.core.exceptions import FieldError
 from django.db.models import F, QuerySet
 from django.utils.functional import cached_property
 from django.utils.html import strip_tags
@@ -39,7 +40,13 @@ class ListTable(tables.Table):
 
     @tables.Table.order_by.setter
     def order_by(self, value):
-        tables.Table.order_by.fset(self, value)
+        try:
+            tables.Table.order_by.fset(self, value)
+        except FieldError:
+            # A column worked out per row (a flag, a formatted figure) has no field to sort on, and
+            # django-tables2 offers every column by default: ?sort=<it> falls back to the table's order
+            # like any unknown sort. Such columns say orderable=False or sort by an order_<name> method.
+            tables.Table.order_by.fset(self, self._meta.order_by)
         # Rows that tie on the chosen column (a team, a group, a grade) come back in no fixed order on
         # PostgreSQL; the id settles them, so moving between pages never repeats or skips a row.
         rows = getattr(self.data, "data", None)
