@@ -22,6 +22,7 @@ from documents.importer.figures import name_key
 from documents.importer.parser import parse_document
 from documents.importer.structure import Figure, ParsedReport
 from documents.importer.text import MAX_BYTES, ReportFormatError, decode
+from documents.importer.titles import judge_title
 from reports.models import KPI, Team
 
 TEXT_SUFFIXES = {".md", ".markdown", ".txt"}
@@ -144,16 +145,17 @@ def read_paths(paths: list[str]) -> list[Source]:
 
 
 def check_team(parsed: ParsedReport, team: Team) -> None:
-    """Refuse a report whose title names another team of the site and not this one."""
+    """Refuse a report whose title names another team of the site and not this one; otherwise say what
+    the title's words are against this team (titles.judge_title)."""
     title = name_key(parsed.title)
-    if not title or name_key(team.name) in title or team.slug.lower() in title:
-        return
-    for other in Team.objects.exclude(pk=team.pk).only("name", "slug"):
-        if len(name_key(other.name)) >= 2 and name_key(other.name) in title:
-            raise ReportFormatError(
-                _("This report is titled for %(other)s, not %(team)s; import it on %(other)s's page.")
-                % {"other": other.name, "team": team.name}
-            )
+    if title and name_key(team.name) not in title and team.slug.lower() not in title:
+        for other in Team.objects.exclude(pk=team.pk).only("name", "slug"):
+            if len(name_key(other.name)) >= 2 and name_key(other.name) in title:
+                raise ReportFormatError(
+                    _("This report is titled for %(other)s, not %(team)s; import it on %(other)s's page.")
+                    % {"other": other.name, "team": team.name}
+                )
+    judge_title(parsed, team)
 
 
 def parse_many(sources: list[Source], team: Team) -> list[tuple[Source, ParsedReport]]:

@@ -11,6 +11,17 @@ import re
 
 from documents.importer.figures import normalize
 
+# What a risk or problem section is called besides 风险 and Risks: `Lowlights`, `Blockers`, `困难与阻碍`.
+# `Highlights` is none: a lowlight is the risk, not its opposite.
+RISK_ZH = r"风险|问题|困难|阻碍|阻塞|障碍|卡点|挑战"
+RISK_EN = r"risks?|issues?|problems?|lowlights?|concerns?|blockers?|blocked|challenges?|impediments?"
+# A line that is only such a name (`3. Issues`, `**Lowlights**`, `三、问题与风险`) titles a section, though
+# a numbered line ending in 问题 (`2. 解决重复入账问题`) is an item: the whole line must be the name.
+RISK_TITLE = re.compile(
+    rf"^(?:本周|当前|主要|近期|存在的|遇到的)?(?:{RISK_ZH})(?:\s*[与和及、/&]\s*(?:{RISK_ZH}))*$"
+    rf"|^(?:(?:key|open|known|top|main|current)\s+)?(?:{RISK_EN})(?:\s*(?:and|&|/|,)\s*(?:{RISK_EN}))*$",
+    re.IGNORECASE,
+)
 OKR_TITLE = re.compile(r"^(?P<code>[Oo]\d{1,2})\s*[:：.、\s]?\s*(?P<title>.*)$")
 # `5. Next week`, `4、线上问题`: a numbered heading says its kind after the number.
 SECTION_NUMBER = re.compile(
@@ -38,8 +49,6 @@ def section_kind(title: str) -> str:
         return "todos"
     # A section that may state events among its figures and prose: its lines that read clearly as events
     # are taken as such, and the preview names them (documents.importer.stray_events).
-    if re.search(
-        r"稳定|风险|隐患|问题|stability|reliability|\brisks?\b|\bissues?\b|\bproblems?\b", text, re.IGNORECASE
-    ):
+    if re.search(rf"稳定|隐患|{RISK_ZH}|stability|reliability|\b(?:{RISK_EN})\b", text, re.IGNORECASE):
         return "risks"
     return "narrative"

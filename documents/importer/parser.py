@@ -18,6 +18,7 @@ from documents.importer.kpi_tables import aligned_table_end, figures_in_table, i
 from documents.importer.list_items import BULLET, ITEM, split_items
 from documents.importer.okr_tables import key_result_tables, progress_at_end
 from documents.importer.recognise import SCALE, figures_in_line
+from documents.importer.setext import atx_headings
 from documents.importer.stray_events import events_among, opens_entry
 from documents.importer.structure import (
     Figure,
@@ -40,6 +41,7 @@ from documents.importer.text import (
     split_lines,
     unruled,
 )
+from documents.importer.titles import title_note, title_words
 from documents.importer.weeks import detect_week
 
 TODO_START = re.compile(r"^\**\s*TODO\s*[:：]?\s*\**\s*(?P<rest>.*)$", re.IGNORECASE)
@@ -94,12 +96,16 @@ def parse_document(
     `week` overrides the week the document names (the user changed it in the preview); `catalogue`
     is the team's KPIs, which decide what each figure is.
     """
-    lines = split_lines(check_text(text))
+    lines = atx_headings(split_lines(check_text(text)))
     first_line = next((line.strip() for line in lines if line.strip()), "")
     found, source, title_index = detect_week(lines)
-    if title_index is not None:
-        lines = lines[:title_index] + lines[title_index + 1 :]
     warnings = []
+    title_line = title_said = ""
+    if title_index is not None:
+        title_line = lines[title_index]
+        lines = lines[:title_index] + lines[title_index + 1 :]
+        if title_said := title_words(title_line):
+            warnings.append(title_note(title_line, title_said))
     if found and week and found != week:
         warnings.append(
             _("The document names %(found)s; it is read as %(week)s, as you chose.")
@@ -113,7 +119,12 @@ def parse_document(
             )
         )
     report = ParsedReport(
-        week=week or found, week_source="given" if week else source, warnings=warnings, title=first_line
+        week=week or found,
+        week_source="given" if week else source,
+        warnings=warnings,
+        title=first_line,
+        title_line=title_line,
+        title_words=title_said,
     )
     check_week(report.week)
     blocks = split_blocks(

@@ -111,6 +111,9 @@ class ParsedReport:
     # "month", "created".
     week_source: str = "title"
     title: str = ""  # the document's first line, where a report names its team
+    # The line that gave the week, and what else it says (`清算组`): not imported, so the preview names it.
+    title_line: str = ""
+    title_words: str = ""
     sections: list[Section] = field(default_factory=list)
     figures: list[Figure] = field(default_factory=list)
     incidents: list[IncidentEntry] = field(default_factory=list)

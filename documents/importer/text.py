@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from common.weeks import IsoWeek
 from documents.importer.figures import normalize
+from documents.importer.kinds import RISK_TITLE
 from incidents.forms import MOMENT_YEARS
 
 MAX_BYTES = 1024 * 1024
@@ -57,6 +58,11 @@ ARABIC_HEADING = re.compile(
 BOLD_HEADING = re.compile(
     rf"^\*\*(?P<title>[^*，。；,;:：]{{0,20}}?{SECTION_NAME})\s*[:：]?\s*\*\*\s*[:：]?$", re.IGNORECASE
 )
+# `3. Issues`, `**Lowlights：**`: a numbered or bold line whose whole name kinds.RISK_TITLE knows.
+NUMBERED_NAME = re.compile(
+    r"^(?:\*\*)?(?P<title>\d{1,2}\s*[、.．]\s*(?P<name>[^*:：]{1,30}?))\s*[:：]?\s*(?:\*\*)?\s*[:：]?$"
+)
+BOLD_NAME = re.compile(r"^\*\*(?P<title>(?P<name>[^*:：]{1,30}?))\s*[:：]?\s*\*\*\s*[:：]?$")
 # What a wiki or rich-text editor leaves in pasted text: a line break written as `<br>` and characters
 # written as entities (`&nbsp;`). Only entities closed by `;` are read, so `R&D` or `&notes` stay as typed.
 HTML_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
@@ -186,6 +192,9 @@ def heading_title(line: str) -> str | None:
     if match := OBJECTIVE_HEADING.match(normalize(stripped)):
         return stripped.strip("*").strip()
     if match := ARABIC_HEADING.match(normalize(stripped)) or BOLD_HEADING.match(normalize(stripped)):
+        return match.group("title").strip()
+    match = NUMBERED_NAME.match(normalize(stripped)) or BOLD_NAME.match(normalize(stripped))
+    if match and RISK_TITLE.match(match.group("name").strip()):
         return match.group("title").strip()
     return None
 

@@ -513,13 +513,22 @@ def test_an_english_report_with_okr_sub_headings_and_owners_imports_every_line(t
     ]
     assert parsed.plans == ["Tune thresholds (Owner: Tom)\n   - needs data from BI", "Hire 1 analyst"]
     assert parsed.other == "—\nPriya" and parsed.incidents_intro == "> None this week."
-    # The week's title, and section titles that only hold sections written apart (OKRs) or under their house
-    # names (events).
+    # `Lowlights` is a risk section: its dated outage is an event the preview names; the undated one is text.
+    (event,) = parsed.incidents
+    assert (event.started_at, event.title, event.grade) == (at(16, 9, 30), "model service outage", "B")
+    assert [
+        warning for warning in parsed.warnings if "4. Lowlights" in warning and "model service" in warning
+    ]
+    assert "Vendor API flaky on Tue 14:20" in haystack
+    # The week's title, section titles that only hold sections written apart (OKRs) or under their house
+    # names (events), and the event, whose time the document writes on a line of its own.
     assert missing_lines(text, haystack) == [
         "# Risk Engine Weekly · W42 2025",
         "## 2. OKRs",
         "## 3. Incidents & risks",
+        "- 10/16 09:30 model service outage (Sev-B), 40 min; Impact: 230 decisions delayed",
     ]
+    assert "model service outage (Sev-B), 40 min; Impact: 230 decisions delayed" in haystack
 
 
 def test_a_chinese_report_with_a_bracket_title_and_a_date_range_imports_every_line(team):
