@@ -22,6 +22,7 @@ from common.weeks import IsoWeek
 from incidents.models import Incident, week_of
 from okrs.models import KeyResult, KeyResultUpdate
 from ops import data_version
+from pages import overview
 from pages.history import REASON_API
 from reports.models import KPI, KPIValue, Team, Week, WeeklyReport
 
@@ -90,11 +91,13 @@ class Claim:
             except IntegrityError as error:
                 raise PreconditionFailed(0, current_revision(self.team, self.week)) from error
             self.report = report
-            return report.revision
-        WeeklyReport.objects.filter(pk=self.report.pk).bump_revision(self.report.team_id)
-        self.report.revision += 1
-        self.report.updated_by = self.user
-        stamp(self.report, self.user).save(update_fields=["revision", "updated_by", "updated_at"])
+        else:
+            WeeklyReport.objects.filter(pk=self.report.pk).bump_revision(self.report.team_id)
+            self.report.revision += 1
+            self.report.updated_by = self.user
+            stamp(self.report, self.user).save(update_fields=["revision", "updated_by", "updated_at"])
+        # After the report's write, whose data version renewal the commit runs first.
+        overview.keep_part_after_write(self.team.pk, self.week)
         return self.report.revision
 
 

@@ -155,9 +155,10 @@ def pages(ctx: dict) -> list[dict]:
         # commit renews it), so the overview builds that team's part again and keeps the others'
         # (pages/overview.py). "Restart" drops the parts from the process's memory, as a restart does, and
         # reads them back from the database (ops/fragment_store.py); "all cold" drops every team's part
-        # everywhere, as a write no team owns does (a week changed, a restore) and as on the first view of a
-        # week nobody has opened; "other language" (as after a person's new name) is the first
-        # view in English after every part was built for a reader of Chinese.
+        # everywhere, as a write no team owns does (a restore, a new release); "other language" (as after a
+        # person's new name) is the first view in English after every part was built for a reader of
+        # Chinese; "after saves" is the Monday view: every team saved its week since anyone looked, and
+        # each save kept its team's part and card (pages/overview.py `keep_part_after_write`).
         {
             "name": "overview_cold",
             "url": overview,
@@ -189,6 +190,15 @@ def pages(ctx: dict) -> list[dict]:
             "cold": True,
             "all_cold": True,
             "other_language": "zh-hans",
+            "admin": "admin_changelist",
+        },
+        {
+            "name": "overview_after_saves",
+            "url": overview,
+            "user": "admin",
+            "cold": True,
+            "all_cold": True,
+            "after_saves": True,
             "admin": "admin_changelist",
         },
         {
@@ -309,6 +319,10 @@ def _make_cold(client: Client, page: dict):
         caches[overview.CACHE_ALIAS].forget_in_this_process()
     if page.get("all_cold"):
         caches[overview.CACHE_ALIAS].clear()
+    if page.get("after_saves"):
+        # What each team's save does after its commit (outside a transaction it runs at once).
+        for team in Team.objects.filter(is_active=True).values_list("pk", flat=True):
+            overview.keep_part_after_write(team, WEEK)
     if page.get("other_language"):
         client.get(page["url"], headers={"accept-language": page["other_language"]})
         caches[page_cache.CACHE_ALIAS].clear()

@@ -16,6 +16,7 @@ PAGE_ORDER = [
     "overview_restart",
     "overview_all_cold",
     "overview_language",
+    "overview_after_saves",
     "team_week",
     "team_week_cold",
     "form_get",
@@ -44,14 +45,15 @@ OUTSIDE_BUDGET = ADMIN | {"okr_list_all"}
 # Checked for constant queries and against the admin, not for time across scales: with every team's part
 # dropped the overview builds thirty teams' parts at scale 100 and one at scale 1; after a restart it reads
 # thirty kept parts where scale 1 reads one; in a second language it writes thirty cards where scale 1
-# writes one.
-OUTSIDE_SCALE_RATIO = {"overview_restart", "overview_all_cold", "overview_language"}
+# writes one; after every team's save it reads thirty parts and cards their saves kept.
+OUTSIDE_SCALE_RATIO = {"overview_restart", "overview_all_cold", "overview_language", "overview_after_saves"}
 # The dashboards as rendered on the first view after a write, before the page cache holds them.
 COLD = {
     "overview_cold": "overview",
     "overview_restart": "overview, after a restart (the parts read from the database)",
     "overview_all_cold": "overview, every team's part dropped",
     "overview_language": "overview, first view in a second language (the parts kept, the cards written)",
+    "overview_after_saves": "overview, first view after every team saved its week (parts kept by the saves)",
     "team_week_cold": "team_week",
 }
 
@@ -418,10 +420,12 @@ def markdown(results: dict) -> str:
         "its first view after a write is measured after a write to the measured team (its part rebuilt, "
         "the others' kept); after a restart of the server process (`overview_restart`: the parts read back "
         "from the database table behind each process's memory, `ops/fragment_store.py`); and with every "
-        "team's part dropped (`overview_all_cold`, as after a write no team owns, a week changed or a "
-        "restore, and on the first view of a week nobody has opened); and in English after every part was "
-        "built for a reader of Chinese (`overview_language`: the parts' figures kept, the cards and rows "
-        "written again, as after a person's new name). The dashboards:",
+        "team's part dropped (`overview_all_cold`, as after a write no team owns, a restore or a new "
+        "release: nothing kept); in English after every part was built for a reader of Chinese "
+        "(`overview_language`: the parts' figures kept, the cards and rows written again, as after a "
+        "person's new name); and after every team saved its week since anyone last looked, as on a Monday "
+        "morning (`overview_after_saves`: each save kept its team's part and, in the writer's language, "
+        "its card). The dashboards:",
         "",
         cold_table(results["runs"]),
         "",

@@ -22,6 +22,7 @@ from django.utils import timezone
 from incidents import summary
 from incidents.models import FollowUpAction, Incident
 from okrs.models import KeyResultUpdate
+from pages import overview
 from pages.editing.loading import WeekData, flatten, initial_for
 from pages.forms import WeekForm, kpi_key, kr_key
 from pages.history import REASON_CARRIED
@@ -159,6 +160,7 @@ def save_week(data: WeekData, form: WeekForm, user, *, allow_locked: bool = Fals
     _save_incidents(data, form, touched, user)
     # The computed KPIs follow the records just saved (incidents.signals also does, one by one).
     summary.refresh_computed_values(data.team.pk, [week_row.pk], user)
+    overview.keep_part_after_write(data.team.pk, data.week)
     return report
 
 

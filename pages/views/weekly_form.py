@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from pages import week_form_html
+from pages import overview, week_form_html
 from pages.editing import (
     EditConflict,
     WeekLocked,
@@ -152,6 +152,7 @@ def publish_week(request, team, week):
     report._history_user = request.user
     report._change_reason = REASON_PUBLISHED
     report.save()
+    overview.keep_part_after_write(team.pk, week)
     messages.success(request, _("Published; the week is now locked."))
     return redirect("team-week", team=team.slug, week=week)
 
@@ -175,6 +176,7 @@ def unlock_week(request, team, week):
     report._history_user = request.user
     report._change_reason = REASON_UNLOCKED
     report.save()
+    overview.keep_part_after_write(team.pk, week)
     messages.success(request, _("Unlocked; the week is back to submitted and can be edited."))
     return redirect(reverse("team-week-edit", kwargs={"team": team.slug, "week": week}))
 
