@@ -28,6 +28,7 @@ from documents.importer.tokens import tokenise
 from incidents import summary
 from incidents.models import Incident
 from okrs.models import KeyResult, KeyResultUpdate, Objective
+from pages import overview
 from reports.models import KPI, KPIValue, PlanItem, ReportSection, Team, TodoItem, Week, WeeklyReport
 from reports.number_rules import check_kpi_value
 
@@ -116,6 +117,8 @@ def import_report(
             # conflict, not a silent overwrite of what was just imported.
             WeeklyReport.objects.filter(pk=report.pk).bump_revision(report.team_id)
             report.revision += 1
+        if result.changed:
+            overview.keep_part_after_write(team.pk, parsed.week)
         return result
 
 

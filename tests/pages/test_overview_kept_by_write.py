@@ -10,6 +10,9 @@ from django.urls import reverse
 
 from bench.generator import LAST_WEEK
 from bench.measure import form_data
+from documents.export import team_week_markdown
+from documents.importer import import_report, parse_document
+from documents.importer.catalogue import catalogue_of
 from pages import overview
 from pages.forms import kpi_key
 from reports.models import KPIValue, WeeklyReport
@@ -109,3 +112,19 @@ def test_a_part_that_fails_to_build_fails_no_save(department, builds, client_for
     assert KPIValue.objects.get(pk=value.pk).value == changed(value)
     monkeypatch.undo()
     assert snapshot(overview.department_week(LAST_WEEK)) == from_every_row()
+
+
+def test_an_import_keeps_the_part(department, builds):
+    team = department[1]
+    document = team_week_markdown(team, LAST_WEEK)
+    KPIValue.objects.filter(
+        kpi__team=team, week__starts_on=LAST_WEEK.monday, kpi__is_active=True
+    ).first().delete()
+    overview.department_week(LAST_WEEK)
+    built_before = len(builds)
+    result = import_report(parse_document(document, catalogue=catalogue_of(team)), team)
+    assert result.changed
+    assert builds[built_before:] == [[team.slug]]
+    after = snapshot(overview.department_week(LAST_WEEK))
+    assert builds[built_before + 1 :] == []
+    assert after == from_every_row()
