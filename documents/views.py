@@ -101,9 +101,12 @@ def import_report(request, team):
         if len(results) == 1:
             return redirect("team-week", team=team.slug, week=results[0].report.week.iso)
         return redirect("report-import", team=team.slug)
+    previews = [preview(team, source, parsed) for source, parsed in reports]
+    for shown in previews:
+        shown.published = shown.parsed.week.monday in published
     context = {
         "team": team,
-        "previews": [preview(team, source, parsed) for source, parsed in reports],
+        "previews": previews,
         "text": reports[0][0].text if len(reports) == 1 else "",
         "week_given": form.cleaned_data.get("week") or "",
         "locked": bool(published),

@@ -62,6 +62,7 @@ class Preview:
     parsed: ParsedReport
     rows: list[FigureRow] = field(default_factory=list)
     unplaced: list[tuple[int, Figure]] = field(default_factory=list)
+    published: bool = False  # set by the view, which asks once for every week of a batch
 
     @property
     def week_source(self):
