@@ -76,19 +76,25 @@ def test_a_second_view_is_served_from_the_cache_in_a_few_queries(
         page(lead_client, team_url(team))
 
 
+def shows(figure: str, html: str) -> bool:
+    """The figure is printed as such: not inside a tag (a row id, kpi-13351 on PostgreSQL) or a number."""
+    text = re.sub(r"<[^>]*>", " ", html)
+    return re.search(rf"(?<![\d.]){re.escape(figure)}(?![\d.])", text) is not None
+
+
 def test_a_saved_week_shows_at_once_on_both_dashboards(seeded, team, lead, manager):
     lead_client, manager_client = logged_in(lead), logged_in(manager)
     week_url = team_url(team, THIS_WEEK)
-    assert "335" not in page(manager_client, week_url)
-    assert "335" not in page(manager_client, department_url(THIS_WEEK))
+    assert not shows("335", page(manager_client, week_url))
+    assert not shows("335", page(manager_client, department_url(THIS_WEEK)))
 
     data = form_data(lead_client.get(edit_url(team)))
     data[f"kpi_{seeded['delivered'].pk}"] = "335"
     assert lead_client.post(edit_url(team), data).status_code == 302
 
     html = page(manager_client, week_url)
-    assert "335" in html and "+22" in html and "+7.03%" in html
-    assert "335" in page(manager_client, department_url(THIS_WEEK))
+    assert shows("335", html) and "+22" in html and "+7.03%" in html
+    assert shows("335", page(manager_client, department_url(THIS_WEEK)))
 
 
 def test_an_edit_in_the_admin_shows_at_once(seeded, team, admin_user, manager):
