@@ -11,10 +11,9 @@ from documents import export
 from documents.forms import ImportForm
 from documents.importer import ImportRefused, parse_document
 from documents.importer import import_report as write_import
-from documents.importer.batch import LEAVE, apply_decisions
+from documents.importer.batch import LEAVE, apply_decisions, check_team
 from documents.importer.catalogue import catalogue_of
 from documents.importer.preview import preview
-from documents.importer.titles import judge_title
 from reports.access import get_team_for_edit, get_team_for_read, is_admin
 from reports.models import WeeklyReport
 
@@ -82,7 +81,7 @@ def import_report(request, team):
             if apply_decisions(team, parsed.unplaced_figures, decisions):
                 # Read again: the figures mapped or created now have their KPI.
                 parsed = parse_document(source.text, form.cleaned_data.get("week"), catalogue_of(team))
-                judge_title(parsed, team)
+                check_team(parsed, team)
             reports = [(source, parsed)]
         results = []
         try:

@@ -28,6 +28,12 @@ def edit_url(team) -> str:
     return reverse("team-week-edit", kwargs={"team": team.slug, "week": LAST_WEEK})
 
 
+def a_value_of(team) -> KPIValue:
+    return KPIValue.objects.filter(
+        kpi__team=team, week__starts_on=LAST_WEEK.monday, kpi__is_active=True
+    ).first()
+
+
 def changed(value: KPIValue):
     # One up, or one down where a percentage is near its top: a figure every kind of KPI accepts.
     return value.value - 1 if value.value > 90 else value.value + 1
@@ -35,9 +41,7 @@ def changed(value: KPIValue):
 
 def save_a_new_value(client, team) -> KPIValue:
     """The lead's form posted with one KPI value changed, as a browser sends it."""
-    value = KPIValue.objects.filter(
-        kpi__team=team, week__starts_on=LAST_WEEK.monday, kpi__is_active=True
-    ).first()
+    value = a_value_of(team)
     data = form_data(client.get(edit_url(team)).content.decode(), edit_url(team))
     data[kpi_key(value.kpi)] = [str(changed(value))]
     response = client.post(edit_url(team), data)
@@ -71,9 +75,7 @@ def test_the_card_is_kept_in_the_writers_language(department, builds, client_for
 def test_an_api_write_keeps_the_part(department, builds):
     overview.department_week(LAST_WEEK)
     team = department[2]
-    value = KPIValue.objects.filter(
-        kpi__team=team, week__starts_on=LAST_WEEK.monday, kpi__is_active=True
-    ).first()
+    value = a_value_of(team)
     url = f"/api/v1/teams/{team.slug}/weeks/{LAST_WEEK}/kpi-values/"
     body = {"values": [{"kpi": value.kpi_id, "value": str(value.value + 11)}]}
     response = ApiClient(issue(team.leads.get())).put(url, body)
@@ -117,9 +119,7 @@ def test_a_part_that_fails_to_build_fails_no_save(department, builds, client_for
 def test_an_import_keeps_the_part(department, builds):
     team = department[1]
     document = team_week_markdown(team, LAST_WEEK)
-    KPIValue.objects.filter(
-        kpi__team=team, week__starts_on=LAST_WEEK.monday, kpi__is_active=True
-    ).first().delete()
+    a_value_of(team).delete()
     overview.department_week(LAST_WEEK)
     built_before = len(builds)
     result = import_report(parse_document(document, catalogue=catalogue_of(team)), team)
