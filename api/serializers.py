@@ -128,7 +128,7 @@ def comparison(change: Change) -> dict:
 
 
 class KPIValueSerializer(serializers.ModelSerializer):
-    """A KPI value; the list's queryset annotates `previous_value` (reports.filtersets)."""
+    """A KPI value, compared with `previous_value`: last week's, stored on the row (reports/migrations/0006)."""
 
     team = serializers.SlugRelatedField(source="kpi.team", slug_field="slug", read_only=True)
     kpi_name = serializers.CharField(source="kpi.name", read_only=True)
@@ -156,7 +156,7 @@ class KPIValueSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(ComparisonSerializer)
     def get_comparison(self, value) -> dict:
-        change = Change(value.kpi, value.value, getattr(value, "previous_value", None))
+        change = Change(value.kpi, value.value, value.previous_value)
         return ComparisonSerializer(comparison(change)).data
 
 

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import django_filters
-from django.db import connection
-from django.db.models import DateField, DecimalField, ExpressionWrapper, F, Func, OuterRef, Subquery, Value
+from django.db.models import DecimalField, ExpressionWrapper, F
 from django.db.models.functions import Abs, NullIf
 from django.utils.translation import gettext_lazy as _
 
@@ -38,32 +35,15 @@ def kpi_group_choices():
 
 
 def kpi_values_with_comparison():
-    """Every KPI value with last week's value of the same KPI, in the same query.
+    """Every KPI value with what the list compares it with: last week's value, stored on the row.
 
-    Last week is this week's Monday minus seven days, computed in SQL, so a gap in the history
-    gives no previous value ("new") instead of an older week's. The (kpi, week) unique index and
-    the unique Monday make the subquery two index lookups per row.
+    `previous_value` is the KPI's value in the calendar week before, kept by the database
+    (reports/migrations/0006), so the change and relative change are expressions over two columns of
+    the same row: sorting the whole history by them is a plain sort, not a lookup per row.
     """
-    if connection.vendor == "sqlite":
-        # SQLite's own date(); Django's date arithmetic there is a Python function called per row,
-        # a third of the time of a full CSV export.
-        previous_week_monday = Func(
-            OuterRef("week__starts_on"), Value("-7 days"), function="date", output_field=DateField()
-        )
-    else:
-        previous_week_monday = ExpressionWrapper(
-            OuterRef("week__starts_on") - dt.timedelta(days=7), output_field=DateField()
-        )
-    # order_by(): the model's default ordering would join KPI and team into every subquery.
-    previous = (
-        KPIValue.objects.filter(kpi=OuterRef("kpi"), week__starts_on=previous_week_monday)
-        .order_by()
-        .values("value")[:1]
-    )
     decimal = DecimalField(max_digits=20, decimal_places=6)
     return (
         KPIValue.objects.select_related("kpi__team", "week")
-        .annotate(previous_value=Subquery(previous, output_field=decimal))
         # Aliases, not annotations: only sorting reads them, so they are not selected per row.
         .alias(
             change=ExpressionWrapper(F("value") - F("previous_value"), output_field=decimal),

@@ -513,6 +513,14 @@ class KPIValue(RemembersTeamPath, models.Model):
     week = models.ForeignKey(Week, models.PROTECT, related_name="kpi_values", verbose_name=_("week"))
     # Empty when the week has only a note saying why the figure is missing.
     value = models.DecimalField(_("value"), max_digits=20, decimal_places=6, null=True, blank=True)
+    # The same KPI's value in the calendar week before, kept by the database's own triggers (migration
+    # 0006) on every insert, update and delete, bulk and raw ones included, so the lists sort and
+    # export by change as a plain column instead of looking last week up per row (bench/FINDINGS.md
+    # §19). Whatever a save writes here is replaced. A migration that makes SQLite rebuild this table
+    # or the week table drops their triggers: tests/reports/test_previous_value.py checks they exist.
+    previous_value = models.DecimalField(
+        _("last week"), max_digits=20, decimal_places=6, null=True, blank=True, editable=False
+    )
     note = models.TextField(_("note"), blank=True)
     is_generated = models.BooleanField(_("generated"), default=False)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -524,7 +532,8 @@ class KPIValue(RemembersTeamPath, models.Model):
         related_name="+",
         verbose_name=_("updated by"),
     )
-    history = HistoricalRecords()
+    # Last week's value is history already: it is the previous week's own row.
+    history = HistoricalRecords(excluded_fields=["previous_value"])
 
     class Meta:
         ordering = ["kpi", "week__starts_on"]

@@ -1,0 +1,206 @@
+"""Last week's value, stored on every KPI value by the database's triggers (reports/migrations/0006).
+
+The invariant: every row's `previous_value` is its KPI's value in the calendar week before, or None
+when that week has no row (or a row with only a note). It must hold after every way values are
+written: the ORM's save, bulk statements, raw deletes, moves between weeks and KPIs, and a stale
+instance saved over a newer row.
+"""
+
+import datetime as dt
+import importlib
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from common.weeks import IsoWeek
+from reports.models import KPI, KPIValue, Week
+from tests.factories import make_kpi, make_value, make_week
+
+MIGRATION = importlib.import_module("reports.migrations.0006_kpivalue_previous_value")
+WEEKS = [IsoWeek.parse(text) for text in ("2024-W30", "2024-W31", "2024-W32", "2024-W33", "2024-W35", "2024-W36")]
+TRIGGERS = {
+    "sqlite": {
+        "reports_kpivalue_previous_insert",
+        "reports_kpivalue_previous_update",
+        "reports_kpivalue_previous_delete",
+        "reports_week_previous_value",
+    },
+    "postgresql": {"reports_kpivalue_previous", "reports_kpivalue_next", "reports_week_previous_value"},
+}
+
+
+def expected_previous() -> dict[int, Decimal | None]:
+    """Each row's last-week value, worked out in Python from the rows as they are."""
+    rows = list(KPIValue.objects.values_list("pk", "kpi_id", "week__starts_on", "value"))
+    by_kpi_monday = {(kpi, monday): value for _pk, kpi, monday, value in rows}
+    return {pk: by_kpi_monday.get((kpi, monday - dt.timedelta(days=7))) for pk, kpi, monday, _value in rows}
+
+
+def stored_previous() -> dict[int, Decimal | None]:
+    return dict(KPIValue.objects.values_list("pk", "previous_value"))
+
+
+def assert_kept():
+    assert stored_previous() == expected_previous()
+
+
+def trigger_names() -> set[str]:
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        else:
+            cursor.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")
+        return {name for (name,) in cursor.fetchall()}
+
+
+@pytest.mark.django_db
+def test_the_triggers_exist_after_every_migration():
+    """A later migration that rebuilds the table on SQLite would drop them silently; this says so."""
+    assert TRIGGERS[connection.vendor] <= trigger_names()
+
+
+@pytest.mark.django_db
+def test_a_value_and_the_week_after_know_each_other_whatever_order_they_are_written_in(team):
+    kpi = make_kpi(team)
+    later = make_value(kpi, "2024-W33", "313")
+    earlier = make_value(kpi, "2024-W32", "292.5")
+    gap = make_value(kpi, "2024-W35", "7")
+    later.refresh_from_db()
+    earlier.refresh_from_db()
+    gap.refresh_from_db()
+    assert (earlier.previous_value, later.previous_value, gap.previous_value) == (None, Decimal("292.5"), None)
+
+
+@pytest.mark.django_db
+def test_the_stored_value_is_last_weeks_to_the_last_decimal(team):
+    """Equal to last week's value as the database holds it (SQLite keeps 15 digits of a 20-digit one)."""
+    kpi = make_kpi(team)
+    for figure in ("0.000001", "-12345678901234.123456", "81.72", "-0.5"):
+        last_week = make_value(kpi, "2024-W32", figure)
+        make_value(kpi, "2024-W33", "1")
+        last_week.refresh_from_db()
+        assert KPIValue.objects.get(kpi=kpi, week__number=33).previous_value == last_week.value
+        if abs(Decimal(figure)) < 10**9:
+            assert last_week.value == Decimal(figure)
+        KPIValue.objects.filter(kpi=kpi).delete()
+
+
+@pytest.mark.django_db
+def test_a_stale_instance_saved_over_a_newer_row_does_not_bring_back_an_old_previous_value(team):
+    kpi = make_kpi(team)
+    make_value(kpi, "2024-W32", "10")
+    this_week = make_value(kpi, "2024-W33", "20")
+    stale = KPIValue.objects.get(pk=this_week.pk)
+    KPIValue.objects.filter(kpi=kpi, week__number=32).update(value=Decimal("11"))
+    stale.note = "edited in another tab"
+    stale.save()
+    assert KPIValue.objects.get(pk=this_week.pk).previous_value == Decimal("11")
+
+
+@pytest.mark.django_db
+def test_a_week_moved_to_another_monday_takes_its_neighbours_along(team):
+    kpi = make_kpi(team)
+    make_value(kpi, "2024-W31", "1")
+    make_value(kpi, "2024-W32", "2")
+    make_value(kpi, "2024-W33", "3")
+    moved = Week.objects.get(starts_on=IsoWeek.parse("2024-W31").monday)
+    moved.starts_on = IsoWeek.parse("2024-W30").monday
+    moved.year, moved.number = 2024, 30
+    moved.save()
+    assert_kept()
+    assert KPIValue.objects.get(kpi=kpi, week__number=32).previous_value is None
+
+
+class StatementsOnly:
+    """What the migration's steps use of a schema editor; SQLite's own refuses to open in a test's transaction."""
+
+    connection = connection
+
+    def execute(self, sql, params=None):
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+
+
+@pytest.mark.django_db
+def test_the_migration_fills_the_column_for_rows_written_before_it(team):
+    """Its backward step drops the triggers; its forward step fills every row, then adds them again."""
+    kpis = [make_kpi(team) for _ in range(2)]
+    for index, week in enumerate(WEEKS):
+        for kpi in kpis:
+            make_value(kpi, week, index * 10 + kpi.pk)
+    MIGRATION.drop_triggers(None, StatementsOnly())
+    KPIValue.objects.update(previous_value=Decimal("-1"))
+    assert set(stored_previous().values()) == {Decimal("-1")}
+    MIGRATION.create_triggers(None, StatementsOnly())
+    assert_kept()
+    assert TRIGGERS[connection.vendor] <= trigger_names()
+
+
+# ---------------------------------------------------------------- every way of writing, in any order
+
+KPI_COUNT = 2
+WRITES = st.lists(
+    st.tuples(
+        st.sampled_from(
+            ["save", "bulk_create", "bulk_update", "update", "delete", "raw_delete", "move_week", "move_kpi", "note"]
+        ),
+        st.integers(0, KPI_COUNT - 1),
+        st.integers(0, len(WEEKS) - 1),
+        st.integers(0, len(WEEKS) - 1),
+        st.decimals(min_value=-1000, max_value=1000, places=2, allow_nan=False, allow_infinity=False),
+    ),
+    min_size=1,
+    max_size=12,
+)
+
+
+def _write(kind, kpi, week, other_week, figure, weeks):
+    rows = KPIValue.objects.filter(kpi=kpi, week=weeks[week])
+    existing = rows.first()
+    free = not KPIValue.objects.filter(kpi=kpi, week=weeks[other_week]).exists()
+    if kind == "save":
+        row = existing or KPIValue(kpi=kpi, week=weeks[week])
+        row.value = figure
+        row.save()
+    elif kind == "bulk_create" and existing is None:
+        KPIValue.objects.bulk_create([KPIValue(kpi=kpi, week=weeks[week], value=figure)])
+    elif kind == "bulk_update" and existing is not None:
+        existing.value = figure
+        neighbours = list(KPIValue.objects.filter(kpi=kpi).exclude(pk=existing.pk)[:2])
+        for neighbour in neighbours:
+            neighbour.value = (neighbour.value or 0) + 1
+        KPIValue.objects.bulk_update([existing, *neighbours], ["value"])
+    elif kind == "update":
+        rows.update(value=figure)
+    elif kind == "delete" and existing is not None:
+        existing.delete()
+    elif kind == "raw_delete":
+        rows._raw_delete(rows.db)
+    elif kind == "move_week" and existing is not None and free:
+        existing.week = weeks[other_week]
+        existing.save()
+    elif kind == "move_kpi" and existing is not None:
+        other_kpi = KPI.objects.exclude(pk=kpi.pk).first()
+        if not KPIValue.objects.filter(kpi=other_kpi, week=weeks[week]).exists():
+            rows.update(kpi=other_kpi)
+    elif kind == "note" and existing is not None:
+        existing.value, existing.note = None, "not measured"
+        existing.save(update_fields=["value", "note"])
+
+
+@pytest.mark.django_db
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(writes=WRITES)
+def test_every_way_of_writing_keeps_every_rows_previous_value(team, writes):
+    KPIValue.objects.all().delete()
+    kpis = list(team.kpis.order_by("pk")) or [make_kpi(team) for _ in range(KPI_COUNT)]
+    weeks = [make_week(week) for week in WEEKS]
+    for kpi in kpis:
+        for week in weeks[:3]:
+            KPIValue.objects.create(kpi=kpi, week=week, value=Decimal(week.number))
+    for kind, kpi_index, week, other_week, figure in writes:
+        _write(kind, kpis[kpi_index], week, other_week, figure, weeks)
+        assert_kept()
