@@ -128,7 +128,7 @@ def comparison(change: Change) -> dict:
 
 
 class KPIValueSerializer(serializers.ModelSerializer):
-    """A KPI value, compared with `previous_value`: last week's, stored on the row (reports/migrations/0006)."""
+    """A KPI value, compared with `previous_value`: last week's, kept on the row (reports/migrations/0006)."""
 
     team = serializers.SlugRelatedField(source="kpi.team", slug_field="slug", read_only=True)
     kpi_name = serializers.CharField(source="kpi.name", read_only=True)

@@ -173,7 +173,9 @@ STATEMENTS = {
 def _run(schema_editor, forward: bool):
     vendor = schema_editor.connection.vendor
     if vendor not in STATEMENTS:
-        raise NotImplementedError(f"reportsite keeps last week's value with triggers on SQLite and PostgreSQL, not {vendor}")
+        raise NotImplementedError(
+            f"reportsite keeps last week's value with triggers on SQLite and PostgreSQL, not {vendor}"
+        )
     for statement in STATEMENTS[vendor][0 if forward else 1]:
         schema_editor.execute(statement, params=None)
 
@@ -196,7 +198,12 @@ class Migration(migrations.Migration):
             model_name="kpivalue",
             name="previous_value",
             field=models.DecimalField(
-                blank=True, decimal_places=6, editable=False, max_digits=20, null=True, verbose_name="last week"
+                blank=True,
+                decimal_places=6,
+                editable=False,
+                max_digits=20,
+                null=True,
+                verbose_name="last week",
             ),
         ),
         migrations.RunPython(create_triggers, drop_triggers, elidable=False),
