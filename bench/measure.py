@@ -217,6 +217,15 @@ def pages(ctx: dict) -> list[dict]:
             "cold": True,
             "admin": "admin_values",
         },
+        # Every week's values sorted by their change against last week: a sort of the whole history,
+        # which grows with it by construction, as the admin's unfiltered list does (bench/FINDINGS.md §19).
+        {
+            "name": "kpi_list_by_change",
+            "url": reverse("kpi-list") + "?sort=-change",
+            "user": "admin",
+            "cold": True,
+            "admin": "admin_values",
+        },
         # One team's week: the same 40 rows at every scale. The whole department's week showed 40 rows
         # at scale 1 and a full page of 50 beyond, which measured the page size, not the scale.
         {
