@@ -160,7 +160,7 @@ class TeamOverview:
         """The card's rows. The page prints the kept card; other readers (tests) get rows, loaded."""
         if self.rows is not None:
             return self.rows
-        loaded = _load_kpi_rows(self.part.headline, self.week, kinds=(IMPROVED,))
+        loaded = _load_kpi_rows({IMPROVED: self.part.headline}, self.week)
         return [loaded[_row_key(IMPROVED, pk)] for pk in self.part.headline]
 
 
@@ -284,13 +284,16 @@ def _shown_key(team: Team, part_key: str) -> str:
 
 
 def _cards_of(
-    teams: list[Team], parts: dict[int, TeamPart], reports: dict[int, WeeklyReport], week: IsoWeek
+    teams: list[Team],
+    parts: dict[int, TeamPart],
+    reports: dict[int, WeeklyReport],
+    week: IsoWeek,
+    loaded: dict[str, KpiRow | OkrRow],
 ) -> tuple[dict[int, str], dict[int, list[KpiRow]]]:
     """The cards of teams whose part is kept but not their card (another language's first view).
 
-    Only the headline rows are loaded, four a team, in two queries for all the teams together.
+    Their headline rows, four a team, come in `loaded`, read with the rows the lists show in one load.
     """
-    loaded = _load_kpi_rows([pk for team in teams for pk in parts[team.pk].headline], week, kinds=(IMPROVED,))
     cards, headlines = {}, {}
     for team in teams:
         part = parts[team.pk]
@@ -303,18 +306,22 @@ def _cards_of(
 # ---------------------------------------------------------------- loading the rows shown
 
 
-def _load_kpi_rows(
-    kpi_ids: Iterable[int], week: IsoWeek, kinds: Iterable[str] = (IMPROVED, ATTENTION)
-) -> dict[str, KpiRow]:
-    """These kinds of row of these KPIs, built afresh: for rows no longer (or never) kept."""
-    kpis = list(KPI.objects.filter(pk__in=set(kpi_ids)).select_related("team"))
+def _load_kpi_rows(ids_by_kind: dict[str, Iterable[int]], week: IsoWeek) -> dict[str, KpiRow]:
+    """The rows of these KPIs, of the kind asked for each, built afresh: for rows no longer (or never) kept.
+
+    One load of the KPIs and their history for every kind: a card's headline row and a list's row of
+    the same KPI are read once.
+    """
+    ids_by_kind = {kind: set(ids) for kind, ids in ids_by_kind.items()}
+    kpis = list(KPI.objects.filter(pk__in=set().union(*ids_by_kind.values())).select_related("team"))
     history = ranking.weekly_history(kpis, week)
     moves = ranking.moves(kpis, history)
-    rows = {}
-    for kpi in kpis:
-        for kind in kinds:
-            rows[_row_key(kind, kpi.pk)] = kpi_row(moves[kpi.pk], history, target_first=kind == ATTENTION)
-    return rows
+    return {
+        _row_key(kind, kpi.pk): kpi_row(moves[kpi.pk], history, target_first=kind == ATTENTION)
+        for kind, ids in ids_by_kind.items()
+        for kpi in kpis
+        if kpi.pk in ids
+    }
 
 
 def _load_rows(row_keys: Iterable[str], week: IsoWeek) -> dict[str, KpiRow | OkrRow]:
@@ -326,8 +333,7 @@ def _load_rows(row_keys: Iterable[str], week: IsoWeek) -> dict[str, KpiRow | Okr
         kind, _colon, pk = key.partition(":")
         ids[kind].append(int(pk))
     if ids[IMPROVED] or ids[ATTENTION]:
-        kinds = [kind for kind in (IMPROVED, ATTENTION) if ids[kind]]
-        rows.update(_load_kpi_rows(ids[IMPROVED] + ids[ATTENTION], week, kinds))
+        rows.update(_load_kpi_rows({IMPROVED: ids[IMPROVED], ATTENTION: ids[ATTENTION]}, week))
     if ids[OKR]:
         loaded = okr_rows(active_key_results(pk__in=ids[OKR]), week)
         rows.update({_row_key(OKR, row.key_result.pk): row for row in loaded})
@@ -358,35 +364,25 @@ def _write_rows(rows: dict[str, KpiRow | OkrRow | Incident], week: IsoWeek) -> d
     return written
 
 
-def _shown_rows(
-    wanted: dict[str, int], keys: dict[int, str], built: _Built | None, week: IsoWeek
-) -> tuple[dict[str, str], dict[str, str]]:
-    """The HTML of the rows the page shows (row key → owning team), and the rows to keep (cache key → HTML).
+def _kept_rows(
+    wanted: dict[str, int], keys: dict[int, str], built: _Built | None
+) -> tuple[dict[str, str], list[str]]:
+    """The HTML of the shown rows (row key → owning team) kept by earlier views, and the keys to write.
 
     A row is kept under its team's shown key (`keys`, `_shown_key`), so it is written again only after
     a write to its team or to a person, in another language, or when the page shows a row no earlier
-    view showed. The rows are written from this request's parts where they were built, else
-    loaded from the database. A team built in this request has a new part key, under which no row can
-    be kept yet: its rows are not looked for.
+    view showed. A team built in this request has a new part key, under which no row can be kept yet:
+    its rows are not looked for.
     """
-    cache = caches[CACHE_ALIAS]
     rebuilt = built.parts if built else {}
     kept_keys = {
         f"{keys[team]}|{key}": key
         for key, team in wanted.items()
         if team in keys and team not in rebuilt and not (built and built.has(key))
     }
-    kept = cache.get_many(list(kept_keys)) if kept_keys else {}
+    kept = caches[CACHE_ALIAS].get_many(list(kept_keys)) if kept_keys else {}
     html = {kept_keys[cache_key]: row for cache_key, row in kept.items()}
-    to_write = [key for key in wanted if key not in html]
-    from_database = [key for key in to_write if not (built and built.has(key))]
-    loaded = _load_rows(from_database, week) if from_database else {}
-    written = _write_rows(
-        {key: built.row(key) if built and built.has(key) else loaded[key] for key in to_write}, week
-    )
-    html.update(written)
-    to_keep = {f"{keys[wanted[key]]}|{key}": text for key, text in written.items() if wanted[key] in keys}
-    return html, to_keep
+    return html, [key for key in wanted if key not in html]
 
 
 def _row_objects(wanted: Iterable[str], built: _Built | None, week: IsoWeek):
@@ -508,13 +504,6 @@ def department_week(week: IsoWeek) -> DepartmentWeek:
         parts.update(built.parts)
         new_cards.update(built.cards)
         headlines.update(built.headlines)
-    unwritten = [team for team in teams if team.pk not in cards and team.pk not in new_cards]
-    if unwritten:
-        written_cards, written_headlines = _cards_of(unwritten, parts, reports, week)
-        new_cards.update(written_cards)
-        headlines.update(written_headlines)
-    cards.update(new_cards)
-
     ids = [team.pk for team in teams]
     in_order = [parts[pk] for pk in ids]
 
@@ -534,7 +523,25 @@ def department_week(week: IsoWeek) -> DepartmentWeek:
     archived = [record for team, listed in records.items() if team not in active for record in listed]
     listed_incidents = _listed_incidents(ids, in_order, archived, week)
     wanted.update({_row_key(INCIDENT, pk): team for pk, team in listed_incidents})
-    html, rows_to_keep = _shown_rows(wanted, shown_keys, built, week)
+    html, to_write = _kept_rows(wanted, shown_keys, built)
+    # The rows neither kept nor built in this request, and the headline rows of the cards to write (a
+    # kept part's in another language), are read in one load.
+    unwritten = [team for team in teams if team.pk not in cards and team.pk not in new_cards]
+    to_load = [key for key in to_write if not (built and built.has(key))]
+    to_load += [_row_key(IMPROVED, pk) for team in unwritten for pk in parts[team.pk].headline]
+    loaded = _load_rows(to_load, week) if to_load else {}
+    if unwritten:
+        written_cards, written_headlines = _cards_of(unwritten, parts, reports, week, loaded)
+        new_cards.update(written_cards)
+        headlines.update(written_headlines)
+    cards.update(new_cards)
+    written = _write_rows(
+        {key: built.row(key) if built and built.has(key) else loaded[key] for key in to_write}, week
+    )
+    html.update(written)
+    rows_to_keep = {
+        f"{shown_keys[wanted[key]]}|{key}": text for key, text in written.items() if wanted[key] in shown_keys
+    }
     # Parts, cards and rows written, kept in one write: the fragment store's is a database round trip.
     to_keep = {keys[pk]: part for pk, part in built.parts.items() if pk in keys} if built else {}
     to_keep.update({shown_keys[pk]: card for pk, card in new_cards.items() if pk in shown_keys})
