@@ -22,7 +22,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property, partial
 from heapq import nsmallest
@@ -44,7 +44,7 @@ from ops import data_version
 from pages.dashboards import KpiRow, kpi_row, value_in
 from pages.mover_rows_html import mover_row_list
 from pages.team_card_html import team_card
-from reports import okr_table_html, ranking
+from reports import okr_table_html, ranking, week_figures
 from reports.comparison import Tone
 from reports.models import KPI, Team, WeeklyReport
 from reports.ranking import Move
@@ -166,24 +166,39 @@ class TeamOverview:
 
 @dataclass
 class _Built:
-    """The parts built in this request, their cards, and every row their candidates stand for."""
+    """The parts built in this request, their cards, and what every row their candidates stand for needs."""
 
-    parts: dict[int, TeamPart]
-    headlines: dict[int, list[KpiRow]]
-    cards: dict[int, str]
-    # Made when asked for: a page shows ~95 of a department's ~1,200 candidates, and a KPI's row
-    # writes its reasons in the reader's language.
-    row_makers: dict[str, Callable[[], KpiRow | OkrRow]]
+    week: IsoWeek
+    parts: dict[int, TeamPart] = field(default_factory=dict)
+    headlines: dict[int, list[KpiRow]] = field(default_factory=dict)
+    cards: dict[int, str] = field(default_factory=dict)
+    # Written when shown: a page shows ~95 of a department's ~1,200 candidates, and a KPI's row needs
+    # its history and writes its reasons in the reader's language. Row key → (KPI, target first).
+    kpi_candidates: dict[str, tuple[KPI, bool]] = field(default_factory=dict)
+    okr_candidates: dict[str, OkrRow] = field(default_factory=dict)
 
     def has(self, key: str) -> bool:
-        return key in self.row_makers
+        return key in self.kpi_candidates or key in self.okr_candidates
 
-    def row(self, key: str) -> KpiRow | OkrRow:
-        return self.row_makers[key]()
-
-
-def _itself(row: OkrRow) -> OkrRow:
-    return row
+    def rows(self, keys: Iterable[str]) -> dict[str, KpiRow | OkrRow]:
+        """The rows of these candidates' keys; the KPIs' history read in one query for all of them."""
+        keys = list(keys)
+        rows: dict[str, KpiRow | OkrRow] = {
+            key: self.okr_candidates[key] for key in keys if key in self.okr_candidates
+        }
+        kpis = {
+            self.kpi_candidates[key][0].pk: self.kpi_candidates[key][0]
+            for key in keys
+            if key in self.kpi_candidates
+        }
+        if kpis:
+            history = ranking.weekly_history(kpis.values(), self.week)
+            moves = ranking.moves(kpis.values(), history)
+            for key in keys:
+                if key in self.kpi_candidates:
+                    kpi, target_first = self.kpi_candidates[key]
+                    rows[key] = kpi_row(moves[kpi.pk], history, target_first=target_first)
+        return rows
 
 
 def _key_results_of(teams: dict[int, Team]) -> list[KeyResult]:
@@ -207,9 +222,8 @@ def _build_parts(
     by_pk = {team.pk: team for team in teams}
     for kpi in kpis:
         _KPI_TEAM.set_cached_value(kpi, by_pk[kpi.team_id])
-    # One query: this week, last week, the sparklines and the ranking's 12-week usual move alike.
-    history = ranking.weekly_history(kpis, week)
-    moves = ranking.moves(kpis, history)
+    # The ranking reads each value's kept figures, not the KPIs' history (reports/week_figures.py).
+    moves = week_figures.week_moves(kpis, week)
     moves_by_team: dict[int, list[Move]] = defaultdict(list)
     for kpi in kpis:
         moves_by_team[kpi.team_id].append(moves[kpi.pk])
@@ -217,10 +231,15 @@ def _build_parts(
     for row in okr_rows(_key_results_of(by_pk), week):
         okrs_by_team[row.key_result.objective.team_id].append(row)
 
-    built = _Built({}, {}, {}, {})
+    built = _Built(week)
+    headline_moves = {team.pk: ranking.headline(moves_by_team[team.pk], HEADLINE_PER_TEAM) for team in teams}
+    # The cards' rows print their history (a sparkline, last week): read for their KPIs alone.
+    headline_kpis = [move.kpi for chosen in headline_moves.values() for move in chosen]
+    history = ranking.weekly_history(headline_kpis, week)
+    shown_moves = ranking.moves(headline_kpis, history)
     for team in teams:
         team_moves, team_okrs = moves_by_team[team.pk], okrs_by_team[team.pk]
-        headline = [kpi_row(move, history) for move in ranking.headline(team_moves, HEADLINE_PER_TEAM)]
+        headline = [kpi_row(shown_moves[move.kpi.pk], history) for move in headline_moves[team.pk]]
         improved_all = ranking.improved_most(team_moves)
         improved = improved_all[:MOVERS]
         attention = ranking.worse_or_off_target(team_moves)
@@ -250,15 +269,13 @@ def _build_parts(
         )
         built.cards[team.pk] = team_card(TeamOverview(team, reports.get(team.pk), part, week, headline), week)
         for move in improved:
-            built.row_makers[_row_key(IMPROVED, move.kpi.pk)] = partial(kpi_row, move, history)
+            built.kpi_candidates[_row_key(IMPROVED, move.kpi.pk)] = (move.kpi, False)
         for move in attention[:OVERVIEW_LIST_LIMIT]:
-            built.row_makers[_row_key(ATTENTION, move.kpi.pk)] = partial(
-                kpi_row, move, history, target_first=True
-            )
+            built.kpi_candidates[_row_key(ATTENTION, move.kpi.pk)] = (move.kpi, True)
         listed = {pk for candidates in part.okrs.values() for _key, pk in candidates}
         for row in team_okrs:
             if row.key_result.pk in listed:
-                built.row_makers[_row_key(OKR, row.key_result.pk)] = partial(_itself, row)
+                built.okr_candidates[_row_key(OKR, row.key_result.pk)] = row
         built.parts[team.pk] = part
         built.headlines[team.pk] = headline
     return built
@@ -392,7 +409,7 @@ def _row_objects(wanted: Iterable[str], built: _Built | None, week: IsoWeek):
 
     def row(key: str) -> KpiRow | OkrRow:
         if not loaded:
-            from_this_request = {key: built.row(key) for key in wanted if built and built.has(key)}
+            from_this_request = built.rows([key for key in wanted if built.has(key)]) if built else {}
             loaded.update(from_this_request)
             loaded.update(_load_rows([key for key in wanted if key not in from_this_request], week))
         return loaded[key]
@@ -535,8 +552,9 @@ def department_week(week: IsoWeek) -> DepartmentWeek:
         new_cards.update(written_cards)
         headlines.update(written_headlines)
     cards.update(new_cards)
+    from_this_request = built.rows([key for key in to_write if built.has(key)]) if built else {}
     written = _write_rows(
-        {key: built.row(key) if built and built.has(key) else loaded[key] for key in to_write}, week
+        {key: from_this_request[key] if key in from_this_request else loaded[key] for key in to_write}, week
     )
     html.update(written)
     rows_to_keep = {

@@ -517,7 +517,7 @@ class KPIValue(RemembersTeamPath, models.Model):
     # 0006) on every insert, update and delete, bulk and raw ones included, so the lists sort and
     # export by change as a plain column instead of looking last week up per row (bench/FINDINGS.md
     # §19). Whatever a save writes here is replaced. A migration that makes SQLite rebuild this table
-    # or the week table drops their triggers: tests/reports/test_previous_value.py checks they exist.
+    # or the week table drops their triggers: tests/reports/test_week_figures.py checks they exist.
     previous_value = models.DecimalField(
         _("last week"), max_digits=20, decimal_places=6, null=True, blank=True, editable=False
     )
@@ -573,3 +573,40 @@ class KPIValue(RemembersTeamPath, models.Model):
             check_kpi_value(self.kpi, self.value)
         except ValidationError as error:
             raise ValidationError({"value": error}) from error
+
+
+class KpiValueFigures(models.Model):
+    """What the ranking needs of a value's earlier weeks, worked out once instead of on every view.
+
+    The overview ranks every KPI's move against its usual move, the median of its changes over the
+    twelve weeks before (reports/ranking.py): read from the history, that was 16,800 values for thirty
+    teams on every view that had to build their parts. Here each value keeps its usual move and the
+    number of changes behind it, worked out by reports/week_figures.py when a page first needs them.
+
+    They are right only while the values they were worked out from are unchanged. The database's
+    triggers (migration 0006) renew `stamp` whenever a value of the thirteen weeks before is written,
+    moved or deleted, by any path; figures count only when `worked_out_at` is the current stamp, so
+    stale figures are worked out again, never shown. Written only by reports/week_figures.py, never by a
+    model's save, so no stale instance can write old figures over new ones.
+    """
+
+    value = models.OneToOneField(
+        KPIValue,
+        models.DO_NOTHING,
+        primary_key=True,
+        # The delete trigger removes a value's figures with it, raw deletes included.
+        db_constraint=False,
+        related_name="figures",
+    )
+    stamp = models.PositiveIntegerField(default=0)
+    worked_out_at = models.PositiveIntegerField(null=True)
+    # The median of 6-place changes has at most 7 places.
+    usual_move = models.DecimalField(max_digits=21, decimal_places=7, null=True)
+    changes_before = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("KPI value figures")
+        verbose_name_plural = _("KPI value figures")
+
+    def __str__(self):
+        return f"figures of value {self.value_id}"

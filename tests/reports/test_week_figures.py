@@ -1,9 +1,11 @@
-"""Last week's value, stored on every KPI value by the database's triggers (reports/migrations/0006).
+"""What each KPI value keeps for the pages: last week's value and ranking figures (reports/migrations/0006).
 
-The invariant: every row's `previous_value` is its KPI's value in the calendar week before, or None
-when that week has no row (or a row with only a note). It must hold after every way values are
-written: the ORM's save, bulk statements, raw deletes, moves between weeks and KPIs, and a stale
-instance saved over a newer row.
+Two invariants, after every way values are written (the ORM's save, bulk statements, raw deletes,
+moves between weeks and KPIs, a stale instance saved over a newer row):
+- every row's `previous_value` is its KPI's value in the calendar week before, or None when that week
+  has no row (or a row with only a note);
+- a row's kept ranking figures count (their stamp is current) only while they equal what the history
+  gives, and `week_moves` ranks every week as `ranking.moves` does from the history itself.
 """
 
 import datetime as dt
@@ -12,24 +14,27 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
+from django.db.models import F
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from common.weeks import IsoWeek
-from reports.models import KPI, KPIValue, Week
+from reports import ranking
+from reports.models import KPI, KPIValue, KpiValueFigures, Week
+from reports.week_figures import week_moves
 from tests.factories import make_kpi, make_value, make_week
 
-MIGRATION = importlib.import_module("reports.migrations.0006_kpivalue_previous_value")
+MIGRATION = importlib.import_module("reports.migrations.0006_kpivalue_last_week_and_figures")
 # 2024-W34 is missing: a gap, after which 2024-W35 has no last week.
 WEEKS = [IsoWeek.parse(f"2024-W{number}") for number in (30, 31, 32, 33, 35, 36)]
 TRIGGERS = {
     "sqlite": {
-        "reports_kpivalue_previous_insert",
-        "reports_kpivalue_previous_update",
-        "reports_kpivalue_previous_delete",
-        "reports_week_previous_value",
+        "reports_kpivalue_week_insert",
+        "reports_kpivalue_week_update",
+        "reports_kpivalue_week_delete",
+        "reports_week_moved",
     },
-    "postgresql": {"reports_kpivalue_previous", "reports_kpivalue_next", "reports_week_previous_value"},
+    "postgresql": {"reports_kpivalue_previous", "reports_kpivalue_later", "reports_week_moved"},
 }
 
 
@@ -46,6 +51,49 @@ def stored_previous() -> dict[int, Decimal | None]:
 
 def assert_kept():
     assert stored_previous() == expected_previous()
+
+
+def figures_from_history() -> dict[int, tuple]:
+    """Each row's usual move and count of earlier changes, as reports/ranking.py works them out."""
+    rows = list(KPIValue.objects.values_list("pk", "kpi_id", "week__starts_on", "value"))
+    by_kpi_monday = {(kpi, monday): value for _pk, kpi, monday, value in rows}
+    figures = {}
+    for pk, kpi, monday, _value in rows:
+        weeks = [monday - dt.timedelta(weeks=back) for back in range(ranking.HISTORY_WEEKS - 1, -1, -1)]
+        changes = ranking.earlier_changes([by_kpi_monday.get((kpi, week)) for week in weeks])
+        figures[pk] = (ranking.usual_move(changes), len(changes))
+    return figures
+
+
+def assert_no_stale_figure_counts():
+    expected = figures_from_history()
+    current = KpiValueFigures.objects.filter(worked_out_at=F("stamp"))
+    for pk, usual, changes_before in current.values_list("value_id", "usual_move", "changes_before"):
+        assert (usual, changes_before) == expected[pk], pk
+    # A deleted value takes its figures with it, whatever deleted it.
+    assert set(KpiValueFigures.objects.values_list("value_id", flat=True)) <= set(expected)
+
+
+def assert_week_moves_rank_as_the_history_does(kpis):
+    for week in WEEKS:
+        from_history = ranking.moves(kpis, ranking.weekly_history(kpis, week))
+        kept = week_moves(kpis, week)
+        with_a_row = set(
+            KPIValue.objects.filter(week__starts_on=week.monday).values_list("kpi_id", flat=True)
+        )
+        for kpi in kpis:
+            expected, move = from_history[kpi.pk], kept[kpi.pk]
+            if kpi.pk not in with_a_row:
+                # Nothing this week: nothing to rank, and nothing read for it.
+                assert (move.change.current, move.usual, move.changes_before) == (None, None, 0)
+                continue
+            assert (move.change.current, move.change.previous) == (
+                expected.change.current,
+                expected.change.previous,
+            )
+            assert (move.usual, move.changes_before) == (expected.usual, expected.changes_before)
+            assert move.rank_key == expected.rank_key
+            assert ranking.attention_key(move) == ranking.attention_key(expected)
 
 
 def trigger_names() -> set[str]:
@@ -100,6 +148,30 @@ def test_a_stale_instance_saved_over_a_newer_row_does_not_bring_back_an_old_prev
     stale.note = "edited in another tab"
     stale.save()
     assert KPIValue.objects.get(pk=this_week.pk).previous_value == Decimal("11")
+
+
+@pytest.mark.django_db
+def test_a_value_written_weeks_back_makes_the_later_figures_stale_until_worked_out_again(team):
+    kpi = make_kpi(team)
+    for number, figure in zip(range(24, 34), (10, 12, 11, 13, 12, 14, 13, 15, 14, 30), strict=True):
+        make_value(kpi, f"2024-W{number}", figure)
+    this_week = IsoWeek.parse("2024-W33")
+    assert week_moves([kpi], this_week)[kpi.pk].usual == Decimal("1.5")
+    kept = KpiValueFigures.objects.get(value__kpi=kpi, value__week__number=33)
+    assert kept.worked_out_at == kept.stamp
+
+    KPIValue.objects.filter(kpi=kpi, week__number=27).update(value=Decimal(40))
+    kept.refresh_from_db()
+    assert kept.worked_out_at != kept.stamp
+    # 11 → 40 → 12: two moves of 29 and 28 among the nine, so the median move is 2.
+    assert week_moves([kpi], this_week)[kpi.pk].usual == Decimal(2)
+    kept.refresh_from_db()
+    assert (kept.worked_out_at, kept.usual_move) == (kept.stamp, Decimal(2))
+    # Beyond the thirteen weeks it reads, a write changes nothing of it.
+    stamp = kept.stamp
+    make_value(kpi, "2024-W19", 1)
+    kept.refresh_from_db()
+    assert kept.stamp == stamp
 
 
 @pytest.mark.django_db
@@ -215,3 +287,7 @@ def test_every_way_of_writing_keeps_every_rows_previous_value(team, writes):
     for kind, kpi_index, week, other_week, figure in writes:
         _write(kind, kpis[kpi_index], week, other_week, figure, weeks)
         assert_kept()
+        assert_no_stale_figure_counts()
+        # Reading works out what is stale; the figures then count, and rank as the history does.
+        assert_week_moves_rank_as_the_history_does(kpis)
+        assert_no_stale_figure_counts()

@@ -1,0 +1,104 @@
+"""A week's moves for the ranking, from the figures each value keeps instead of every KPI's history.
+
+Ranking a department's week (reports/ranking.py) needs, for every KPI, this week's value, last week's,
+and its usual move with the number of changes behind it, both read from the thirteen weeks before.
+Worked out from the history on every view that builds the overview's parts, that was 16,800 values
+read for thirty teams. Each value now keeps them: last week's value as a column the database keeps
+(reports/migrations/0006), the usual move and its count in reports.KpiValueFigures, worked out here the
+first time a page needs them and kept until a write to one of those thirteen weeks renews the value's
+stamp (the triggers of the same migration). A stale or missing figure is worked out from the history
+again, never read, so the ranking is the one `ranking.moves` gives from the history itself;
+tests/reports/test_week_figures.py checks both agree after every way of writing.
+
+The moves returned are for ranking: a KPI without a value this week gets no last week, which nothing
+in the ranking reads. Rows that print a move (its reasons, last week, a running total's increment) are
+built from the history of the few KPIs shown (`ranking.moves`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from common.weeks import IsoWeek
+from reports import ranking
+from reports.comparison import Change
+from reports.models import KPI, KPIValue, KpiValueFigures, Week
+from reports.ranking import Move
+
+_FIELDS = (
+    "pk",
+    "kpi_id",
+    "value",
+    "previous_value",
+    "figures__stamp",
+    "figures__worked_out_at",
+    "figures__usual_move",
+    "figures__changes_before",
+)
+
+
+def week_moves(kpis: Iterable[KPI], week: IsoWeek) -> dict[int, Move]:
+    """Each KPI's move of `week`, as `ranking.moves` ranks it: two queries, three when figures are stale."""
+    kpis = list(kpis)
+    # The stamps are read before any history: figures worked out from a history newer than their stamp
+    # are only ever judged stale, never the reverse.
+    rows = {
+        row[1]: row
+        for row in KPIValue.objects.filter(
+            kpi_id__in=[kpi.pk for kpi in kpis],
+            week_id__in=Week.objects.filter(starts_on=week.monday).values("pk"),
+        )
+        .order_by()
+        .values_list(*_FIELDS)
+    }
+    stale = [kpi for kpi in kpis if kpi.pk in rows and not _is_current(rows[kpi.pk])]
+    worked_out = _work_out(stale, rows, week) if stale else {}
+    moves = {}
+    for kpi in kpis:
+        row = rows.get(kpi.pk)
+        if row is None:
+            moves[kpi.pk] = Move(Change(kpi, None, None), 0, None)
+            continue
+        _pk, _kpi, value, previous, _stamp, _at, usual, changes_before = row
+        if kpi.pk in worked_out:
+            usual, changes_before = worked_out[kpi.pk]
+        moves[kpi.pk] = Move(Change(kpi, value, previous), changes_before, usual)
+    return moves
+
+
+def _is_current(row: tuple) -> bool:
+    stamp, worked_out_at = row[4], row[5]
+    return stamp is not None and worked_out_at == stamp
+
+
+def _work_out(kpis: list[KPI], rows: dict[int, tuple], week: IsoWeek) -> dict[int, tuple]:
+    """The figures of these KPIs' values from their history, kept for the next page that needs them.
+
+    Kept against the stamp read before the history: if a write renewed it since, the figures kept are
+    already stale, and the next reader works them out again.
+    """
+    history = ranking.weekly_history(kpis, week)
+    moves = ranking.moves(kpis, history)
+    figures = {kpi.pk: (moves[kpi.pk].usual, moves[kpi.pk].changes_before) for kpi in kpis}
+    kept = []
+    for kpi in kpis:
+        row = rows[kpi.pk]
+        stamp = row[4] or 0
+        usual, changes_before = figures[kpi.pk]
+        kept.append(
+            KpiValueFigures(
+                value_id=row[0],
+                stamp=stamp,
+                worked_out_at=stamp,
+                usual_move=usual,
+                changes_before=changes_before,
+            )
+        )
+    # An upsert that leaves the stamp alone: a trigger may have renewed it since it was read.
+    KpiValueFigures.objects.bulk_create(
+        kept,
+        update_conflicts=True,
+        unique_fields=["value"],
+        update_fields=["worked_out_at", "usual_move", "changes_before"],
+    )
+    return figures
