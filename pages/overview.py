@@ -186,19 +186,25 @@ class _Built:
         rows: dict[str, KpiRow | OkrRow] = {
             key: self.okr_candidates[key] for key in keys if key in self.okr_candidates
         }
-        kpis = {
-            self.kpi_candidates[key][0].pk: self.kpi_candidates[key][0]
-            for key in keys
-            if key in self.kpi_candidates
-        }
-        if kpis:
-            history = ranking.weekly_history(kpis.values(), self.week)
-            moves = ranking.moves(kpis.values(), history)
-            for key in keys:
-                if key in self.kpi_candidates:
-                    kpi, target_first = self.kpi_candidates[key]
-                    rows[key] = kpi_row(moves[kpi.pk], history, target_first=target_first)
+        rows.update(
+            _kpi_rows(
+                {key: self.kpi_candidates[key] for key in keys if key in self.kpi_candidates}, self.week
+            )
+        )
         return rows
+
+
+def _kpi_rows(wanted: dict[str, tuple[KPI, bool]], week: IsoWeek) -> dict[str, KpiRow]:
+    """Rows of these KPIs (row key → KPI, target first), written from their history: one query for all."""
+    if not wanted:
+        return {}
+    kpis = list({kpi.pk: kpi for kpi, _target_first in wanted.values()}.values())
+    history = ranking.weekly_history(kpis, week)
+    moves = ranking.moves(kpis, history)
+    return {
+        key: kpi_row(moves[kpi.pk], history, target_first=target_first)
+        for key, (kpi, target_first) in wanted.items()
+    }
 
 
 def _key_results_of(teams: dict[int, Team]) -> list[KeyResult]:
@@ -234,12 +240,17 @@ def _build_parts(
     built = _Built(week)
     headline_moves = {team.pk: ranking.headline(moves_by_team[team.pk], HEADLINE_PER_TEAM) for team in teams}
     # The cards' rows print their history (a sparkline, last week): read for their KPIs alone.
-    headline_kpis = [move.kpi for chosen in headline_moves.values() for move in chosen]
-    history = ranking.weekly_history(headline_kpis, week)
-    shown_moves = ranking.moves(headline_kpis, history)
+    headline_rows = _kpi_rows(
+        {
+            _row_key(IMPROVED, move.kpi.pk): (move.kpi, False)
+            for chosen in headline_moves.values()
+            for move in chosen
+        },
+        week,
+    )
     for team in teams:
         team_moves, team_okrs = moves_by_team[team.pk], okrs_by_team[team.pk]
-        headline = [kpi_row(shown_moves[move.kpi.pk], history) for move in headline_moves[team.pk]]
+        headline = [headline_rows[_row_key(IMPROVED, move.kpi.pk)] for move in headline_moves[team.pk]]
         improved_all = ranking.improved_most(team_moves)
         improved = improved_all[:MOVERS]
         attention = ranking.worse_or_off_target(team_moves)
@@ -330,15 +341,16 @@ def _load_kpi_rows(ids_by_kind: dict[str, Iterable[int]], week: IsoWeek) -> dict
     the same KPI are read once.
     """
     ids_by_kind = {kind: set(ids) for kind, ids in ids_by_kind.items()}
-    kpis = list(KPI.objects.filter(pk__in=set().union(*ids_by_kind.values())).select_related("team"))
-    history = ranking.weekly_history(kpis, week)
-    moves = ranking.moves(kpis, history)
-    return {
-        _row_key(kind, kpi.pk): kpi_row(moves[kpi.pk], history, target_first=kind == ATTENTION)
-        for kind, ids in ids_by_kind.items()
-        for kpi in kpis
-        if kpi.pk in ids
-    }
+    kpis = KPI.objects.filter(pk__in=set().union(*ids_by_kind.values())).select_related("team")
+    return _kpi_rows(
+        {
+            _row_key(kind, kpi.pk): (kpi, kind == ATTENTION)
+            for kpi in kpis
+            for kind, ids in ids_by_kind.items()
+            if kpi.pk in ids
+        },
+        week,
+    )
 
 
 def _load_rows(row_keys: Iterable[str], week: IsoWeek) -> dict[str, KpiRow | OkrRow]:
