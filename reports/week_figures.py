@@ -38,7 +38,7 @@ _FIELDS = (
 
 
 def week_moves(kpis: Iterable[KPI], week: IsoWeek) -> dict[int, Move]:
-    """Each KPI's move of `week`, as `ranking.moves` ranks it: two queries, three when figures are stale."""
+    """Each KPI's move of `week`, as `ranking.moves` ranks it: one query, three when figures are stale."""
     kpis = list(kpis)
     # The stamps are read before any history: figures worked out from a history newer than their stamp
     # are only ever judged stale, never the reverse.
