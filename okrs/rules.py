@@ -19,7 +19,7 @@ from django.utils.functional import cached_property
 
 from common.weeks import IsoWeek
 from okrs.models import KeyResult, KeyResultUpdate
-from okrs.progress import change_between, percent_of, window
+from okrs.progress import LOOKBACK_WEEKS, change_between, percent_of, window
 from reports.models import Week
 
 
@@ -153,6 +153,10 @@ _WEEK_FIELDS = [field.attname for field in Week._meta.concrete_fields]
 _WEEK = KeyResultUpdate._meta.get_field("week")
 _STATUS_AT = _UPDATE_FIELDS.index("status")
 _NOTE_AT = _UPDATE_FIELDS.index("note")
+_KEY_RESULT_AT = _UPDATE_FIELDS.index("key_result_id")
+_PROGRESS_AT = _UPDATE_FIELDS.index("progress")
+_VALUE_AT = _UPDATE_FIELDS.index("current_value")
+_MONDAY_AT = len(_UPDATE_FIELDS) + _WEEK_FIELDS.index("starts_on")
 
 
 def _update(alias: str, values: tuple) -> KeyResultUpdate:
@@ -161,51 +165,83 @@ def _update(alias: str, values: tuple) -> KeyResultUpdate:
     return update
 
 
+# The weeks read first: this week, the previous and the one before, where the stalled check anchors.
+# An item reported in them is settled without the rest of the look-back window (_is_settled).
+RECENT_WEEKS = 2
+
+
+def _history(key_result_ids: list[int], week: IsoWeek, lookback: int):
+    """Each item's updates of the last `lookback` weeks up to `week` as plain rows, oldest first."""
+    updates = window(key_result_ids, week, lookback).order_by("key_result_id", "week__starts_on")
+    history: dict[int, list[tuple]] = defaultdict(list)
+    for values in updates.values_list(*_UPDATE_FIELDS, *(f"week__{name}" for name in _WEEK_FIELDS)):
+        history[values[_KEY_RESULT_AT]].append(values)
+    return history, updates.db
+
+
+def _is_settled(kr: KeyResult, recent: list[tuple], week: IsoWeek) -> bool:
+    """Whether the item's updates of the recent weeks decide its row alone, whatever came before them.
+
+    The earlier weeks of the look-back only add older updates: the latest update before this week, and
+    the status, are the same when one is recent. The stalled check anchors on the latest figure at or
+    before two weeks ago: a figure in that very week is that anchor, and two different recent figures
+    mean not stalled, wherever the anchor is.
+    """
+    this = recent[-1] if recent and recent[-1][_MONDAY_AT] == week.monday else None
+    if not recent or (this and len(recent) == 1):
+        return False
+    if this is None or is_done(this[_STATUS_AT]):
+        return True
+    percents = [percent_of(kr, row[_PROGRESS_AT], row[_VALUE_AT]) for row in recent]
+    if percents[-1] is None:
+        return True
+    anchor = week.shifted(-RECENT_WEEKS).monday
+    if any(row[_MONDAY_AT] == anchor and pct is not None for row, pct in zip(recent, percents, strict=True)):
+        return True
+    return len({percent for percent in percents if percent is not None}) > 1
+
+
 def okr_rows(key_results: Iterable[KeyResult], week: IsoWeek) -> list[OkrRow]:
     """Each item's progress this week against its previous update, with stalled and overdue flags.
 
     Stalled: not done, reported this week, and progress unchanged for two weeks or more, i.e. the
     figure as of two weeks ago is still the figure now.
 
-    Percent and previous update follow okrs/progress.py; one query for the look-back window.
+    Percent and previous update follow okrs/progress.py. The recent weeks are read first, and the rest
+    of the look-back window only for the items they leave open: a department's items are mostly
+    reported every week, and the whole window was 7,800 rows for 600 items (bench/FINDINGS.md §20).
     """
     key_results = list(key_results)
-    updates = window([kr.pk for kr in key_results], week).order_by("key_result_id", "week__starts_on")
-    history: dict[int, list[tuple]] = defaultdict(list)
-    index = {"key_result": _UPDATE_FIELDS.index("key_result_id"), "monday": _WEEK_FIELDS.index("starts_on")}
-    monday_at = len(_UPDATE_FIELDS) + index["monday"]
-    progress_at, value_at = _UPDATE_FIELDS.index("progress"), _UPDATE_FIELDS.index("current_value")
-    status_at = _STATUS_AT
-    for values in updates.values_list(*_UPDATE_FIELDS, *(f"week__{name}" for name in _WEEK_FIELDS)):
-        history[values[index["key_result"]]].append(values)
-    rows = []
-    for kr in key_results:
-        past = history[kr.pk]
-        this = past[-1] if past and past[-1][monday_at] == week.monday else None
-        earlier = past[:-1] if this else past
-        before = earlier[-1] if earlier else None
-        latest = this or before
-        status = latest[status_at] if latest else None
-        percent = percent_of(kr, this[progress_at], this[value_at]) if this else None
-        stalled = False
-        if percent is not None and not is_done(status):
-            figures = [
-                _Figure(row[monday_at], percent_of(kr, row[progress_at], row[value_at])) for row in past
-            ]
-            stalled = _is_flat_since(figures, week.shifted(-2))
-        rows.append(
-            OkrRow(
-                key_result=kr,
-                update_values=this,
-                previous_values=before,
-                using=updates.db,
-                percent=percent,
-                previous_percent=percent_of(kr, before[progress_at], before[value_at]) if before else None,
-                is_stalled=stalled,
-                is_overdue=is_overdue(kr.eta, status, week),
-            )
-        )
-    return rows
+    history, using = _history([kr.pk for kr in key_results], week, RECENT_WEEKS)
+    unsettled = [kr.pk for kr in key_results if not _is_settled(kr, history[kr.pk], week)]
+    if unsettled:
+        history.update(_history(unsettled, week, LOOKBACK_WEEKS)[0])
+    return [_okr_row(kr, history[kr.pk], week, using) for kr in key_results]
+
+
+def _okr_row(kr: KeyResult, past: list[tuple], week: IsoWeek, using: str) -> OkrRow:
+    this = past[-1] if past and past[-1][_MONDAY_AT] == week.monday else None
+    earlier = past[:-1] if this else past
+    before = earlier[-1] if earlier else None
+    latest = this or before
+    status = latest[_STATUS_AT] if latest else None
+    percent = percent_of(kr, this[_PROGRESS_AT], this[_VALUE_AT]) if this else None
+    stalled = False
+    if percent is not None and not is_done(status):
+        figures = [
+            _Figure(row[_MONDAY_AT], percent_of(kr, row[_PROGRESS_AT], row[_VALUE_AT])) for row in past
+        ]
+        stalled = _is_flat_since(figures, week.shifted(-RECENT_WEEKS))
+    return OkrRow(
+        key_result=kr,
+        update_values=this,
+        previous_values=before,
+        using=using,
+        percent=percent,
+        previous_percent=percent_of(kr, before[_PROGRESS_AT], before[_VALUE_AT]) if before else None,
+        is_stalled=stalled,
+        is_overdue=is_overdue(kr.eta, status, week),
+    )
 
 
 @dataclass
