@@ -14,8 +14,13 @@ from django.utils.translation import gettext as _
 MINUS = "\u2212"
 
 
+# The exponents of 0–12 places, built once: quantize runs for every figure a page or an export writes.
+_EXPONENTS = {places: Decimal(1).scaleb(-places) for places in range(13)}
+
+
 def quantize(value: Decimal, places: int) -> Decimal:
-    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    exponent = _EXPONENTS.get(places) or Decimal(1).scaleb(-places)
+    return value.quantize(exponent, rounding=ROUND_HALF_UP)
 
 
 def plain_decimal(value: Decimal | None) -> Decimal | None:

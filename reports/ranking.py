@@ -92,7 +92,7 @@ class Move:
     def kpi(self) -> KPI:
         return self.change.kpi
 
-    @property
+    @cached_property
     def is_rankable(self) -> bool:
         """A level KPI that changed: running totals and unchanged, new or missing values are not moves."""
         return not self.kpi.is_running_total and bool(self.change.absolute)

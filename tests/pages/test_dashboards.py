@@ -560,6 +560,8 @@ def test_team_week_query_count_does_not_grow_with_history(client_for, lead, team
 OVERVIEW_QUERIES = 12
 # When a value's figures are missing or stale: its KPIs' history and the upsert that keeps the figures.
 FIGURES_WORKED_OUT = 2
+# When a listed key result has an owner: the owners of the listed items (the candidates are read without).
+OWNERS_READ = 1
 # session with the data version, user, team, the lead check for the edit link, the publish check (the
 # user's groups); then KPIs with this week's notes, their 14-week history (reports/ranking.py), report
 # (+ sections, plans), TODOs, key results, updates, incidents, and the latest-changes panel
