@@ -12,8 +12,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import astuple, dataclass
 from decimal import Decimal
-from functools import cached_property
 from typing import NamedTuple
+
+from django.utils.functional import cached_property
 
 from common.formatting import format_number, format_signed, quantize
 from common.weeks import IsoWeek

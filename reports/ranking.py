@@ -22,9 +22,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import cached_property
 from statistics import median
 
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
 from common.formatting import plain_decimal, quantize
