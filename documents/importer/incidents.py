@@ -3,7 +3,8 @@
 An event starts at a line that begins with its date and time (`2024年8月20日 11:05`, `- 2024-08-27
 14:05~14:40 …`, `9月10日 14:05-14:40 …`, a year taken from the week when missing) or at a sub-heading
 (`### 1. 代付通道回调延迟`) whose `- 时间：` field gives it. The end time is the range's end, or a time
-said later in the text to end it (`11:40完成`, `于10:25恢复`, `次日02:10恢复`, `11月9日 00:35恢复`).
+said later in the text to end it (`11:40完成`, `于10:25恢复`, `次日02:10恢复`, `11月9日 00:35恢复`), or else
+the start and how long it lasted (`持续35分钟`, `lasted 40 min`: documents.importer.durations).
 Kind, grade and share, how it was found, impact and cause come from fields where the text has them,
 else from its words; how it was found stays unknown unless the text says.
 """
@@ -20,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from common.weeks import IsoWeek
 from documents.importer.clocks import carried_period, with_clocks
+from documents.importer.durations import duration_end
 from documents.importer.figures import normalize
 from documents.importer.grades import GRADED, TRAILING_SEVERITY, read_grade, unread_grade
 from documents.importer.incident_tables import table_events, table_runs
@@ -92,16 +94,6 @@ RISK_KIND = re.compile(r"风险|预警|容量|隐患|risk|warning", re.IGNORECAS
 CHANGE_KIND = re.compile(r"变更|发布|回滚|change|release|deploy|rollback", re.IGNORECASE)
 INCIDENT_KIND = re.compile(r"事故|事件|故障|incident|outage", re.IGNORECASE)
 RISK_WORDS = re.compile(r"预警|风险|隐患|到期|使用率|水位|容量|峰值达")
-# `持续35分钟`, `历时2小时`, `耗时1小时20分钟`: the end when no time of day says it.
-DURATION = re.compile(
-    r"(?:持续|历时|耗时|用时)\s*+(?:了|约|近)?\s*+(?:(?P<h>\d{1,3}(?:\.\d{1,2})?)\s*+个?\s*+(?:小时|h\b|hours?\b))?"
-    r"\s*+(?:(?P<m>\d{1,4})\s*+(?:分钟|分|min))?",
-    re.IGNORECASE,
-)
-# `约37分钟后恢复`: the time it took, said before the word for recovering.
-DURATION_BEFORE_END = re.compile(
-    r"(?:(?P<h>\d{1,3}(?:\.\d{1,2})?)\s*+个?\s*+小时\s*+)?(?:(?P<m>\d{1,4})\s*+分钟?\s*+)?后\s*+(?:恢复|解决|修复|止血)"
-)
 # `resolved 10:49`, `recovered at 10:49`: the end said in English, before its time.
 RESOLVED_EN = re.compile(
     r"\b(?:resolved|recovered|restored|mitigated|fixed)\s+(?:at\s+|by\s+)?(?P<H>\d{1,2}):(?P<M>\d{2})(?!\d)",
@@ -291,7 +283,7 @@ def _incident(entry: _Entry, week: IsoWeek, warnings: list[str]) -> IncidentEntr
         _range_end(start, started, week)
         or _field_end(fields, started, week, carried)
         or _said_end(flat, started, week)
-        or _duration_end(flat, started)
+        or duration_end(flat, started)
     )
     title, grade = _title(entry, fields, lines), read_grade(fields, flat)
     if not grade["grade"] and (level := unread_grade(fields, flat)):
@@ -344,16 +336,6 @@ def _field_end(
     if end < started and not match["m"]:
         end += dt.timedelta(days=1)  # 23:50 started, 00:35 recovered
     return end if started <= end <= started + dt.timedelta(days=7) else None
-
-
-def _duration_end(text: str, started: dt.datetime) -> dt.datetime | None:
-    for match in [*DURATION.finditer(text), *DURATION_BEFORE_END.finditer(text)]:
-        if match["h"] or match["m"]:
-            hours = float(match["h"] or 0)
-            minutes = int(match["m"] or 0)
-            if hours * 60 + minutes <= 7 * 24 * 60:
-                return started + dt.timedelta(hours=hours, minutes=minutes)
-    return None
 
 
 def _said_end(text: str, started: dt.datetime, week: IsoWeek) -> dt.datetime | None:

@@ -15,11 +15,14 @@ from documents.importer.figures import normalize
 # `Highlights` is none: a lowlight is the risk, not its opposite.
 RISK_ZH = r"风险|问题|困难|阻碍|阻塞|障碍|卡点|挑战"
 RISK_EN = r"risks?|issues?|problems?|lowlights?|concerns?|blockers?|blocked|challenges?|impediments?"
+# Words that say a risk is this week's or the main one: `本周问题`, `Key risks`.
+QUALIFIER_ZH = r"本周|当前|主要|近期|存在的|遇到的"
+QUALIFIER_EN = r"key|open|known|top|main|current"
 # A line that is only such a name (`3. Issues`, `**Lowlights**`, `三、问题与风险`) titles a section, though
 # a numbered line ending in 问题 (`2. 解决重复入账问题`) is an item: the whole line must be the name.
 RISK_TITLE = re.compile(
-    rf"^(?:本周|当前|主要|近期|存在的|遇到的)?(?:{RISK_ZH})(?:\s*[与和及、/&]\s*(?:{RISK_ZH}))*$"
-    rf"|^(?:(?:key|open|known|top|main|current)\s+)?(?:{RISK_EN})(?:\s*(?:and|&|/|,)\s*(?:{RISK_EN}))*$",
+    rf"^(?:{QUALIFIER_ZH})?(?:{RISK_ZH})(?:\s*[与和及、/&]\s*(?:{RISK_ZH}))*$"
+    rf"|^(?:(?:{QUALIFIER_EN})\s+)?(?:{RISK_EN})(?:\s*(?:and|&|/|,)\s*(?:{RISK_EN}))*$",
     re.IGNORECASE,
 )
 OKR_TITLE = re.compile(r"^(?P<code>[Oo]\d{1,2})\s*[:：.、\s]?\s*(?P<title>.*)$")
@@ -29,26 +32,50 @@ SECTION_NUMBER = re.compile(
 )
 
 
+# The words that give a section its kind, the first kind found winning: `线上问题` holds events, not risks.
+INCIDENT_WORDS = r"事件|线上问题|生产问题|故障|事故(?![数率统])|\bincidents?\b|\boutages?\b"
+OTHER_WORDS = r"其他|其它|others?\b|misc"
+REFLECTION_WORDS = r"收获|反思|感想|随想|想法|小结|心得|体会|总结|retro|reflection|lessons|thoughts"
+PLAN_WORDS = r"下周|next\s*week|plans?\b|next\s*steps"
+TODO_WORDS = r"TODO\b|待办|待跟进|跟进事项|action\s*items?|follow[- ]?ups?"
+STABILITY_WORDS = r"稳定|隐患|stability|reliability"
+# A name made of those words alone, joined as titles join them: `Plans for next week`, `Risks and issues`,
+# `本周总结`, `收获与反思`, `Key risks`. A sentence (`Issues were few this week`) has other words.
+NAME_WORD = (
+    rf"(?:{INCIDENT_WORDS}|{OTHER_WORDS}|(?:{REFLECTION_WORDS})s?|{PLAN_WORDS}|{TODO_WORDS}|{STABILITY_WORDS}"
+    rf"|{RISK_ZH}|{RISK_EN})"
+)
+NAME_QUALIFIER = rf"(?:(?:{QUALIFIER_ZH})|(?:{QUALIFIER_EN})\s+)?"
+NAME_JOIN = r"(?:\s*[与和及、/&+,]\s*|\s+(?:and|for|of)\s+|\s*)"
+WHOLE_NAME = re.compile(
+    rf"^{NAME_QUALIFIER}{NAME_WORD}(?:{NAME_JOIN}{NAME_QUALIFIER}{NAME_WORD})*$",
+    re.IGNORECASE,
+)
+
+
 def section_kind(title: str) -> str:
     text = SECTION_NUMBER.sub("", normalize(title).strip().strip("*【】[] "))
     if OKR_TITLE.match(text) and re.match(r"^[Oo]\d", text):
         return "okr"
-    if re.search(
-        r"事件|线上问题|生产问题|故障|事故(?![数率统])|\bincidents?\b|\boutages?\b", text, re.IGNORECASE
-    ):
+    if re.search(INCIDENT_WORDS, text, re.IGNORECASE):
         return "incidents"
-    if re.match(r"^(其他|其它|others?\b|misc)", text, re.IGNORECASE):
+    if re.match(rf"^(?:{OTHER_WORDS})", text, re.IGNORECASE):
         return "other"
-    if re.search(
-        r"收获|反思|感想|随想|想法|小结|心得|体会|总结|retro|reflection|lessons|thoughts", text, re.IGNORECASE
-    ):
+    if re.search(REFLECTION_WORDS, text, re.IGNORECASE):
         return "reflections"
-    if re.match(r"^(下周|next\s*week|plans?\b|next\s*steps)", text, re.IGNORECASE):
+    if re.match(rf"^(?:{PLAN_WORDS})", text, re.IGNORECASE):
         return "plans"
-    if re.match(r"^(TODO\b|待办|待跟进|跟进事项|action\s*items?|follow[- ]?ups?)", text, re.IGNORECASE):
+    if re.match(rf"^(?:{TODO_WORDS})", text, re.IGNORECASE):
         return "todos"
     # A section that may state events among its figures and prose: its lines that read clearly as events
     # are taken as such, and the preview names them (documents.importer.stray_events).
-    if re.search(rf"稳定|隐患|{RISK_ZH}|stability|reliability|\b(?:{RISK_EN})\b", text, re.IGNORECASE):
+    if re.search(rf"{STABILITY_WORDS}|{RISK_ZH}|\b(?:{RISK_EN})\b", text, re.IGNORECASE):
         return "risks"
     return "narrative"
+
+
+def is_section_name(text: str) -> bool:
+    """Whether the text is only the name of a section of a kind read apart (`Issues`, `Plans for next
+    week`, `问题与风险`), with nothing else said: a title even when no number, bold or `#` marks it."""
+    text = normalize(text).strip()
+    return bool(WHOLE_NAME.match(text) or RISK_TITLE.match(text)) and section_kind(text) != "narrative"

@@ -2,7 +2,9 @@
 
 A block starts at a heading: a Markdown heading (`## 【O1 业务服务】`, `# 下周工作及目标`), a
 top-level bullet that is only a bracketed title (`- 【贝易转】`, the seed's style), a bracketed
-title alone on a line, or one of the well-known section names alone on a line.
+title alone on a line, or one of the well-known section names alone on a line. The name of a section read
+apart (`Issues`, `Plans for next week`, `问题与风险：`) alone on its line is one too, where it stands as a
+heading: nothing marks it as a title, so the lines around it must (line_titles).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from common.weeks import IsoWeek
 from documents.importer.figures import normalize
-from documents.importer.kinds import RISK_TITLE
+from documents.importer.kinds import RISK_TITLE, is_section_name
 from incidents.forms import MOMENT_YEARS
 
 MAX_BYTES = 1024 * 1024
@@ -63,6 +65,13 @@ NUMBERED_NAME = re.compile(
     r"^(?:\*\*)?(?P<title>\d{1,2}\s*[、.．]\s*(?P<name>[^*:：]{1,30}?))\s*[:：]?\s*(?:\*\*)?\s*[:：]?$"
 )
 BOLD_NAME = re.compile(r"^\*\*(?P<title>(?P<name>[^*:：]{1,30}?))\s*[:：]?\s*\*\*\s*[:：]?$")
+# A name is a few words: a longer line is never tried as one.
+MAX_BARE_NAME = 40
+# `TODO:` alone opens the TODOs of the section it stands in (the parser's TODO_START), not a section.
+TODO_LINE = re.compile(r"^TODO\b", re.IGNORECASE)
+# A line before a bare name that leaves it standing apart: a list item, a table row, the end of a sentence.
+LIST_OR_TABLE = re.compile(r"^(?:[-*+•]\s|\d{1,3}\s*[.、)](?!\d)|\|)")
+SENTENCE_END = re.compile(r"[。.!！?？]$")
 # What a wiki or rich-text editor leaves in pasted text: a line break written as `<br>` and characters
 # written as entities (`&nbsp;`). Only entities closed by `;` are read, so `R&D` or `&notes` stay as typed.
 HTML_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
@@ -199,6 +208,50 @@ def heading_title(line: str) -> str | None:
     return None
 
 
+def line_titles(lines: list[str]) -> list[str | None]:
+    """The title each line opens, or None: heading_title's, and the bare name of a section (`Issues`,
+    `问题与风险：`) on a line that stands as a heading."""
+    titles = [heading_title(line) for line in lines]
+    for index, line in enumerate(lines):
+        if titles[index] is None and (name := _bare_name(line)) and _stands_apart(lines, titles, index):
+            titles[index] = name
+    return titles
+
+
+def _bare_name(line: str) -> str | None:
+    """The line without its colon when it is only a section's name (kinds.is_section_name), else None."""
+    if not line or line[0] == " " or len(line) > MAX_BARE_NAME:
+        return None
+    name = line.strip().rstrip(":：").rstrip()
+    if TODO_LINE.match(normalize(name)) or not is_section_name(name):
+        return None
+    return name
+
+
+def _stands_apart(lines: list[str], titles: list[str | None], index: int) -> bool:
+    """Whether a bare name heads what follows it rather than belonging to the text around it.
+
+    The section's content must follow: a line that is no title (a name followed by another title heads
+    nothing). A line of prose just before it, unfinished, goes on into it (`We reviewed the` / `Risks`),
+    and a name the next line continues in lower case is a sentence's start (`Issues` / `were few`)."""
+    after = next((position for position in range(index + 1, len(lines)) if lines[position].strip()), None)
+    if after is None or titles[after] is not None or _bare_name(lines[after]):
+        return False
+    line, following = lines[index].strip(), lines[after].lstrip()
+    if after == index + 1 and line[-1] not in ":：" and following[:1].islower():
+        return False
+    if index == 0:
+        return True
+    before = lines[index - 1]
+    return (
+        not before.strip()
+        or titles[index - 1] is not None
+        or is_rule(before)
+        or indent_of(before) > 0
+        or bool(LIST_OR_TABLE.match(before) or SENTENCE_END.search(normalize(before).strip()))
+    )
+
+
 def heading_level(line: str) -> int:
     """A Markdown heading's depth; 0 for the other kinds of heading."""
     match = MARKDOWN_HEADING.match(line.strip())
@@ -218,10 +271,10 @@ def split_blocks(
     """Blocks at headings; a section that `keeps_subheadings` (production events) holds its deeper
     Markdown headings (`### 1. 代付通道回调延迟`) as lines of its own, and any Markdown heading that
     `opens_entry` of the section it is in (`### 10月17日 21:00 清算延迟` under `- 【生产事件】`, whose depth
-    says nothing)."""
+    says nothing). Under such a kept heading a bare name (`总结`, `问题`) is a part of what it heads."""
     blocks = [Block(None)]
-    for line in lines:
-        title = heading_title(line)
+    nested = False  # the current block holds a heading of its own
+    for line, title in zip(lines, line_titles(lines), strict=True):
         level = heading_level(line) if title is not None else 0
         current = blocks[-1]
         if (
@@ -232,9 +285,12 @@ def split_blocks(
                 or (level and opens_entry(current.title, title))
             )
         ):
+            title, nested = None, True
+        elif title is not None and nested and heading_title(line) is None:
             title = None
         if title is not None:
             blocks.append(Block(title, level=level))
+            nested = False
         else:
             current.lines.append(line)
     return [block for block in blocks if block.title is not None or any(line.strip() for line in block.lines)]

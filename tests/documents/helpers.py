@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from documents.importer.parser import section_kind
-from documents.importer.text import heading_title, is_rule
+from documents.importer.text import is_rule, line_titles
 from incidents.models import Incident
 from okrs.models import KeyResult, KeyResultUpdate, Objective
 from reports.models import KPI, KPIValue, PlanItem, ReportSection, TodoItem, Week, WeeklyReport
@@ -61,11 +61,11 @@ def week_haystack(team, week, markdown: str) -> str:
 def missing_lines(source: str, haystack: str) -> list[str]:
     """Non-blank source lines that cannot be found again (list and heading markers aside)."""
     missing = []
-    for line in source.splitlines():
+    lines = source.splitlines()
+    for line, title in zip(lines, line_titles(lines), strict=True):
         text = line.strip()
         if not text or is_rule(line):
             continue  # a rule is layout: a list or the events part at it as at a blank line
-        title = heading_title(line)
         if title is not None and section_kind(title) in {"other", "reflections", "plans", "todos"}:
             continue  # a variant name of a fixed section (其它, 下周计划) is written back as the house name
         candidates = {text, re.sub(r"^(?:[-*+]\s+|\d+[.、)]\s*|#+\s*)", "", text).strip()}
