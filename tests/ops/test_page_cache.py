@@ -14,7 +14,7 @@ from django.urls import reverse
 from ops.page_cache import CACHE_ALIAS, CSRF_MARKER, WHOAMI_MARKER
 from reports.models import ReportSection, WeeklyReport
 from tests.factories import make_lead, make_report, make_team, make_user
-from tests.pages.test_dashboards import TEAM_WEEK_QUERIES
+from tests.pages.test_dashboards import OKR_OLDER_WEEKS, TEAM_WEEK_QUERIES
 from tests.pages.weekform_helpers import THIS_WEEK, build_last_week, edit_url, form_data
 from tests.reports.test_admin_writes import admin_save
 
@@ -186,7 +186,8 @@ def test_switched_off_with_zero_seconds(settings, seeded, team, lead, django_ass
     settings.PAGE_CACHE_SECONDS = 0
     client = logged_in(lead)
     page(client, team_url(team))
-    with django_assert_num_queries(TEAM_WEEK_QUERIES):
+    # The seeded items were first reported this week: their look-back reads its older weeks too.
+    with django_assert_num_queries(TEAM_WEEK_QUERIES + OKR_OLDER_WEEKS):
         page(client, team_url(team))
 
 

@@ -567,3 +567,6 @@ OWNERS_READ = 1
 # (+ sections, plans), TODOs, key results, updates, incidents, and the latest-changes panel
 # (pages/history.py, one UNION query). A page served from the cache stops after the publish check.
 TEAM_WEEK_QUERIES = 15
+# When a key result's previous update, or the start of its flat run, lies before the recent weeks the
+# OKR look-back reads first (okrs/rules.py): the rest of the window for those items.
+OKR_OLDER_WEEKS = 1
