@@ -18,23 +18,44 @@ import re
 
 MAX_DURATION = dt.timedelta(days=7)
 
-# `持续35分钟`, `历时2小时`, `耗时1小时20分钟`, and as a field: `持续时间：35分钟`, `故障时长：1小时`.
+# A number in Chinese as lengths say it, one to ninety-nine: `两`, `十`, `三十`, `五十九`.
+ZH_NUMERAL = r"[一二三四五六七八九]?十[一二三四五六七八九]?|[一二两三四五六七八九]"
+ZH_NUMBER = rf"\d{{1,3}}(?:\.\d{{1,2}})?|{ZH_NUMERAL}"
+# A Chinese length of time: `2天`, `1.5天`, `一天半`, `两小时`, `半小时`, `一个半小时`, `1小时20分`,
+# `三十分钟`.
+# Minutes in Chinese numerals take `分钟`, as `十分` alone is "very". Seconds are too short to matter; a
+# range (`30-40分钟`, `两三天`) says no one length, so a length starts after no digit, numeral or range mark.
+# Each part starts at a number or `半`, so no run of spaces is read again from each of its characters.
+NUMBER_START = r"(?=[\d一二两三四五六七八九十半])"
+ZH_LENGTH = (
+    rf"(?P<length>(?<![\d.一二两三四五六七八九十百千几~～\-–—到至]){NUMBER_START}"
+    rf"(?:(?P<d>{ZH_NUMBER})\s*+个?\s*+(?:天|(?:days?|d)(?![a-z]))(?P<d_half>半)?\s*+)?"
+    rf"(?:{NUMBER_START}(?P<h>{ZH_NUMBER})?+\s*+个?\s*+(?P<h_half>半)?\s*+个?\s*+(?:小时|钟头|(?:hours?|h)(?![a-z]))\s*+)?"
+    rf"(?:(?P<m>\d{{1,4}})\s*+(?:分钟|分|min)|(?P<m_zh>{ZH_NUMERAL})\s*+分钟)?)"
+)
+# `持续35分钟`, `历时2小时`, `耗时1小时20分钟`, `持续2天`, and as a field: `持续时间：35分钟`,
+# `故障时长：1小时`.
 DURATION = re.compile(
     r"(?:(?:持续|历时|耗时|用时)(?:时间|时长)?|(?:故障|影响|中断|恢复|处理)?时长)\s*+[:：]?\s*+(?:了|约|近|为)?"
-    r"\s*+(?:(?P<h>\d{1,3}(?:\.\d{1,2})?)\s*+个?\s*+(?:小时|h\b|hours?\b))?"
-    r"\s*+(?:(?P<m>\d{1,4})\s*+(?:分钟|分|min))?",
+    rf"\s*+{ZH_LENGTH}",
     re.IGNORECASE,
 )
-# `约37分钟后恢复`: the time it took, said before the word for recovering.
-DURATION_BEFORE_END = re.compile(
-    r"(?:(?P<h>\d{1,3}(?:\.\d{1,2})?)\s*+个?\s*+小时\s*+)?(?:(?P<m>\d{1,4})\s*+分钟?\s*+)?后\s*+(?:恢复|解决|修复|止血)"
-)
+# `约37分钟后恢复`, `两小时后恢复`: the time it took, said before the word for recovering.
+DURATION_BEFORE_END = re.compile(rf"{ZH_LENGTH}\s*+后\s*+(?:恢复|解决|修复|止血)", re.IGNORECASE)
+ZH_DIGITS = {digit: value for value, digit in enumerate("一二三四五六七八九", start=1)} | {"两": 2}
 
-# An English length of time: `40 min`, `1.5 hours`, `1h 20m`, `1h20m`, `40-minute`, `an hour`, `half an hour`.
-# A unit is followed by no letter, so `40ms` and `5 months` are none.
-EN_PART = r"(?:\d{1,4}(?:\.\d{1,2})?|half\s+an?|an?|one)\s*-?\s*(?:hours?|hrs?|h|minutes?|mins?|m)(?![a-z])"
+# An English length of time: `40 min`, `1.5 hours`, `1h 20m`, `1h20m`, `40-minute`, `an hour`, `half an hour`,
+# `2 days`, `1 day 3 hours`. A unit is followed by no letter, so `40ms` and `5 months` are none; `a` and
+# `one` are words apart, so `ad hoc` is no day. Seconds are too short to matter.
+EN_PART = (
+    r"(?:\d{1,4}(?:\.\d{1,2})?\s*-?\s*|(?:half\s+an?|an?|one)\s+-?\s*)"
+    r"(?:days?|d|hours?|hrs?|h|minutes?|mins?|m)(?![a-z])"
+)
+EN_HOURS = r"\d{1,2}\s*-?\s*(?:hours?|hrs?|h)(?![a-z])"
 EN_MINUTES = r"\d{1,3}\s*-?\s*(?:minutes?|mins?|m)(?![a-z])"
-EN_AMOUNT = rf"(?<![A-Za-z\d.,])(?P<amount>{EN_PART}(?:\s*(?:and\s+)?{EN_MINUTES})?)"
+EN_AMOUNT = (
+    rf"(?<![A-Za-z\d.,])(?P<amount>{EN_PART}(?:\s*(?:and\s+)?{EN_HOURS})?(?:\s*(?:and\s+)?{EN_MINUTES})?)"
+)
 APPROXIMATELY = (
     r"(?:(?:about|around|approx(?:imately)?\.?|roughly|nearly|almost|over|under|some|just\s+(?:over|under)"
     r"|~|≈)\s*)?"
@@ -65,7 +86,11 @@ SAID_AROUND = re.compile(
     rf"\btook\s+{APPROXIMATELY}{EN_AMOUNT}\s+to\s+(?:[a-z]+ly\s+)?(?:recover|resolve|restore|fix|mitigate)\b",
     re.IGNORECASE,
 )
-EN_PARTS = re.compile(r"(?P<number>\d+(?:\.\d+)?|half\s+an?|an?|one)\s*-?\s*(?P<unit>[hm])", re.IGNORECASE)
+# The parts of a length: a word as a number stands apart, so the `and` of `1 hour and 20 minutes` is no day.
+EN_PARTS = re.compile(
+    r"(?P<number>\d+(?:\.\d+)?|\b(?:half\s+an?|an?|one)(?=\s))\s*-?\s*(?P<unit>[dhm])", re.IGNORECASE
+)
+UNIT_HOURS = {"d": 24.0, "h": 1.0, "m": 1 / 60}
 
 # `every 5 minutes`, `每5分钟`: how often, not how long.
 FREQUENCY = re.compile(
@@ -111,24 +136,36 @@ def duration_end(text: str, started: dt.datetime) -> dt.datetime | None:
 
 
 def _length(match: re.Match) -> dt.timedelta | None:
+    if not match["amount" if "amount" in match.re.groupindex else "length"]:
+        return None
     if "amount" in match.re.groupindex:
-        hours = minutes = 0.0
+        hours = 0.0
         for part in EN_PARTS.finditer(match["amount"]):
             number = part["number"].lower()
             value = float(number) if number[0].isdigit() else 0.5 if number.startswith("half") else 1.0
-            if part["unit"].lower() == "h":
-                hours += value
-            else:
-                minutes += value
-        return dt.timedelta(hours=hours, minutes=minutes)
-    if not (match["h"] or match["m"]):
-        return None  # `持续跟进`: the word, no length
-    return dt.timedelta(hours=float(match["h"] or 0), minutes=int(match["m"] or 0))
+            hours += value * UNIT_HOURS[part["unit"].lower()]
+        return dt.timedelta(hours=hours)
+    days, hours = _zh_number(match["d"], match["d_half"]), _zh_number(match["h"], match["h_half"])
+    minutes = _zh_number(match["m"] or match["m_zh"])
+    if not (days or hours or minutes):
+        return None  # `持续跟进`, `持续1-2天`: the word, no length
+    return dt.timedelta(days=days, hours=hours, minutes=minutes)
+
+
+def _zh_number(said: str | None, half: str | None = None) -> float:
+    """`35`, `1.5`, `两`, `三十`, `五十九` as a number, a half more for `一个半` (`半` alone is a half)."""
+    value = 0.0
+    if said and said[0].isdigit():
+        value = float(said)
+    elif said:
+        tens, ten, ones = said.rpartition("十")
+        value = (ZH_DIGITS.get(tens, 1) * 10 if ten else 0) + ZH_DIGITS.get(ones, 0)
+    return value + (0.5 if half else 0)
 
 
 def _is_how_long(text: str, match: re.Match) -> bool:
     """Whether the length is how long the event lasted, not how often something happened or a target."""
-    group = "amount" if "amount" in match.re.groupindex else "h" if match["h"] else "m"
+    group = "amount" if "amount" in match.re.groupindex else "length"
     if FREQUENCY.search(text[max(0, match.start(group) - LOOK_BACK) : match.start(group)]):
         return False
     clause = CLAUSE_BREAK.sub("", text[max(0, match.start() - LOOK_BACK) : match.start()])

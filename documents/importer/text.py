@@ -219,10 +219,12 @@ def line_titles(lines: list[str]) -> list[str | None]:
 
 
 def _bare_name(line: str) -> str | None:
-    """The line without its colon when it is only a section's name (kinds.is_section_name), else None."""
+    """The line without its colon when it is only a section's name (kinds.is_section_name), else None.
+    Bold (`**Lessons learned**`) is read as a bare name too: emphasis inside a section looks the same."""
     if not line or line[0] == " " or len(line) > MAX_BARE_NAME:
         return None
-    name = line.strip().rstrip(":：").rstrip()
+    bold = BOLD_NAME.match(normalize(line.strip()))
+    name = bold.group("name").strip() if bold else line.strip().rstrip(":：").rstrip()
     if TODO_LINE.match(normalize(name)) or not is_section_name(name):
         return None
     return name
@@ -233,12 +235,13 @@ def _stands_apart(lines: list[str], titles: list[str | None], index: int) -> boo
 
     The section's content must follow: a line that is no title (a name followed by another title heads
     nothing). A line of prose just before it, unfinished, goes on into it (`We reviewed the` / `Risks`),
-    and a name the next line continues in lower case is a sentence's start (`Issues` / `were few`)."""
+    and a name the next line continues in lower case is a sentence's start (`Issues` / `were few`), unless a
+    colon or bold closes it."""
     after = next((position for position in range(index + 1, len(lines)) if lines[position].strip()), None)
     if after is None or titles[after] is not None or _bare_name(lines[after]):
         return False
     line, following = lines[index].strip(), lines[after].lstrip()
-    if after == index + 1 and line[-1] not in ":：" and following[:1].islower():
+    if after == index + 1 and line[-1] not in ":：*" and following[:1].islower():
         return False
     if index == 0:
         return True

@@ -141,3 +141,77 @@ def test_a_bare_name_under_an_events_sub_heading_is_part_of_the_event():
 def test_line_titles_reads_a_bare_name_only_where_it_heads_what_follows():
     lines = ["Issues", "- 证书月底到期", "", "- Issues", "Risks", "", "## 下周计划", "1. 压测"]
     assert line_titles(lines) == ["Issues", None, None, None, None, None, "下周计划", None]
+
+
+@pytest.mark.parametrize(
+    ("line", "read"),
+    [
+        (
+            "Production incidents",
+            lambda parsed: [event.title for event in parsed.incidents] == ["入金通道故障"],
+        ),
+        (
+            "Incidents this week",
+            lambda parsed: [event.title for event in parsed.incidents] == ["入金通道故障"],
+        ),
+        ("Outages", lambda parsed: [event.title for event in parsed.incidents] == ["入金通道故障"]),
+        ("线上问题", lambda parsed: [event.title for event in parsed.incidents] == ["入金通道故障"]),
+        ("生产问题：", lambda parsed: [event.title for event in parsed.incidents] == ["入金通道故障"]),
+        ("**Lessons learned**", lambda parsed: parsed.reflections == EVENT),
+        ("Lessons learned", lambda parsed: parsed.reflections == EVENT),
+        ("Learnings", lambda parsed: parsed.reflections == EVENT),
+        ("What went well / What didn't", lambda parsed: parsed.reflections == EVENT),
+        ("经验教训", lambda parsed: parsed.reflections == EVENT),
+        ("复盘", lambda parsed: parsed.reflections == EVENT),
+        ("Next week's plan", lambda parsed: parsed.plans == [EVENT[2:]]),
+        ("Upcoming", lambda parsed: parsed.plans == [EVENT[2:]]),
+        ("下周安排", lambda parsed: parsed.plans == [EVENT[2:]]),
+        ("**下周重点**", lambda parsed: parsed.plans == [EVENT[2:]]),
+    ],
+)
+def test_more_names_of_each_kind_alone_on_their_line_open_it(line, read):
+    parsed = parse_document(f"# 2025-W42\n\n## 贝易转\n- 理房通已上线\n\n{line}\n{EVENT}\n")
+    assert read(parsed)
+    assert [section.title for section in parsed.sections] == ["贝易转"]
+
+
+@pytest.mark.parametrize(
+    ("line", "title"),
+    [
+        ("Highlights", "Highlights"),
+        ("本周亮点：", "本周亮点"),
+        ("Lowlights", "Lowlights"),
+        ("稳定性", "稳定性"),
+    ],
+)
+def test_highlights_lowlights_and_stability_alone_on_their_line_open_a_section_of_their_own(line, title):
+    parsed = parse_document(f"# 2025-W42\n\n## 贝易转\n- 理房通已上线\n\n{line}\n- 入金成功率 99.9%\n")
+    assert [(section.title, section.body) for section in parsed.sections] == [
+        ("贝易转", "- 理房通已上线"),
+        (title, "- 入金成功率 99.9%"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Machine learning platform\n- 证书月底到期",  # `learning` is no learnings
+        "Upcoming releases are frozen.\n- 证书月底到期",  # a sentence
+        "1. 压测\n2. 复盘\n3. 经验教训",  # items of a list
+        "下周重点推进\n- 证书月底到期",  # more words than a name
+        "**重点**\n- 证书月底到期",  # emphasis, no name
+    ],
+)
+def test_the_new_words_that_do_not_stand_as_a_name_stay_in_their_section(text):
+    parsed = parse_document(f"# 2025-W42\n\n## 贝易转\n{text}\n")
+    assert [section.title for section in parsed.sections] == ["贝易转"]
+
+
+def test_a_bold_name_under_an_events_sub_heading_is_part_of_the_event():
+    text = (
+        "# 2025-W42\n\n## 生产事件\n### 10月15日 14:05 入金通道故障\n- 影响：32笔\n\n"
+        "**复盘**\n- 银行证书过期未续\n\n## 下周计划\n1. 续期\n2. 复盘\n"
+    )
+    (event,) = parse_document(text).incidents
+    assert "银行证书过期未续" in event.text
+    assert parse_document(text).plans == ["续期", "复盘"]

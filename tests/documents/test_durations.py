@@ -197,3 +197,98 @@ PIECES = [
 def test_whatever_is_said_the_end_falls_within_the_week_after_the_start(text):
     end = duration_end(text, START)
     assert end is None or START <= end <= START + dt.timedelta(days=7)
+
+
+# -- days, Chinese numerals, halves ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("said", "minutes"),
+    [
+        ("lasted 2 days", 2 * 24 * 60),
+        ("down for 1.5 days", 36 * 60),
+        ("a 2-day outage", 2 * 24 * 60),
+        ("lasted 1 day 3 hours", 27 * 60),
+        ("lasted half a day", 12 * 60),
+        ("lasted 7 days", 7 * 24 * 60),
+    ],
+)
+def test_a_length_in_days_said_in_english_ends_the_event(said, minutes):
+    assert end_of(said) == START + dt.timedelta(minutes=minutes)
+
+
+@pytest.mark.parametrize(
+    ("said", "minutes"),
+    [
+        ("持续2天", 2 * 24 * 60),
+        ("持续1.5天", 36 * 60),
+        ("持续一天半", 36 * 60),
+        ("持续半小时", 30),
+        ("持续半个小时", 30),
+        ("持续一个半小时", 90),
+        ("持续1个半小时", 90),
+        ("持续两小时", 120),
+        ("持续两个小时", 120),
+        ("持续三十分钟", 30),
+        ("历时二十五分钟", 25),
+        ("持续五十九分钟", 59),
+        ("持续十分钟", 10),
+        ("持续1小时20分", 80),
+        ("约两小时后恢复", 120),
+        ("半小时后恢复", 30),
+    ],
+)
+def test_a_length_in_chinese_numerals_days_or_halves_ends_the_event(said, minutes):
+    (event,), _intro, _warnings = events(f"- 10月15日 14:05 出金超时，{said}")
+    assert event.resolved_at == START + dt.timedelta(minutes=minutes)
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "持续30-40分钟",  # a range says no one length
+        "30-40分钟后恢复",
+        "30~40分钟后恢复",
+        "1-2小时后恢复",
+        "持续两三天",
+        "两三天后恢复",
+        "持续三四十分钟",
+        "持续十几分钟",
+        "持续十分严重",  # `十分` is "very", no minutes
+        "持续8天",  # past the week an event may last
+        "持续30秒",  # seconds are too short to matter
+        "每两小时重试一次",  # a frequency
+        "每半小时后恢复一次",
+        "要求两小时后恢复",  # a target
+        "12345分钟后恢复",  # a run of digits is no length read from its middle
+    ],
+)
+def test_chinese_words_that_say_no_one_length_end_nothing(said):
+    (event,), _intro, _warnings = events(f"- 10月15日 14:05 出金超时，{said}")
+    assert event.resolved_at is None
+
+
+@pytest.mark.parametrize(
+    "said", ["lasted 90 seconds", "lasted 8 days", "every 2 days", "recovered after ad hoc restart"]
+)
+def test_seconds_more_than_a_week_a_frequency_or_a_word_are_no_length_in_days(said):
+    assert end_of(said) is None
+
+
+def test_an_end_written_as_a_time_of_day_wins_over_a_length_in_days():
+    (event,), _intro, _warnings = events("- 10月15日 14:05 出金超时，持续2天，16:20恢复")
+    assert event.resolved_at == at(15, 16, 20)
+
+
+ZH_PIECES = [
+    "持续", "历时", "时长：", "后恢复", "每", "要求", "约", "天", "小时", "分钟", "分", "个", "半", "一",
+    "两", "三", "十", "五十九", "几", "1", "1.5", "30", "-", "~", "到", " ", "，", "days",
+    "day", "h", "d", "and",
+]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.lists(st.sampled_from(ZH_PIECES), max_size=24).map("".join))
+def test_whatever_is_said_in_chinese_the_end_falls_within_the_week_after_the_start(text):
+    end = duration_end(text, START)
+    assert end is None or START <= end <= START + dt.timedelta(days=7)
