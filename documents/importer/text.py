@@ -212,8 +212,9 @@ def line_titles(lines: list[str]) -> list[str | None]:
     """The title each line opens, or None: heading_title's, and the bare name of a section (`Issues`,
     `问题与风险：`) on a line that stands as a heading."""
     titles = [heading_title(line) for line in lines]
-    for index, line in enumerate(lines):
-        if titles[index] is None and (name := _bare_name(line)) and _stands_apart(lines, titles, index):
+    names = [_bare_name(line) if title is None else None for line, title in zip(lines, titles, strict=True)]
+    for index, name in enumerate(names):
+        if name and _stands_apart(lines, titles, names, index):
             titles[index] = name
     return titles
 
@@ -230,7 +231,7 @@ def _bare_name(line: str) -> str | None:
     return name
 
 
-def _stands_apart(lines: list[str], titles: list[str | None], index: int) -> bool:
+def _stands_apart(lines: list[str], titles: list[str | None], names: list[str | None], index: int) -> bool:
     """Whether a bare name heads what follows it rather than belonging to the text around it.
 
     The section's content must follow: a line that is no title (a name followed by another title heads
@@ -238,7 +239,7 @@ def _stands_apart(lines: list[str], titles: list[str | None], index: int) -> boo
     and a name the next line continues in lower case is a sentence's start (`Issues` / `were few`), unless a
     colon or bold closes it."""
     after = next((position for position in range(index + 1, len(lines)) if lines[position].strip()), None)
-    if after is None or titles[after] is not None or _bare_name(lines[after]):
+    if after is None or titles[after] is not None or names[after]:
         return False
     line, following = lines[index].strip(), lines[after].lstrip()
     if after == index + 1 and line[-1] not in ":：*" and following[:1].islower():
