@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from common.weeks import IsoWeek
 from documents.importer.figures import normalize
 from documents.importer.kinds import RISK_TITLE, is_section_name
+from documents.importer.numbered import numbered_name, numbered_titles
 from incidents.forms import MOMENT_YEARS
 
 MAX_BYTES = 1024 * 1024
@@ -209,14 +210,26 @@ def heading_title(line: str) -> str | None:
 
 
 def line_titles(lines: list[str]) -> list[str | None]:
-    """The title each line opens, or None: heading_title's, and the bare name of a section (`Issues`,
-    `问题与风险：`) on a line that stands as a heading."""
+    """The title each line opens, or None: heading_title's, the bare name of a section (`Issues`,
+    `问题与风险：`) on a line that stands as a heading, and a numbered name (`3. Lessons learned`) where the
+    numbering around it is a heading's (documents.importer.numbered)."""
     titles = [heading_title(line) for line in lines]
     names = [_bare_name(line) if title is None else None for line, title in zip(lines, titles, strict=True)]
     for index, name in enumerate(names):
         if name and _stands_apart(lines, titles, names, index):
             titles[index] = name
-    return titles
+    numbered = [
+        numbered_name(line) if title is None else None for line, title in zip(lines, titles, strict=True)
+    ]
+    if not any(numbered):
+        return titles
+    # A rule parts what is before it from what is after, as a blank line does.
+    plain = ["" if is_rule(line) else line for line in lines]
+    either = [name or other for name, other in zip(names, numbered, strict=True)]
+    apart = [
+        bool(name) and _stands_apart(plain, titles, either, index) for index, name in enumerate(numbered)
+    ]
+    return numbered_titles(plain, titles, numbered, apart)
 
 
 def _bare_name(line: str) -> str | None:
