@@ -8,6 +8,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cache
 
+from django.utils.functional import cached_property
+
 # ISO 8601 as people type it: 2024-W33, the basic form 2024W33, lower case, full-width (read after NFKC).
 ISO_WEEK_RE = re.compile(r"^([0-9]{4})-?W([0-9]{2})$", re.IGNORECASE)
 # Addresses take the one spelling the site writes: another spelling of a week is a 404, not a second URL.
@@ -41,8 +43,9 @@ class IsoWeek:
         year, number, _ = day.isocalendar()
         return cls(year, number)
 
-    @property
+    @cached_property
     def monday(self) -> dt.date:
+        # Worked out once per week object: the overview's look-back compares ~5,000 rows with a few weeks.
         return dt.date.fromisocalendar(self.year, self.number, 1)
 
     @property

@@ -17,7 +17,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
 
-from django.db.models import Case, DecimalField, ExpressionWrapper, F, Q, Value, When
+from django.db.models import Case, DecimalField, ExpressionWrapper, F, Q, QuerySet, Value, When
 from django.db.models.functions import Greatest, Least
 
 from common.formatting import quantize
@@ -68,15 +68,20 @@ def window_start(week: IsoWeek, lookback: int = LOOKBACK_WEEKS) -> IsoWeek:
     return week.shifted(-lookback)
 
 
-def window(key_result_ids: Iterable[int], week: IsoWeek, lookback: int = LOOKBACK_WEEKS):
-    """The updates of the items from the look-back window up to and including `week`."""
+def window(key_result_ids: Iterable[int] | QuerySet, week: IsoWeek, lookback: int = LOOKBACK_WEEKS):
+    """The updates of the items from the look-back window up to and including `week`.
+
+    The items are ids, or a queryset of their ids read as a subquery: binding a department's 600 ids
+    cost more than reading its updates (PostgreSQL 10 → 4 ms, bench/FINDINGS.md §21).
+    """
     # The weeks as a subquery (`week_id IN (SELECT id …)`), not a join filtered on their Monday: with the
     # join PostgreSQL read every update of the items (10,400 rows for a team's 20 over ten years) to
     # keep ~260; with the week ids it looks each up on the (key result, week) index, 8× faster.
     weeks = Week.objects.filter(
         starts_on__gte=window_start(week, lookback).monday, starts_on__lte=week.monday
     ).values("pk")
-    return KeyResultUpdate.objects.filter(key_result__in=list(key_result_ids), week__in=weeks)
+    items = key_result_ids if isinstance(key_result_ids, QuerySet) else list(key_result_ids)
+    return KeyResultUpdate.objects.filter(key_result__in=items, week__in=weeks)
 
 
 def recent_updates(

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import NamedTuple
 
+from django.db.models import QuerySet
 from django.utils.encoding import force_str
 from django.utils.functional import cached_property
 
@@ -170,7 +171,7 @@ def _update(alias: str, values: tuple) -> KeyResultUpdate:
 RECENT_WEEKS = 2
 
 
-def _history(key_result_ids: list[int], week: IsoWeek, lookback: int):
+def _history(key_result_ids: list[int] | QuerySet, week: IsoWeek, lookback: int):
     """Each item's updates of the last `lookback` weeks up to `week` as plain rows, oldest first."""
     updates = window(key_result_ids, week, lookback).order_by("key_result_id", "week__starts_on")
     history: dict[int, list[tuple]] = defaultdict(list)
@@ -179,13 +180,13 @@ def _history(key_result_ids: list[int], week: IsoWeek, lookback: int):
     return history, updates.db
 
 
-def _is_settled(kr: KeyResult, recent: list[tuple], week: IsoWeek) -> bool:
+def _is_settled(kr: KeyResult, recent: list[tuple], week: IsoWeek, anchor: dt.date) -> bool:
     """Whether the item's updates of the recent weeks decide its row alone, whatever came before them.
 
     The earlier weeks of the look-back only add older updates: the latest update before this week, and
     the status, are the same when one is recent. The stalled check anchors on the latest figure at or
     before two weeks ago: a figure in that very week is that anchor, and two different recent figures
-    mean not stalled, wherever the anchor is.
+    mean not stalled, wherever the anchor is: the Monday of RECENT_WEEKS before `week`.
     """
     this = recent[-1] if recent and recent[-1][_MONDAY_AT] == week.monday else None
     if not recent or (this and len(recent) == 1):
@@ -195,7 +196,6 @@ def _is_settled(kr: KeyResult, recent: list[tuple], week: IsoWeek) -> bool:
     percents = [percent_of(kr, row[_PROGRESS_AT], row[_VALUE_AT]) for row in recent]
     if percents[-1] is None:
         return True
-    anchor = week.shifted(-RECENT_WEEKS).monday
     if any(row[_MONDAY_AT] == anchor and pct is not None for row, pct in zip(recent, percents, strict=True)):
         return True
     return len({percent for percent in percents if percent is not None}) > 1
@@ -210,16 +210,20 @@ def okr_rows(key_results: Iterable[KeyResult], week: IsoWeek) -> list[OkrRow]:
     Percent and previous update follow okrs/progress.py. The recent weeks are read first, and the rest
     of the look-back window only for the items they leave open: a department's items are mostly
     reported every week, and the whole window was 7,800 rows for 600 items (bench/FINDINGS.md §20).
+    Given a queryset, the updates are found with it as a subquery rather than a list of its ids.
     """
+    among = key_results.order_by().values("pk") if isinstance(key_results, QuerySet) else None
     key_results = list(key_results)
-    history, using = _history([kr.pk for kr in key_results], week, RECENT_WEEKS)
-    unsettled = [kr.pk for kr in key_results if not _is_settled(kr, history[kr.pk], week)]
+    history, using = _history([kr.pk for kr in key_results] if among is None else among, week, RECENT_WEEKS)
+    anchor = week.shifted(-RECENT_WEEKS)
+    unsettled = [kr.pk for kr in key_results if not _is_settled(kr, history[kr.pk], week, anchor.monday)]
     if unsettled:
         history.update(_history(unsettled, week, LOOKBACK_WEEKS)[0])
-    return [_okr_row(kr, history[kr.pk], week, using) for kr in key_results]
+    return [_okr_row(kr, history[kr.pk], week, anchor, using) for kr in key_results]
 
 
-def _okr_row(kr: KeyResult, past: list[tuple], week: IsoWeek, using: str) -> OkrRow:
+def _okr_row(kr: KeyResult, past: list[tuple], week: IsoWeek, anchor: IsoWeek, using: str) -> OkrRow:
+    """The item's row from its updates (`_history`); `anchor` is where a stalled run must start."""
     this = past[-1] if past and past[-1][_MONDAY_AT] == week.monday else None
     earlier = past[:-1] if this else past
     before = earlier[-1] if earlier else None
@@ -231,7 +235,7 @@ def _okr_row(kr: KeyResult, past: list[tuple], week: IsoWeek, using: str) -> Okr
         figures = [
             _Figure(row[_MONDAY_AT], percent_of(kr, row[_PROGRESS_AT], row[_VALUE_AT])) for row in past
         ]
-        stalled = _is_flat_since(figures, week.shifted(-RECENT_WEEKS))
+        stalled = _is_flat_since(figures, anchor)
     return OkrRow(
         key_result=kr,
         update_values=this,

@@ -209,18 +209,18 @@ def _kpi_rows(wanted: dict[str, tuple[KPI, bool]], week: IsoWeek) -> dict[str, K
     }
 
 
-def _key_results_of(teams: dict[int, Team]) -> list[KeyResult]:
-    """active_key_results of these teams, each objective given its team from `teams` (see the KPIs).
+def _okr_rows_of(teams: dict[int, Team], week: IsoWeek) -> list[OkrRow]:
+    """okr_rows of these teams' active items, each objective given its team from `teams` (see the KPIs).
 
     Without their owners: a department's 600 items built 600 users (a third of the load) for the few
     rows shown, whose owners `_Built.rows` reads.
     """
-    key_results = list(
-        active_key_results(objective__team__in=list(teams)).select_related(None).select_related("objective")
-    )
-    for kr in key_results:
-        _OBJECTIVE_TEAM.set_cached_value(kr.objective, teams[kr.objective.team_id])
-    return key_results
+    key_results = active_key_results(objective__team__in=list(teams)).select_related(None)
+    rows = okr_rows(key_results.select_related("objective"), week)
+    for row in rows:
+        objective = row.key_result.objective
+        _OBJECTIVE_TEAM.set_cached_value(objective, teams[objective.team_id])
+    return rows
 
 
 def _build_parts(
@@ -238,7 +238,7 @@ def _build_parts(
     for kpi in kpis:
         moves_by_team[kpi.team_id].append(moves[kpi.pk])
     okrs_by_team: dict[int, list[OkrRow]] = defaultdict(list)
-    for row in okr_rows(_key_results_of(by_pk), week):
+    for row in _okr_rows_of(by_pk, week):
         okrs_by_team[row.key_result.objective.team_id].append(row)
 
     built = _Built(week)
