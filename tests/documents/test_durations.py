@@ -4,7 +4,7 @@ figures of minutes that are no such length (a latency, a frequency, a target). O
 import datetime as dt
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from documents.importer import parse_document
@@ -189,6 +189,7 @@ PIECES = [
     "lasted", "Duration:", "down for", "recovered after", "took", "to recover", "outage", "of downtime",
     "every", "SLA", "target", "持续", "时长：", "后恢复", "每", "about", "~", " ", ", ", "。", "\n", "-",
     "40", "1.5", "0", "99999", "h", "m", "min", "minutes", "hours", "ms", "小时", "分钟", "an hour",
+    "days", "a week", "weeks", "and", ",",
 ]  # fmt: skip
 
 
@@ -283,12 +284,158 @@ def test_an_end_written_as_a_time_of_day_wins_over_a_length_in_days():
 ZH_PIECES = [
     "持续", "历时", "时长：", "后恢复", "每", "要求", "约", "天", "小时", "分钟", "分", "个", "半", "一",
     "两", "三", "十", "五十九", "几", "1", "1.5", "30", "-", "~", "到", " ", "，", "days",
-    "day", "h", "d", "and",
+    "day", "h", "d", "and", "百", "零", "千", "周", "星期", "年", "刻钟", "刻", "大", "半天", ",",
 ]  # fmt: skip
 
 
 @settings(max_examples=300, deadline=None, derandomize=True)
 @given(st.lists(st.sampled_from(ZH_PIECES), max_size=24).map("".join))
 def test_whatever_is_said_in_chinese_the_end_falls_within_the_week_after_the_start(text):
+    end = duration_end(text, START)
+    assert end is None or START <= end <= START + dt.timedelta(days=7)
+
+
+# -- weeks, half days, quarters, hundreds, commas ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("said", "minutes"),
+    [
+        ("持续半天", 12 * 60),
+        ("半天后恢复", 12 * 60),
+        ("持续一周", 7 * 24 * 60),
+        ("持续1周", 7 * 24 * 60),
+        ("持续一个星期", 7 * 24 * 60),
+        ("持续一百二十分钟", 120),
+        ("持续一百零五分钟", 105),
+        ("持续一百二分钟", 120),  # the tens said without their `十`
+        ("历时两百分钟", 200),
+        ("持续一刻钟", 15),
+        ("两刻钟后恢复", 30),
+        ("持续三刻钟", 45),
+        ("持续1小时一刻钟", 75),
+    ],
+)
+def test_a_week_a_half_day_a_quarter_or_a_number_in_hundreds_said_in_chinese_ends_the_event(said, minutes):
+    (event,), _intro, _warnings = events(f"- 10月15日 14:05 出金超时，{said}")
+    assert event.resolved_at == START + dt.timedelta(minutes=minutes)
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "持续大半天",  # "most of the day": no one length
+        "持续两周",  # past the week an event may last
+        "持续一周半",
+        "持续1周2天",
+        "持续1周年",  # an anniversary
+        "每周重试一次",  # a frequency
+        "每半天重试一次",
+        "每一刻钟后恢复一次",
+        "要求半天后恢复",  # a target
+        "持续一刻",  # `一刻` alone is "a moment"
+        "持续两三百分钟",  # a range
+        "持续一百二三十分钟",
+        "持续几百分钟",
+        "持续一千二百分钟",  # no length is read from the middle of a larger number
+    ],
+)
+def test_weeks_half_days_quarters_and_hundreds_that_say_no_one_length_end_nothing(said):
+    (event,), _intro, _warnings = events(f"- 10月15日 14:05 出金超时，{said}")
+    assert event.resolved_at is None
+
+
+@pytest.mark.parametrize(
+    ("said", "minutes"),
+    [
+        ("lasted 1 day, 3 hours", 27 * 60),
+        ("lasted 1 day and 3 hours", 27 * 60),
+        ("lasted 1 day, and 3 hours", 27 * 60),
+        ("down for 1 day, 3 hours, 20 minutes", 27 * 60 + 20),
+        ("lasted 2 hours, 20 minutes", 140),
+        ("1 day, 3 hours of downtime", 27 * 60),
+        ("lasted a week", 7 * 24 * 60),
+        ("a 1-week outage", 7 * 24 * 60),
+        ("lasted 40 min, 2 hours later the queue drained", 40),  # after minutes a comma ends the length
+    ],
+)
+def test_a_length_joined_by_a_comma_or_said_in_weeks_in_english_ends_the_event(said, minutes):
+    assert end_of(said) == START + dt.timedelta(minutes=minutes)
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "down for 2 weeks",
+        "lasted 1 week, 2 days",
+        "every 1 day, 3 hours",
+        "SLA: resolved within 1 day, 3 hours",
+        "ETA: fixed in a week",
+    ],
+)
+def test_weeks_and_lengths_joined_by_a_comma_that_say_no_duration_end_nothing(said):
+    assert end_of(said) is None
+
+
+ZH_DIGIT_WORDS = "零一二三四五六七八九"
+
+
+def in_chinese(number: int, colloquial: bool) -> str:
+    """1 to 999 as it is written: `十五`, `一百零五`, `一百二十`, and said, `一百二`, `两百`."""
+    hundreds, rest = divmod(number, 100)
+    tens, ones = divmod(rest, 10)
+    said = ("两" if colloquial and hundreds == 2 else ZH_DIGIT_WORDS[hundreds]) + "百" if hundreds else ""
+    if tens:
+        said += ("" if tens == 1 and not hundreds else ZH_DIGIT_WORDS[tens]) + (
+            "" if colloquial and hundreds and not ones else "十"
+        )
+    elif hundreds and ones:
+        said += "零"
+    return said + (ZH_DIGIT_WORDS[ones] if ones else "")
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(
+    minutes=st.integers(1, 999),
+    colloquial=st.booleans(),
+    wording=st.sampled_from(["持续{}分钟", "历时{}分钟", "故障时长：{}分钟", "约{}分钟后恢复"]),
+)
+def test_minutes_in_chinese_numerals_up_to_the_hundreds_end_the_event_that_long_after_its_start(
+    minutes, colloquial, wording
+):
+    assert duration_end(wording.format(in_chinese(minutes, colloquial)), START) == START + dt.timedelta(
+        minutes=minutes
+    )
+
+
+@settings(max_examples=150, deadline=None, derandomize=True)
+@given(
+    days=st.integers(0, 6),
+    hours=st.integers(0, 23),
+    minutes=st.integers(0, 59),
+    comma=st.sampled_from([", ", ", and ", " and ", " "]),
+    wording=st.sampled_from(WORDINGS),
+)
+def test_days_hours_and_minutes_joined_by_commas_or_and_end_the_event(days, hours, minutes, comma, wording):
+    parts = [
+        f"{days} days" * bool(days),
+        f"{hours} hours" * bool(hours),
+        f"{minutes} minutes" * bool(minutes),
+    ]
+    said = comma.join(part for part in parts if part)
+    assume(said)
+    end = duration_end(wording.format(said), START)
+    assert end == START + dt.timedelta(days=days, hours=hours, minutes=minutes)
+
+
+# Text an attacker (or a paste gone wrong) makes long out of the new wordings: each is read in time that grows
+# with its length, not its square, so this test's own run time is the guard (as in tests/security).
+LONG_TEXTS = ["1 day, " * 140_000, "1 day, 3 hours, " * 60_000, "持续一百二" * 60_000, "一周" * 150_000]
+LONG_TEXTS += ["每半天" * 100_000, "两刻钟" * 100_000]
+
+
+@pytest.mark.parametrize("text", LONG_TEXTS, ids=lambda text: text[:12])
+def test_a_megabyte_of_the_new_wordings_is_read_in_linear_time(text):
+    assert len(text.encode()) <= 1024 * 1024
     end = duration_end(text, START)
     assert end is None or START <= end <= START + dt.timedelta(days=7)
