@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -55,29 +55,44 @@ _STATUS_LABELS = dict(KeyResultUpdate.Status.choices)
 
 @dataclass
 class OkrRow:
-    """One item's week. Its update and the previous one are kept as plain rows and become model
-    instances when a page reads them: the overview reads them for the few rows it shows."""
+    """One item's week. The look-back reads only its updates' figures; their whole rows (the note) are read
+    for the rows a page prints (`read_updates`), and become model instances when a page asks for them."""
 
     key_result: KeyResult
-    update_values: tuple | None
-    previous_values: tuple | None
+    update_id: int | None
+    previous_id: int | None
+    # This week's update's status; "" without one.
+    status: str
     using: str
     percent: Decimal | None
     previous_percent: Decimal | None
     is_stalled: bool
     is_overdue: bool
+    update_values: tuple | None = field(default=None, repr=False)
+    previous_values: tuple | None = field(default=None, repr=False)
 
     @property
     def has_update(self) -> bool:
-        return self.update_values is not None
+        return self.update_id is not None
+
+    @property
+    def has_previous(self) -> bool:
+        return self.previous_id is not None
 
     @cached_property
     def update(self) -> KeyResultUpdate | None:
+        self._read()
         return _update(self.using, self.update_values) if self.update_values else None
 
     @cached_property
     def previous(self) -> KeyResultUpdate | None:
+        self._read()
         return _update(self.using, self.previous_values) if self.previous_values else None
+
+    def _read(self) -> None:
+        # A row nobody read the updates of (a caller that asked okr_rows for figures only) reads its own.
+        if not _is_read(self):
+            read_updates([self])
 
     @property
     def delta(self) -> Decimal | None:
@@ -103,21 +118,17 @@ class OkrRow:
         return bool(self.delta and self.delta < 0)
 
     @property
-    def status(self) -> str:
-        return self.update_values[_STATUS_AT] if self.update_values else ""
-
-    @property
     def note(self) -> str:
         """This week's note, read from the plain row: the OKR table shows it without building the update."""
+        self._read()
         return self.update_values[_NOTE_AT] if self.update_values else ""
 
     def get_status_display(self) -> str:
         # Model.get_status_display rebuilds the field's choices on every call (~0.15 ms): the same
         # label from a table built once.
-        if not self.update_values:
+        if not self.status:
             return ""
-        status = self.update_values[_STATUS_AT]
-        return force_str(_STATUS_LABELS.get(status, status), strings_only=True)
+        return force_str(_STATUS_LABELS.get(self.status, self.status), strings_only=True)
 
 
 class _Figure(NamedTuple):
@@ -141,10 +152,15 @@ def _is_flat_since(figures: list[_Figure], since: IsoWeek) -> bool:
     return all(figure.percent == figures[anchor].percent for figure in figures[anchor:])
 
 
+# What the rules read of an update, all of it in the figures index (okrs/models.py): reading the rows
+# beside it, for notes only the printed rows show, was most of the look-back's time.
+_FIGURES = ("id", "key_result_id", "week__starts_on", "status", "progress", "current_value")
+_ID_AT, _KEY_RESULT_AT, _MONDAY_AT, _STATUS_AT, _PROGRESS_AT, _VALUE_AT = range(len(_FIGURES))
+
 # An update as `recent_updates` loads it (select_related week, without its save time and author),
-# built from a values_list row: the look-back reads ~12 updates per item and keeps at most two of them
-# (this week's and the previous), so only those two become model instances. Building all of them was
-# ~20,000 instances and three fifths of the department overview's first render at scale 100.
+# built from a values_list row when a page asks for it: at most two per item (this week's and the
+# previous), for the rows printed. Building every update of the look-back was ~20,000 instances and
+# three fifths of the department overview's first render at scale 100.
 _UPDATE_FIELDS = [
     field.attname
     for field in KeyResultUpdate._meta.concrete_fields
@@ -152,12 +168,9 @@ _UPDATE_FIELDS = [
 ]
 _WEEK_FIELDS = [field.attname for field in Week._meta.concrete_fields]
 _WEEK = KeyResultUpdate._meta.get_field("week")
-_STATUS_AT = _UPDATE_FIELDS.index("status")
+_WHOLE = (*_UPDATE_FIELDS, *(f"week__{name}" for name in _WEEK_FIELDS))
+_UPDATE_ID_AT = _UPDATE_FIELDS.index("id")
 _NOTE_AT = _UPDATE_FIELDS.index("note")
-_KEY_RESULT_AT = _UPDATE_FIELDS.index("key_result_id")
-_PROGRESS_AT = _UPDATE_FIELDS.index("progress")
-_VALUE_AT = _UPDATE_FIELDS.index("current_value")
-_MONDAY_AT = len(_UPDATE_FIELDS) + _WEEK_FIELDS.index("starts_on")
 
 
 def _update(alias: str, values: tuple) -> KeyResultUpdate:
@@ -166,16 +179,41 @@ def _update(alias: str, values: tuple) -> KeyResultUpdate:
     return update
 
 
+def _is_read(row: OkrRow) -> bool:
+    return (row.update_id is None or row.update_values is not None) and (
+        row.previous_id is None or row.previous_values is not None
+    )
+
+
+def read_updates(rows: Iterable[OkrRow]) -> None:
+    """Read the whole updates (this week's and the previous) of the rows not read yet, in one query."""
+    unread = [row for row in rows if not _is_read(row)]
+    ids = {pk for row in unread for pk in (row.update_id, row.previous_id) if pk is not None}
+    if not ids:
+        return
+    updates = KeyResultUpdate.objects.using(unread[0].using).filter(pk__in=ids).order_by()
+    found = {values[_UPDATE_ID_AT]: values for values in updates.values_list(*_WHOLE)}
+    for row in unread:
+        # An update deleted since the figures were read is read as none.
+        row.update_values = found.get(row.update_id, ()) if row.update_id is not None else None
+        row.previous_values = found.get(row.previous_id, ()) if row.previous_id is not None else None
+
+
 # The weeks read first: this week, the previous and the one before, where the stalled check anchors.
 # An item reported in them is settled without the rest of the look-back window (_is_settled).
 RECENT_WEEKS = 2
 
 
-def _history(key_result_ids: list[int] | QuerySet, week: IsoWeek, lookback: int):
-    """Each item's updates of the last `lookback` weeks up to `week` as plain rows, oldest first."""
+def _history(key_result_ids: list[int] | QuerySet, week: IsoWeek, lookback: int, whole: bool = False):
+    """Each item's updates' figures (`_FIGURES`) of the last `lookback` weeks up to `week`, oldest first.
+
+    `whole` reads each update's whole row after its figures, in the same query, for callers that print
+    every row: the table's rows are then read as well as the index, which only a department's worth of
+    them made slow.
+    """
     updates = window(key_result_ids, week, lookback).order_by("key_result_id", "week__starts_on")
     history: dict[int, list[tuple]] = defaultdict(list)
-    for values in updates.values_list(*_UPDATE_FIELDS, *(f"week__{name}" for name in _WEEK_FIELDS)):
+    for values in updates.values_list(*_FIGURES, *(_WHOLE if whole else ())):
         history[values[_KEY_RESULT_AT]].append(values)
     return history, updates.db
 
@@ -201,7 +239,7 @@ def _is_settled(kr: KeyResult, recent: list[tuple], week: IsoWeek, anchor: dt.da
     return len({percent for percent in percents if percent is not None}) > 1
 
 
-def okr_rows(key_results: Iterable[KeyResult], week: IsoWeek) -> list[OkrRow]:
+def okr_rows(key_results: Iterable[KeyResult], week: IsoWeek, *, read: bool = True) -> list[OkrRow]:
     """Each item's progress this week against its previous update, with stalled and overdue flags.
 
     Stalled: not done, reported this week, and progress unchanged for two weeks or more, i.e. the
@@ -211,15 +249,23 @@ def okr_rows(key_results: Iterable[KeyResult], week: IsoWeek) -> list[OkrRow]:
     of the look-back window only for the items they leave open: a department's items are mostly
     reported every week, and the whole window was 7,800 rows for 600 items (bench/FINDINGS.md §20).
     Given a queryset, the updates are found with it as a subquery rather than a list of its ids.
+    `read=False` leaves the updates' whole rows unread, for a caller that prints only some of the rows
+    and reads theirs (`read_updates`): the overview ranks 600 items to print fifteen.
     """
     among = key_results.order_by().values("pk") if isinstance(key_results, QuerySet) else None
     key_results = list(key_results)
-    history, using = _history([kr.pk for kr in key_results] if among is None else among, week, RECENT_WEEKS)
+    items = [kr.pk for kr in key_results] if among is None else among
+    history, using = _history(items, week, RECENT_WEEKS, whole=read)
     anchor = week.shifted(-RECENT_WEEKS)
     unsettled = [kr.pk for kr in key_results if not _is_settled(kr, history[kr.pk], week, anchor.monday)]
     if unsettled:
-        history.update(_history(unsettled, week, LOOKBACK_WEEKS)[0])
+        history.update(_history(unsettled, week, LOOKBACK_WEEKS, whole=read)[0])
     return [_okr_row(kr, history[kr.pk], week, anchor, using) for kr in key_results]
+
+
+def _whole(row: tuple | None) -> tuple | None:
+    """The update's whole row when `_history` read it after the figures; `read_updates` reads it otherwise."""
+    return row[len(_FIGURES) :] or None if row else None
 
 
 def _okr_row(kr: KeyResult, past: list[tuple], week: IsoWeek, anchor: IsoWeek, using: str) -> OkrRow:
@@ -238,8 +284,11 @@ def _okr_row(kr: KeyResult, past: list[tuple], week: IsoWeek, anchor: IsoWeek, u
         stalled = _is_flat_since(figures, anchor)
     return OkrRow(
         key_result=kr,
-        update_values=this,
-        previous_values=before,
+        update_id=this[_ID_AT] if this else None,
+        previous_id=before[_ID_AT] if before else None,
+        update_values=_whole(this),
+        previous_values=_whole(before),
+        status=this[_STATUS_AT] if this else "",
         using=using,
         percent=percent,
         previous_percent=percent_of(kr, before[_PROGRESS_AT], before[_VALUE_AT]) if before else None,

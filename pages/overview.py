@@ -38,8 +38,8 @@ from common.weeks import IsoWeek
 from incidents.models import Incident
 from incidents.summary import IncidentSummary, LightRecord, WeekFigures, light_records
 from incidents.table_html import incident_row_list
-from okrs.models import KeyResult, Objective
-from okrs.rules import OkrGroup, OkrGroups, OkrRow, active_key_results, okr_groups, okr_rows
+from okrs.models import Objective
+from okrs.rules import OkrGroup, OkrGroups, OkrRow, active_key_results, okr_groups, okr_rows, read_updates
 from ops import data_version
 from pages.dashboards import KpiRow, kpi_row, value_in
 from pages.mover_rows_html import mover_row_list
@@ -182,12 +182,14 @@ class _Built:
 
     def rows(self, keys: Iterable[str]) -> dict[str, KpiRow | OkrRow]:
         """The rows of these candidates' keys; the KPIs' history read in one query for all of them, and
-        the key results' owners in one more (the candidates were read without them)."""
+        the key results' owners and their updates' notes in one more each (the candidates were read
+        without them)."""
         keys = list(keys)
         rows: dict[str, KpiRow | OkrRow] = {
             key: self.okr_candidates[key] for key in keys if key in self.okr_candidates
         }
         prefetch_related_objects([row.key_result for row in rows.values()], "owner")
+        read_updates(rows.values())
         rows.update(
             _kpi_rows(
                 {key: self.kpi_candidates[key] for key in keys if key in self.kpi_candidates}, self.week
@@ -216,7 +218,7 @@ def _okr_rows_of(teams: dict[int, Team], week: IsoWeek) -> list[OkrRow]:
     rows shown, whose owners `_Built.rows` reads.
     """
     key_results = active_key_results(objective__team__in=list(teams)).select_related(None)
-    rows = okr_rows(key_results.select_related("objective"), week)
+    rows = okr_rows(key_results.select_related("objective"), week, read=False)
     for row in rows:
         objective = row.key_result.objective
         _OBJECTIVE_TEAM.set_cached_value(objective, teams[objective.team_id])

@@ -84,10 +84,10 @@ def okr_row_list(rows, show_team: bool, week) -> list[str]:
         delta = row.delta
         if delta is None:
             tone = "tone-neutral"
-            # `row.update and not row.previous`: reported this week for the first time.
+            # Reported this week for the first time.
             change = (
                 f'<span class="badge badge-new">{new}</span>'
-                if row.has_update and not row.previous_values
+                if row.has_update and not row.has_previous
                 else ""
             )
         else:

@@ -28,8 +28,9 @@ HISTORIES = st.lists(st.lists(UPDATE, min_size=len(WEEKS), max_size=len(WEEKS)),
 
 def row_facts(row: rules.OkrRow) -> tuple:
     return (
-        row.update_values,
-        row.previous_values,
+        row.update_id,
+        row.previous_id,
+        row.status,
         row.percent,
         row.previous_percent,
         row.is_stalled,

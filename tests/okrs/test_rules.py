@@ -11,7 +11,7 @@ from django.urls import reverse
 from common.weeks import IsoWeek
 from okrs.models import KeyResultUpdate
 from okrs.progress import recent_updates
-from okrs.rules import active_key_results, has_moved, is_overdue, okr_rows
+from okrs.rules import active_key_results, has_moved, is_overdue, okr_rows, read_updates
 from pages import overview as overview_page
 from tests.factories import make_key_result, make_objective, make_update
 
@@ -99,3 +99,40 @@ def test_rows_carry_the_updates_the_look_back_query_loads(team):
     assert rows[second.pk].update is None
     assert fields(rows[second.pk].previous) == fields(loaded[second.pk][-1])
     assert rows[first.pk].previous.get_deferred_fields() == loaded[first.pk][-2].get_deferred_fields()
+
+
+def test_rows_of_figures_only_read_their_updates_when_printed(team, django_assert_num_queries):
+    """`read=False` (the overview's ranking of a department's items) reads the updates' figures from the
+    index; `read_updates` then reads the printed rows' whole updates in one query, and a row nobody read
+    reads its own: either way the same notes, statuses and updates as rows read whole."""
+    objective = make_objective(team)
+    items = [make_key_result(objective) for _ in range(3)]
+    for index, item in enumerate(items):
+        make_update(item, "2024-W32", 10 + index, note=f"before {index}")
+        make_update(item, "2024-W33", 20 + index, status=Status.AT_RISK, note=f"now {index}")
+    whole = okr_rows(active_key_results(objective=objective), W33)
+
+    def facts(row):
+        return (row.status, row.get_status_display(), row.note, row.update.pk, row.previous.note)
+
+    figures_only = okr_rows(active_key_results(objective=objective), W33, read=False)
+    assert all(row.update_values is None and row.previous_values is None for row in figures_only)
+    with django_assert_num_queries(1):
+        read_updates(figures_only[:2])
+    with django_assert_num_queries(0):
+        read_updates(figures_only[:2])
+        printed = [facts(row) for row in figures_only[:2]]
+    with django_assert_num_queries(1):
+        printed.append(facts(figures_only[2]))
+    assert printed == [facts(row) for row in whole]
+    assert printed[0] == ("at_risk", "At risk", "now 0", whole[0].update.pk, "before 0")
+
+
+def test_an_update_deleted_after_its_figures_were_read_reads_as_none(team):
+    objective = make_objective(team)
+    item = make_key_result(objective)
+    make_update(item, "2024-W33", 40, note="gone")
+    (row,) = okr_rows(active_key_results(objective=objective), W33, read=False)
+    KeyResultUpdate.objects.filter(key_result=item).delete()
+    read_updates([row])
+    assert (row.has_update, row.note, row.update) == (True, "", None)
