@@ -555,8 +555,13 @@ class KPIValue(RemembersTeamPath, models.Model):
         # A week's values of every KPI (overview, admin changelist filtered by week). The value rides in
         # the index so the weeks of history the pages compare against are read from it alone, never
         # from the rows beside it (their notes and authors): 12 ms instead of 38 for the 16,800 values
-        # of thirty teams' fourteen weeks on SQLite (bench/FINDINGS.md §15a).
-        indexes = [models.Index(fields=["week", "kpi", "value"], name="reports_kpivalue_week_value")]
+        # of thirty teams' fourteen weeks on SQLite (bench/FINDINGS.md §15a). Last week's value rides
+        # too, for the ranking of a department's week (reports/week_figures.py, §21).
+        indexes = [
+            models.Index(
+                fields=["week", "kpi", "value", "previous_value"], name="reports_kpivalue_week_figures"
+            )
+        ]
 
     def __str__(self):
         return f"{self.kpi} · {self.week}: {self.value}"
@@ -607,6 +612,14 @@ class KpiValueFigures(models.Model):
     class Meta:
         verbose_name = _("KPI value figures")
         verbose_name_plural = _("KPI value figures")
+        # The ranking reads a week's figures beside its values from this index alone, not the rows
+        # (reports/week_figures.py): 1,200 values' ranking read in 2 ms instead of 6 on SQLite (§21).
+        indexes = [
+            models.Index(
+                fields=["value", "stamp", "worked_out_at", "usual_move", "changes_before"],
+                name="reports_figures_covering",
+            )
+        ]
 
     def __str__(self):
         return f"figures of value {self.value_id}"
