@@ -6,6 +6,7 @@ import runpy
 from pathlib import Path
 
 from bench import load
+from reportsite.collector import YOUNG_THRESHOLD
 from tests.settings_probe import PRODUCTION, run
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,11 +43,12 @@ def test_the_image_and_the_benchmark_run_the_same_file():
     assert load.CONFIG == ROOT / "gunicorn.conf.py"
 
 
-def test_each_worker_freezes_what_start_up_loaded(monkeypatch):
-    frozen = []
-    monkeypatch.setattr(gc, "freeze", lambda: frozen.append(True))
+def test_each_worker_freezes_what_start_up_loaded_and_collects_less_often(monkeypatch):
+    calls = []
+    monkeypatch.setattr(gc, "freeze", lambda: calls.append("freeze"))
+    monkeypatch.setattr(gc, "set_threshold", lambda *thresholds: calls.append(thresholds))
     runpy.run_path(str(ROOT / "gunicorn.conf.py"))["post_worker_init"](worker=None)
-    assert frozen == [True]
+    assert calls == ["freeze", (YOUNG_THRESHOLD, *gc.get_threshold()[1:])]
 
 
 def test_gunicorn_believes_no_client_about_proxy_headers():
