@@ -11,6 +11,13 @@ from documents.importer.text import dedent, indent_of
 ITEM = re.compile(r"^(?P<number>\d{1,3})[.、．)）](?!\d)\s*(?P<text>.*)$")
 BULLET = re.compile(r"^[-*+•]\s+(?P<text>.*)$")
 CHECKBOX = re.compile(r"^\[(?P<mark>[ xX])\]\s*")
+# The other ways a list is numbered: `(1)`, `（1）`, `一、`, `(一)`, `①`, `⑴`, `⒈`, `➀`. Only the mark goes; a
+# line that is text (`一些细节`, `(可选) 压测`) or only a mark stays whole.
+NUMERAL = "一二三四五六七八九十"
+ENCLOSED = "\u2460-\u249b\u24f5-\u24fe\u2776-\u2793"
+MARKER = re.compile(
+    rf"^(?:[(（](?:\d{{1,3}}|[{NUMERAL}]{{1,3}})[)）]|[{NUMERAL}]{{1,3}}\s*[、.．]|[{ENCLOSED}])\s*(?P<text>\S.*)$"
+)
 
 
 class Item(NamedTuple):
@@ -26,7 +33,7 @@ def split_items(lines: list[str]) -> list[Item]:
         if not line.strip():
             continue
         if indent_of(line) == 0 or not items:
-            match = ITEM.match(line.strip()) or BULLET.match(line.strip())
+            match = ITEM.match(line.strip()) or BULLET.match(line.strip()) or MARKER.match(line.strip())
             text = match.group("text") if match else line.strip()
             box = CHECKBOX.match(text)
             items.append(([text[box.end() :] if box else text], bool(box) and box["mark"] in "xX"))

@@ -5,6 +5,11 @@ nothing: the numbering around it must say it is a heading's (text.line_titles). 
 next to it count on in the same style (`2. 生产事件` before `3. 复盘`, `4. Next week` after it), or when no
 list holds it: no item numbered one less before it in its section, none numbered one more after it, and the
 section it stands in is one whose numbered lines are not items of their own (a plan's or a TODO's are).
+
+A line the older rules read as a heading wherever it stands (`一、压测`, `2. 处理线上事件`, `3. Issues`) is
+judged by its numbering too (settle_numbered), the other way round: a heading, as before, unless a list
+holds it. Under `## 下周计划`, `一、压测` / `二、复盘` are plans; `二、生产事件` after `一、效能` in an
+outline counted so stays a section, and so does `四、其他` after `三、下周计划` and its own `一、` `二、`.
 """
 
 from __future__ import annotations
@@ -18,24 +23,51 @@ from documents.importer.kinds import is_section_name, section_kind
 NUMBERING = re.compile(
     r"^(?:\*\*)?\s*(?:(?P<number>\d{1,3})\s*(?P<mark>[.、)])|\((?P<paren>\d{1,3})\))(?!\d)\s*"
 )
+# `三、`, `三.`, `(三)`: counted apart from `3、`, as a reader counts them, so an outline in one style and its
+# lists in the other never continue each other.
+CHINESE_NUMBERING = re.compile(
+    r"^(?:\*\*)?\s*(?:(?P<zh>[一二三四五六七八九十]{1,3})\s*(?P<mark>[、.])|\((?P<paren>[一二三四五六七八九十]{1,3})\))"
+)
+DIGITS = {digit: value for value, digit in enumerate("一二三四五六七八九", start=1)}
 # A name is a few words (text.MAX_BARE_NAME) after a number of a few characters.
 MAX_LINE = 48
 TODO_NAME = re.compile(r"^TODO\b", re.IGNORECASE)
 # The kinds whose numbered lines are no items of their own, so a section's name among them heads its own
 # section: a plan's, a TODO's, a reflection's, an event's or an objective's numbered lines are its parts.
 SPLIT_KINDS = {"narrative", "risks"}
+# The kinds whose sections hold lists, where a run of numbered lines the older rules read as headings is a
+# list's (a risk section's numbered names still head their sections, by SPLIT_KINDS).
+ITEM_KINDS = {"plans", "todos", "reflections", "incidents", "okr", "risks"}
+# Plans and TODOs are nothing but a list: a numbered line in them heads a section only as the outline's next.
+LIST_KINDS = {"plans", "todos"}
 
 
 def numbering(line: str) -> tuple[str, int] | None:
-    """The style (`.`, `、`, `)`, `()`) and number of an unindented numbered line, else None."""
+    """The style (`.`, `、`, `)`, `()`, and `一、`, `一.`, `(一)`) and number of an unindented numbered line,
+    else None."""
     if not line or line[0] == " ":
         return None
-    match = NUMBERING.match(normalize(line))
+    text = normalize(line)
+    if match := CHINESE_NUMBERING.match(text):
+        if match["paren"]:
+            return "(一)", chinese_number(match["paren"])
+        return "一" + match["mark"], chinese_number(match["zh"])
+    match = NUMBERING.match(text)
     if not match:
         return None
     if match["paren"]:
         return "()", int(match["paren"])
     return match["mark"], int(match["number"])
+
+
+def chinese_number(numeral: str) -> int:
+    """`三` 3, `十二` 12, `二十` 20, `九十九` 99; a numeral written otherwise (`三三`) is 0, no number."""
+    tens, _, units = numeral.rpartition("十")
+    if "十" not in numeral:
+        return DIGITS[numeral] if len(numeral) == 1 else 0
+    if len(tens) > 1 or len(units) > 1 or "十" in tens:
+        return 0
+    return DIGITS.get(tens, 1) * 10 + DIGITS.get(units, 0)
 
 
 def numbered_name(line: str) -> str | None:
@@ -125,3 +157,113 @@ def _holds_content(lines, titles, marks) -> list[bool]:
         if lines[index].strip():
             after = index
     return holds
+
+
+def settle_numbered(
+    lines: list[str], titles: list[str | None], heads: list[str | None], waiting: dict[int, str]
+) -> tuple[list[str | None], list[bool]]:
+    """The titles with each numbered heading (`heads`: `一、压测`, `2. 处理线上事件`, read by the older rules)
+    kept where the document's structure makes it one, and which of them are items instead.
+
+    `titles` are the lines' other titles; `waiting` the bare names (`Plans for next week:`) that head a
+    section only if the numbered heading just after them is an item of it. A numbered heading is an item
+    where its section's numbered lines count up to it, unless it names a section and the outline counts up
+    to it too; in a plan's or a TODO's section unless the outline counts up to it; and in another list's
+    section (reflections, events, OKRs, risks), or in any when it says more than a name, where it opens a
+    run that is no outline."""
+    marks = [numbering(line) for line in lines]
+    names = [
+        numbered_name(line) if title is None and head is None else None
+        for line, title, head in zip(lines, titles, heads, strict=True)
+    ]
+    ahead, outline = _runs_ahead(lines, titles, heads, marks)
+    result, items = list(titles), [False] * len(lines)
+    kind: str | None = None  # the preamble's: an outline's first heading stands there
+    seen: dict[str, int] = {}  # the section's last numbered line of each style that is no title
+    heading: dict[str, int] = {}  # the outline's last number in each style
+
+    def is_item(index: int, kind: str | None, seen: dict[str, int]) -> bool:
+        style, number = marks[index]
+        if kind is None:
+            return False
+        named = names_a_section(lines[index])
+        # Where a run of numbered lines is a list: a list's section, or any section when the line says more
+        # than a name (`2. 处理线上事件`); a name alone in a narrative's list heads its section, as before.
+        listed = kind in ITEM_KINDS or not named
+        if seen.get(style) == number - 1:
+            return listed and not (heading.get(style) == number - 1 and named)
+        if heading.get(style) == number - 1:
+            return False
+        if kind in LIST_KINDS:
+            return True
+        return listed and ahead[index] == number + 1 and not outline[index]
+
+    name_at = None
+    for index in range(len(lines)):
+        if heads[index] is None or marks[index] is None:
+            if index in waiting:
+                name_at = index
+            elif result[index] is not None:
+                kind, seen = section_kind(result[index]), {}
+            elif marks[index] is not None:
+                style, number = marks[index]
+                # A numbered name the outline counts up to will head its section (numbered_titles), unless the
+                # list before it counts up to it too: the lines after it are judged as in its section.
+                if names[index] and heading.get(style) == number - 1 and seen.get(style) != number - 1:
+                    kind, seen = section_kind(names[index]), {}
+                    heading[style] = number
+                else:
+                    seen[style] = number
+            continue
+        if name_at is not None and is_item(index, section_kind(waiting[name_at]), {}):
+            result[name_at] = waiting[name_at]
+            kind, seen = section_kind(waiting[name_at]), {}
+        name_at = None
+        style, number = marks[index]
+        if is_item(index, kind, seen):
+            items[index] = True
+            seen[style] = number
+        else:
+            result[index] = heads[index]
+            kind, seen = section_kind(heads[index]), {}
+            heading[style] = number
+    return result, items
+
+
+def names_a_section(line: str) -> bool:
+    """Whether a numbered line says only a section's name (`3. Issues`, `四、生产事件`), nothing more."""
+    text = normalize(line.strip())
+    match = CHINESE_NUMBERING.match(text) or NUMBERING.match(text)
+    name = text[match.end() :] if match else text
+    return is_section_name(name.strip().strip("*").strip().rstrip(":：").strip())
+
+
+def _runs_ahead(lines, titles, heads, marks) -> tuple[list[int | None], list[bool]]:
+    """For each numbered line, the number of the next line numbered in its style in its section, and whether
+    it and the lines counting on from it are all numbered headings each followed by content of its own,
+    unindented: an outline's, not a list's, whose items follow each other or hold only indented lines."""
+    ahead: list[int | None] = [None] * len(lines)
+    outline = [False] * len(lines)
+    following: dict[str, int] = {}  # the index of the next line numbered in each style
+    after = None  # the next line that is not blank
+    for index in range(len(lines) - 1, -1, -1):
+        if titles[index] is not None:
+            following = {}
+        elif marks[index] is not None:
+            style, number = marks[index]
+            later = following.get(style)
+            ahead[index] = marks[later][1] if later is not None else None
+            content = (
+                after is not None
+                and lines[after][0] != " "
+                and titles[after] is None
+                # A list restarting under it (`三、下周计划` / `一、压测`) is its content too.
+                and (marks[after] is None or marks[after][0] != style or marks[after][1] == 1)
+            )
+            outline[index] = (
+                heads[index] is not None and content and (ahead[index] != number + 1 or outline[later])
+            )
+            following[style] = index
+        if lines[index].strip():
+            after = index
+    return ahead, outline

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from common.weeks import IsoWeek
 from documents.importer.figures import normalize
 from documents.importer.kinds import RISK_TITLE, is_section_name
-from documents.importer.numbered import numbered_name, numbered_titles
+from documents.importer.numbered import numbered_name, numbered_titles, numbering, settle_numbered
 from incidents.forms import MOMENT_YEARS
 
 MAX_BYTES = 1024 * 1024
@@ -212,19 +212,37 @@ def heading_title(line: str) -> str | None:
 def line_titles(lines: list[str]) -> list[str | None]:
     """The title each line opens, or None: heading_title's, the bare name of a section (`Issues`,
     `问题与风险：`) on a line that stands as a heading, and a numbered name (`3. Lessons learned`) where the
-    numbering around it is a heading's (documents.importer.numbered)."""
-    titles = [heading_title(line) for line in lines]
-    names = [_bare_name(line) if title is None else None for line, title in zip(lines, titles, strict=True)]
+    numbering around it is a heading's (documents.importer.numbered). A numbered line heading_title reads
+    (`一、压测`, `2. 处理线上事件`) is a heading only where the structure says so too: under a plans heading
+    the same line is a plan."""
+    read = [heading_title(line) for line in lines]
+    heads = [
+        title if title is not None and numbering(line) else None
+        for line, title in zip(lines, read, strict=True)
+    ]
+    titles = [None if head else title for title, head in zip(read, heads, strict=True)]
+    names = [_bare_name(line) if title is None else None for line, title in zip(lines, read, strict=True)]
     for index, name in enumerate(names):
-        if name and _stands_apart(lines, titles, names, index):
-            titles[index] = name
+        if name and _stands_apart(lines, read, names, index):
+            read[index] = titles[index] = name
+    # A rule parts what is before it from what is after, as a blank line does.
+    plain = ["" if is_rule(line) else line for line in lines]
+    if any(heads):
+        # A name followed by a numbered heading heads nothing, unless that line is an item of its section.
+        waiting = {
+            index: name
+            for index, name in enumerate(names)
+            if name and titles[index] is None and _stands_apart(lines, titles, names, index)
+        }
+        titles, items = settle_numbered(plain, titles, heads, waiting)
+    else:
+        items = [False] * len(lines)
     numbered = [
-        numbered_name(line) if title is None else None for line, title in zip(lines, titles, strict=True)
+        numbered_name(line) if title is None and not item else None
+        for line, title, item in zip(lines, titles, items, strict=True)
     ]
     if not any(numbered):
         return titles
-    # A rule parts what is before it from what is after, as a blank line does.
-    plain = ["" if is_rule(line) else line for line in lines]
     either = [name or other for name, other in zip(names, numbered, strict=True)]
     apart = [
         bool(name) and _stands_apart(plain, titles, either, index) for index, name in enumerate(numbered)

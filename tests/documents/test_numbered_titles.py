@@ -205,8 +205,8 @@ def test_numbered_names_numbered_in_turn_each_head_their_content(names, style, f
     blank=st.booleans(),
 )
 def test_numbered_items_of_a_plan_list_stay_plans_whatever_their_words(items, details, style, heading, blank):
-    # A numbered line with a name the older rules read (`1. Production incidents`, `2. 下周计划`) is a heading
-    # wherever it stands; only the names they leave open are judged by their numbering.
+    # Only the names the older rules leave open; those they read (`1. Production incidents`, `2. 下周计划`)
+    # are judged in test_numbered_items.
     assume(all(heading_title(numbered(style, index + 1, item)) is None for index, item in enumerate(items)))
     gap = "\n" if blank else ""
     body = "".join(
