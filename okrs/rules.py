@@ -252,7 +252,9 @@ def okr_rows(key_results: Iterable[KeyResult], week: IsoWeek, *, read: bool = Tr
     `read=False` leaves the updates' whole rows unread, for a caller that prints only some of the rows
     and reads theirs (`read_updates`): the overview ranks 600 items to print fifteen.
     """
-    among = key_results.order_by().values("pk") if isinstance(key_results, QuerySet) else None
+    among = None
+    if isinstance(key_results, QuerySet) and not key_results.query.is_sliced:
+        among = key_results.order_by().values("pk")
     key_results = list(key_results)
     items = [kr.pk for kr in key_results] if among is None else among
     history, using = _history(items, week, RECENT_WEEKS, whole=read)

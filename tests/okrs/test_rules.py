@@ -136,3 +136,14 @@ def test_an_update_deleted_after_its_figures_were_read_reads_as_none(team):
     KeyResultUpdate.objects.filter(key_result=item).delete()
     read_updates([row])
     assert (row.has_update, row.note, row.update) == (True, "", None)
+
+
+def test_a_sliced_queryset_of_items_is_read_by_its_ids(team):
+    objective = make_objective(team)
+    items = [make_key_result(objective) for _ in range(3)]
+    for item in items:
+        make_update(item, "2024-W33", 30)
+    rows = okr_rows(active_key_results(objective=objective)[:2], W33)
+    assert [(row.key_result.pk, row.percent) for row in rows] == [
+        (item.pk, Decimal(30)) for item in items[:2]
+    ]
