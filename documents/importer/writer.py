@@ -1,9 +1,10 @@
 """Writing a ParsedReport into a team's week, in one transaction, changing only what differs.
 
-Narrative (sections, TODOs, plans, 其他, 收获与反思) is the document's: rows are matched by position
-and rewritten only where the text changed. Data (KPI values, OKR updates, incidents) is matched by
-KPI name or alias, by item title and by start time, and updated in place. Importing the same file
-twice therefore writes nothing the second time, not even a history row.
+Narrative (sections, TODOs, plans, 其他, 收获与反思) is the document's: sections are matched by
+position, TODOs and plans by their text and then position (row_sync.rows_by_text), and rewritten only
+where the text changed. Data (KPI values, OKR updates, incidents) is matched by KPI name or alias, by
+item title and by start time, and updated in place. Importing the same file twice therefore writes
+nothing the second time, not even a history row.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from common.weeks import IsoWeek
 from documents.importer.catalogue import catalogue_of
 from documents.importer.figures import MAX_PLACES, name_key, unstorable
 from documents.importer.recognise import fits_figure
+from documents.importer.row_sync import rows_by_text, sync_rows, update_row
 from documents.importer.structure import Figure, OkrSection, ParsedReport
 from documents.importer.tokens import tokenise
 from incidents import summary
@@ -163,33 +165,10 @@ def _place(parsed: ParsedReport, catalogue, kpis: dict, result: ImportResult) ->
     return placed
 
 
-def _update(row, fields: dict) -> bool:
-    changed = {name: value for name, value in fields.items() if getattr(row, name) != value}
-    for name, value in changed.items():
-        setattr(row, name, value)
-    if changed:
-        row.save()
-    return bool(changed)
-
-
-def _sync(existing: list, wanted: list[dict], create, result: ImportResult, label: str) -> None:
-    for position, fields in enumerate(wanted):
-        fields = {"position": position, **fields}
-        if position < len(existing):
-            if _update(existing[position], fields):
-                result.changes[f"{label} updated"] += 1
-        else:
-            create(**fields)
-            result.changes[f"{label} created"] += 1
-    for row in existing[len(wanted) :]:
-        row.delete()
-        result.changes[f"{label} removed"] += 1
-
-
 def _write_report_fields(parsed, report, user, result) -> None:
     fields = {"other": parsed.other, "reflections": parsed.reflections}
     if any(getattr(report, name) != value for name, value in fields.items()):
-        _update(report, {**fields, "updated_by": user})
+        update_row(report, {**fields, "updated_by": user})
         result.changes["report updated"] += 1
 
 
@@ -203,20 +182,23 @@ def _write_sections(parsed, report, result, kept_as_text: dict[str, list[str]], 
     if parsed.incidents_intro:
         wanted.append({"title": INCIDENTS_SECTION, "body": parsed.incidents_intro})
     existing = list(report.sections.order_by("position", "id"))
-    _sync(existing, wanted, lambda **f: ReportSection.objects.create(report=report, **f), result, "section")
+    sync_rows(
+        existing, wanted, lambda **f: ReportSection.objects.create(report=report, **f), result, "section"
+    )
 
 
 # A tick marks an item done; an item without one keeps what the app records: the document may come from
 # a hand that writes no boxes, and a TODO done in a later week is open as of this one.
 def _write_todos(parsed, report, result) -> None:
     existing = list(report.todos.order_by("position", "id"))
+    rows = rows_by_text(existing, [todo.text for todo in parsed.todos])
     wanted = []
-    for position, todo in enumerate(parsed.todos):
+    for todo, row in zip(parsed.todos, rows, strict=True):
         fields = {"text": todo.text, "section_title": todo.section_title[:200]}
-        if todo.done and (position >= len(existing) or existing[position].done_in_id is None):
+        if todo.done and (row is None or row.done_in_id is None):
             fields["done_in"] = report
         wanted.append(fields)
-    _sync(existing, wanted, lambda **f: TodoItem.objects.create(report=report, **f), result, "TODO")
+    sync_rows(existing, wanted, lambda **f: TodoItem.objects.create(report=report, **f), result, "TODO", rows)
 
 
 def _write_plans(parsed, report, result) -> None:
@@ -225,7 +207,8 @@ def _write_plans(parsed, report, result) -> None:
         for position, text in enumerate(parsed.plans)
     ]
     existing = list(report.plans.order_by("position", "id"))
-    _sync(existing, wanted, lambda **f: PlanItem.objects.create(report=report, **f), result, "plan")
+    rows = rows_by_text(existing, parsed.plans)
+    sync_rows(existing, wanted, lambda **f: PlanItem.objects.create(report=report, **f), result, "plan", rows)
 
 
 def _fitting_figures(figures: list[Figure], kpis: dict, result) -> tuple[list[Figure], dict[str, list[str]]]:
@@ -344,7 +327,7 @@ def _check_counted_figures(figures: list[Figure], kpis: dict, team: Team, week, 
         kpi = kpis[figure.kpi_id]
         value = stored.get(kpi.pk)
         if figure.canonical and figure.note and value is not None and value.note != figure.note:
-            _update(value, {"note": figure.note, "updated_by": user})
+            update_row(value, {"note": figure.note, "updated_by": user})
             result.changes["KPI value updated"] += 1
         counted = value.value if value is not None else None
         if counted is not None and counted == figure.value:
@@ -393,7 +376,7 @@ def _write_value(kpi, week, value, note, values, user, result) -> None:
         return
     fields = {"value": value} if note is None else {"value": value, "note": note}
     if any(getattr(stored, name) != wanted for name, wanted in fields.items()):
-        _update(stored, {**fields, "updated_by": user})
+        update_row(stored, {**fields, "updated_by": user})
         result.changes["KPI value updated"] += 1
 
 
@@ -433,7 +416,7 @@ def _write_okrs(parsed: ParsedReport, team: Team, week: Week, user, result: Impo
                 key_results.append(key_result)
                 result.changes["key result created"] += 1
             elif item.eta and key_result.eta is None:
-                _update(key_result, {"eta": item.eta})
+                update_row(key_result, {"eta": item.eta})
             used.add(key_result.pk)
             fields = {"progress": item.progress, "note": item.text}
             if item.progress == 100:
@@ -442,7 +425,7 @@ def _write_okrs(parsed: ParsedReport, team: Team, week: Week, user, result: Impo
             if update is None:
                 KeyResultUpdate.objects.create(key_result=key_result, week=week, updated_by=user, **fields)
                 result.changes["OKR update created"] += 1
-            elif _update(update, fields):
+            elif update_row(update, fields):
                 result.changes["OKR update updated"] += 1
 
 
@@ -491,7 +474,7 @@ def _write_incidents(parsed: ParsedReport, team: Team, result: ImportResult) -> 
                 fields["responsibility_share"] = entry.share
             if entry.detection != Incident.Detection.UNKNOWN:
                 fields["detection"] = entry.detection
-            if _update(incident, fields):
+            if update_row(incident, fields):
                 result.changes["incident updated"] += 1
             continue
         Incident.objects.create(

@@ -83,3 +83,80 @@ def test_the_preview_shows_which_items_are_done(client_for, lead, team):
     html = response.content.decode()
     assert response.status_code == 200
     assert html.count('<span class="badge badge-better">done</span>') == 3
+
+
+REORDERED = """# 2024-W33
+
+## TODO
+- 新增：核对退款差错
+- 补充监控告警
+- 清理过期白名单
+
+# 下周工作及目标
+1. 新增：演练
+2. 压测
+3. 灰度切换
+"""
+
+
+@pytest.mark.django_db
+def test_an_item_keeps_what_the_app_records_of_it_when_a_document_inserts_or_reorders_items(team):
+    """Matched by position, an inserted first TODO took the first row, and with it the done mark of the
+    item that row held: a new TODO read as done in W34, the old one as open."""
+    import_report(parse_document(DOCUMENT.replace("[x] ", "").replace("[X] ", "")), team)
+    report = WeeklyReport.objects.get(team=team, week__starts_on=W33.monday)
+    later = make_report(team, W33.next())
+    whitelist = report.todos.get(text="清理过期白名单")
+    TodoItem.objects.filter(pk=whitelist.pk).update(done_in=later)
+    PlanItem.objects.filter(report=report, text="灰度切换").update(is_done=True)
+    kept_ids = {todo.text: todo.pk for todo in report.todos.all()}
+
+    result = import_report(parse_document(REORDERED), team)
+
+    todos = list(report.todos.order_by("position"))
+    assert [(todo.text, todo.done_in_id) for todo in todos] == [
+        ("新增：核对退款差错", None),
+        ("补充监控告警", None),
+        ("清理过期白名单", later.pk),
+    ]
+    # The items the document kept keep their rows (and history); the two it dropped are deleted.
+    assert {todo.text: todo.pk for todo in todos[1:]} == {
+        text: kept_ids[text] for text in ("补充监控告警", "清理过期白名单")
+    }
+    assert [(plan.text, plan.is_done) for plan in report.plans.order_by("position")] == [
+        ("新增：演练", False),
+        ("压测", False),
+        ("灰度切换", True),
+    ]
+    assert result.changes["TODO removed"] == 1 and result.changes["TODO created"] == 0
+    # The same document again writes nothing.
+    again = import_report(parse_document(REORDERED), team)
+    assert not any(key.startswith(("TODO", "plan")) for key in again.changes)
+
+
+@pytest.mark.django_db
+def test_an_item_reworded_where_it_stood_keeps_its_row(team):
+    import_report(parse_document(DOCUMENT), team)
+    report = WeeklyReport.objects.get(team=team, week__starts_on=W33.monday)
+    before = list(report.todos.order_by("position").values_list("pk", "text", "done_in"))
+    import_report(parse_document(DOCUMENT.replace("对账导出改为分页流式", "对账导出改为分页流式导出")), team)
+    after = list(report.todos.order_by("position").values_list("pk", "text", "done_in"))
+    assert [pk for pk, _text, _done in after] == [pk for pk, _text, _done in before]
+    assert after[1][1] == "对账导出改为分页流式导出" and after[0][2] == report.pk
+
+
+@pytest.mark.django_db
+def test_a_new_item_never_takes_a_dropped_items_row_from_another_place(team):
+    """The TODO done in W34 is dropped from W33's document and a new one added further down: the new
+    one is a new row, not the dropped one's row with its done mark."""
+    document = "# 2024-W33\n\n## TODO\n- 甲\n- 乙\n- 丙\n"
+    import_report(parse_document(document), team)
+    report = WeeklyReport.objects.get(team=team, week__starts_on=W33.monday)
+    dropped = report.todos.get(text="甲")
+    TodoItem.objects.filter(pk=dropped.pk).update(done_in=make_report(team, W33.next()))
+
+    import_report(parse_document("# 2024-W33\n\n## TODO\n- 乙\n- 新\n- 丙\n"), team)
+
+    todos = list(report.todos.order_by("position"))
+    assert [(todo.text, todo.done_in_id) for todo in todos] == [("乙", None), ("新", None), ("丙", None)]
+    assert dropped.pk not in {todo.pk for todo in todos}
