@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 
+from documents.importer.durations import ZH_DIGITS
 from documents.importer.figures import normalize
 from documents.importer.kinds import is_section_name, section_kind
 
@@ -28,7 +29,6 @@ NUMBERING = re.compile(
 CHINESE_NUMBERING = re.compile(
     r"^(?:\*\*)?\s*(?:(?P<zh>[一二三四五六七八九十]{1,3})\s*(?P<mark>[、.])|\((?P<paren>[一二三四五六七八九十]{1,3})\))"
 )
-DIGITS = {digit: value for value, digit in enumerate("一二三四五六七八九", start=1)}
 # A name is a few words (text.MAX_BARE_NAME) after a number of a few characters.
 MAX_LINE = 48
 TODO_NAME = re.compile(r"^TODO\b", re.IGNORECASE)
@@ -64,10 +64,10 @@ def chinese_number(numeral: str) -> int:
     """`三` 3, `十二` 12, `二十` 20, `九十九` 99; a numeral written otherwise (`三三`) is 0, no number."""
     tens, _, units = numeral.rpartition("十")
     if "十" not in numeral:
-        return DIGITS[numeral] if len(numeral) == 1 else 0
+        return ZH_DIGITS[numeral] if len(numeral) == 1 else 0
     if len(tens) > 1 or len(units) > 1 or "十" in tens:
         return 0
-    return DIGITS.get(tens, 1) * 10 + DIGITS.get(units, 0)
+    return ZH_DIGITS.get(tens, 1) * 10 + ZH_DIGITS.get(units, 0)
 
 
 def numbered_name(line: str) -> str | None:
