@@ -211,11 +211,19 @@ def _history(key_result_ids: list[int] | QuerySet, week: IsoWeek, lookback: int,
     every row: the table's rows are then read as well as the index, which only a department's worth of
     them made slow.
     """
-    updates = window(key_result_ids, week, lookback).order_by("key_result_id", "week__starts_on")
+    updates = window(key_result_ids, week, lookback).order_by()
     history: dict[int, list[tuple]] = defaultdict(list)
     for values in updates.values_list(*_FIGURES, *(_WHOLE if whole else ())):
         history[values[_KEY_RESULT_AT]].append(values)
+    # Put in order here: ordered in SQL, a department's 1,800 recent updates were sorted through the
+    # weeks' join, 12 ms on SQLite against 7 unordered (bench/FINDINGS.md §22).
+    for updates_of_item in history.values():
+        updates_of_item.sort(key=_monday_of)
     return history, updates.db
+
+
+def _monday_of(values: tuple) -> dt.date:
+    return values[_MONDAY_AT]
 
 
 def _is_settled(kr: KeyResult, recent: list[tuple], week: IsoWeek, anchor: dt.date) -> bool:
@@ -239,7 +247,9 @@ def _is_settled(kr: KeyResult, recent: list[tuple], week: IsoWeek, anchor: dt.da
     return len({percent for percent in percents if percent is not None}) > 1
 
 
-def okr_rows(key_results: Iterable[KeyResult], week: IsoWeek, *, read: bool = True) -> list[OkrRow]:
+def okr_rows(
+    key_results: Iterable[KeyResult], week: IsoWeek, *, read: bool = True, among: QuerySet | None = None
+) -> list[OkrRow]:
     """Each item's progress this week against its previous update, with stalled and overdue flags.
 
     Stalled: not done, reported this week, and progress unchanged for two weeks or more, i.e. the
@@ -248,13 +258,15 @@ def okr_rows(key_results: Iterable[KeyResult], week: IsoWeek, *, read: bool = Tr
     Percent and previous update follow okrs/progress.py. The recent weeks are read first, and the rest
     of the look-back window only for the items they leave open: a department's items are mostly
     reported every week, and the whole window was 7,800 rows for 600 items (bench/FINDINGS.md §20).
-    Given a queryset, the updates are found with it as a subquery rather than a list of its ids.
-    `read=False` leaves the updates' whole rows unread, for a caller that prints only some of the rows
-    and reads theirs (`read_updates`): the overview ranks 600 items to print fifteen.
+    Given a queryset (or, beside items read as plain rows, the queryset they were read with: `among`),
+    the updates are found with it as a subquery rather than a list of its ids. `read=False` leaves the
+    updates' whole rows unread, for a caller that prints only some of the rows and reads theirs
+    (`read_updates`): the overview ranks 600 items to print fifteen.
     """
-    among = None
-    if isinstance(key_results, QuerySet) and not key_results.query.is_sliced:
-        among = key_results.order_by().values("pk")
+    if among is None and isinstance(key_results, QuerySet) and not key_results.query.is_sliced:
+        among = key_results
+    if among is not None:
+        among = among.order_by().values("pk")
     key_results = list(key_results)
     items = [kr.pk for kr in key_results] if among is None else among
     history, using = _history(items, week, RECENT_WEEKS, whole=read)

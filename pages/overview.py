@@ -29,7 +29,7 @@ from heapq import nsmallest
 
 from django.core.cache import caches
 from django.db import transaction
-from django.db.models import Exists, Q, prefetch_related_objects
+from django.db.models import Exists, Q
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
@@ -38,7 +38,7 @@ from common.weeks import IsoWeek
 from incidents.models import Incident
 from incidents.summary import IncidentSummary, LightRecord, WeekFigures, light_records
 from incidents.table_html import incident_row_list
-from okrs.models import Objective
+from okrs.ranked_items import make_whole, ranked_items
 from okrs.rules import OkrGroup, OkrGroups, OkrRow, active_key_results, okr_groups, okr_rows, read_updates
 from ops import data_version
 from pages.dashboards import KpiRow, kpi_row, value_in
@@ -58,8 +58,6 @@ MOVERS = 5
 # Uncapped, a 30-team department rendered ~1,200 rows here (bench/RESULTS.md, overview at scale 100).
 OVERVIEW_LIST_LIMIT = 15
 OKR_GROUPS = ("advanced", "went_back", "started", "stalled", "overdue")
-_KPI_TEAM = KPI._meta.get_field("team")
-_OBJECTIVE_TEAM = Objective._meta.get_field("team")
 
 
 # ---------------------------------------------------------------- sort keys shared by the parts
@@ -166,35 +164,26 @@ class TeamOverview:
 
 @dataclass
 class _Built:
-    """The parts built in this request, their cards, and what every row their candidates stand for needs."""
+    """The parts built in this request, and the OKR rows their candidates stand for.
+
+    A KPI candidate's row is loaded when shown, as a kept part's is: it prints the KPI's history and
+    its reasons in the reader's language, and the ranking read neither. An OKR candidate's row keeps
+    what its look-back worked out: only its key result and its updates' notes are read when shown.
+    """
 
     week: IsoWeek
     parts: dict[int, TeamPart] = field(default_factory=dict)
-    headlines: dict[int, list[KpiRow]] = field(default_factory=dict)
-    cards: dict[int, str] = field(default_factory=dict)
-    # Written when shown: a page shows ~95 of a department's ~1,200 candidates, and a KPI's row needs
-    # its history and writes its reasons in the reader's language. Row key → (KPI, target first).
-    kpi_candidates: dict[str, tuple[KPI, bool]] = field(default_factory=dict)
     okr_candidates: dict[str, OkrRow] = field(default_factory=dict)
 
     def has(self, key: str) -> bool:
-        return key in self.kpi_candidates or key in self.okr_candidates
+        return key in self.okr_candidates
 
-    def rows(self, keys: Iterable[str]) -> dict[str, KpiRow | OkrRow]:
-        """The rows of these candidates' keys; the KPIs' history read in one query for all of them, and
-        the key results' owners and their updates' notes in one more each (the candidates were read
-        without them)."""
-        keys = list(keys)
-        rows: dict[str, KpiRow | OkrRow] = {
-            key: self.okr_candidates[key] for key in keys if key in self.okr_candidates
-        }
-        prefetch_related_objects([row.key_result for row in rows.values()], "owner")
+    def rows(self, keys: Iterable[str]) -> dict[str, OkrRow]:
+        """The rows of these candidates' keys, made whole: their key results in one query, their
+        updates' notes in one more (the candidates were read without them)."""
+        rows = {key: self.okr_candidates[key] for key in keys}
+        make_whole(rows.values())
         read_updates(rows.values())
-        rows.update(
-            _kpi_rows(
-                {key: self.kpi_candidates[key] for key in keys if key in self.kpi_candidates}, self.week
-            )
-        )
         return rows
 
 
@@ -212,29 +201,24 @@ def _kpi_rows(wanted: dict[str, tuple[KPI, bool]], week: IsoWeek) -> dict[str, K
 
 
 def _okr_rows_of(teams: dict[int, Team], week: IsoWeek) -> list[OkrRow]:
-    """okr_rows of these teams' active items, each objective given its team from `teams` (see the KPIs).
+    """okr_rows of these teams' active items, ranked from plain rows (okrs/ranked_items.py).
 
-    Without their owners: a department's 600 items built 600 users (a third of the load) for the few
-    rows shown, whose owners `_Built.rows` reads.
+    The rows shown get their key results whole in `_Built.rows`.
     """
     key_results = active_key_results(objective__team__in=list(teams)).select_related(None)
-    rows = okr_rows(key_results.select_related("objective"), week, read=False)
-    for row in rows:
-        objective = row.key_result.objective
-        _OBJECTIVE_TEAM.set_cached_value(objective, teams[objective.team_id])
-    return rows
+    return okr_rows(ranked_items(key_results, teams), week, read=False, among=key_results)
 
 
-def _build_parts(
-    teams: list[Team], reports: dict[int, WeeklyReport], records: dict[int, list[LightRecord]], week: IsoWeek
-) -> _Built:
-    """The parts of these teams, in a fixed number of queries however many teams there are."""
-    kpis = list(KPI.objects.filter(Q(is_active=True) | Q(Exists(value_in(week))), team__in=teams))
-    # The teams are at hand: joining them into ~1,200 KPI rows built a Team per row (a third of the query).
+def _build_parts(teams: list[Team], records: dict[int, list[LightRecord]], week: IsoWeek) -> _Built:
+    """The parts of these teams, in a fixed number of queries however many teams there are.
+
+    Their cards are written by `_cards_of` from the headline rows, loaded with the rows the page shows.
+    """
+    # The ranking reads each KPI's plain row and each value's kept figures, not the KPIs' history.
+    kpis = week_figures.ranked_kpis(
+        KPI.objects.filter(Q(is_active=True) | Q(Exists(value_in(week))), team__in=teams)
+    )
     by_pk = {team.pk: team for team in teams}
-    for kpi in kpis:
-        _KPI_TEAM.set_cached_value(kpi, by_pk[kpi.team_id])
-    # The ranking reads each value's kept figures, not the KPIs' history (reports/week_figures.py).
     moves = week_figures.week_moves(kpis, week)
     moves_by_team: dict[int, list[Move]] = defaultdict(list)
     for kpi in kpis:
@@ -244,25 +228,14 @@ def _build_parts(
         okrs_by_team[row.key_result.objective.team_id].append(row)
 
     built = _Built(week)
-    headline_moves = {team.pk: ranking.headline(moves_by_team[team.pk], HEADLINE_PER_TEAM) for team in teams}
-    # The cards' rows print their history (a sparkline, last week): read for their KPIs alone.
-    headline_rows = _kpi_rows(
-        {
-            _row_key(IMPROVED, move.kpi.pk): (move.kpi, False)
-            for chosen in headline_moves.values()
-            for move in chosen
-        },
-        week,
-    )
     for team in teams:
         team_moves, team_okrs = moves_by_team[team.pk], okrs_by_team[team.pk]
-        headline = [headline_rows[_row_key(IMPROVED, move.kpi.pk)] for move in headline_moves[team.pk]]
         improved_all = ranking.improved_most(team_moves)
         improved = improved_all[:MOVERS]
         attention = ranking.worse_or_off_target(team_moves)
         groups = okr_groups(team_okrs)
         part = TeamPart(
-            headline=[row.kpi.pk for row in headline],
+            headline=[move.kpi.pk for move in ranking.headline(team_moves, HEADLINE_PER_TEAM)],
             # Moves that show at the KPI's places, as the lists count them and the card's links list them.
             better=sum(1 for move in team_moves if move.is_rankable and move.change.tone == Tone.BETTER),
             worse=sum(1 for move in team_moves if move.is_rankable and move.change.tone == Tone.WORSE),
@@ -284,17 +257,11 @@ def _build_parts(
             incidents=WeekFigures.of(records[team.pk], week),
             listed_incidents=_most_severe(records[team.pk], week),
         )
-        built.cards[team.pk] = team_card(TeamOverview(team, reports.get(team.pk), part, week, headline), week)
-        for move in improved:
-            built.kpi_candidates[_row_key(IMPROVED, move.kpi.pk)] = (move.kpi, False)
-        for move in attention[:OVERVIEW_LIST_LIMIT]:
-            built.kpi_candidates[_row_key(ATTENTION, move.kpi.pk)] = (move.kpi, True)
         listed = {pk for candidates in part.okrs.values() for _key, pk in candidates}
         for row in team_okrs:
             if row.key_result.pk in listed:
                 built.okr_candidates[_row_key(OKR, row.key_result.pk)] = row
         built.parts[team.pk] = part
-        built.headlines[team.pk] = headline
     return built
 
 
@@ -532,13 +499,9 @@ def department_week(week: IsoWeek) -> DepartmentWeek:
     built = None
     missing = [team for team in teams if team.pk not in parts]
     records = _incident_records(week, missing)
-    # The cards written in this request, with their headline rows: the others are kept.
-    new_cards, headlines = {}, {}
     if missing:
-        built = _build_parts(missing, reports, records, week)
+        built = _build_parts(missing, records, week)
         parts.update(built.parts)
-        new_cards.update(built.cards)
-        headlines.update(built.headlines)
     ids = [team.pk for team in teams]
     in_order = [parts[pk] for pk in ids]
 
@@ -559,16 +522,13 @@ def department_week(week: IsoWeek) -> DepartmentWeek:
     listed_incidents = _listed_incidents(ids, in_order, archived, week)
     wanted.update({_row_key(INCIDENT, pk): team for pk, team in listed_incidents})
     html, to_write = _kept_rows(wanted, shown_keys, built)
-    # The rows neither kept nor built in this request, and the headline rows of the cards to write (a
-    # kept part's in another language), are read in one load.
-    unwritten = [team for team in teams if team.pk not in cards and team.pk not in new_cards]
+    # The rows not kept (but for OKR rows built in this request), and the headline rows of the cards to
+    # write (a part's built in this request, or a kept part's in another language), are read in one load.
+    unwritten = [team for team in teams if team.pk not in cards]
     to_load = [key for key in to_write if not (built and built.has(key))]
     to_load += [_row_key(IMPROVED, pk) for team in unwritten for pk in parts[team.pk].headline]
     loaded = _load_rows(to_load, week) if to_load else {}
-    if unwritten:
-        written_cards, written_headlines = _cards_of(unwritten, parts, reports, week, loaded)
-        new_cards.update(written_cards)
-        headlines.update(written_headlines)
+    new_cards, headlines = _cards_of(unwritten, parts, reports, week, loaded)
     cards.update(new_cards)
     from_this_request = built.rows([key for key in to_write if built.has(key)]) if built else {}
     written = _write_rows(
@@ -648,9 +608,11 @@ def _keep_part(team_id: int, week: IsoWeek) -> None:
         team = data_version.with_team_tokens(Team.objects.filter(pk=team_id, is_active=True)).first()
         if team is None or team.department_token is None:
             return
-        records = _incident_records(week, [team])
-        built = _build_parts([team], _reports_of([team], week), records, week)
+        built = _build_parts([team], _incident_records(week, [team]), week)
+        part = built.parts[team.pk]
+        headline = _load_kpi_rows({IMPROVED: part.headline}, week)
+        cards, _headlines = _cards_of([team], built.parts, _reports_of([team], week), week, headline)
         key = _part_key(team, week)
-        caches[CACHE_ALIAS].set_many({key: built.parts[team.pk], _shown_key(team, key): built.cards[team.pk]})
+        caches[CACHE_ALIAS].set_many({key: part, _shown_key(team, key): cards[team.pk]})
     except Exception:
         logger.exception("The overview part of team %s for %s was not kept after its write", team_id, week)

@@ -524,16 +524,16 @@ def test_overview_query_count_does_not_grow_with_weeks_kpis_and_teams(
     client = client_for(manager)
     url = department_url()
     # The first view works out the week's ranking figures; the next reads them.
-    with django_assert_num_queries(OVERVIEW_QUERIES + FIGURES_WORKED_OUT + UPDATES_READ):
+    with django_assert_num_queries(OVERVIEW_QUERIES + FIGURES_WORKED_OUT + ITEMS_READ + UPDATES_READ):
         assert client.get(url).status_code == 200
-    with django_assert_num_queries(OVERVIEW_QUERIES + UPDATES_READ):
+    with django_assert_num_queries(OVERVIEW_QUERIES + ITEMS_READ + UPDATES_READ):
         assert client.get(url).status_code == 200
 
     add_team_history(team, weeks=30, kpis_per_team=30, skip=3)
     grow_history(teams=10, weeks=30, kpis_per_team=5)
-    with django_assert_num_queries(OVERVIEW_QUERIES + FIGURES_WORKED_OUT + UPDATES_READ):
+    with django_assert_num_queries(OVERVIEW_QUERIES + FIGURES_WORKED_OUT + ITEMS_READ + UPDATES_READ):
         client.get(url)
-    with django_assert_num_queries(OVERVIEW_QUERIES + UPDATES_READ):
+    with django_assert_num_queries(OVERVIEW_QUERIES + ITEMS_READ + UPDATES_READ):
         response = client.get(url)
     assert len(response.context["overview"].teams) == 12
 
@@ -552,16 +552,17 @@ def test_team_week_query_count_does_not_grow_with_history(client_for, lead, team
 
 
 # session (which brings the data version along, reportsite/sessions.py), user, then: teams with their
-# data versions, reports, and for the teams whose part is not kept (all of them here: tests keep
-# nothing) KPIs, this week's values with their kept ranking figures (reports/week_figures.py), the
-# history of the cards' headline KPIs, key results, updates; then the incidents' figures, the history
-# of the listed KPIs and the listed incidents (pages/overview.py). A page served from the cache stops
-# after the user.
+# data versions, reports, the incidents' figures, and for the teams whose part is not kept (all of them
+# here: tests keep nothing) KPIs, this week's values with their kept ranking figures
+# (reports/week_figures.py), key results, updates; then the KPIs of the cards' headlines and of the
+# listed rows, their history, and the listed incidents (pages/overview.py). A page served from the
+# cache stops after the user.
 OVERVIEW_QUERIES = 12
 # When a value's figures are missing or stale: its KPIs' history and the upsert that keeps the figures.
 FIGURES_WORKED_OUT = 2
-# When a listed key result has an owner: the owners of the listed items (the candidates are read without).
-OWNERS_READ = 1
+# When a listed key result was ranked in this request: the listed items whole, with their objectives,
+# teams and owners (the ranking read them as plain rows, okrs/ranked_items.py).
+ITEMS_READ = 1
 # When a listed key result built in this request was reported: its updates' whole rows, for their notes
 # (the look-back of a department's items reads only their figures, okrs/rules.py).
 UPDATES_READ = 1

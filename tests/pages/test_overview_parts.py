@@ -28,7 +28,7 @@ from reports import ranking
 from reports.access import LEADS_GROUP, MANAGERS_GROUP
 from reports.models import KPI, KPIValue, Team, Week
 from tests.factories import make_incident, make_user
-from tests.pages.test_dashboards import OVERVIEW_QUERIES, OWNERS_READ, UPDATES_READ
+from tests.pages.test_dashboards import ITEMS_READ, OVERVIEW_QUERIES, UPDATES_READ
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -211,7 +211,7 @@ def test_after_a_write_to_one_team_the_other_teams_rows_are_read_back_not_loaded
     with CaptureQueriesContext(connection) as after_write:
         client.get(url)
     # One team built, every other team's part and shown row from the cache: no query loads a row.
-    assert len(after_write.captured_queries) == OVERVIEW_QUERIES + OWNERS_READ + UPDATES_READ
+    assert len(after_write.captured_queries) == OVERVIEW_QUERIES + ITEMS_READ + UPDATES_READ
 
 
 def test_a_write_no_team_owns_rebuilds_every_team(department, builds):
@@ -299,7 +299,7 @@ def test_the_query_count_when_every_part_is_kept(department, client_for, manager
         assert client.get(url).status_code == 200
     with CaptureQueriesContext(connection) as kept_page:
         assert client.get(url).status_code == 200
-    assert len(built.captured_queries) == OVERVIEW_QUERIES + OWNERS_READ + UPDATES_READ
+    assert len(built.captured_queries) == OVERVIEW_QUERIES + ITEMS_READ + UPDATES_READ
     assert len(kept_page.captured_queries) == KEPT_QUERIES
 
 

@@ -1,0 +1,89 @@
+"""Key results read as plain rows give the rows instances give, and are made whole for printing.
+
+okrs/ranked_items.py: the overview ranks a department's items from plain rows and reads the printed
+ones whole. The look-back also puts each item's updates in week order itself (okrs/rules.py
+`_history`), so the weeks here are created out of order: a week's id says nothing of its date.
+"""
+
+import datetime as dt
+
+import pytest
+
+from common.weeks import IsoWeek
+from okrs.models import KeyResult
+from okrs.ranked_items import RankedItem, make_whole, ranked_items
+from okrs.rules import active_key_results, okr_rows
+from tests.factories import make_key_result, make_objective, make_team, make_update, make_user, make_week
+
+W33 = IsoWeek(2024, 33)
+
+
+def figures(row) -> tuple:
+    return (
+        row.key_result.pk,
+        row.update_id,
+        row.previous_id,
+        row.status,
+        row.percent,
+        row.previous_percent,
+        row.is_stalled,
+        row.is_overdue,
+    )
+
+
+@pytest.fixture
+def items():
+    # The latest weeks first: their ids come before the older weeks'.
+    for offset in range(14):
+        make_week(W33.shifted(-offset))
+    team = make_team()
+    objective = make_objective(team, "O1")
+    owner = make_user("owner")
+    flat = make_key_result(objective, position=2, owner=owner, eta=dt.date(2024, 8, 1))
+    valued = make_key_result(
+        objective, position=1, measure=KeyResult.Measure.VALUE, start_value=10, target_value=60
+    )
+    rare = make_key_result(objective, position=0)
+    for offset in range(6):
+        week = W33.shifted(-offset)
+        make_update(flat, week, 40)
+        make_update(valued, week, current_value=60 - offset * 7)
+    # Reported eight weeks ago and this week: its previous update lies before the recent weeks.
+    make_update(rare, W33.shifted(-8), 20)
+    make_update(rare, W33, 35)
+    return team
+
+
+@pytest.mark.django_db
+def test_plain_items_give_the_rows_instances_give(items):
+    queryset = active_key_results(objective__team=items)
+    expected = [figures(row) for row in okr_rows(queryset, W33)]
+
+    plain = ranked_items(queryset.select_related(None), {items.pk: items})
+    rows = okr_rows(plain, W33, read=False, among=queryset)
+
+    assert [figures(row) for row in rows] == expected
+    assert all(isinstance(row.key_result, RankedItem) for row in rows)
+    assert {row.key_result.objective.team for row in rows} == {items}
+    # The stalled item, whose look-back the recent weeks settle; the rare one's previous update is older.
+    assert [row.is_stalled for row in rows] == [False, False, True]
+    assert rows[0].previous_percent == 20
+
+
+@pytest.mark.django_db
+def test_made_whole_rows_print_without_more_queries(items, django_assert_num_queries):
+    queryset = active_key_results(objective__team=items)
+    rows = okr_rows(
+        ranked_items(queryset.select_related(None), {items.pk: items}), W33, read=False, among=queryset
+    )
+
+    with django_assert_num_queries(1):
+        make_whole(rows)
+    with django_assert_num_queries(0):
+        printed = [
+            (row.key_result.title, row.key_result.objective.team.name, row.key_result.owner) for row in rows
+        ]
+        make_whole(rows)
+    assert all(isinstance(row.key_result, KeyResult) for row in rows)
+    assert [owner.username if owner else None for _title, _team, owner in printed] == [None, None, "owner"]
+    assert {team for _title, team, _owner in printed} == {items.name}

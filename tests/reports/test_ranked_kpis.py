@@ -1,0 +1,93 @@
+"""A KPI read as a plain row ranks exactly as the model instance does (reports/week_figures.py RankedKpi).
+
+The overview ranks a department's KPIs from plain rows and loads the printed ones whole: if the two
+disagreed on any figure a list sorts or filters on, a part built from plain rows would list other rows
+than the page built from instances. Every rule the ranking reads is compared, for every direction,
+kind and target, and values either side of the target.
+"""
+
+from decimal import Decimal
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from common.weeks import IsoWeek
+from reports import ranking
+from reports.comparison import Change
+from reports.models import KPI
+from reports.ranking import Move
+from reports.week_figures import RankedKpi, ranked_kpis, week_moves
+from tests.factories import make_kpi, make_team, make_value
+
+W33 = IsoWeek(2024, 33)
+
+figures = st.one_of(
+    st.none(),
+    st.decimals(min_value=-1000, max_value=1000, places=2, allow_nan=False, allow_infinity=False),
+)
+
+
+def facts(move: Move) -> tuple:
+    """Everything the overview's lists sort, filter and count a move on."""
+    change = move.change
+    return (
+        move.is_rankable,
+        move.crossing,
+        move.rank_key,
+        move.first_move,
+        move.score,
+        change.tone,
+        change.target_met,
+        change.absolute,
+        change.relative,
+        change.magnitude,
+        ranking.attention_key(move) if change.current is not None else None,
+        move.kpi.target_met(change.previous),
+        move.kpi.is_running_total,
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    direction=st.sampled_from(KPI.Direction.values),
+    kind=st.sampled_from(KPI.Kind.values),
+    decimals=st.integers(0, 4),
+    target=figures,
+    current=figures,
+    previous=figures,
+    usual=st.one_of(st.none(), st.decimals(min_value=Decimal("0.01"), max_value=50, places=2)),
+    changes_before=st.integers(0, 12),
+)
+def test_a_plain_row_ranks_as_the_model_does(
+    direction, kind, decimals, target, current, previous, usual, changes_before
+):
+    fields = {"team_id": 7, "position": 3, "decimals": decimals, "direction": direction, "kind": kind}
+    model = KPI(pk=41, target=target, **fields)
+    plain = RankedKpi(pk=41, target=target, **fields)
+    assert facts(Move(Change(plain, current, previous), changes_before, usual)) == facts(
+        Move(Change(model, current, previous), changes_before, usual)
+    )
+
+
+@pytest.mark.django_db
+def test_ranked_kpis_read_the_queryset_in_its_order_and_rank_the_week_as_instances_do():
+    team = make_team()
+    kpis = [
+        make_kpi(team, position=2, direction=KPI.Direction.LOWER_IS_BETTER, target=Decimal(5), decimals=1),
+        make_kpi(team, position=1, kind=KPI.Kind.CUMULATIVE),
+        make_kpi(team, position=0, direction=KPI.Direction.NEUTRAL),
+    ]
+    for offset in range(8):
+        for index, kpi in enumerate(kpis):
+            make_value(kpi, W33.shifted(-offset), Decimal(offset * (index + 1)) / 3 + index)
+    queryset = KPI.objects.filter(team=team)
+
+    plain = ranked_kpis(queryset)
+
+    assert [kpi.pk for kpi in plain] == [kpi.pk for kpi in queryset]
+    from_models = week_moves(list(queryset), W33)
+    from_rows = week_moves(plain, W33)
+    assert {pk: facts(move) for pk, move in from_rows.items()} == {
+        pk: facts(move) for pk, move in from_models.items()
+    }
