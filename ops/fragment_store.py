@@ -64,6 +64,18 @@ def code_identity() -> str:
     return digest.hexdigest()
 
 
+class _Memory(LocMemCache):
+    """The process's memory, which also takes entries pickled already: each entry is pickled once, for
+    memory and table alike (twice was 3 of the 9 ms a thirty-team overview took to keep its parts,
+    bench/FINDINGS.md §22)."""
+
+    def set_pickled_many(self, pickled: dict[str, bytes], version=None) -> None:
+        for key, value in pickled.items():
+            stored = self.make_and_validate_key(key, version=version)
+            with self._lock:
+                self._set(stored, value, None)
+
+
 class KeptFragmentCache(BaseCache):
     """OPTIONS: MAX_ENTRIES (in memory, per process), KEEP_DAYS (in the table, since last written),
     SWEEP_SECONDS (how often a process sweeps the table)."""
@@ -78,7 +90,7 @@ class KeptFragmentCache(BaseCache):
         }
         super().__init__({**params, "OPTIONS": front_options, "TIMEOUT": None})
         self.key_prefix = f"{code_identity()}:{self.key_prefix}"
-        self.memory = LocMemCache(location, {**params, "OPTIONS": front_options, "TIMEOUT": None})
+        self.memory = _Memory(location, {**params, "OPTIONS": front_options, "TIMEOUT": None})
 
     # ------------------------------------------------------------ reading
 
@@ -87,10 +99,9 @@ class KeptFragmentCache(BaseCache):
         found = self.memory.get_many(keys, version=version)
         missing = [key for key in keys if key not in found]
         if missing:
-            from_table = self._read(missing, version)
-            if from_table:
-                self.memory.set_many(from_table, version=version)
-                found.update(from_table)
+            pickled, from_table = self._read(missing, version)
+            self.memory.set_pickled_many(pickled, version=version)
+            found.update(from_table)
         return found
 
     def get(self, key, default=None, version=None):
@@ -99,7 +110,8 @@ class KeptFragmentCache(BaseCache):
     def has_key(self, key, version=None):
         return key in self.get_many([key], version=version)
 
-    def _read(self, keys: list[str], version) -> dict:
+    def _read(self, keys: list[str], version) -> tuple[dict[str, bytes], dict]:
+        """The entries kept in the table, pickled and read, by key; those that cannot be read left out."""
         by_stored = {self.make_and_validate_key(key, version=version): key for key in keys}
         rows = []
         try:
@@ -109,27 +121,30 @@ class KeptFragmentCache(BaseCache):
                 rows += KeptFragment.objects.using(self._db).filter(key__in=batch).values_list("key", "value")
         except DatabaseError:
             logger.warning("Kept fragments could not be read; building them instead.", exc_info=True)
-            return {}
-        found = {}
+            return {}, {}
+        pickled, found = {}, {}
         for stored, value in rows:
+            key = by_stored[stored]
             try:
-                found[by_stored[stored]] = pickle.loads(value)  # noqa: S301 - written by this cache only
+                found[key] = pickle.loads(value)  # noqa: S301 - written by this cache only
             except Exception:  # noqa: BLE001 - an entry that cannot be read is one to build again
                 logger.warning("A kept fragment could not be read; building it instead.", exc_info=True)
-        return found
+                continue
+            # PostgreSQL returns a bytea as a memoryview.
+            pickled[key] = bytes(value)
+        return pickled, found
 
     # ------------------------------------------------------------ writing
 
     def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
         """Keep the entries in memory and in the table; `timeout` is not used (see the module)."""
-        data = dict(data)
-        self.memory.set_many(data, version=version)
+        pickled = {key: pickle.dumps(value, pickle.HIGHEST_PROTOCOL) for key, value in dict(data).items()}
+        self.memory.set_pickled_many(pickled, version=version)
         now = timezone.now()
         # In key order: two processes upserting overlapping keys then lock rows in the same order, and
         # PostgreSQL has no deadlock to break.
         rows = sorted(
-            (self.make_and_validate_key(key, version=version), pickle.dumps(value, pickle.HIGHEST_PROTOCOL))
-            for key, value in data.items()
+            (self.make_and_validate_key(key, version=version), value) for key, value in pickled.items()
         )
         try:
             with self._statement_guard():

@@ -43,7 +43,7 @@ from okrs.rules import OkrGroup, OkrGroups, OkrRow, active_key_results, okr_grou
 from ops import data_version
 from pages.dashboards import KpiRow, kpi_row, value_in
 from pages.mover_rows_html import mover_row_list
-from pages.team_card_html import team_card
+from pages.team_card_html import team_cards
 from reports import okr_table_html, ranking, week_figures
 from reports.comparison import Tone
 from reports.models import KPI, Team, WeeklyReport
@@ -295,13 +295,13 @@ def _cards_of(
 
     Their headline rows, four a team, come in `loaded`, read with the rows the lists show in one load.
     """
-    cards, headlines = {}, {}
-    for team in teams:
-        part = parts[team.pk]
-        headlines[team.pk] = [loaded[_row_key(IMPROVED, pk)] for pk in part.headline]
-        item = TeamOverview(team, reports.get(team.pk), part, week, headlines[team.pk])
-        cards[team.pk] = team_card(item, week)
-    return cards, headlines
+    headlines = {
+        team.pk: [loaded[_row_key(IMPROVED, pk)] for pk in parts[team.pk].headline] for team in teams
+    }
+    items = [
+        TeamOverview(team, reports.get(team.pk), parts[team.pk], week, headlines[team.pk]) for team in teams
+    ]
+    return dict(zip(headlines, team_cards(items, week), strict=True)), headlines
 
 
 # ---------------------------------------------------------------- loading the rows shown

@@ -10,6 +10,7 @@ and on an edge-case fixture.
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils.encoding import force_str
 from django.utils.formats import localize
 from django.utils.http import urlencode
 from django.utils.translation import gettext, ngettext
@@ -18,11 +19,28 @@ from common.charts import sparkline
 from common.formatting import escape_text as escape
 from pages.mover_rows_html import kpi_detail_href
 from reports.comparison import format_absolute, format_relative, format_value
+from reports.models import WeeklyReport
+
+# Model.get_status_display rebuilds the field's choices on every call: the same label from a table.
+_STATUS_LABELS = dict(WeeklyReport.Status.choices)
 
 
-def _headline_rows(rows) -> str:
-    detail = kpi_detail_href()
-    new = f'<span class="badge badge-new">{gettext("new")}</span>'
+class _Shared:
+    """What every card of one page prints alike, worked out once: thirty cards called reverse() and
+    gettext for the same links and labels thirty times (bench/FINDINGS.md §22)."""
+
+    def __init__(self):
+        self.detail = kpi_detail_href()
+        self.new = f'<span class="badge badge-new">{gettext("new")}</span>'
+        self.no_report = f'<span class="badge badge-warn">{gettext("No report")}</span>'
+        self.no_kpis = f'\n  <p class="muted small">{gettext("No KPIs defined.")}</p>\n  '
+        self.kpi_list = reverse("kpi-list")
+        # A template's `{% translate "…" %}` of a literal prints the catalogue's text as it is.
+        self.open_week = gettext("Open the team's week →")
+
+
+def _headline_rows(rows, shared: _Shared) -> str:
+    detail, new = shared.detail, shared.new
     written = []
     for row in rows:
         kpi, change = row.kpi, row.change
@@ -59,29 +77,37 @@ def _count(count: int, singular: str, plural: str, tone: str, rows: str) -> str:
     return f'<a class="{tone}" href="{rows}">{text}</a>'
 
 
+def team_cards(items, week) -> list[str]:
+    """The cards of TeamOverviews (pages/overview.py), each read from its item and `week` only."""
+    shared = _Shared()
+    return [_card(item, week, shared) for item in items]
+
+
 def team_card(item, week) -> str:
-    """The card of a TeamOverview (pages/overview.py), which reads only `item` and `week`."""
+    return team_cards([item], week)[0]
+
+
+def _status(report) -> str:
+    label = force_str(_STATUS_LABELS.get(report.status, report.status), strings_only=True)
+    return f'<span class="badge status-{escape(report.status)}">{escape(label)}</span>'
+
+
+def _card(item, week, shared: _Shared) -> str:
     team, report = item.team, item.report
     team_week = escape(reverse("team-week", kwargs={"team": team.slug, "week": week}))
-    if report:
-        status = (
-            f'<span class="badge status-{escape(report.status)}">{escape(report.get_status_display())}</span>'
-        )
-    else:
-        status = f'<span class="badge badge-warn">{gettext("No report")}</span>'
+    status = _status(report) if report else shared.no_report
     headline = item.headline
     if headline:
         body = (
             '\n  <div class="table-scroll" tabindex="0"><table class="headline">\n    <tbody>\n      '
-            f"{_headline_rows(headline)}\n    </tbody>\n  </table></div>\n  "
+            f"{_headline_rows(headline, shared)}\n    </tbody>\n  </table></div>\n  "
         )
     else:
-        body = f'\n  <p class="muted small">{gettext("No KPIs defined.")}</p>\n  '
-    values = escape(f"{reverse('kpi-list')}?{urlencode({'week': str(week), 'team': team.slug})}")
+        body = shared.no_kpis
+    values = escape(f"{shared.kpi_list}?{urlencode({'week': str(week), 'team': team.slug})}")
     better = _count(item.better, "%(n)s better", "%(n)s better", "tone-better", f"{values}&amp;change=better")
     worse = _count(item.worse, "%(n)s worse", "%(n)s worse", "tone-worse", f"{values}&amp;change=worse")
-    # A template's `{% translate "…" %}` of a literal prints the catalogue's text as it is.
-    open_week = gettext("Open the team's week →")
+    open_week = shared.open_week
     return (
         '\n<article class="card team-card">\n  <header class="team-card-head">\n'
         f'    <h3><a href="{team_week}">{escape(team.name)}</a></h3>\n'

@@ -186,3 +186,23 @@ def test_an_entry_that_cannot_be_unpickled_is_built_again_not_a_500(caplog):
     with caplog.at_level(logging.WARNING, logger="ops.fragment_store"):
         assert store("reader-of-damaged").get_many(["part:1", "part:2"]) == {"part:2": "<li>b</li>"}
     assert "could not be read" in caplog.text
+
+
+def test_each_entry_is_pickled_once_and_every_read_is_a_copy(monkeypatch):
+    import pickle
+
+    kept = store("copies")
+    dumps = []
+    real_dumps = pickle.dumps
+    monkeypatch.setattr(
+        pickle, "dumps", lambda *args, **kwargs: dumps.append(1) or real_dumps(*args, **kwargs)
+    )
+    kept.set_many({"part": {"rows": [1, 2]}, "card": "<li>a</li>"})
+    assert len(dumps) == 2  # for memory and table alike
+    kept.get("part")["rows"].append(3)
+    assert kept.get("part") == {"rows": [1, 2]}
+    kept.forget_in_this_process()
+    kept.get("part")["rows"].append(4)
+    with CaptureQueriesContext(connection) as from_memory:
+        assert kept.get("part") == {"rows": [1, 2]}
+    assert from_memory.captured_queries == []
