@@ -291,7 +291,8 @@ def _cards_of(
     week: IsoWeek,
     loaded: dict[str, KpiRow | OkrRow],
 ) -> tuple[dict[int, str], dict[int, list[KpiRow]]]:
-    """The cards of teams whose part is kept but not their card (another language's first view).
+    """The cards of teams without a kept card: parts built in this request, and parts kept but not their
+    card (another language's first view, a person's new name).
 
     Their headline rows, four a team, come in `loaded`, read with the rows the lists show in one load.
     """

@@ -79,6 +79,8 @@ def _count(count: int, singular: str, plural: str, tone: str, rows: str) -> str:
 
 def team_cards(items, week) -> list[str]:
     """The cards of TeamOverviews (pages/overview.py), each read from its item and `week` only."""
+    if not items:
+        return []
     shared = _Shared()
     return [_card(item, week, shared) for item in items]
 
