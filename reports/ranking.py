@@ -37,6 +37,7 @@ MIN_HISTORY = 4
 # This week, last week, and the USUAL_WEEKS changes before last week's need USUAL_WEEKS + 2 values.
 HISTORY_WEEKS = USUAL_WEEKS + 2
 SCORE_PLACES = 1
+_INFINITY, _ZERO = Decimal("Infinity"), Decimal(0)
 
 
 def weekly_history(kpis: Iterable[KPI], last: IsoWeek, weeks: int = HISTORY_WEEKS) -> dict[int, list]:
@@ -88,8 +89,9 @@ class Move:
     usual: Decimal | None
     previous_increment: Decimal | None = None
 
-    @property
+    @cached_property
     def kpi(self) -> KPI:
+        # Cached: the lists read it ~10,000 times per department week.
         return self.change.kpi
 
     @cached_property
@@ -129,14 +131,15 @@ class Move:
     @cached_property
     def rank_key(self) -> tuple:
         """Sorts ascending: crossings, then scored moves by score, first moves, then plain fallbacks."""
+        first_move, score, kpi = self.first_move, self.score, self.kpi
         if self.crossing:
             tier = 0
-        elif self.first_move or self.score is not None:
+        elif first_move or score is not None:
             tier = 1
         else:
             tier = 2
-        score = Decimal("Infinity") if self.first_move else (self.score or Decimal(0))
-        return (tier, -score, -self.change.magnitude, self.kpi.team_id, self.kpi.position, self.kpi.pk)
+        score = _INFINITY if first_move else (score or _ZERO)
+        return (tier, -score, -self.change.magnitude, kpi.team_id, kpi.position, kpi.pk)
 
     @property
     def target_gap_key(self) -> tuple:
