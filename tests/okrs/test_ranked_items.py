@@ -14,21 +14,13 @@ from okrs.models import KeyResult
 from okrs.ranked_items import RankedItem, make_whole, ranked_items
 from okrs.rules import active_key_results, okr_rows
 from tests.factories import make_key_result, make_objective, make_team, make_update, make_user, make_week
+from tests.okrs.test_look_back import row_facts
 
 W33 = IsoWeek(2024, 33)
 
 
 def figures(row) -> tuple:
-    return (
-        row.key_result.pk,
-        row.update_id,
-        row.previous_id,
-        row.status,
-        row.percent,
-        row.previous_percent,
-        row.is_stalled,
-        row.is_overdue,
-    )
+    return (row.key_result.pk, *row_facts(row))
 
 
 @pytest.fixture
