@@ -47,20 +47,29 @@ def ranked_items(key_results: QuerySet[KeyResult], teams: dict[int, Team]) -> li
     """These items, in the queryset's order, each objective given its team from `teams` (already read)."""
     items = []
     split = len(_ITEM_FIELDS)
+    # An objective holds a few items: each is built once and shared by its items.
+    objectives: dict[tuple, RankedObjective] = {}
     for row in key_results.values_list(*_ITEM_FIELDS, *_OBJECTIVE_FIELDS):
-        team_id = row[split]
-        objective = RankedObjective(*row[split:], teams[team_id])
+        fields = row[split:]
+        objective = objectives.get(fields)
+        if objective is None:
+            objective = objectives[fields] = RankedObjective(*fields, teams[fields[0]])
         items.append(RankedItem(*row[:split], objective))
     return items
 
 
-def make_whole(rows: Iterable[OkrRow]) -> None:
-    """Give rows ranked from plain items their key results whole (objective, team, owner): one query."""
+def make_whole(rows: Iterable[OkrRow]) -> set[int]:
+    """Give rows ranked from plain items their key results whole (objective, team, owner): one query.
+
+    Returns the ids of items deleted since they were ranked; their rows keep their plain items, and
+    the caller leaves them out.
+    """
     ranked = [row for row in rows if isinstance(row.key_result, RankedItem)]
     if not ranked:
-        return
+        return set()
     whole = KeyResult.objects.select_related("objective__team", "owner").in_bulk(
         [row.key_result.pk for row in ranked]
     )
     for row in ranked:
-        row.key_result = whole[row.key_result.pk]
+        row.key_result = whole.get(row.key_result.pk, row.key_result)
+    return {row.key_result.pk for row in ranked if row.key_result.pk not in whole}

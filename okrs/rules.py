@@ -226,25 +226,31 @@ def _monday_of(values: tuple) -> dt.date:
     return values[_MONDAY_AT]
 
 
-def _is_settled(kr: KeyResult, recent: list[tuple], week: IsoWeek, anchor: dt.date) -> bool:
+def _is_settled(recent: list[tuple], percents: list[Decimal | None], week: IsoWeek, anchor: dt.date) -> bool:
     """Whether the item's updates of the recent weeks decide its row alone, whatever came before them.
 
     The earlier weeks of the look-back only add older updates: the latest update before this week, and
     the status, are the same when one is recent. The stalled check anchors on the latest figure at or
     before two weeks ago: a figure in that very week is that anchor, and two different recent figures
-    mean not stalled, wherever the anchor is: the Monday of RECENT_WEEKS before `week`.
+    mean not stalled, wherever the anchor is: the Monday of RECENT_WEEKS before `week`. `percents` are
+    the updates' own (`_percents`).
     """
     this = recent[-1] if recent and recent[-1][_MONDAY_AT] == week.monday else None
     if not recent or (this and len(recent) == 1):
         return False
     if this is None or is_done(this[_STATUS_AT]):
         return True
-    percents = [percent_of(kr, row[_PROGRESS_AT], row[_VALUE_AT]) for row in recent]
     if percents[-1] is None:
         return True
     if any(row[_MONDAY_AT] == anchor and pct is not None for row, pct in zip(recent, percents, strict=True)):
         return True
     return len({percent for percent in percents if percent is not None}) > 1
+
+
+def _percents(kr: KeyResult, updates: list[tuple]) -> list[Decimal | None]:
+    """Each update's percent, worked out once per item: the settling and the row both read them, and a
+    value item's percent is a division and a rounding (bench/FINDINGS.md §23)."""
+    return [percent_of(kr, row[_PROGRESS_AT], row[_VALUE_AT]) for row in updates]
 
 
 def okr_rows(
@@ -271,10 +277,14 @@ def okr_rows(
     items = [kr.pk for kr in key_results] if among is None else among
     history, using = _history(items, week, RECENT_WEEKS, whole=read)
     anchor = week.shifted(-RECENT_WEEKS)
-    unsettled = [kr.pk for kr in key_results if not _is_settled(kr, history[kr.pk], week, anchor.monday)]
+    percents = {kr.pk: _percents(kr, history[kr.pk]) for kr in key_results}
+    unsettled = [
+        kr for kr in key_results if not _is_settled(history[kr.pk], percents[kr.pk], week, anchor.monday)
+    ]
     if unsettled:
-        history.update(_history(unsettled, week, LOOKBACK_WEEKS, whole=read)[0])
-    return [_okr_row(kr, history[kr.pk], week, anchor, using) for kr in key_results]
+        history.update(_history([kr.pk for kr in unsettled], week, LOOKBACK_WEEKS, whole=read)[0])
+        percents.update({kr.pk: _percents(kr, history[kr.pk]) for kr in unsettled})
+    return [_okr_row(kr, history[kr.pk], week, anchor, using, percents[kr.pk]) for kr in key_results]
 
 
 def _whole(row: tuple | None) -> tuple | None:
@@ -282,19 +292,28 @@ def _whole(row: tuple | None) -> tuple | None:
     return row[len(_FIGURES) :] or None if row else None
 
 
-def _okr_row(kr: KeyResult, past: list[tuple], week: IsoWeek, anchor: IsoWeek, using: str) -> OkrRow:
-    """The item's row from its updates (`_history`); `anchor` is where a stalled run must start."""
+def _okr_row(
+    kr: KeyResult,
+    past: list[tuple],
+    week: IsoWeek,
+    anchor: IsoWeek,
+    using: str,
+    percents: list[Decimal | None] | None = None,
+) -> OkrRow:
+    """The item's row from its updates (`_history`) and their percents (`_percents`, worked out here when
+    not given); `anchor` is where a stalled run must start."""
+    if percents is None:
+        percents = _percents(kr, past)
     this = past[-1] if past and past[-1][_MONDAY_AT] == week.monday else None
-    earlier = past[:-1] if this else past
-    before = earlier[-1] if earlier else None
+    # The latest update before this week's: the last but one when this week has one, else the last.
+    before_at = len(past) - (2 if this else 1)
+    before = past[before_at] if before_at >= 0 else None
     latest = this or before
     status = latest[_STATUS_AT] if latest else None
-    percent = percent_of(kr, this[_PROGRESS_AT], this[_VALUE_AT]) if this else None
+    percent = percents[-1] if this else None
     stalled = False
     if percent is not None and not is_done(status):
-        figures = [
-            _Figure(row[_MONDAY_AT], percent_of(kr, row[_PROGRESS_AT], row[_VALUE_AT])) for row in past
-        ]
+        figures = [_Figure(row[_MONDAY_AT], pct) for row, pct in zip(past, percents, strict=True)]
         stalled = _is_flat_since(figures, anchor)
     return OkrRow(
         key_result=kr,
@@ -305,7 +324,7 @@ def _okr_row(kr: KeyResult, past: list[tuple], week: IsoWeek, anchor: IsoWeek, u
         status=this[_STATUS_AT] if this else "",
         using=using,
         percent=percent,
-        previous_percent=percent_of(kr, before[_PROGRESS_AT], before[_VALUE_AT]) if before else None,
+        previous_percent=percents[before_at] if before else None,
         is_stalled=stalled,
         is_overdue=is_overdue(kr.eta, status, week),
     )

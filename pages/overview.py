@@ -158,8 +158,7 @@ class TeamOverview:
         """The card's rows. The page prints the kept card; other readers (tests) get rows, loaded."""
         if self.rows is not None:
             return self.rows
-        loaded = _load_kpi_rows({IMPROVED: self.part.headline}, self.week)
-        return [loaded[_row_key(IMPROVED, pk)] for pk in self.part.headline]
+        return _headline_of(self.part, _load_kpi_rows({IMPROVED: self.part.headline}, self.week))
 
 
 @dataclass
@@ -182,7 +181,9 @@ class _Built:
         """The rows of these candidates' keys, made whole: their key results in one query, their
         updates' notes in one more (the candidates were read without them)."""
         rows = {key: self.okr_candidates[key] for key in keys}
-        make_whole(rows.values())
+        gone = make_whole(rows.values())
+        # An item deleted since it was ranked in this request is not printed (its count still is).
+        rows = {key: row for key, row in rows.items() if row.key_result.pk not in gone}
         read_updates(rows.values())
         return rows
 
@@ -296,26 +297,46 @@ def _cards_of(
 
     Their headline rows, four a team, come in `loaded`, read with the rows the lists show in one load.
     """
-    headlines = {
-        team.pk: [loaded[_row_key(IMPROVED, pk)] for pk in parts[team.pk].headline] for team in teams
-    }
+    headlines = {team.pk: _headline_of(parts[team.pk], loaded) for team in teams}
     items = [
         TeamOverview(team, reports.get(team.pk), parts[team.pk], week, headlines[team.pk]) for team in teams
     ]
     return dict(zip(headlines, team_cards(items, week), strict=True)), headlines
 
 
+def _headline_of(part: TeamPart, loaded: dict[str, KpiRow | OkrRow]) -> list[KpiRow]:
+    """The part's headline rows from rows loaded; a KPI deleted since the part was built is left out."""
+    keys = (_row_key(IMPROVED, pk) for pk in part.headline)
+    return [loaded[key] for key in keys if key in loaded]
+
+
 # ---------------------------------------------------------------- loading the rows shown
 
 
-def _load_kpi_rows(ids_by_kind: dict[str, Iterable[int]], week: IsoWeek) -> dict[str, KpiRow]:
+_KPI_TEAM = KPI._meta.get_field("team")
+
+
+def _load_kpi_rows(
+    ids_by_kind: dict[str, Iterable[int]], week: IsoWeek, teams: dict[int, Team] | None = None
+) -> dict[str, KpiRow]:
     """The rows of these KPIs, of the kind asked for each, built afresh: for rows no longer (or never) kept.
 
     One load of the KPIs and their history for every kind: a card's headline row and a list's row of
-    the same KPI are read once.
+    the same KPI are read once. The KPIs' teams come from `teams` when the caller read them already
+    (joined, the page's ~140 KPIs built a team each: 0.8 of 2.4 ms on SQLite, bench/FINDINGS.md §23).
     """
     ids_by_kind = {kind: set(ids) for kind, ids in ids_by_kind.items()}
-    kpis = KPI.objects.filter(pk__in=set().union(*ids_by_kind.values())).select_related("team")
+    kpis = KPI.objects.filter(pk__in=set().union(*ids_by_kind.values()))
+    if teams is None:
+        kpis = list(kpis.select_related("team"))
+    else:
+        kpis = list(kpis)
+        # A KPI moved to a team not read since its part was kept: the few such teams in one query.
+        unread = {kpi.team_id for kpi in kpis} - teams.keys()
+        if unread:
+            teams = {**teams, **Team.objects.in_bulk(unread)}
+        for kpi in kpis:
+            _KPI_TEAM.set_cached_value(kpi, teams[kpi.team_id])
     return _kpi_rows(
         {
             _row_key(kind, kpi.pk): (kpi, kind == ATTENTION)
@@ -327,8 +348,10 @@ def _load_kpi_rows(ids_by_kind: dict[str, Iterable[int]], week: IsoWeek) -> dict
     )
 
 
-def _load_rows(row_keys: Iterable[str], week: IsoWeek) -> dict[str, KpiRow | OkrRow]:
-    """The rows of these keys, built afresh from the database."""
+def _load_rows(
+    row_keys: Iterable[str], week: IsoWeek, teams: dict[int, Team] | None = None
+) -> dict[str, KpiRow | OkrRow]:
+    """The rows of these keys, built afresh from the database (`teams`: those already read, by id)."""
     row_keys = list(row_keys)
     rows: dict[str, KpiRow | OkrRow] = {}
     ids = defaultdict(list)
@@ -336,7 +359,7 @@ def _load_rows(row_keys: Iterable[str], week: IsoWeek) -> dict[str, KpiRow | Okr
         kind, _colon, pk = key.partition(":")
         ids[kind].append(int(pk))
     if ids[IMPROVED] or ids[ATTENTION]:
-        rows.update(_load_kpi_rows({IMPROVED: ids[IMPROVED], ATTENTION: ids[ATTENTION]}, week))
+        rows.update(_load_kpi_rows({IMPROVED: ids[IMPROVED], ATTENTION: ids[ATTENTION]}, week, teams))
     if ids[OKR]:
         loaded = okr_rows(active_key_results(pk__in=ids[OKR]), week)
         rows.update({_row_key(OKR, row.key_result.pk): row for row in loaded})
@@ -528,13 +551,13 @@ def department_week(week: IsoWeek) -> DepartmentWeek:
     unwritten = [team for team in teams if team.pk not in cards]
     to_load = [key for key in to_write if not (built and built.has(key))]
     to_load += [_row_key(IMPROVED, pk) for team in unwritten for pk in parts[team.pk].headline]
-    loaded = _load_rows(to_load, week) if to_load else {}
+    loaded = _load_rows(to_load, week, {team.pk: team for team in teams}) if to_load else {}
     new_cards, headlines = _cards_of(unwritten, parts, reports, week, loaded)
     cards.update(new_cards)
     from_this_request = built.rows([key for key in to_write if built.has(key)]) if built else {}
-    written = _write_rows(
-        {key: from_this_request[key] if key in from_this_request else loaded[key] for key in to_write}, week
-    )
+    # A row deleted since its part was built (or its item ranked) is neither loaded nor printed.
+    available = {**loaded, **from_this_request}
+    written = _write_rows({key: available[key] for key in to_write if key in available}, week)
     html.update(written)
     rows_to_keep = {
         f"{shown_keys[wanted[key]]}|{key}": text for key, text in written.items() if wanted[key] in shown_keys
@@ -548,9 +571,8 @@ def department_week(week: IsoWeek) -> DepartmentWeek:
     row_object = _row_objects(wanted, built, week)
 
     def shown(keys_in_order: list[str]) -> RenderedRows:
-        return RenderedRows(
-            [html[key] for key in keys_in_order], lambda: [row_object(k) for k in keys_in_order]
-        )
+        printed = [key for key in keys_in_order if key in html]
+        return RenderedRows([html[key] for key in printed], lambda: [row_object(key) for key in printed])
 
     groups = OkrGroups(
         *(
@@ -611,7 +633,7 @@ def _keep_part(team_id: int, week: IsoWeek) -> None:
             return
         built = _build_parts([team], _incident_records(week, [team]), week)
         part = built.parts[team.pk]
-        headline = _load_kpi_rows({IMPROVED: part.headline}, week)
+        headline = _load_kpi_rows({IMPROVED: part.headline}, week, {team.pk: team})
         cards, _headlines = _cards_of([team], built.parts, _reports_of([team], week), week, headline)
         key = _part_key(team, week)
         caches[CACHE_ALIAS].set_many({key: part, _shown_key(team, key): cards[team.pk]})

@@ -20,7 +20,7 @@ from django.utils import timezone, translation
 from bench.generator import LAST_WEEK
 from incidents.models import Incident
 from incidents.summary import WeekFigures, summarize
-from okrs.models import KeyResult
+from okrs.models import KeyResult, KeyResultUpdate
 from okrs.rules import active_key_results, okr_groups, okr_rows
 from pages import overview
 from pages.overview import MOVERS, OVERVIEW_LIST_LIMIT
@@ -363,3 +363,51 @@ def test_after_a_restart_the_parts_are_read_back_from_the_database(
     kept.forget_in_this_process()
     assert snapshot(overview.department_week(LAST_WEEK)) == built == from_every_row()
     kept.clear()
+
+
+def test_rows_deleted_while_the_page_is_built_are_left_out(department, monkeypatch, client_for, manager):
+    """A KPI, an incident and a key result deleted between the ranking and the loading of the rows shown
+    (another request's write) are not printed, and the page is still served."""
+    gone: dict[str, int] = {}
+    real_load, real_whole = overview._load_rows, overview.make_whole
+
+    def first_id(keys: list[str], kind: str) -> int:
+        return next(int(key.partition(":")[2]) for key in keys if key.startswith(f"{kind}:"))
+
+    def load_after_deletes(keys, *args):
+        keys = list(keys)
+        if not gone.get("kpi"):
+            gone["kpi"] = first_id(keys, overview.ATTENTION)
+            gone["incident"] = first_id(keys, overview.INCIDENT)
+            # Values protect their KPI: an admin deletes them first.
+            KPIValue.objects.filter(kpi_id=gone["kpi"]).delete()
+            KPI.objects.filter(pk=gone["kpi"]).delete()
+            Incident.objects.filter(pk=gone["incident"]).delete()
+        return real_load(keys, *args)
+
+    def make_whole_after_a_delete(rows):
+        rows = list(rows)
+        if not gone.get("key_result"):
+            gone["key_result"] = rows[0].key_result.pk
+            KeyResultUpdate.objects.filter(key_result_id=gone["key_result"]).delete()
+            KeyResult.objects.filter(pk=gone["key_result"]).delete()
+        return real_whole(rows)
+
+    pages = []
+    real_week = overview.department_week
+    monkeypatch.setattr(overview, "_load_rows", load_after_deletes)
+    monkeypatch.setattr(overview, "make_whole", make_whole_after_a_delete)
+    monkeypatch.setattr(overview, "department_week", lambda week: pages.append(real_week(week)) or pages[-1])
+
+    response = client_for(manager).get(reverse("department-week", kwargs={"week": LAST_WEEK}))
+
+    assert response.status_code == 200
+    assert set(gone) == {"kpi", "incident", "key_result"}
+    assert reverse("kpi-detail", kwargs={"pk": gone["kpi"]}) not in response.content.decode()
+    page = pages[0]
+    # The lists' objects are the printed rows, one for one (RenderedRows checks the count).
+    assert gone["kpi"] not in [row.kpi.pk for row in [*page.improved, *page.attention]]
+    assert gone["kpi"] not in [row.kpi.pk for item in page.teams for row in item.headline]
+    assert gone["incident"] not in [record.pk for record in page.incidents.incidents]
+    assert gone["key_result"] not in [row.key_result.pk for group in page.okr_groups for row in group.rows]
+    assert len(page.attention) == OVERVIEW_LIST_LIMIT - 1
