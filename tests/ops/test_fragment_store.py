@@ -143,6 +143,21 @@ def test_the_table_is_unlogged_on_postgresql():
         assert cursor.fetchone() == ("u",)
 
 
+def test_the_values_are_stored_uncompressed_and_the_key_has_no_like_index_on_postgresql():
+    if connection.vendor != "postgresql":
+        pytest.skip("Column storage and LIKE indexes are PostgreSQL's")
+    table = KeptFragment._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attstorage FROM pg_attribute WHERE attrelid = %s::regclass AND attname = 'value'", [table]
+        )
+        assert cursor.fetchone() == ("e",)
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE tablename = %s", [table])
+        indexes = [definition for (definition,) in cursor.fetchall()]
+    assert len(indexes) == 2, indexes
+    assert not [definition for definition in indexes if "pattern_ops" in definition]
+
+
 def test_a_new_release_never_reads_what_an_old_one_kept(monkeypatch):
     from ops import fragment_store
 
