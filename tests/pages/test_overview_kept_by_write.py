@@ -17,6 +17,7 @@ from pages import overview
 from pages.forms import kpi_key
 from reports.models import KPIValue, WeeklyReport
 from tests.api.conftest import ApiClient, issue
+from tests.incidents.test_incident_create import post_data as incident_post_data
 from tests.pages.test_overview_parts import builds, department, from_every_row, kept, snapshot
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -127,4 +128,17 @@ def test_an_import_keeps_the_part(department, builds):
     assert builds[built_before:] == [[team.slug]]
     after = snapshot(overview.department_week(LAST_WEEK))
     assert builds[built_before + 1 :] == []
+    assert after == from_every_row()
+
+
+def test_recording_an_incident_keeps_the_part(department, builds, client_for):
+    overview.department_week(LAST_WEEK)
+    team = department[1]
+    url = reverse("incident-create", kwargs={"team": team.slug, "week": LAST_WEEK})
+    started = f"{LAST_WEEK.monday.isoformat()}T10:00"
+    response = client_for(team.leads.get()).post(url, incident_post_data(started_at=started, detected_at=started))
+    assert response.status_code == 302
+    assert builds[1:] == [[team.slug]]
+    after = snapshot(overview.department_week(LAST_WEEK))
+    assert builds[2:] == []
     assert after == from_every_row()
