@@ -136,7 +136,8 @@ def test_recording_an_incident_keeps_the_part(department, builds, client_for):
     team = department[1]
     url = reverse("incident-create", kwargs={"team": team.slug, "week": LAST_WEEK})
     started = f"{LAST_WEEK.monday.isoformat()}T10:00"
-    response = client_for(team.leads.get()).post(url, incident_post_data(started_at=started, detected_at=started))
+    data = incident_post_data(started_at=started, detected_at=started)
+    response = client_for(team.leads.get()).post(url, data)
     assert response.status_code == 302
     assert builds[1:] == [[team.slug]]
     after = snapshot(overview.department_week(LAST_WEEK))
