@@ -14,13 +14,12 @@ from dataclasses import astuple, dataclass
 from decimal import Decimal
 from typing import NamedTuple
 
-from django.utils.functional import cached_property
-
 from common.formatting import format_number, format_signed, quantize
 from common.weeks import IsoWeek
 from reports.models import KPI, KPIValue, Week
 
 RELATIVE_PLACES = 2
+_ZERO = Decimal(0)
 
 
 class Tone:
@@ -34,64 +33,85 @@ class Tone:
     MISSING = "missing"
 
 
+class WorkedOut:
+    """A figure of a Change or a Move, worked out with all of its object's others on the first read of any.
+
+    The owner's `_work_out()` returns every figure by name; they then sit in the instance as plain
+    attributes (this descriptor has no __set__, so the instance's own values come first). A department's
+    week ranks ~1,200 moves and its lists read several figures of each: as one cached property per
+    figure, every first read was a descriptor and a method call of its own (bench/FINDINGS.md §23).
+    """
+
+    def __set_name__(self, owner, name):
+        self.name = name
+
+    def __get__(self, instance, owner=None):
+        if instance is None:
+            return self
+        instance.__dict__.update(instance._work_out())
+        return instance.__dict__[self.name]
+
+
 @dataclass(frozen=True)
 class Change:
     """This week's value against last week's, for one KPI.
 
-    Its figures are worked out once (a cached property writes past the frozen fields): a department's
-    week ranks ~1,200 changes, and each sort key and list filter read them again.
+    Its figures are worked out together on the first read of any (`WorkedOut`), past the frozen fields.
     """
 
     kpi: KPI
     current: Decimal | None
     previous: Decimal | None
 
+    # In the KPI's own unit; for a percent KPI these are percentage points.
+    absolute = WorkedOut()
+    # Percent change against last week; None when last week was 0 or missing.
+    relative = WorkedOut()
+    tone = WorkedOut()
+    target_met = WorkedOut()
+    # How far it moved, comparable across KPIs: relative change, else absolute change.
+    magnitude = WorkedOut()
+
     @property
     def is_new(self) -> bool:
         return self.current is not None and self.previous is None
 
-    @cached_property
-    def absolute(self) -> Decimal | None:
-        """In the KPI's own unit; for a percent KPI these are percentage points."""
-        if self.current is None or self.previous is None:
-            return None
-        return quantize(self.current - self.previous, self.kpi.decimals)
-
-    @cached_property
-    def relative(self) -> Decimal | None:
-        """Percent change against last week; None when last week was 0 or missing."""
-        if self.current is None or not self.previous or self.kpi.is_running_total:
-            # A running total's growth in percent of itself says nothing; its increment is the figure.
-            return None
-        return quantize((self.current - self.previous) * 100 / abs(self.previous), RELATIVE_PLACES)
-
-    @cached_property
-    def tone(self) -> str:
-        if self.current is None:
-            return Tone.MISSING
-        if self.previous is None:
-            return Tone.NEW
-        delta = self.current - self.previous
+    def _work_out(self) -> dict:
+        kpi, current, previous = self.kpi, self.current, self.previous
+        target_met = kpi.target_met(current)
+        if current is None or previous is None:
+            tone = Tone.MISSING if current is None else Tone.NEW
+            return {
+                "absolute": None,
+                "relative": None,
+                "tone": tone,
+                "target_met": target_met,
+                "magnitude": _ZERO,
+            }
+        delta = current - previous
+        absolute = quantize(delta, kpi.decimals)
+        running_total = kpi.is_running_total
+        # A running total's growth in percent of itself says nothing; its increment is the figure.
+        relative = None
+        if previous and not running_total:
+            relative = quantize(delta * 100 / abs(previous), RELATIVE_PLACES)
+        direction = kpi.direction
         if delta == 0:
-            return Tone.UNCHANGED
-        direction = self.kpi.direction
-        # A running total rises by construction (and a month-to-date one falls when the month turns):
-        # neither is better or worse news in itself.
-        if direction == KPI.Direction.NEUTRAL or self.kpi.is_running_total:
-            return Tone.NEUTRAL
-        improved = delta > 0 if direction == KPI.Direction.HIGHER_IS_BETTER else delta < 0
-        return Tone.BETTER if improved else Tone.WORSE
-
-    @cached_property
-    def target_met(self) -> bool | None:
-        return self.kpi.target_met(self.current)
-
-    @cached_property
-    def magnitude(self) -> Decimal:
-        """How far it moved, comparable across KPIs: relative change, else absolute change."""
-        if self.relative is not None:
-            return abs(self.relative)
-        return abs(self.absolute) if self.absolute is not None else Decimal(0)
+            tone = Tone.UNCHANGED
+        elif direction == KPI.Direction.NEUTRAL or running_total:
+            # A running total rises by construction (and a month-to-date one falls when the month
+            # turns): neither is better or worse news in itself.
+            tone = Tone.NEUTRAL
+        else:
+            improved = delta > 0 if direction == KPI.Direction.HIGHER_IS_BETTER else delta < 0
+            tone = Tone.BETTER if improved else Tone.WORSE
+        return {
+            "absolute": absolute,
+            "relative": relative,
+            "tone": tone,
+            "target_met": target_met,
+            "magnitude": abs(relative) if relative is not None else abs(absolute),
+        }
 
 
 def format_value(kpi: KPI, value: Decimal | None) -> str:

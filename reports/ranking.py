@@ -24,12 +24,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from statistics import median
 
-from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
 from common.formatting import plain_decimal, quantize
 from common.weeks import IsoWeek
-from reports.comparison import Change, Tone, format_value, series
+from reports.comparison import Change, Tone, WorkedOut, format_value, series
 from reports.models import KPI
 
 USUAL_WEEKS = 12
@@ -80,8 +79,8 @@ class Crossing:
 class Move:
     """One KPI's week: its change, how that compares with its usual move, and why it is listed.
 
-    The figures the lists sort on are worked out once per move: a department's week sorts ~1,200 moves
-    into four lists, and recomputing them in every comparison was ~2,500 key builds per overview.
+    Its figures are worked out together on the first read of any (`WorkedOut`): a department's week
+    sorts ~1,200 moves into four lists, which read them again and again.
     """
 
     change: Change
@@ -89,57 +88,52 @@ class Move:
     usual: Decimal | None
     previous_increment: Decimal | None = None
 
-    @cached_property
-    def kpi(self) -> KPI:
-        # Cached: the lists read it ~10,000 times per department week.
-        return self.change.kpi
+    kpi = WorkedOut()
+    # A level KPI that changed: running totals and unchanged, new or missing values are not moves.
+    is_rankable = WorkedOut()
+    has_history = WorkedOut()
+    # This week's change over the usual move; None without enough history or when it never moved.
+    score = WorkedOut()
+    # Enough history, all of it flat, and now a move: as unusual as a move gets.
+    first_move = WorkedOut()
+    crossing = WorkedOut()
+    # Sorts ascending: crossings, then scored moves by score, first moves, then plain fallbacks.
+    rank_key = WorkedOut()
 
-    @cached_property
-    def is_rankable(self) -> bool:
-        """A level KPI that changed: running totals and unchanged, new or missing values are not moves."""
-        return not self.kpi.is_running_total and bool(self.change.absolute)
-
-    @property
-    def has_history(self) -> bool:
-        return self.changes_before >= MIN_HISTORY
-
-    @cached_property
-    def score(self) -> Decimal | None:
-        """This week's change over the usual move; None without enough history or when it never moved."""
-        if not self.has_history or self.change.absolute is None or self.usual is None:
-            return None
-        return abs(self.change.current - self.change.previous) / self.usual
-
-    def score_text(self) -> str:
-        """2.7, or <0.1 for a move too small to round to a tenth."""
-        rounded = plain_decimal(quantize(self.score, SCORE_PLACES))
-        return f"{rounded:f}" if rounded else "<0.1"
-
-    @property
-    def first_move(self) -> bool:
-        """Enough history, all of it flat, and now a move: as unusual as a move gets."""
-        return self.has_history and self.usual is None and bool(self.change.absolute)
-
-    @cached_property
-    def crossing(self) -> str:
-        kpi, change = self.kpi, self.change
+    def _work_out(self) -> dict:
+        change, usual = self.change, self.usual
+        kpi, absolute = change.kpi, change.absolute
+        has_history = self.changes_before >= MIN_HISTORY
+        score = None
+        if has_history and absolute is not None and usual is not None:
+            score = abs(change.current - change.previous) / usual
+        first_move = has_history and usual is None and bool(absolute)
         now, before = change.target_met, kpi.target_met(change.previous)
         if now is None or before is None or now == before:
-            return Crossing.NONE
-        return Crossing.MET if now else Crossing.MISSED
-
-    @cached_property
-    def rank_key(self) -> tuple:
-        """Sorts ascending: crossings, then scored moves by score, first moves, then plain fallbacks."""
-        first_move, score, kpi = self.first_move, self.score, self.kpi
-        if self.crossing:
+            crossing = Crossing.NONE
+        else:
+            crossing = Crossing.MET if now else Crossing.MISSED
+        if crossing:
             tier = 0
         elif first_move or score is not None:
             tier = 1
         else:
             tier = 2
-        score = _INFINITY if first_move else (score or _ZERO)
-        return (tier, -score, -self.change.magnitude, kpi.team_id, kpi.position, kpi.pk)
+        sort_score = _INFINITY if first_move else (score or _ZERO)
+        return {
+            "kpi": kpi,
+            "is_rankable": not kpi.is_running_total and bool(absolute),
+            "has_history": has_history,
+            "score": score,
+            "first_move": first_move,
+            "crossing": crossing,
+            "rank_key": (tier, -sort_score, -change.magnitude, kpi.team_id, kpi.position, kpi.pk),
+        }
+
+    def score_text(self) -> str:
+        """2.7, or <0.1 for a move too small to round to a tenth."""
+        rounded = plain_decimal(quantize(self.score, SCORE_PLACES))
+        return f"{rounded:f}" if rounded else "<0.1"
 
     @property
     def target_gap_key(self) -> tuple:

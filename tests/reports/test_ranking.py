@@ -11,6 +11,7 @@ from common.weeks import IsoWeek
 from pages import dashboards
 from pages import overview as overview_page
 from reports import ranking
+from reports.comparison import Change
 from reports.models import KPI
 from tests.factories import make_kpi, make_team, make_value
 
@@ -218,3 +219,16 @@ def test_generated_week_ranking_matches_the_hand_computed_order(demo):
         ("payments", "出金有效成功率"),
     ]
     assert overview.attention[5].reasons == ["<0.1× its usual move"]
+
+
+def test_a_moves_figures_are_worked_out_together_on_the_first_read_of_any():
+    """Each figure of a Change and a Move is computed once, with its object's others (`WorkedOut`)."""
+    kpi = KPI(pk=1, team_id=1, position=0, decimals=2, target=D(90), direction=KPI.Direction.HIGHER_IS_BETTER)
+    move = ranking.Move(Change(kpi, D("91.50"), D("88.25")), ranking.MIN_HISTORY, D("1.25"))
+    assert "tone" not in vars(move.change) and "rank_key" not in vars(move)
+    assert move.crossing == ranking.Crossing.MET
+    assert {"absolute", "relative", "tone", "target_met", "magnitude"} <= vars(move.change).keys()
+    assert {"kpi", "is_rankable", "has_history", "score", "first_move", "rank_key"} <= vars(move).keys()
+    assert (move.change.absolute, move.change.relative, move.score) == (D("3.25"), D("3.68"), D("2.6"))
+    # Worked out past the frozen fields: equality and the fields themselves are as before.
+    assert move == ranking.Move(Change(kpi, D("91.50"), D("88.25")), ranking.MIN_HISTORY, D("1.25"))
