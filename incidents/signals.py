@@ -6,10 +6,16 @@ Bulk writes send no signals; their callers refresh (`incidents.summary.refresh_a
 from __future__ import annotations
 
 from django.db.models.signals import post_delete, post_save, pre_save
+from django.dispatch import Signal
 
 from incidents import summary
 from incidents.models import Incident
 from reports.models import KPI, KPIValue, WeeklyReport
+
+# Sent by the incident page inside the transaction that recorded an incident, with `team_id` and the
+# ISO `week` it landed in: the rooms above keep what they derive from that week (pages keeps the team's
+# overview part, as the weekly form's save does), and this room imports none of them.
+incident_recorded = Signal()
 
 
 def _incident_saved(sender, instance, raw=False, **kwargs):

@@ -7,3 +7,9 @@ class PagesConfig(AppConfig):
 
     name = "pages"
     verbose_name = _("Weekly pages")
+
+    def ready(self):
+        from incidents.signals import incident_recorded
+        from pages import overview
+
+        incident_recorded.connect(overview.keep_part_after_incident, dispatch_uid="pages:overview:incident")

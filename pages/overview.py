@@ -626,6 +626,11 @@ def keep_part_after_write(team_id: int, week: IsoWeek) -> None:
     transaction.on_commit(partial(_keep_part, team_id, week))
 
 
+def keep_part_after_incident(sender, team_id: int, week: IsoWeek, **kwargs) -> None:
+    """`incidents.signals.incident_recorded`: an incident recorded on its page keeps its team's part."""
+    keep_part_after_write(team_id, week)
+
+
 def _keep_part(team_id: int, week: IsoWeek) -> None:
     try:
         team = data_version.with_team_tokens(Team.objects.filter(pk=team_id, is_active=True)).first()

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from incidents.forms import FollowUpFormSet, IncidentForm, owner_choices
 from incidents.models import Incident, week_of
-from pages import overview
+from incidents.signals import incident_recorded
 from reports.access import get_team_for_edit, is_admin
 from reports.models import WeeklyReport
 
@@ -51,8 +51,7 @@ def _record(form, actions, team, *, allow_locked: bool) -> Incident | None:
             action.save()
         if report is not None:
             WeeklyReport.objects.filter(pk=report.pk).bump_revision(report.team_id)
-        # The team's overview part of that week, kept after the commit as the weekly form's save keeps it.
-        overview.keep_part_after_write(team.pk, week)
+        incident_recorded.send(sender=Incident, team_id=team.pk, week=week)
     return incident
 
 
