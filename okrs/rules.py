@@ -298,12 +298,10 @@ def _okr_row(
     week: IsoWeek,
     anchor: IsoWeek,
     using: str,
-    percents: list[Decimal | None] | None = None,
+    percents: list[Decimal | None],
 ) -> OkrRow:
-    """The item's row from its updates (`_history`) and their percents (`_percents`, worked out here when
-    not given); `anchor` is where a stalled run must start."""
-    if percents is None:
-        percents = _percents(kr, past)
+    """The item's row from its updates (`_history`) and their percents (`_percents`); `anchor` is where a
+    stalled run must start."""
     this = past[-1] if past and past[-1][_MONDAY_AT] == week.monday else None
     # The latest update before this week's: the last but one when this week has one, else the last.
     before_at = len(past) - (2 if this else 1)

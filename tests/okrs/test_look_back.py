@@ -41,7 +41,12 @@ def row_facts(row: rules.OkrRow) -> tuple:
 def rows_from_the_whole_window(key_results: list[KeyResult], week: IsoWeek) -> dict[int, tuple]:
     history, using = rules._history([kr.pk for kr in key_results], week, LOOKBACK_WEEKS)
     anchor = week.shifted(-rules.RECENT_WEEKS)
-    return {kr.pk: row_facts(rules._okr_row(kr, history[kr.pk], week, anchor, using)) for kr in key_results}
+    return {
+        kr.pk: row_facts(
+            rules._okr_row(kr, history[kr.pk], week, anchor, using, rules._percents(kr, history[kr.pk]))
+        )
+        for kr in key_results
+    }
 
 
 @pytest.fixture
