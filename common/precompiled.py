@@ -8,6 +8,13 @@ which argument, and afterwards fills the real arguments into those slots and run
 The rows still come through the ORM's own iterable, converters and related-object populators, so the
 result is the queryset's: model instances, `values()` dicts or `values_list()` tuples.
 
+An argument may also be a list of ids (`IdList` stand-ins): an `__in` list's length is part of the
+statement, so one is compiled per length, and a list is padded to the next power of two by repeating
+its last id (the same rows: `IN (4, 7, 7, 7)` is `IN (4, 7)`), which bounds the statements of a list
+whose length changes from view to view to a dozen. The overview built from nothing ran thirteen
+statements, each with a list of teams or of the rows shown, and compiling them was ~13 ms of its
+~120 on SQLite (bench/FINDINGS.md §24).
+
 pages/history.py does the same for the change log's union, which is no plain queryset.
 """
 
@@ -19,8 +26,46 @@ from collections.abc import Callable
 from typing import NamedTuple
 from weakref import WeakKeyDictionary
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections, router
 from django.db.models import QuerySet
+
+
+class IdList(NamedTuple):
+    """The stand-in of an argument that is a list of ids: compiled as `first`, `first - 1`, … for each
+    length. Give the two stand-ins of one argument bases far apart (a list is at most `MAX_IDS` long),
+    below every id and every other stand-in."""
+
+    first: int
+
+
+MAX_IDS = 1 << 20
+
+
+def id_list_stand_ins(index: int = 0) -> tuple[IdList, IdList]:
+    """The two stand-ins of a statement's `index`-th id list: apart from each other, from every other
+    list's and from any id or scalar stand-in (all of which lie above -10⁹)."""
+    base = -(index + 1) * 1000 * MAX_IDS
+    return IdList(base), IdList(base - 2 * MAX_IDS)
+
+
+# A list without ids: the lookup matches nothing, and the statement is compiled without it.
+_NOTHING = object()
+
+
+def _padded(ids) -> list:
+    """The list's distinct ids, padded to a power of two with its last (nothing for an empty list)."""
+    distinct = list(dict.fromkeys(pk for pk in ids if pk is not None))
+    if not distinct:
+        return distinct
+    if len(distinct) > MAX_IDS:
+        raise ValueError(f"A list of more than {MAX_IDS} ids cannot be precompiled.")
+    length = 1 << (len(distinct) - 1).bit_length()
+    return distinct + [distinct[-1]] * (length - len(distinct))
+
+
+def _stand_in(argument, length: int | None):
+    return [argument.first - offset for offset in range(length)] if isinstance(argument, IdList) else argument
 
 
 class _Compiled(NamedTuple):
@@ -28,7 +73,8 @@ class _Compiled(NamedTuple):
     compiler: object
     sql: str
     params: tuple
-    # (position in params, index of the argument whose adapted value goes there)
+    # (position in params, index of the flattened argument whose adapted value goes there: a list's
+    # ids are flattened in place)
     slots: tuple[tuple[int, int], ...]
 
 
@@ -53,27 +99,38 @@ class Precompiled:
     breaks the rule raises on its first use instead of answering wrongly.
 
     Every statement keeps its shape because its values are scalars: a lookup on a list (`__in`) whose
-    length varies cannot be precompiled, and raises.
+    length varies cannot be precompiled, and raises, unless the argument's stand-ins are `IdList`s: it
+    is then compiled once per padded length (`_padded`).
     """
 
     def __init__(self, build: Callable[..., QuerySet], first: tuple, second: tuple):
         if len(first) != len(second) or any(a == b for a, b in zip(first, second, strict=True)):
             raise ValueError("The two sets of stand-ins must differ in every argument.")
+        if any(isinstance(a, IdList) != isinstance(b, IdList) for a, b in zip(first, second, strict=True)):
+            raise ValueError("An argument's two stand-ins must both be id lists, or neither.")
+        pairs = list(zip(first, second, strict=True))
+        if any(isinstance(a, IdList) and abs(a.first - b.first) < MAX_IDS for a, b in pairs):
+            raise ValueError(f"The two stand-ins of an id list must be {MAX_IDS} or more apart.")
         self._build = build
         self._stand_ins = (first, second)
-        # Per connection (one per thread and database): the converters are the connection's own.
+        self._lists = tuple(isinstance(argument, IdList) for argument in first)
+        # Per connection (one per thread and database; the converters are the connection's own), then
+        # per length of the id lists.
         self._compiled: WeakKeyDictionary = WeakKeyDictionary()
         self._model = None
 
-    def _compile(self, connection) -> _Compiled:
+    def _compile(self, connection, lengths: tuple) -> _Compiled:
         runs = []
-        for arguments in self._stand_ins:
+        for stand_ins in self._stand_ins:
+            arguments = [_stand_in(*pair) for pair in zip(stand_ins, lengths, strict=True)]
             queryset = self._build(*arguments)
             compiler = queryset.query.get_compiler(connection=connection)
-            sql, params = compiler.as_sql()
-            runs.append(
-                (queryset, compiler, sql, tuple(params), [_adapted(connection, a) for a in arguments])
-            )
+            try:
+                sql, params = compiler.as_sql()
+            except EmptyResultSet:
+                # Only an empty id list empties a statement whatever its values: it reads nothing.
+                sql, params = _NOTHING, ()
+            runs.append((queryset, compiler, sql, tuple(params), self._flattened(connection, arguments)))
         (queryset, compiler, sql, params, adapted), (_, _, other_sql, other_params, other_adapted) = runs
         if other_sql != sql or len(other_params) != len(params):
             raise RuntimeError("The queryset does not compile to one statement whatever its arguments.")
@@ -91,16 +148,39 @@ class Precompiled:
             slots.append((position, found[0]))
         return _Compiled(queryset, compiler, sql, params, tuple(slots))
 
+    def _flattened(self, connection, arguments) -> list:
+        flat = []
+        for is_list, argument in zip(self._lists, arguments, strict=True):
+            if is_list:
+                flat.extend(argument)
+            else:
+                flat.append(_adapted(connection, argument))
+        return flat
+
     def __call__(self, *arguments) -> list:
         if self._model is None:
-            self._model = self._build(*self._stand_ins[0]).model
+            self._model = self._build(*(_stand_in(a, 1) for a in self._stand_ins[0])).model
+        arguments = [
+            _padded(argument) if is_list else argument
+            for is_list, argument in zip(self._lists, arguments, strict=True)
+        ]
         connection = connections[router.db_for_read(self._model)]
-        compiled = self._compiled.get(connection)
+        lengths = tuple(
+            len(argument) if is_list else None
+            for is_list, argument in zip(self._lists, arguments, strict=True)
+        )
+        by_length = self._compiled.get(connection)
+        if by_length is None:
+            by_length = self._compiled[connection] = {}
+        compiled = by_length.get(lengths)
         if compiled is None:
-            compiled = self._compiled[connection] = self._compile(connection)
+            compiled = by_length[lengths] = self._compile(connection, lengths)
+        if compiled.sql is _NOTHING:
+            return []
+        flat = self._flattened(connection, arguments)
         params = list(compiled.params)
         for position, index in compiled.slots:
-            params[position] = _adapted(connection, arguments[index])
+            params[position] = flat[index]
         statement = (compiled.sql, tuple(params))
         # A copy of the compiled compiler keeps its select list, related-object map and converters;
         # only its statement is this call's.

@@ -13,6 +13,7 @@ the OKR list and the exported document give the same numbers for the same item.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
@@ -74,12 +75,15 @@ def window(key_result_ids: Iterable[int] | QuerySet, week: IsoWeek, lookback: in
     The items are ids, or a queryset of their ids read as a subquery: binding a department's 600 ids
     cost more than reading its updates (PostgreSQL 10 → 4 ms, bench/FINDINGS.md §21).
     """
+    return window_between(key_result_ids, window_start(week, lookback).monday, week.monday)
+
+
+def window_between(key_result_ids: Iterable[int] | QuerySet, first: dt.date, last: dt.date):
+    """The updates of the items from the week of the Monday `first` to the week of the Monday `last`."""
     # The weeks as a subquery (`week_id IN (SELECT id …)`), not a join filtered on their Monday: with the
     # join PostgreSQL read every update of the items (10,400 rows for a team's 20 over ten years) to
     # keep ~260; with the week ids it looks each up on the (key result, week) index, 8× faster.
-    weeks = Week.objects.filter(
-        starts_on__gte=window_start(week, lookback).monday, starts_on__lte=week.monday
-    ).values("pk")
+    weeks = Week.objects.filter(starts_on__gte=first, starts_on__lte=last).values("pk")
     items = key_result_ids if isinstance(key_result_ids, QuerySet) else list(key_result_ids)
     return KeyResultUpdate.objects.filter(key_result__in=items, week__in=weeks)
 

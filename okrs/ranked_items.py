@@ -16,8 +16,9 @@ from typing import NamedTuple
 
 from django.db.models import QuerySet
 
+from common.precompiled import Precompiled, id_list_stand_ins
 from okrs.models import KeyResult
-from okrs.rules import OkrRow
+from okrs.rules import ItemsOfTeams, OkrRow
 from reports.models import Team
 
 
@@ -43,13 +44,34 @@ _ITEM_FIELDS = ("pk", "position", "eta", "measure", "start_value", "target_value
 _OBJECTIVE_FIELDS = ("objective__team_id", "objective__period", "objective__position", "objective__code")
 
 
-def ranked_items(key_results: QuerySet[KeyResult], teams: dict[int, Team]) -> list[RankedItem]:
-    """These items, in the queryset's order, each objective given its team from `teams` (already read)."""
+def _rows_of_teams(team_ids: list[int]) -> QuerySet:
+    rows = ItemsOfTeams(team_ids).queryset().select_related(None)
+    return rows.values_list(*_ITEM_FIELDS, *_OBJECTIVE_FIELDS)
+
+
+# Compiled once per connection and number of teams or items (common/precompiled.py): compiling them
+# cost more than the database took to answer (bench/FINDINGS.md §24).
+_IDS = id_list_stand_ins()
+_ROWS_OF_TEAMS = Precompiled(_rows_of_teams, _IDS[:1], _IDS[1:])
+_WHOLE_ITEMS = Precompiled(
+    lambda pks: KeyResult.objects.select_related("objective__team", "owner").filter(pk__in=pks),
+    _IDS[:1],
+    _IDS[1:],
+)
+
+
+def ranked_items(key_results: QuerySet[KeyResult] | ItemsOfTeams, teams: dict[int, Team]) -> list[RankedItem]:
+    """These items, in the queryset's order (for `ItemsOfTeams`, in board order), each objective given its
+    team from `teams` (already read)."""
     items = []
     split = len(_ITEM_FIELDS)
     # An objective holds a few items: each is built once and shared by its items.
     objectives: dict[tuple, RankedObjective] = {}
-    for row in key_results.values_list(*_ITEM_FIELDS, *_OBJECTIVE_FIELDS):
+    if isinstance(key_results, ItemsOfTeams):
+        rows = _ROWS_OF_TEAMS(key_results.team_ids)
+    else:
+        rows = key_results.values_list(*_ITEM_FIELDS, *_OBJECTIVE_FIELDS)
+    for row in rows:
         fields = row[split:]
         objective = objectives.get(fields)
         if objective is None:
@@ -67,9 +89,7 @@ def make_whole(rows: Iterable[OkrRow]) -> set[int]:
     ranked = [row for row in rows if isinstance(row.key_result, RankedItem)]
     if not ranked:
         return set()
-    whole = KeyResult.objects.select_related("objective__team", "owner").in_bulk(
-        [row.key_result.pk for row in ranked]
-    )
+    whole = {kr.pk: kr for kr in _WHOLE_ITEMS([row.key_result.pk for row in ranked])}
     for row in ranked:
         row.key_result = whole.get(row.key_result.pk, row.key_result)
     return {row.key_result.pk for row in ranked if row.key_result.pk not in whole}

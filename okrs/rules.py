@@ -14,13 +14,15 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
 
+from django.db import router
 from django.db.models import QuerySet
 from django.utils.encoding import force_str
 from django.utils.functional import cached_property
 
+from common.precompiled import Precompiled, id_list_stand_ins
 from common.weeks import IsoWeek
 from okrs.models import KeyResult, KeyResultUpdate
-from okrs.progress import LOOKBACK_WEEKS, change_between, percent_of, window
+from okrs.progress import LOOKBACK_WEEKS, change_between, percent_of, window, window_between, window_start
 from reports.models import Week
 
 
@@ -32,6 +34,16 @@ def active_key_results(**filters):
         .select_related("objective__team", "owner")
         .in_board_order()
     )
+
+
+class ItemsOfTeams(NamedTuple):
+    """The open items of open objectives of these teams (`active_key_results`), for `okr_rows(among=…)`:
+    the look-back then runs a statement compiled once per connection (common/precompiled.py)."""
+
+    team_ids: list[int]
+
+    def queryset(self) -> QuerySet:
+        return active_key_results(objective__team__in=self.team_ids)
 
 
 def is_done(status: str | None) -> bool:
@@ -191,12 +203,35 @@ def read_updates(rows: Iterable[OkrRow]) -> None:
     ids = {pk for row in unread for pk in (row.update_id, row.previous_id) if pk is not None}
     if not ids:
         return
-    updates = KeyResultUpdate.objects.using(unread[0].using).filter(pk__in=ids).order_by()
-    found = {values[_UPDATE_ID_AT]: values for values in updates.values_list(*_WHOLE)}
+    using = unread[0].using
+    if using == router.db_for_read(KeyResultUpdate):
+        rows = _WHOLE_UPDATES(ids)
+    else:
+        rows = KeyResultUpdate.objects.using(using).filter(pk__in=ids).order_by().values_list(*_WHOLE)
+    found = {values[_UPDATE_ID_AT]: values for values in rows}
     for row in unread:
         # An update deleted since the figures were read is read as none.
         row.update_values = found.get(row.update_id, ()) if row.update_id is not None else None
         row.previous_values = found.get(row.previous_id, ()) if row.previous_id is not None else None
+
+
+def _teams_figures(team_ids: list[int], first: dt.date, last: dt.date):
+    items = ItemsOfTeams(team_ids).queryset().order_by().values("pk")
+    return window_between(items, first, last).order_by().values_list(*_FIGURES)
+
+
+# Compiled once per connection and number of items or teams (common/precompiled.py): the overview
+# built from nothing runs both, and compiling each cost more than the database took to answer it
+# (bench/FINDINGS.md §24).
+_IDS = id_list_stand_ins()
+_WHOLE_UPDATES = Precompiled(
+    lambda pks: KeyResultUpdate.objects.filter(pk__in=pks).order_by().values_list(*_WHOLE), _IDS[:1], _IDS[1:]
+)
+_TEAMS_FIGURES = Precompiled(
+    _teams_figures,
+    (_IDS[0], dt.date(1901, 1, 7), dt.date(1901, 3, 4)),
+    (_IDS[1], dt.date(1902, 1, 6), dt.date(1902, 3, 3)),
+)
 
 
 # The weeks read first: this week, the previous and the one before, where the stalled check anchors.
@@ -204,22 +239,34 @@ def read_updates(rows: Iterable[OkrRow]) -> None:
 RECENT_WEEKS = 2
 
 
-def _history(key_result_ids: list[int] | QuerySet, week: IsoWeek, lookback: int, whole: bool = False):
+def _history(
+    key_result_ids: list[int] | QuerySet | ItemsOfTeams, week: IsoWeek, lookback: int, whole: bool = False
+):
     """Each item's updates' figures (`_FIGURES`) of the last `lookback` weeks up to `week`, oldest first.
 
     `whole` reads each update's whole row after its figures, in the same query, for callers that print
     every row: the table's rows are then read as well as the index, which only a department's worth of
     them made slow.
     """
-    updates = window(key_result_ids, week, lookback).order_by()
+    if isinstance(key_result_ids, ItemsOfTeams) and not whole:
+        first = window_start(week, lookback).monday
+        rows, using = (
+            _TEAMS_FIGURES(key_result_ids.team_ids, first, week.monday),
+            router.db_for_read(KeyResult),
+        )
+    else:
+        if isinstance(key_result_ids, ItemsOfTeams):
+            key_result_ids = key_result_ids.queryset().values("pk")
+        updates = window(key_result_ids, week, lookback).order_by()
+        rows, using = updates.values_list(*_FIGURES, *(_WHOLE if whole else ())), updates.db
     history: dict[int, list[tuple]] = defaultdict(list)
-    for values in updates.values_list(*_FIGURES, *(_WHOLE if whole else ())):
+    for values in rows:
         history[values[_KEY_RESULT_AT]].append(values)
     # Put in order here: ordered in SQL, a department's 1,800 recent updates were sorted through the
     # weeks' join, 12 ms on SQLite against 7 unordered (bench/FINDINGS.md §22).
     for updates_of_item in history.values():
         updates_of_item.sort(key=_monday_of)
-    return history, updates.db
+    return history, using
 
 
 def _monday_of(values: tuple) -> dt.date:
@@ -254,7 +301,11 @@ def _percents(kr: KeyResult, updates: list[tuple]) -> list[Decimal | None]:
 
 
 def okr_rows(
-    key_results: Iterable[KeyResult], week: IsoWeek, *, read: bool = True, among: QuerySet | None = None
+    key_results: Iterable[KeyResult],
+    week: IsoWeek,
+    *,
+    read: bool = True,
+    among: QuerySet | ItemsOfTeams | None = None,
 ) -> list[OkrRow]:
     """Each item's progress this week against its previous update, with stalled and overdue flags.
 
@@ -264,14 +315,15 @@ def okr_rows(
     Percent and previous update follow okrs/progress.py. The recent weeks are read first, and the rest
     of the look-back window only for the items they leave open: a department's items are mostly
     reported every week, and the whole window was 7,800 rows for 600 items (bench/FINDINGS.md §20).
-    Given a queryset (or, beside items read as plain rows, the queryset they were read with: `among`),
-    the updates are found with it as a subquery rather than a list of its ids. `read=False` leaves the
+    Given a queryset (or, beside items read as plain rows, the queryset they were read with or the
+    `ItemsOfTeams` they are: `among`), the updates are found with it as a subquery rather than a list
+    of its ids. `read=False` leaves the
     updates' whole rows unread, for a caller that prints only some of the rows and reads theirs
     (`read_updates`): the overview ranks 600 items to print fifteen.
     """
     if among is None and isinstance(key_results, QuerySet) and not key_results.query.is_sliced:
         among = key_results
-    if among is not None:
+    if isinstance(among, QuerySet):
         among = among.order_by().values("pk")
     key_results = list(key_results)
     items = [kr.pk for kr in key_results] if among is None else among

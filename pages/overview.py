@@ -19,6 +19,7 @@ exists. tests/pages/test_overview_parts.py compares the merged page with one bui
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import logging
 from collections import defaultdict
@@ -33,13 +34,23 @@ from django.db.models import Exists, Q
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
+from common.precompiled import Precompiled, id_list_stand_ins
 from common.rendered_rows import RenderedRows
 from common.weeks import IsoWeek
 from incidents.models import Incident
-from incidents.summary import IncidentSummary, LightRecord, WeekFigures, light_records
+from incidents.summary import IncidentSummary, LightRecord, WeekFigures
 from incidents.table_html import incident_row_list
 from okrs.ranked_items import make_whole, ranked_items
-from okrs.rules import OkrGroup, OkrGroups, OkrRow, active_key_results, okr_groups, okr_rows, read_updates
+from okrs.rules import (
+    ItemsOfTeams,
+    OkrGroup,
+    OkrGroups,
+    OkrRow,
+    active_key_results,
+    okr_groups,
+    okr_rows,
+    read_updates,
+)
 from ops import data_version
 from pages.dashboards import KpiRow, kpi_row, value_in
 from pages.mover_rows_html import mover_row_list
@@ -48,6 +59,7 @@ from reports import okr_table_html, ranking, week_figures
 from reports.comparison import Tone
 from reports.models import KPI, Team, WeeklyReport
 from reports.ranking import Move
+from reports.week_figures import RankedKpi
 
 logger = logging.getLogger(__name__)
 
@@ -87,6 +99,57 @@ OKR_KEYS = {
     "stalled": lambda row: (_board_key(row),),
     "overdue": lambda row: (row.key_result.eta, _board_key(row)),
 }
+
+
+# ---------------------------------------------------------------- the page's statements
+
+# Compiled once per connection and, for a list of ids, once per its padded length
+# (common/precompiled.py): building and compiling the statements of the overview built from nothing
+# was ~13 ms of Python at scale 100 on SQLite, more than the database took to answer them
+# (bench/FINDINGS.md §24). Stand-ins: Mondays and ids no real row has.
+_MONDAYS, _PREVIOUS_MONDAYS = (
+    (dt.date(1901, 1, 7), dt.date(1902, 1, 6)),
+    (dt.date(1900, 12, 31), dt.date(1901, 12, 30)),
+)
+_IDS = id_list_stand_ins()
+
+_ACTIVE_TEAMS = Precompiled(
+    lambda: data_version.with_team_tokens(Team.objects.filter(is_active=True)), (), ()
+)
+
+
+def _reports(monday: dt.date, team_ids: list[int]):
+    # The status is all the overview reads of a report (the cards and the missing list).
+    return WeeklyReport.objects.filter(week__starts_on=monday, team__in=team_ids).only(
+        "team", "week", "status"
+    )
+
+
+def _records(team_ids: list[int], monday: dt.date, previous: dt.date):
+    """Both weeks' records, as plain rows, of these teams and of every archived team."""
+    return (
+        Incident.objects.filter(week__starts_on__in=[monday, previous])
+        .filter(Q(team__in=team_ids) | Q(team__is_active=False))
+        .order_by()
+        .values_list(*LightRecord.FIELDS)
+    )
+
+
+def _ranked_kpis(team_ids: list[int], monday: dt.date):
+    """The KPIs the week shows (active, or with a value in it: pages/dashboards.py), as plain rows."""
+    shown = Q(is_active=True) | Q(Exists(value_in(IsoWeek.from_date(monday))))
+    return KPI.objects.filter(shown, team__in=team_ids).values_list(*RankedKpi._fields)
+
+
+_REPORTS = Precompiled(_reports, (_MONDAYS[0], _IDS[0]), (_MONDAYS[1], _IDS[1]))
+_RECORDS = Precompiled(
+    _records, (_IDS[0], _MONDAYS[0], _PREVIOUS_MONDAYS[0]), (_IDS[1], _MONDAYS[1], _PREVIOUS_MONDAYS[1])
+)
+_RANKED_KPIS = Precompiled(_ranked_kpis, (_IDS[0], _MONDAYS[0]), (_IDS[1], _MONDAYS[1]))
+_SHOWN_KPIS = Precompiled(lambda pks: KPI.objects.filter(pk__in=pks), _IDS[:1], _IDS[1:])
+_SHOWN_INCIDENTS = Precompiled(
+    lambda pks: Incident.objects.filter(pk__in=pks).select_related("team", "week"), _IDS[:1], _IDS[1:]
+)
 
 
 # ---------------------------------------------------------------- one team's part
@@ -206,8 +269,8 @@ def _okr_rows_of(teams: dict[int, Team], week: IsoWeek) -> list[OkrRow]:
 
     The rows shown get their key results whole in `_Built.rows`.
     """
-    key_results = active_key_results(objective__team__in=list(teams)).select_related(None)
-    return okr_rows(ranked_items(key_results, teams), week, read=False, among=key_results)
+    items = ItemsOfTeams(list(teams))
+    return okr_rows(ranked_items(items, teams), week, read=False, among=items)
 
 
 def _build_parts(teams: list[Team], records: dict[int, list[LightRecord]], week: IsoWeek) -> _Built:
@@ -216,10 +279,8 @@ def _build_parts(teams: list[Team], records: dict[int, list[LightRecord]], week:
     Their cards are written by `_cards_of` from the headline rows, loaded with the rows the page shows.
     """
     # The ranking reads each KPI's plain row and each value's kept figures, not the KPIs' history.
-    kpis = week_figures.ranked_kpis(
-        KPI.objects.filter(Q(is_active=True) | Q(Exists(value_in(week))), team__in=teams)
-    )
     by_pk = {team.pk: team for team in teams}
+    kpis = week_figures.ranked_kpis(_RANKED_KPIS(list(by_pk), week.monday))
     moves = week_figures.week_moves(kpis, week)
     moves_by_team: dict[int, list[Move]] = defaultdict(list)
     for kpi in kpis:
@@ -326,11 +387,11 @@ def _load_kpi_rows(
     (joined, the page's ~140 KPIs built a team each: 0.8 of 2.4 ms on SQLite, bench/FINDINGS.md §23).
     """
     ids_by_kind = {kind: set(ids) for kind, ids in ids_by_kind.items()}
-    kpis = KPI.objects.filter(pk__in=set().union(*ids_by_kind.values()))
+    wanted = set().union(*ids_by_kind.values())
     if teams is None:
-        kpis = list(kpis.select_related("team"))
+        kpis = list(KPI.objects.filter(pk__in=wanted).select_related("team"))
     else:
-        kpis = list(kpis)
+        kpis = _SHOWN_KPIS(wanted)
         # A KPI moved to a team not read since its part was kept: the few such teams in one query.
         unread = {kpi.team_id for kpi in kpis} - teams.keys()
         if unread:
@@ -364,7 +425,7 @@ def _load_rows(
         loaded = okr_rows(active_key_results(pk__in=ids[OKR]), week)
         rows.update({_row_key(OKR, row.key_result.pk): row for row in loaded})
     if ids[INCIDENT]:
-        incidents = Incident.objects.filter(pk__in=ids[INCIDENT]).select_related("team", "week")
+        incidents = _SHOWN_INCIDENTS(ids[INCIDENT])
         rows.update({_row_key(INCIDENT, incident.pk): incident for incident in incidents})
     return rows
 
@@ -449,11 +510,10 @@ def _incident_records(week: IsoWeek, teams: list[Team]) -> dict[int, list[LightR
 
     An archived team keeps its records on the overview of their week, though it has no part.
     """
-    rows = light_records(
-        Incident.objects.filter(week__starts_on__in=[week.monday, week.previous().monday])
-        .filter(Q(team__in=teams) | Q(team__is_active=False))
-        .order_by()
-    )
+    rows = [
+        LightRecord(*row)
+        for row in _RECORDS([team.pk for team in teams], week.monday, week.previous().monday)
+    ]
     by_team: dict[int, list[LightRecord]] = defaultdict(list)
     for row in rows:
         by_team[row.team_id].append(row)
@@ -496,9 +556,8 @@ class DepartmentWeek:
 
 
 def _reports_of(teams: list[Team], week: IsoWeek) -> dict[int, WeeklyReport]:
-    # The status is all the overview reads of a report (the cards and the missing list).
-    reports = WeeklyReport.objects.filter(week__starts_on=week.monday, team__in=teams)
-    return {report.team_id: report for report in reports.only("team", "week", "status")}
+    reports = _REPORTS(week.monday, [team.pk for team in teams])
+    return {report.team_id: report for report in reports}
 
 
 def _top(candidates: list[tuple[tuple, int, int]], limit: int) -> list[tuple[int, int]]:
@@ -511,7 +570,7 @@ def department_week(week: IsoWeek) -> DepartmentWeek:
 
     The count is pinned in tests/pages/test_dashboards.py (OVERVIEW_QUERIES).
     """
-    teams = list(data_version.with_team_tokens(Team.objects.filter(is_active=True)))
+    teams = _ACTIVE_TEAMS()
     reports = _reports_of(teams, week)
     cache = caches[CACHE_ALIAS]
     # Nothing is kept without the department's token (a flushed database has none until its first write).

@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from common.formatting import format_number, format_signed, quantize
+from common.precompiled import Precompiled, id_list_stand_ins
 from common.weeks import IsoWeek
 from reports.models import KPI, KPIValue, Week
 
@@ -145,14 +146,31 @@ def format_relative(change: Change) -> str:
     return f"{format_signed(relative, RELATIVE_PLACES)}%"
 
 
-def _weeks_between(first: IsoWeek, last: IsoWeek):
-    """The weeks' ids as a subquery, for `week_id IN (SELECT id …)`.
+def _weeks_between(first: dt.date, last: dt.date):
+    """The ids of the weeks from the Monday `first` to the Monday `last`: `week_id IN (SELECT id …)`.
 
     Filtering the values on their week's Monday through a join made PostgreSQL read every value of
     the KPIs (20,280 for a team's 40 over ten years, to keep 560); on the week ids it looks each up on
     the (kpi, week) unique index. The same as the OKR look-back (okrs/progress.py `window`).
     """
-    return Week.objects.filter(starts_on__gte=first.monday, starts_on__lte=last.monday).values("pk")
+    return Week.objects.filter(starts_on__gte=first, starts_on__lte=last).values("pk")
+
+
+def _series_rows(kpi_ids: list[int], first: dt.date, last: dt.date):
+    return (
+        KPIValue.objects.filter(kpi__in=kpi_ids, week__in=_weeks_between(first, last))
+        .order_by()
+        .values_list("kpi_id", "week__year", "week__number", "value")
+    )
+
+
+# Compiled once per connection and number of KPIs (common/precompiled.py): every dashboard reads a
+# history, and compiling its statement cost more than SQLite took to run it (bench/FINDINGS.md §24).
+_SERIES = Precompiled(
+    _series_rows,
+    (id_list_stand_ins()[0], dt.date(1901, 1, 7), dt.date(1901, 3, 4)),
+    (id_list_stand_ins()[1], dt.date(1902, 1, 6), dt.date(1902, 3, 3)),
+)
 
 
 def compare_week(kpis: Iterable[KPI], week: IsoWeek) -> dict[int, Change]:
@@ -171,12 +189,7 @@ def series(kpis: Iterable[KPI], last: IsoWeek, weeks: int = 12) -> dict[int, lis
     # order_by(): the rows land by their week, so KPIValue's default ordering (by KPI, which joins the
     # KPI and its team and sorts) buys nothing. A week is read as its year and number, plain integers:
     # its Monday was a date parsed for every value (16,800 of them for the overview of thirty teams).
-    values = (
-        KPIValue.objects.filter(kpi__in=[kpi.pk for kpi in kpis], week__in=_weeks_between(first, last))
-        .order_by()
-        .values_list("kpi_id", "week__year", "week__number", "value")
-    )
-    for kpi_id, year, number, value in values:
+    for kpi_id, year, number, value in _SERIES([kpi.pk for kpi in kpis], first.monday, last.monday):
         result[kpi_id][index[year, number]] = value
     return {kpi.pk: result[kpi.pk] for kpi in kpis}
 

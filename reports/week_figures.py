@@ -17,12 +17,14 @@ built from the history of the few KPIs shown (`ranking.moves`).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import NamedTuple
 
 from django.db.models import QuerySet
 
+from common.precompiled import Precompiled, id_list_stand_ins
 from common.weeks import IsoWeek
 from reports import ranking
 from reports.comparison import Change
@@ -63,9 +65,11 @@ class RankedKpi(NamedTuple):
     target_met = KPI.target_met
 
 
-def ranked_kpis(kpis: QuerySet[KPI]) -> list[RankedKpi]:
-    """These KPIs, in the queryset's order, as the ranking reads them."""
-    return [RankedKpi._make(row) for row in kpis.values_list(*RankedKpi._fields)]
+def ranked_kpis(kpis: QuerySet[KPI] | Iterable[tuple]) -> list[RankedKpi]:
+    """These KPIs, in the queryset's order, as the ranking reads them (or rows already read with
+    `RankedKpi._fields`, as a precompiled statement returns them)."""
+    rows = kpis.values_list(*RankedKpi._fields) if isinstance(kpis, QuerySet) else kpis
+    return [RankedKpi._make(row) for row in rows]
 
 
 def week_moves(kpis: Iterable[KPI | RankedKpi], week: IsoWeek) -> dict[int, Move]:
@@ -76,11 +80,8 @@ def week_moves(kpis: Iterable[KPI | RankedKpi], week: IsoWeek) -> dict[int, Move
     # are only ever judged stale, never the reverse. The values are found by their KPIs' teams: a list
     # of a department's 1,200 KPI ids took longer to bind and plan than the rows took to read (SQLite
     # 28 → 14 ms, PostgreSQL 11 → 4, bench/FINDINGS.md §21); the teams' other KPIs are dropped here.
-    values = KPIValue.objects.filter(
-        kpi__team_id__in=sorted({kpi.team_id for kpi in kpis}),
-        week_id__in=Week.objects.filter(starts_on=week.monday).values("pk"),
-    )
-    rows = {row[1]: row for row in values.order_by().values_list(*_FIELDS) if row[1] in wanted}
+    values = _WEEK_ROWS(sorted({kpi.team_id for kpi in kpis}), week.monday)
+    rows = {row[1]: row for row in values if row[1] in wanted}
     stale = [kpi for kpi in kpis if kpi.pk in rows and not _is_current(rows[kpi.pk])]
     worked_out = _work_out(stale, rows, week) if stale else {}
     moves = {}
@@ -94,6 +95,22 @@ def week_moves(kpis: Iterable[KPI | RankedKpi], week: IsoWeek) -> dict[int, Move
             usual, changes_before = worked_out[kpi.pk]
         moves[kpi.pk] = Move(Change(kpi, value, previous), changes_before, usual)
     return moves
+
+
+def _week_rows(team_ids: list[int], monday: dt.date):
+    return (
+        KPIValue.objects.filter(
+            kpi__team_id__in=team_ids, week_id__in=Week.objects.filter(starts_on=monday).values("pk")
+        )
+        .order_by()
+        .values_list(*_FIELDS)
+    )
+
+
+# Compiled once per connection and number of teams (common/precompiled.py, bench/FINDINGS.md §24).
+_WEEK_ROWS = Precompiled(
+    _week_rows, (id_list_stand_ins()[0], dt.date(1901, 1, 7)), (id_list_stand_ins()[1], dt.date(1902, 1, 6))
+)
 
 
 def _is_current(row: tuple) -> bool:

@@ -3,8 +3,9 @@
 import datetime as dt
 
 import pytest
+from django.db.models import Q
 
-from common.precompiled import Precompiled
+from common.precompiled import IdList, Precompiled, id_list_stand_ins
 from common.weeks import IsoWeek
 from reports.models import KPI, KPIValue
 from tests.factories import make_kpi, make_team, make_value
@@ -65,3 +66,51 @@ def test_a_list_whose_length_changes_the_statement_is_refused(team):
 def test_stand_ins_must_differ_in_every_argument():
     with pytest.raises(ValueError, match="differ"):
         Precompiled(_values, FIRST, (FIRST[0], SECOND[1]))
+
+
+# ---------------------------------------------------------------- lists of ids
+
+IDS = id_list_stand_ins()
+
+
+def _named(pks, name: str):
+    return KPI.objects.filter(Q(pk__in=pks) | Q(name=name)).order_by("pk").values_list("pk", flat=True)
+
+
+def test_a_list_of_ids_reads_what_the_queryset_reads_whatever_its_length(team, django_assert_num_queries):
+    kpis = [make_kpi(team, f"k{index}") for index in range(9)]
+    pks = [kpi.pk for kpi in kpis]
+    compiles = []
+
+    def counted(ids, name):
+        compiles.append(len(ids))
+        return _named(ids, name)
+
+    precompiled = Precompiled(counted, (IDS[0], "\x00first"), (IDS[1], "\x00second"))
+    for _pass in range(2):
+        for count in range(len(pks) + 1):
+            for chosen in (pks[:count], pks[-count:] if count else [], [*pks[:count], *pks[:count], None]):
+                expected = list(_named(chosen, "k8"))
+                with django_assert_num_queries(1):
+                    assert precompiled(chosen, "k8") == expected
+        if _pass == 0:
+            built = len(compiles)
+    # Up to nine ids, padded to a power of two: lists of 0, 1, 2, 4, 8 and 16 ids, each compiled with the
+    # two sets of stand-ins once, and never again.
+    assert sorted(set(compiles)) == [0, 1, 2, 4, 8, 16]
+    assert len(compiles) == built
+
+
+def test_an_empty_list_that_empties_the_statement_reads_nothing(team, django_assert_num_queries):
+    make_kpi(team, "k")
+    precompiled = Precompiled(lambda ids: KPI.objects.filter(pk__in=ids), IDS[:1], IDS[1:])
+    with django_assert_num_queries(0):
+        assert precompiled([]) == []
+    assert [kpi.name for kpi in precompiled(KPI.objects.values_list("pk", flat=True))] == ["k"]
+
+
+def test_id_list_stand_ins_are_checked():
+    with pytest.raises(ValueError, match="both be id lists"):
+        Precompiled(_named, (IDS[0], "a"), (-5, "b"))
+    with pytest.raises(ValueError, match="apart"):
+        Precompiled(_named, (IdList(-10), "a"), (IdList(-20), "b"))
