@@ -8,11 +8,13 @@ ones whole. The look-back also puts each item's updates in week order itself (ok
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from common.weeks import IsoWeek
 from okrs.models import KeyResult
 from okrs.ranked_items import RankedItem, make_whole, ranked_items
-from okrs.rules import active_key_results, okr_rows
+from okrs.rules import ItemsOfTeams, active_key_results, okr_rows
 from tests.factories import make_key_result, make_objective, make_team, make_update, make_user, make_week
 from tests.okrs.test_look_back import row_facts
 
@@ -60,6 +62,29 @@ def test_plain_items_give_the_rows_instances_give(items):
     # The stalled item, whose look-back the recent weeks settle; the rare one's previous update is older.
     assert [row.is_stalled for row in rows] == [False, False, True]
     assert rows[0].previous_percent == 20
+
+
+@pytest.mark.django_db
+def test_the_items_of_teams_give_the_rows_their_queryset_gives(items):
+    # A second team's items, closed and open, and a team without any: the statements compiled for the
+    # overview (ItemsOfTeams) read what the queryset reads, for one team or several, in as many queries.
+    other = make_team("Risk", slug="risk")
+    objective = make_objective(other, "R1")
+    make_update(make_key_result(objective, position=0), W33, 50)
+    make_key_result(objective, position=1, is_active=False)
+    empty = make_team("Empty", slug="empty")
+    teams = {team.pk: team for team in (items, other, empty)}
+    for chosen in ([items.pk], [other.pk, items.pk], [empty.pk], list(teams)):
+        queryset = active_key_results(objective__team__in=chosen)
+        with CaptureQueriesContext(connection) as by_queryset:
+            plain = ranked_items(queryset.select_related(None), teams)
+            expected = [figures(row) for row in okr_rows(plain, W33, read=False, among=queryset)]
+        with CaptureQueriesContext(connection) as by_teams:
+            listed = ranked_items(ItemsOfTeams(chosen), teams)
+            rows = okr_rows(listed, W33, read=False, among=ItemsOfTeams(chosen))
+        assert [figures(row) for row in rows] == expected
+        assert listed == plain
+        assert len(by_teams) == len(by_queryset)
 
 
 @pytest.mark.django_db
