@@ -252,7 +252,7 @@ def _history(
         first = window_start(week, lookback).monday
         rows, using = (
             _TEAMS_FIGURES(key_result_ids.team_ids, first, week.monday),
-            router.db_for_read(KeyResult),
+            router.db_for_read(KeyResultUpdate),
         )
     else:
         if isinstance(key_result_ids, ItemsOfTeams):

@@ -85,6 +85,11 @@ def test_the_items_of_teams_give_the_rows_their_queryset_gives(items):
         assert [figures(row) for row in rows] == expected
         assert listed == plain
         assert len(by_teams) == len(by_queryset)
+        # Read whole (the notes with the figures), the look-back runs as the queryset's does.
+        whole = okr_rows(listed, W33, among=ItemsOfTeams(chosen))
+        assert [(figures(row), row.note) for row in whole] == [
+            (figures(row), row.note) for row in okr_rows(queryset, W33)
+        ]
 
 
 @pytest.mark.django_db
