@@ -11,7 +11,8 @@ result is the queryset's: model instances, `values()` dicts or `values_list()` t
 An argument may also be a list of ids (`IdList` stand-ins): an `__in` list's length is part of the
 statement, so one is compiled per length, and a list is padded to the next power of two by repeating
 its last id (the same rows: `IN (4, 7, 7, 7)` is `IN (4, 7)`), which bounds the statements of a list
-whose length changes from view to view to a dozen. The overview built from nothing ran thirteen
+whose length changes from view to view to a dozen (a list longer than `LONGEST_PADDED` runs as the
+queryset it builds). The overview built from nothing ran thirteen
 statements, each with a list of teams or of the rows shown, and compiling them was ~13 ms of its
 ~120 on SQLite (bench/FINDINGS.md §24).
 
@@ -40,6 +41,9 @@ class IdList(NamedTuple):
 
 
 MAX_IDS = 1 << 20
+# A longer list runs as the queryset it builds, compiled for the call: padded, it would pass SQLite's
+# limit of 32,766 parameters sooner, and a page's lists are a department's teams or rows shown.
+LONGEST_PADDED = 4096
 
 
 def id_list_stand_ins(index: int = 0) -> tuple[IdList, IdList]:
@@ -56,10 +60,8 @@ _NOTHING = object()
 def _padded(ids) -> list:
     """The list's distinct ids, padded to a power of two with its last (nothing for an empty list)."""
     distinct = list(dict.fromkeys(pk for pk in ids if pk is not None))
-    if not distinct:
+    if not distinct or len(distinct) > LONGEST_PADDED:
         return distinct
-    if len(distinct) > MAX_IDS:
-        raise ValueError(f"A list of more than {MAX_IDS} ids cannot be precompiled.")
     length = 1 << (len(distinct) - 1).bit_length()
     return distinct + [distinct[-1]] * (length - len(distinct))
 
@@ -164,6 +166,10 @@ class Precompiled:
             _padded(argument) if is_list else argument
             for is_list, argument in zip(self._lists, arguments, strict=True)
         ]
+        if any(
+            is_list and len(ids) > LONGEST_PADDED for is_list, ids in zip(self._lists, arguments, strict=True)
+        ):
+            return list(self._build(*arguments))
         connection = connections[router.db_for_read(self._model)]
         lengths = tuple(
             len(argument) if is_list else None

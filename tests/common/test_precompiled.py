@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.db.models import Q
 
-from common.precompiled import IdList, Precompiled, id_list_stand_ins
+from common.precompiled import LONGEST_PADDED, IdList, Precompiled, id_list_stand_ins
 from common.weeks import IsoWeek
 from reports.models import KPI, KPIValue
 from tests.factories import make_kpi, make_team, make_value
@@ -114,3 +114,20 @@ def test_id_list_stand_ins_are_checked():
         Precompiled(_named, (IDS[0], "a"), (-5, "b"))
     with pytest.raises(ValueError, match="apart"):
         Precompiled(_named, (IdList(-10), "a"), (IdList(-20), "b"))
+
+
+def test_a_list_too_long_to_pad_runs_as_its_queryset(team, django_assert_num_queries):
+    kpis = [make_kpi(team, f"k{index}") for index in range(3)]
+    compiles = []
+
+    def counted(ids, name):
+        compiles.append(len(ids))
+        return _named(ids, name)
+
+    precompiled = Precompiled(counted, (IDS[0], "\x00first"), (IDS[1], "\x00second"))
+    # Ids no row has, then the real ones: past LONGEST_PADDED, none is padded or compiled for keeps.
+    long = [*range(10**9, 10**9 + LONGEST_PADDED), *(kpi.pk for kpi in kpis)]
+    with django_assert_num_queries(1):
+        assert precompiled(long, "none") == [kpi.pk for kpi in kpis]
+    assert compiles[-1] == len(long)
+    assert all(length <= 1 for length in compiles[:-1])
