@@ -7,6 +7,11 @@ for a missing CSRF token. gunicorn has already undone the chunking and says the 
 length, so every limit Django applies to a body with a length (DATA_UPLOAD_MAX_MEMORY_SIZE, the number
 of fields and files) applies to it too. What cannot be read this way is refused by
 `RefusedBodyMiddleware`, inside Django, so the answer is the site's own 400 page with its headers.
+
+A body that states a length past MAX_BYTES is refused the same way, unread. Django keeps no limit on
+the files of a form: a multipart body of any size was written to a temporary file before any view
+ran (the CSRF check reads the form, for an anonymous request too), and only then did the import's
+form refuse a file over its 5 MB. No proxy stands in front of gunicorn in docker-compose.yml.
 """
 
 from __future__ import annotations
@@ -24,8 +29,8 @@ from django.utils.translation import gettext as _
 from reportsite.middleware import API_PREFIXES
 
 ERROR_KEY = "reportsite.chunked_body"
-# A chunked body past this is not read on (a Content-Length body of any size is left to Django's
-# limits and the proxy's); the import's largest upload, a .zip, is 5 MB.
+# A body past this is not read, chunked or of a stated length; the import's largest upload, a .zip, is
+# 5 MB, and the API's largest write a few hundred KB.
 MAX_BYTES = 64 * 1024 * 1024
 _READ = 64 * 1024
 
@@ -34,18 +39,30 @@ TOO_LARGE = "too-large"
 MALFORMED = "malformed"
 
 
+def _stated_length(environ) -> int:
+    try:
+        return int(environ.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        # Django reads a length it cannot parse as none.
+        return 0
+
+
 def _is_chunked(environ) -> bool:
     coding = environ.get("HTTP_TRANSFER_ENCODING", "").lower()
     return "chunked" in coding and not environ.get("CONTENT_LENGTH")
 
 
 class ChunkedBodies:
-    """WSGI: read a chunked request body the server has de-chunked and give it to Django with its length."""
+    """WSGI: read a chunked request body the server has de-chunked and give it to Django with its length;
+    refuse any body past MAX_BYTES, unread."""
 
     def __init__(self, application):
         self.application = application
 
     def __call__(self, environ, start_response):
+        if _stated_length(environ) > MAX_BYTES:
+            _refuse(environ, TOO_LARGE)
+            return self.application(environ, start_response)
         if not _is_chunked(environ):
             return self.application(environ, start_response)
         body = _read_chunked(environ)
@@ -116,7 +133,7 @@ def _read_chunked(environ):
 
 
 class RefusedBodyMiddleware:
-    """Answer a chunked body ChunkedBodies could not read: 411 without a way to read it, else 400.
+    """Answer a body ChunkedBodies did not read: 411 for a chunked one without a way to read it, else 400.
 
     The API answers in its JSON shape; pages raise, for the site's 400 page.
     """
@@ -137,7 +154,7 @@ class RefusedBodyMiddleware:
                 )
             elif reason == TOO_LARGE:
                 status = 400
-                message = _("The chunked request body is larger than %(limit)d bytes.") % {"limit": MAX_BYTES}
+                message = _("The request body is larger than %(limit)d bytes.") % {"limit": MAX_BYTES}
             else:
                 status = 400
                 message = _("The chunked request body is malformed: a chunk's size or end is wrong.")
