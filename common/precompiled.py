@@ -53,6 +53,11 @@ def id_list_stand_ins(index: int = 0) -> tuple[IdList, IdList]:
     return IdList(base), IdList(base - 2 * MAX_IDS)
 
 
+# Stand-in Mondays no week has, for a statement's week arguments: its Monday, and one before or after.
+STAND_IN_MONDAYS = (dt.date(1901, 1, 7), dt.date(1902, 1, 6))
+STAND_IN_EARLIER_MONDAYS = (dt.date(1900, 12, 31), dt.date(1901, 12, 30))
+STAND_IN_LATER_MONDAYS = (dt.date(1901, 3, 4), dt.date(1902, 3, 3))
+
 # A list without ids: the lookup matches nothing, and the statement is compiled without it.
 _NOTHING = object()
 

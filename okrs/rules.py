@@ -19,7 +19,7 @@ from django.db.models import QuerySet
 from django.utils.encoding import force_str
 from django.utils.functional import cached_property
 
-from common.precompiled import Precompiled, id_list_stand_ins
+from common.precompiled import STAND_IN_LATER_MONDAYS, STAND_IN_MONDAYS, Precompiled, id_list_stand_ins
 from common.weeks import IsoWeek
 from okrs.models import KeyResult, KeyResultUpdate
 from okrs.progress import LOOKBACK_WEEKS, change_between, percent_of, window, window_between, window_start
@@ -229,8 +229,8 @@ _WHOLE_UPDATES = Precompiled(
 )
 _TEAMS_FIGURES = Precompiled(
     _teams_figures,
-    (_IDS[0], dt.date(1901, 1, 7), dt.date(1901, 3, 4)),
-    (_IDS[1], dt.date(1902, 1, 6), dt.date(1902, 3, 3)),
+    (_IDS[0], STAND_IN_MONDAYS[0], STAND_IN_LATER_MONDAYS[0]),
+    (_IDS[1], STAND_IN_MONDAYS[1], STAND_IN_LATER_MONDAYS[1]),
 )
 
 

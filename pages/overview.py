@@ -34,7 +34,12 @@ from django.db.models import Exists, Q
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
-from common.precompiled import Precompiled, id_list_stand_ins
+from common.precompiled import (
+    STAND_IN_EARLIER_MONDAYS,
+    STAND_IN_MONDAYS,
+    Precompiled,
+    id_list_stand_ins,
+)
 from common.rendered_rows import RenderedRows
 from common.weeks import IsoWeek
 from incidents.models import Incident
@@ -107,10 +112,7 @@ OKR_KEYS = {
 # (common/precompiled.py): building and compiling the statements of the overview built from nothing
 # was ~13 ms of Python at scale 100 on SQLite, more than the database took to answer them
 # (bench/FINDINGS.md §24). Stand-ins: Mondays and ids no real row has.
-_MONDAYS, _PREVIOUS_MONDAYS = (
-    (dt.date(1901, 1, 7), dt.date(1902, 1, 6)),
-    (dt.date(1900, 12, 31), dt.date(1901, 12, 30)),
-)
+_MONDAYS, _PREVIOUS_MONDAYS = STAND_IN_MONDAYS, STAND_IN_EARLIER_MONDAYS
 _IDS = id_list_stand_ins()
 
 _ACTIVE_TEAMS = Precompiled(

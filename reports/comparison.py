@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from common.formatting import format_number, format_signed, quantize
-from common.precompiled import Precompiled, id_list_stand_ins
+from common.precompiled import STAND_IN_LATER_MONDAYS, STAND_IN_MONDAYS, Precompiled, id_list_stand_ins
 from common.weeks import IsoWeek
 from reports.models import KPI, KPIValue, Week
 
@@ -168,8 +168,8 @@ def _series_rows(kpi_ids: list[int], first: dt.date, last: dt.date):
 # history, and compiling its statement cost more than SQLite took to run it (bench/FINDINGS.md §24).
 _SERIES = Precompiled(
     _series_rows,
-    (id_list_stand_ins()[0], dt.date(1901, 1, 7), dt.date(1901, 3, 4)),
-    (id_list_stand_ins()[1], dt.date(1902, 1, 6), dt.date(1902, 3, 3)),
+    (id_list_stand_ins()[0], STAND_IN_MONDAYS[0], STAND_IN_LATER_MONDAYS[0]),
+    (id_list_stand_ins()[1], STAND_IN_MONDAYS[1], STAND_IN_LATER_MONDAYS[1]),
 )
 
 

@@ -24,7 +24,7 @@ from typing import NamedTuple
 
 from django.db.models import QuerySet
 
-from common.precompiled import Precompiled, id_list_stand_ins
+from common.precompiled import STAND_IN_MONDAYS, Precompiled, id_list_stand_ins
 from common.weeks import IsoWeek
 from reports import ranking
 from reports.comparison import Change
@@ -109,7 +109,7 @@ def _week_rows(team_ids: list[int], monday: dt.date):
 
 # Compiled once per connection and number of teams (common/precompiled.py, bench/FINDINGS.md §24).
 _WEEK_ROWS = Precompiled(
-    _week_rows, (id_list_stand_ins()[0], dt.date(1901, 1, 7)), (id_list_stand_ins()[1], dt.date(1902, 1, 6))
+    _week_rows, (id_list_stand_ins()[0], STAND_IN_MONDAYS[0]), (id_list_stand_ins()[1], STAND_IN_MONDAYS[1])
 )
 
 

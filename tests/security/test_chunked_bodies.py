@@ -66,6 +66,11 @@ def call(app, method, path, body, *, terminated=True, error=None, **headers):
         environ["CONTENT_TYPE"] = environ.pop("HTTP_CONTENT_TYPE")
     if terminated:
         environ["wsgi.input_terminated"] = True
+    return answer_of(app, environ)
+
+
+def answer_of(app, environ) -> dict:
+    """The application's status, headers and body for this environ, closed as a server closes it."""
     setup_testing_defaults(environ)
     answer = {}
 
@@ -192,18 +197,7 @@ def call_with_length(app, method, path, length, body=None, **headers):
         "wsgi.input": UnreadInput() if body is None else io.BytesIO(body),
         **{f"HTTP_{name.upper().replace('-', '_')}": value for name, value in headers.items()},
     }
-    setup_testing_defaults(environ)
-    answer = {}
-
-    def start_response(status, response_headers, exc_info=None):
-        answer["status"] = int(status.split()[0])
-
-    result = app(environ, start_response)
-    try:
-        answer["body"] = b"".join(result)
-    finally:
-        result.close()
-    return answer
+    return answer_of(app, environ)
 
 
 def test_a_form_past_the_limit_is_refused_unread(app, monkeypatch, team, caplog):
