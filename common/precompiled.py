@@ -6,7 +6,9 @@ team, week and dates do (bench/FINDINGS.md §13). `Precompiled` compiles such a 
 values the first time a connection needs it, proves by a second compilation which parameters carry
 which argument, and afterwards fills the real arguments into those slots and runs the same statement.
 The rows still come through the ORM's own iterable, converters and related-object populators, so the
-result is the queryset's: model instances, `values()` dicts or `values_list()` tuples.
+result is the queryset's: model instances, `values()` dicts or `values_list()` tuples. The tuples of a
+`values_list()` are converted a column at a time, with the ORM's converters: row by row, its loop cost
+more than the conversions (bench/FINDINGS.md §25).
 
 An argument may also be a list of ids (`IdList` stand-ins): an `__in` list's length is part of the
 statement, so one is compiled per length, and a list is padded to the next power of two by repeating
@@ -24,12 +26,15 @@ from __future__ import annotations
 import copy
 import datetime as dt
 from collections.abc import Callable
+from itertools import chain
 from typing import NamedTuple
 from weakref import WeakKeyDictionary
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, router
 from django.db.models import QuerySet
+from django.db.models.query import ValuesListIterable
+from django.db.models.sql.constants import MULTI
 
 
 class IdList(NamedTuple):
@@ -83,6 +88,9 @@ class _Compiled(NamedTuple):
     # (position in params, index of the flattened argument whose adapted value goes there: a list's
     # ids are flattened in place)
     slots: tuple[tuple[int, int], ...]
+    # A values_list() statement's converted columns: (position, converters, expression); None for a
+    # statement whose rows the queryset's own iterable makes.
+    columns: tuple | None
 
 
 def _adapted(connection, value):
@@ -153,7 +161,8 @@ class Precompiled:
             if len(found) != 1:
                 raise RuntimeError(f"Parameter {position} of the queryset is not one of its arguments.")
             slots.append((position, found[0]))
-        return _Compiled(queryset, compiler, sql, params, tuple(slots))
+        columns = None if sql is _NOTHING else _converted_columns(queryset, compiler)
+        return _Compiled(queryset, compiler, sql, params, tuple(slots), columns)
 
     def _flattened(self, connection, arguments) -> list:
         flat = []
@@ -197,8 +206,39 @@ class Precompiled:
         # only its statement is this call's.
         compiler = copy.copy(compiled.compiler)
         compiler.as_sql = lambda *args, **kwargs: statement
+        if compiled.columns is not None:
+            return _converted(
+                list(chain.from_iterable(compiler.execute_sql(MULTI))), compiled.columns, connection
+            )
         # A clone, so the stand-in queryset never caches rows; it is evaluated here and never leaves,
         # so nothing can chain a filter onto a query whose compiler ignores it.
         queryset = compiled.queryset._chain()
         queryset.query.get_compiler = lambda *args, **kwargs: compiler
         return list(queryset)
+
+
+def _converted_columns(queryset: QuerySet, compiler) -> tuple | None:
+    """The converters of a plain `values_list()` statement's columns, as `SQLCompiler.results_iter`
+    finds them; None for any other iterable (model instances, dicts, flat or named tuples)."""
+    if queryset._iterable_class is not ValuesListIterable:
+        return None
+    fields = [selected[0] for selected in compiler.select[: compiler.col_count]]
+    if compiler.has_composite_fields(fields):
+        return None
+    return tuple(
+        (position, tuple(converters), expression)
+        for position, (converters, expression) in compiler.get_converters(fields).items()
+    )
+
+
+def _converted(rows: list, columns: tuple, connection) -> list[tuple]:
+    """The rows with each column converted as `SQLCompiler.apply_converters` converts it, column by column."""
+    if not columns or not rows:
+        return [tuple(row) for row in rows]
+    by_column = list(zip(*rows, strict=True))
+    for position, converters, expression in columns:
+        values = by_column[position]
+        for converter in converters:
+            values = [converter(value, expression, connection) for value in values]
+        by_column[position] = values
+    return list(zip(*by_column, strict=True))

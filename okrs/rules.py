@@ -143,25 +143,25 @@ class OkrRow:
         return force_str(_STATUS_LABELS.get(self.status, self.status), strings_only=True)
 
 
-class _Figure(NamedTuple):
-    monday: dt.date
-    percent: Decimal | None
+_NO_ANCHOR = object()
 
 
-def _is_flat_since(figures: list[_Figure], since: IsoWeek) -> bool:
+def _is_flat_since(updates: list[tuple], percents: list[Decimal | None], since: IsoWeek) -> bool:
     """The item had a progress figure at or before `since` and every figure reported after it is the same.
 
-    `figures` are the item's updates, oldest first. Updates without a figure (a note only) neither count
-    as progress nor break the run.
+    `updates` are the item's (`_FIGURES`), oldest first, and `percents` their figures. Updates without a
+    figure (a note only) neither count as progress nor break the run. One pass, in order: the anchor is
+    the last figure at or before `since`, and every later figure must equal it.
     """
-    figures = [figure for figure in figures if figure.percent is not None]
-    anchor = None
-    for index, figure in enumerate(figures):
-        if figure.monday <= since.monday:
-            anchor = index
-    if anchor is None:
-        return False
-    return all(figure.percent == figures[anchor].percent for figure in figures[anchor:])
+    since_monday, anchor = since.monday, _NO_ANCHOR
+    for row, percent in zip(updates, percents, strict=True):
+        if percent is None:
+            continue
+        if row[_MONDAY_AT] <= since_monday:
+            anchor = percent
+        elif anchor is _NO_ANCHOR or percent != anchor:
+            return False
+    return anchor is not _NO_ANCHOR
 
 
 # What the rules read of an update, all of it in the figures index (okrs/models.py): reading the rows
@@ -297,6 +297,9 @@ def _is_settled(recent: list[tuple], percents: list[Decimal | None], week: IsoWe
 def _percents(kr: KeyResult, updates: list[tuple]) -> list[Decimal | None]:
     """Each update's percent, worked out once per item: the settling and the row both read them, and a
     value item's percent is a division and a rounding (bench/FINDINGS.md §23)."""
+    if kr.measure != KeyResult.Measure.VALUE:
+        # percent_of's first rule, without a call per update: a percent item's progress is its percent.
+        return [row[_PROGRESS_AT] for row in updates]
     return [percent_of(kr, row[_PROGRESS_AT], row[_VALUE_AT]) for row in updates]
 
 
@@ -363,8 +366,7 @@ def _okr_row(
     percent = percents[-1] if this else None
     stalled = False
     if percent is not None and not is_done(status):
-        figures = [_Figure(row[_MONDAY_AT], pct) for row, pct in zip(past, percents, strict=True)]
-        stalled = _is_flat_since(figures, anchor)
+        stalled = _is_flat_since(past, percents, anchor)
     return OkrRow(
         key_result=kr,
         update_id=this[_ID_AT] if this else None,

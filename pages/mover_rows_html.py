@@ -9,24 +9,15 @@ renders the old loop beside it, in both languages).
 
 from __future__ import annotations
 
-from django.urls import reverse
 from django.utils.translation import gettext
 
 from common.formatting import escape_text as escape
 from common.weeks import IsoWeek
 from reports.comparison import format_absolute, format_relative, format_value
+from reports.links import kpi_detail_href, team_week_href
 
 # `{{ rows.html }}` in the template stands where the loop was; its whitespace is part of each row.
 ROW_END = "\n    "
-_PLACEHOLDER = 999999999
-
-
-def kpi_detail_href():
-    """The KPI page's escaped link as a function of the KPI's id: reverse() once per list, not per row."""
-    prefix, suffix = (
-        escape(part) for part in reverse("kpi-detail", kwargs={"pk": _PLACEHOLDER}).split(str(_PLACEHOLDER))
-    )
-    return lambda pk: f"{prefix}{pk}{suffix}"
 
 
 def _value(value, kpi) -> str:
@@ -35,20 +26,14 @@ def _value(value, kpi) -> str:
 
 def mover_row_list(rows, week: IsoWeek) -> list[str]:
     """KpiRows (pages/dashboards.py) of a ranked list, each as its `<tr>` markup; every value escaped."""
-    # reverse() once per list for the KPIs' links, once per team for the teams'.
-    detail = kpi_detail_href()
-    team_links: dict[str, str] = {}
+    detail, team_week_of = kpi_detail_href(), team_week_href(week)
     target_text = gettext("target %(target)s")
     written = []
     for row in rows:
         kpi, change = row.kpi, row.change
         tone = f"tone-{change.tone}"
         team = kpi.team
-        team_week = team_links.get(team.slug)
-        if team_week is None:
-            team_week = team_links[team.slug] = escape(
-                reverse("team-week", kwargs={"team": team.slug, "week": week})
-            )
+        team_week = team_week_of(team.slug)
         name = escape(kpi.name)
         relative = ""
         if change.relative is not None:

@@ -17,8 +17,8 @@ from django.utils.translation import gettext, ngettext
 
 from common.charts import sparkline
 from common.formatting import escape_text as escape
-from pages.mover_rows_html import kpi_detail_href
 from reports.comparison import format_absolute, format_relative, format_value
+from reports.links import kpi_detail_href, team_week_href
 from reports.models import WeeklyReport
 
 # Model.get_status_display rebuilds the field's choices on every call: the same label from a table.
@@ -29,8 +29,8 @@ class _Shared:
     """What every card of one page prints alike, worked out once: thirty cards called reverse() and
     gettext for the same links and labels thirty times (bench/FINDINGS.md §22)."""
 
-    def __init__(self):
-        self.detail = kpi_detail_href()
+    def __init__(self, week):
+        self.detail, self.team_week = kpi_detail_href(), team_week_href(week)
         self.new = f'<span class="badge badge-new">{gettext("new")}</span>'
         self.no_report = f'<span class="badge badge-warn">{gettext("No report")}</span>'
         self.no_kpis = f'\n  <p class="muted small">{gettext("No KPIs defined.")}</p>\n  '
@@ -81,7 +81,7 @@ def team_cards(items, week) -> list[str]:
     """The cards of TeamOverviews (pages/overview.py), each read from its item and `week` only."""
     if not items:
         return []
-    shared = _Shared()
+    shared = _Shared(week)
     return [_card(item, week, shared) for item in items]
 
 
@@ -96,7 +96,7 @@ def _status(report) -> str:
 
 def _card(item, week, shared: _Shared) -> str:
     team, report = item.team, item.report
-    team_week = escape(reverse("team-week", kwargs={"team": team.slug, "week": week}))
+    team_week = shared.team_week(team.slug)
     status = _status(report) if report else shared.no_report
     headline = item.headline
     if headline:

@@ -10,12 +10,12 @@ its first render. `okr_rows` prints what the template's row loop printed, charac
 from __future__ import annotations
 
 from django.template.defaultfilters import linebreaksbr
-from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 from common.charts import progress_bar
 from common.formatting import escape_text as escape
+from reports.links import team_week_href
 from reports.templatetags.report_tags import percent, signed_pp
 
 
@@ -43,7 +43,7 @@ def okr_row_list(rows, show_team: bool, week) -> list[str]:
     past_eta = f' <span class="badge badge-worse">{escape(gettext("past ETA"))}</span>'
     # Shown only where the table is stacked on a phone and its header is out of sight.
     eta_label = f'<span class="cell-label">{escape(gettext("ETA"))}</span> '
-    team_links: dict[str, str] = {}
+    team_week_of = team_week_href(week) if show_team else None
     last_objective = object()
     written = []
     for row in rows:
@@ -65,12 +65,7 @@ def okr_row_list(rows, show_team: bool, week) -> list[str]:
         code = ""
         if show_team:
             team = objective.team
-            link = team_links.get(team.slug)
-            if link is None:
-                link = team_links[team.slug] = escape(
-                    reverse("team-week", kwargs={"team": team.slug, "week": week})
-                )
-            parts.append(f'<td class="team"><a href="{link}">{escape(team.name)}</a></td>')
+            parts.append(f'<td class="team"><a href="{team_week_of(team.slug)}">{escape(team.name)}</a></td>')
             code = f'<span class="okr-code">{escape(objective.code)}</span> '
         note = row.note
         note_html = f'<div class="kpi-note">{linebreaksbr(note, autoescape=True)}</div>' if note else ""

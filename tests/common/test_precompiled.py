@@ -1,14 +1,17 @@
 """A precompiled queryset reads what the queryset reads, and refuses one whose shape its values change."""
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.db.models import Q
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from common.precompiled import LONGEST_PADDED, IdList, Precompiled, id_list_stand_ins
 from common.weeks import IsoWeek
 from reports.models import KPI, KPIValue
-from tests.factories import make_kpi, make_team, make_value
+from tests.factories import make_kpi, make_team, make_value, make_week
 
 pytestmark = pytest.mark.django_db
 
@@ -131,3 +134,58 @@ def test_a_list_too_long_to_pad_runs_as_its_queryset(team, django_assert_num_que
         assert precompiled(long, "none") == [kpi.pk for kpi in kpis]
     assert compiles[-1] == len(long)
     assert all(length <= 1 for length in compiles[:-1])
+
+
+def _columns(team_pk: int, monday: dt.date):
+    # Decimals, a date through a join, a datetime, a boolean, text and None: each converter the ORM has
+    # for them runs on the columns.
+    return (
+        KPIValue.objects.filter(kpi__team_id=team_pk, week__starts_on__lte=monday)
+        .order_by("kpi__name", "week__starts_on")
+        .values_list(
+            "pk",
+            "value",
+            "previous_value",
+            "week__starts_on",
+            "updated_at",
+            "is_generated",
+            "note",
+            "kpi__target",
+        )
+    )
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    values=st.lists(
+        st.one_of(
+            st.none(),
+            st.decimals(
+                min_value=-(10**13), max_value=10**13, places=6, allow_nan=False, allow_infinity=False
+            ),
+        ),
+        min_size=0,
+        max_size=6,
+    )
+)
+def test_a_values_list_reads_the_tuples_the_queryset_reads(team, values):
+    """Its columns are converted one by one, not row by row: the same values, types and places."""
+    KPIValue.objects.all().delete()
+    KPI.objects.all().delete()
+    kpi = make_kpi(team, "volume", target=Decimal("99.5"))
+    for offset, value in enumerate(values):
+        week = IsoWeek.parse("2024-W33").shifted(-offset)
+        KPIValue.objects.create(
+            kpi=kpi,
+            week=make_week(week),
+            value=value,
+            note="" if value is not None else "n/a",
+            is_generated=offset % 2 == 0,
+        )
+    precompiled = Precompiled(_columns, FIRST, SECOND)
+    monday = IsoWeek.parse("2024-W33").monday
+    expected = list(_columns(team.pk, monday))
+    rows = precompiled(team.pk, monday)
+    assert rows == expected
+    assert [tuple(map(type, row)) for row in rows] == [tuple(map(type, row)) for row in expected]
+    assert [str(row[1]) for row in rows] == [str(row[1]) for row in expected]

@@ -115,3 +115,31 @@ def test_a_flat_run_anchored_before_the_recent_weeks_is_stalled(items):
     make_update(progress_item, W33.shifted(-2), None, note="No figure this week")
     rows = rules.okr_rows([progress_item, value_item], W33)
     assert [row.is_stalled for row in rows] == [True, True]
+
+
+def flat_since_as_written(mondays: list, percents: list, since: IsoWeek) -> bool:
+    """The stalled rule as `okr_rows` words it, spelled out: the latest figure at or before `since`, and
+    every figure after it the same."""
+    figures = [
+        (monday, percent) for monday, percent in zip(mondays, percents, strict=True) if percent is not None
+    ]
+    anchors = [index for index, (monday, _percent) in enumerate(figures) if monday <= since.monday]
+    if not anchors:
+        return False
+    return all(percent == figures[anchors[-1]][1] for _monday, percent in figures[anchors[-1] :])
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    weeks=st.lists(st.booleans(), min_size=len(WEEKS), max_size=len(WEEKS)),
+    percents=st.lists(FIGURES, min_size=len(WEEKS), max_size=len(WEEKS)),
+    since_back=st.integers(min_value=0, max_value=len(WEEKS)),
+)
+def test_the_stalled_check_is_the_rule_as_written(weeks, percents, since_back):
+    """One pass over the updates gives what the rule's two steps give, for any run of figures and gaps."""
+    reported = [(week, percent) for week, percent, has in zip(WEEKS, percents, weeks, strict=True) if has]
+    updates = [(None, None, week.monday, "", None, None) for week, _percent in reported]
+    figures = [percent for _week, percent in reported]
+    since = W33.shifted(-since_back)
+    expected = flat_since_as_written([week.monday for week, _percent in reported], figures, since)
+    assert rules._is_flat_since(updates, figures, since) == expected
