@@ -192,14 +192,28 @@ def _row_key(kind: str, pk: int) -> str:
 
 @dataclass
 class TeamOverview:
+    """A team's card on the page: its counts and headline, not its part's candidates for the lists.
+
+    The page's context holds it, and Django's test client keeps every context it renders, as the bench's
+    requests do: holding each part's ~130 candidate keys there made the collector free them, a few
+    milliseconds a view (bench/FINDINGS.md §25).
+    """
+
     team: Team
     report: WeeklyReport | None
-    part: TeamPart
     week: IsoWeek
-    # The headline rows, when the part was built in this request; otherwise loaded when read.
+    # The part's headline KPIs (`TeamPart.headline`) and its counts of better and worse moves.
+    headline_ids: list[int]
+    better: int
+    worse: int
+    # The headline rows, when the card is being written from them; otherwise loaded when read.
     rows: list[KpiRow] | None = field(default=None, repr=False)
     # Written by pages/team_card_html.py, which escaped every value; "" while the card is being written.
     card_html: str = field(default="", repr=False)
+
+    @classmethod
+    def of(cls, team: Team, report: WeeklyReport | None, part: TeamPart, week: IsoWeek, **fields):
+        return cls(team, report, week, part.headline, part.better, part.worse, **fields)
 
     @property
     def is_missing(self) -> bool:
@@ -210,20 +224,12 @@ class TeamOverview:
     def card(self) -> SafeString:
         return mark_safe(self.card_html)  # noqa: S308
 
-    @property
-    def better(self) -> int:
-        return self.part.better
-
-    @property
-    def worse(self) -> int:
-        return self.part.worse
-
     @cached_property
     def headline(self) -> list[KpiRow]:
         """The card's rows. The page prints the kept card; other readers (tests) get rows, loaded."""
         if self.rows is not None:
             return self.rows
-        return _headline_of(self.part, _load_kpi_rows({IMPROVED: self.part.headline}, self.week))
+        return _headline_of(self.headline_ids, _load_kpi_rows({IMPROVED: self.headline_ids}, self.week))
 
 
 @dataclass
@@ -360,16 +366,17 @@ def _cards_of(
 
     Their headline rows, four a team, come in `loaded`, read with the rows the lists show in one load.
     """
-    headlines = {team.pk: _headline_of(parts[team.pk], loaded) for team in teams}
+    headlines = {team.pk: _headline_of(parts[team.pk].headline, loaded) for team in teams}
     items = [
-        TeamOverview(team, reports.get(team.pk), parts[team.pk], week, headlines[team.pk]) for team in teams
+        TeamOverview.of(team, reports.get(team.pk), parts[team.pk], week, rows=headlines[team.pk])
+        for team in teams
     ]
     return dict(zip(headlines, team_cards(items, week), strict=True)), headlines
 
 
-def _headline_of(part: TeamPart, loaded: dict[str, KpiRow | OkrRow]) -> list[KpiRow]:
-    """The part's headline rows from rows loaded; a KPI deleted since the part was built is left out."""
-    keys = (_row_key(IMPROVED, pk) for pk in part.headline)
+def _headline_of(kpi_ids: list[int], loaded: dict[str, KpiRow | OkrRow]) -> list[KpiRow]:
+    """A part's headline rows from rows loaded; a KPI deleted since the part was built is left out."""
+    keys = (_row_key(IMPROVED, pk) for pk in kpi_ids)
     return [loaded[key] for key in keys if key in loaded]
 
 
@@ -475,13 +482,27 @@ def _kept_rows(
 
 
 def _row_objects(wanted: Iterable[str], built: _Built | None, week: IsoWeek):
-    """A loader of the shown rows as objects, for readers other than the page (the digest, tests)."""
+    """A loader of the shown rows as objects, for readers other than the page (the digest, tests).
+
+    It keeps of the parts built in this request only the OKR rows shown, not the ranking's ~500
+    candidates: the page's context holds it, and Django's test client keeps every context it renders,
+    as the bench's requests do (bench/FINDINGS.md §25).
+    """
     wanted = list(wanted)
+    shown_okrs = (
+        _Built(
+            built.week, okr_candidates={key: built.okr_candidates[key] for key in wanted if built.has(key)}
+        )
+        if built
+        else None
+    )
     loaded: dict[str, KpiRow | OkrRow] = {}
 
     def row(key: str) -> KpiRow | OkrRow:
         if not loaded:
-            from_this_request = built.rows([key for key in wanted if built.has(key)]) if built else {}
+            from_this_request = (
+                shown_okrs.rows([key for key in wanted if shown_okrs.has(key)]) if shown_okrs else {}
+            )
             loaded.update(from_this_request)
             loaded.update(_load_rows([key for key in wanted if key not in from_this_request], week))
         return loaded[key]
@@ -613,7 +634,7 @@ def department_week(week: IsoWeek) -> DepartmentWeek:
     to_load = [key for key in to_write if not (built and built.has(key))]
     to_load += [_row_key(IMPROVED, pk) for team in unwritten for pk in parts[team.pk].headline]
     loaded = _load_rows(to_load, week, {team.pk: team for team in teams}) if to_load else {}
-    new_cards, headlines = _cards_of(unwritten, parts, reports, week, loaded)
+    new_cards, _headlines = _cards_of(unwritten, parts, reports, week, loaded)
     cards.update(new_cards)
     from_this_request = built.rows([key for key in to_write if built.has(key)]) if built else {}
     # A row deleted since its part was built (or its item ranked) is neither loaded nor printed.
@@ -651,9 +672,7 @@ def department_week(week: IsoWeek) -> DepartmentWeek:
     return DepartmentWeek(
         week=week,
         teams=[
-            TeamOverview(
-                team, reports.get(team.pk), parts[team.pk], week, headlines.get(team.pk), cards[team.pk]
-            )
+            TeamOverview.of(team, reports.get(team.pk), parts[team.pk], week, card_html=cards[team.pk])
             for team in teams
         ],
         improved=shown([_row_key(IMPROVED, pk) for pk, _team in improved]),
