@@ -31,7 +31,12 @@ MUTED = "#616e7c"
 
 
 def _fmt(number: float) -> str:
-    return f"{number:.1f}".rstrip("0").rstrip(".") if number % 1 else str(int(number))
+    """A pixel coordinate to a tenth, without a trailing ".0": 12.25 → "12.2", 11.97 → "12", 3.0 → "3"."""
+    if not number:
+        return "0"
+    text = f"{number:.1f}"
+    # A card's sparkline prints ~30 of these, a cold overview ~3,000: one format, no float arithmetic.
+    return text[:-2] if text.endswith(".0") else text
 
 
 def _scale(values: Sequence[Decimal], low_px: float, high_px: float, extra: Sequence[Decimal] = ()):

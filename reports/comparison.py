@@ -36,88 +36,62 @@ class Tone:
     MISSING = "missing"
 
 
-class WorkedOut:
-    """A figure of a Change or a Move, worked out with all of its object's others on the first read of any.
-
-    The owner's `_work_out()` returns every figure by name; they then sit in the instance as plain
-    attributes (this descriptor has no __set__, so the instance's own values come first). A department's
-    week ranks ~1,200 moves and its lists read several figures of each: as one cached property per
-    figure, every first read was a descriptor and a method call of its own (bench/FINDINGS.md §23).
-    """
-
-    def __set_name__(self, owner, name):
-        self.name = name
-
-    def __get__(self, instance, owner=None):
-        if instance is None:
-            return self
-        instance.__dict__.update(instance._work_out())
-        return instance.__dict__[self.name]
-
-
-@dataclass(frozen=True)
 class Change:
-    """This week's value against last week's, for one KPI.
+    """This week's value against last week's, for one KPI, with its figures worked out when made.
 
-    Its figures are worked out together on the first read of any (`WorkedOut`), past the frozen fields.
+    Every reader reads them: a department's ranked week makes ~1,200 changes, the KPI page 520. Set once
+    in plain slots, they cost a third of what figures worked out on first read through descriptors cost
+    (bench/FINDINGS.md §25). Read-only by convention; two changes are equal when their KPI and values are.
     """
 
-    kpi: KPI
-    current: Decimal | None
-    previous: Decimal | None
+    __slots__ = ("kpi", "current", "previous", "absolute", "relative", "tone", "target_met", "magnitude")
 
-    # In the KPI's own unit; for a percent KPI these are percentage points.
-    absolute = WorkedOut()
-    # Percent change against last week; None when last week was 0 or missing.
-    relative = WorkedOut()
-    tone = WorkedOut()
-    target_met = WorkedOut()
-    # How far it moved, comparable across KPIs: relative change, else absolute change.
-    magnitude = WorkedOut()
+    def __init__(self, kpi: KPI, current: Decimal | None, previous: Decimal | None):
+        self.kpi, self.current, self.previous = kpi, current, previous
+        self.target_met = kpi.target_met(current)
+        if current is None or previous is None:
+            # In the KPI's own unit; for a percent KPI these are percentage points.
+            self.absolute = None
+            # Percent change against last week; None when last week was 0 or missing.
+            self.relative = None
+            self.tone = Tone.MISSING if current is None else Tone.NEW
+            # How far it moved, comparable across KPIs: relative change, else absolute change.
+            self.magnitude = _ZERO
+            return
+        delta = current - previous
+        self.absolute = delta.quantize(exponent(kpi.decimals), rounding=ROUND_HALF_UP)
+        running_total = kpi.is_running_total
+        # A running total's growth in percent of itself says nothing; its increment is the figure.
+        self.relative = None
+        if previous and not running_total:
+            self.relative = (delta * 100 / abs(previous)).quantize(_RELATIVE_EXPONENT, rounding=ROUND_HALF_UP)
+        if not delta:
+            self.tone = Tone.UNCHANGED
+        elif kpi.direction == _NEUTRAL or running_total:
+            # A running total rises by construction (and a month-to-date one falls when the month turns):
+            # neither is better or worse news in itself.
+            self.tone = Tone.NEUTRAL
+        elif (delta > 0) == (kpi.direction == _HIGHER_IS_BETTER):
+            self.tone = Tone.BETTER
+        else:
+            self.tone = Tone.WORSE
+        self.magnitude = abs(self.relative if self.relative is not None else self.absolute)
+
+    def _fields(self) -> tuple:
+        return (self.kpi, self.current, self.previous)
+
+    def __eq__(self, other):
+        return self._fields() == other._fields() if isinstance(other, Change) else NotImplemented
+
+    def __hash__(self):
+        return hash(self._fields())
+
+    def __repr__(self):
+        return f"Change(kpi={self.kpi!r}, current={self.current!r}, previous={self.previous!r})"
 
     @property
     def is_new(self) -> bool:
         return self.current is not None and self.previous is None
-
-    def _work_out(self) -> dict:
-        # Runs for each of a department's ~1,200 KPIs when its week is ranked: the rules read once each,
-        # the roundings without the wrapper (bench/FINDINGS.md §25).
-        kpi, current, previous = self.kpi, self.current, self.previous
-        target_met = kpi.target_met(current)
-        if current is None or previous is None:
-            return {
-                "absolute": None,
-                "relative": None,
-                "tone": Tone.MISSING if current is None else Tone.NEW,
-                "target_met": target_met,
-                "magnitude": _ZERO,
-            }
-        delta = current - previous
-        absolute = delta.quantize(exponent(kpi.decimals), rounding=ROUND_HALF_UP)
-        running_total = kpi.is_running_total
-        # A running total's growth in percent of itself says nothing; its increment is the figure.
-        relative = None
-        if previous and not running_total:
-            relative = (delta * 100 / abs(previous)).quantize(_RELATIVE_EXPONENT, rounding=ROUND_HALF_UP)
-        if not delta:
-            tone = Tone.UNCHANGED
-        else:
-            direction = kpi.direction
-            if direction == _NEUTRAL or running_total:
-                # A running total rises by construction (and a month-to-date one falls when the month
-                # turns): neither is better or worse news in itself.
-                tone = Tone.NEUTRAL
-            elif (delta > 0) == (direction == _HIGHER_IS_BETTER):
-                tone = Tone.BETTER
-            else:
-                tone = Tone.WORSE
-        return {
-            "absolute": absolute,
-            "relative": relative,
-            "tone": tone,
-            "target_met": target_met,
-            "magnitude": abs(relative if relative is not None else absolute),
-        }
 
 
 def format_value(kpi: KPI, value: Decimal | None) -> str:

@@ -20,7 +20,6 @@ page comes from one query (`weekly_history`), whatever the number of KPIs or wee
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from decimal import Decimal
 from statistics import median
 
@@ -28,7 +27,7 @@ from django.utils.translation import gettext as _
 
 from common.formatting import plain_decimal, quantize
 from common.weeks import IsoWeek
-from reports.comparison import Change, Tone, WorkedOut, format_value, series
+from reports.comparison import Change, Tone, format_value, series
 from reports.models import KPI
 
 USUAL_WEEKS = 12
@@ -75,44 +74,55 @@ class Crossing:
     MET = "met"  # missed last week, met now
 
 
-@dataclass(frozen=True)
 class Move:
     """One KPI's week: its change, how that compares with its usual move, and why it is listed.
 
-    Its figures are worked out together on the first read of any (`WorkedOut`): a department's week
-    sorts ~1,200 moves into four lists, which read them again and again.
+    Its figures are worked out when it is made, as its change's are (reports/comparison.py `Change`): a
+    department's week sorts ~1,200 moves into four lists, which read them again and again. Read-only by
+    convention; two moves are equal when their change, history figures and increment are.
     """
 
-    change: Change
-    changes_before: int
-    usual: Decimal | None
-    previous_increment: Decimal | None = None
+    __slots__ = (
+        "change",
+        "changes_before",
+        "usual",
+        "previous_increment",
+        "kpi",
+        "is_rankable",
+        "has_history",
+        "score",
+        "first_move",
+        "crossing",
+        "rank_key",
+    )
 
-    kpi = WorkedOut()
-    # A level KPI that changed: running totals and unchanged, new or missing values are not moves.
-    is_rankable = WorkedOut()
-    has_history = WorkedOut()
-    # This week's change over the usual move; None without enough history or when it never moved.
-    score = WorkedOut()
-    # Enough history, all of it flat, and now a move: as unusual as a move gets.
-    first_move = WorkedOut()
-    crossing = WorkedOut()
-    # Sorts ascending: crossings, then scored moves by score, first moves, then plain fallbacks.
-    rank_key = WorkedOut()
-
-    def _work_out(self) -> dict:
-        change, usual = self.change, self.usual
-        kpi, absolute = change.kpi, change.absolute
-        has_history = self.changes_before >= MIN_HISTORY
+    def __init__(
+        self,
+        change: Change,
+        changes_before: int,
+        usual: Decimal | None,
+        previous_increment: Decimal | None = None,
+    ):
+        self.change, self.changes_before, self.usual = change, changes_before, usual
+        self.previous_increment = previous_increment
+        kpi, absolute, now = change.kpi, change.absolute, change.target_met
+        self.kpi = kpi
+        # A level KPI that changed: running totals and unchanged, new or missing values are not moves.
+        self.is_rankable = not kpi.is_running_total and bool(absolute)
+        self.has_history = has_history = changes_before >= MIN_HISTORY
+        # This week's change over the usual move; None without enough history or when it never moved.
         score = None
         if has_history and absolute is not None and usual is not None:
             score = abs(change.current - change.previous) / usual
-        first_move = has_history and usual is None and bool(absolute)
-        now, before = change.target_met, kpi.target_met(change.previous)
+        self.score = score
+        # Enough history, all of it flat, and now a move: as unusual as a move gets.
+        self.first_move = first_move = has_history and usual is None and bool(absolute)
+        before = kpi.target_met(change.previous)
         if now is None or before is None or now == before:
             crossing = Crossing.NONE
         else:
             crossing = Crossing.MET if now else Crossing.MISSED
+        self.crossing = crossing
         if crossing:
             tier = 0
         elif first_move or score is not None:
@@ -120,15 +130,23 @@ class Move:
         else:
             tier = 2
         sort_score = _INFINITY if first_move else (score or _ZERO)
-        return {
-            "kpi": kpi,
-            "is_rankable": not kpi.is_running_total and bool(absolute),
-            "has_history": has_history,
-            "score": score,
-            "first_move": first_move,
-            "crossing": crossing,
-            "rank_key": (tier, -sort_score, -change.magnitude, kpi.team_id, kpi.position, kpi.pk),
-        }
+        # Sorts ascending: crossings, then scored moves by score, first moves, then plain fallbacks.
+        self.rank_key = (tier, -sort_score, -change.magnitude, kpi.team_id, kpi.position, kpi.pk)
+
+    def _fields(self) -> tuple:
+        return (self.change, self.changes_before, self.usual, self.previous_increment)
+
+    def __eq__(self, other):
+        return self._fields() == other._fields() if isinstance(other, Move) else NotImplemented
+
+    def __hash__(self):
+        return hash(self._fields())
+
+    def __repr__(self):
+        return (
+            f"Move(change={self.change!r}, changes_before={self.changes_before!r}, usual={self.usual!r}, "
+            f"previous_increment={self.previous_increment!r})"
+        )
 
     def score_text(self) -> str:
         """2.7, or <0.1 for a move too small to round to a tenth."""

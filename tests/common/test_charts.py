@@ -3,6 +3,9 @@
 import re
 from decimal import Decimal as D
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from common import charts
 
 
@@ -159,3 +162,12 @@ def test_incident_markers_sit_where_a_search_put_them_on_a_long_history():
     positions = [re.search(r'data-week="([^"]+)".*?<line x1="([^"]+)"', part).groups() for part in svg]
     assert positions == [(week, charts._fmt(x)) for week, x in expected]
     assert len(positions) > 200
+
+
+@given(
+    st.floats(min_value=-1e6, max_value=1e6, allow_nan=False) | st.integers(-2000, 2000).map(lambda n: n / 20)
+)
+def test_a_coordinate_prints_to_a_tenth_without_a_trailing_zero(number):
+    """What the formula it replaced printed: rounded to a tenth, ".0" dropped, a whole number as an int."""
+    expected = f"{number:.1f}".rstrip("0").rstrip(".") if number % 1 else str(int(number))
+    assert charts._fmt(number) == expected

@@ -221,14 +221,19 @@ def test_generated_week_ranking_matches_the_hand_computed_order(demo):
     assert overview.attention[5].reasons == ["<0.1× its usual move"]
 
 
-def test_a_moves_figures_are_worked_out_together_on_the_first_read_of_any():
-    """Each figure of a Change and a Move is computed once, with its object's others (`WorkedOut`)."""
+def test_a_moves_figures_are_worked_out_when_it_is_made():
+    """A Change and a Move carry every figure from the start; equality is their defining fields'."""
     kpi = KPI(pk=1, team_id=1, position=0, decimals=2, target=D(90), direction=KPI.Direction.HIGHER_IS_BETTER)
     move = ranking.Move(Change(kpi, D("91.50"), D("88.25")), ranking.MIN_HISTORY, D("1.25"))
-    assert "tone" not in vars(move.change) and "rank_key" not in vars(move)
     assert move.crossing == ranking.Crossing.MET
-    assert {"absolute", "relative", "tone", "target_met", "magnitude"} <= vars(move.change).keys()
-    assert {"kpi", "is_rankable", "has_history", "score", "first_move", "rank_key"} <= vars(move).keys()
     assert (move.change.absolute, move.change.relative, move.score) == (D("3.25"), D("3.68"), D("2.6"))
-    # Worked out past the frozen fields: equality and the fields themselves are as before.
+    assert (move.change.tone, move.change.target_met, move.change.magnitude) == ("better", True, D("3.68"))
+    assert (move.kpi, move.is_rankable, move.has_history, move.first_move) == (kpi, True, True, False)
+    assert move.rank_key == (0, D("-2.6"), D("-3.68"), 1, 0, 1)
+    assert not hasattr(move, "__dict__") and not hasattr(move.change, "__dict__")
+    assert move != ranking.Move(Change(kpi, D("91.50"), D("88.25")), ranking.MIN_HISTORY, D("1.5"))
+    assert move.change != Change(kpi, D("91.50"), D("88.26")) and move != move.change
+    assert hash(move) == hash(
+        ranking.Move(Change(kpi, D("91.50"), D("88.25")), ranking.MIN_HISTORY, D("1.25"))
+    )
     assert move == ranking.Move(Change(kpi, D("91.50"), D("88.25")), ranking.MIN_HISTORY, D("1.25"))
