@@ -360,18 +360,23 @@ def _cards_of(
     reports: dict[int, WeeklyReport],
     week: IsoWeek,
     loaded: dict[str, KpiRow | OkrRow],
-) -> tuple[dict[int, str], dict[int, list[KpiRow]]]:
+) -> dict[int, str]:
     """The cards of teams without a kept card: parts built in this request, and parts kept but not their
     card (another language's first view, a person's new name).
 
     Their headline rows, four a team, come in `loaded`, read with the rows the lists show in one load.
     """
-    headlines = {team.pk: _headline_of(parts[team.pk].headline, loaded) for team in teams}
     items = [
-        TeamOverview.of(team, reports.get(team.pk), parts[team.pk], week, rows=headlines[team.pk])
+        TeamOverview.of(
+            team,
+            reports.get(team.pk),
+            parts[team.pk],
+            week,
+            rows=_headline_of(parts[team.pk].headline, loaded),
+        )
         for team in teams
     ]
-    return dict(zip(headlines, team_cards(items, week), strict=True)), headlines
+    return dict(zip((team.pk for team in teams), team_cards(items, week), strict=True))
 
 
 def _headline_of(kpi_ids: list[int], loaded: dict[str, KpiRow | OkrRow]) -> list[KpiRow]:
@@ -634,7 +639,7 @@ def department_week(week: IsoWeek) -> DepartmentWeek:
     to_load = [key for key in to_write if not (built and built.has(key))]
     to_load += [_row_key(IMPROVED, pk) for team in unwritten for pk in parts[team.pk].headline]
     loaded = _load_rows(to_load, week, {team.pk: team for team in teams}) if to_load else {}
-    new_cards, _headlines = _cards_of(unwritten, parts, reports, week, loaded)
+    new_cards = _cards_of(unwritten, parts, reports, week, loaded)
     cards.update(new_cards)
     from_this_request = built.rows([key for key in to_write if built.has(key)]) if built else {}
     # A row deleted since its part was built (or its item ranked) is neither loaded nor printed.
@@ -719,7 +724,7 @@ def _keep_part(team_id: int, week: IsoWeek) -> None:
         built = _build_parts([team], _incident_records(week, [team]), week)
         part = built.parts[team.pk]
         headline = _load_kpi_rows({IMPROVED: part.headline}, week, {team.pk: team})
-        cards, _headlines = _cards_of([team], built.parts, _reports_of([team], week), week, headline)
+        cards = _cards_of([team], built.parts, _reports_of([team], week), week, headline)
         key = _part_key(team, week)
         caches[CACHE_ALIAS].set_many({key: part, _shown_key(team, key): cards[team.pk]})
     except Exception:
