@@ -14,7 +14,7 @@ from decimal import Decimal
 from django.db.models import Exists, OuterRef, Q, Subquery, prefetch_related_objects
 from django.utils import timezone
 
-from common.precompiled import Precompiled
+from common.precompiled import STAND_IN_MONDAYS, Precompiled
 from common.weeks import IsoWeek
 from incidents.models import Incident
 from incidents.summary import IncidentSummary, summarize
@@ -176,7 +176,7 @@ def _team_todos(team_pk: int, monday: dt.date):
 
 
 # Stand-ins no team or week has, for compiling the team week's statements once per connection.
-_STAND_INS = ((-987654321, dt.date(1901, 1, 7)), (-123456789, dt.date(1902, 1, 6)))
+_STAND_INS = ((-987654321, STAND_IN_MONDAYS[0]), (-123456789, STAND_IN_MONDAYS[1]))
 _KPIS = Precompiled(_team_kpis, *_STAND_INS)
 _REPORT = Precompiled(_team_report, *_STAND_INS)
 _TODOS = Precompiled(_team_todos, *_STAND_INS)

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from common.formatting import plain_decimal
+from common.precompiled import STAND_IN_MONDAYS
 from common.weeks import IsoWeek
 from incidents.models import Incident
 from okrs.models import KeyResult, KeyResultUpdate
@@ -211,8 +212,8 @@ class _Compiled(NamedTuple):
 
 # Stand-ins no real team or week has; each must land in the parameters only where its real value does.
 _STAND_INS = (
-    {"team_pk": -987654321, "monday": dt.date(1901, 1, 7)},
-    {"team_pk": -123456789, "monday": dt.date(1902, 1, 6)},
+    {"team_pk": -987654321, "monday": STAND_IN_MONDAYS[0]},
+    {"team_pk": -123456789, "monday": STAND_IN_MONDAYS[1]},
 )
 # Per connection (one per thread and database) and limit: the converters are the connection's own.
 _compiled: WeakKeyDictionary = WeakKeyDictionary()
