@@ -18,13 +18,9 @@ MINUS = "\u2212"
 _EXPONENTS = {places: Decimal(1).scaleb(-places) for places in range(13)}
 
 
-def exponent(places: int) -> Decimal:
-    """10 to the power of -places, for `Decimal.quantize`."""
-    return _EXPONENTS.get(places) or Decimal(1).scaleb(-places)
-
-
 def quantize(value: Decimal, places: int) -> Decimal:
-    return value.quantize(exponent(places), rounding=ROUND_HALF_UP)
+    exponent = _EXPONENTS.get(places) or Decimal(1).scaleb(-places)
+    return value.quantize(exponent, rounding=ROUND_HALF_UP)
 
 
 def plain_decimal(value: Decimal | None) -> Decimal | None:

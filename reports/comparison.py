@@ -11,17 +11,16 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import astuple, dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import NamedTuple
 
-from common.formatting import exponent, format_number, format_signed, quantize
+from common.formatting import format_number, format_signed, quantize
 from common.precompiled import STAND_IN_LATER_MONDAYS, STAND_IN_MONDAYS, Precompiled, id_list_stand_ins
 from common.weeks import IsoWeek
 from reports.models import KPI, KPIValue, Week
 
 RELATIVE_PLACES = 2
 _ZERO = Decimal(0)
-_RELATIVE_EXPONENT = Decimal(1).scaleb(-RELATIVE_PLACES)
 _NEUTRAL, _HIGHER_IS_BETTER = KPI.Direction.NEUTRAL.value, KPI.Direction.HIGHER_IS_BETTER.value
 
 
@@ -59,12 +58,12 @@ class Change:
             self.magnitude = _ZERO
             return
         delta = current - previous
-        self.absolute = delta.quantize(exponent(kpi.decimals), rounding=ROUND_HALF_UP)
+        self.absolute = quantize(delta, kpi.decimals)
         running_total = kpi.is_running_total
         # A running total's growth in percent of itself says nothing; its increment is the figure.
         self.relative = None
         if previous and not running_total:
-            self.relative = (delta * 100 / abs(previous)).quantize(_RELATIVE_EXPONENT, rounding=ROUND_HALF_UP)
+            self.relative = quantize(delta * 100 / abs(previous), RELATIVE_PLACES)
         if not delta:
             self.tone = Tone.UNCHANGED
         elif kpi.direction == _NEUTRAL or running_total:
