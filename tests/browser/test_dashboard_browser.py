@@ -54,3 +54,36 @@ def test_on_a_phone_the_change_shows_beside_the_value_without_scrolling(browser_
     assert row.locator("td.previous").inner_text() == "96.05%"
     assert row.locator(".previous-inline").is_hidden()
     print("team week on a phone:", screenshot(page, "team-week-phone"))
+
+
+MOVER_FIGURES_JS = """
+() => [...document.querySelectorAll('.movers-table tr[data-kpi]')].map(row => {
+  const card = row.closest('.card').getBoundingClientRect();
+  const name = row.querySelector('td.mover-name').getBoundingClientRect();
+  const [figures, change] = [...row.querySelectorAll('td.num')].map(cell => cell.getBoundingClientRect());
+  return {
+    kpi: row.dataset.kpi,
+    inside: [name, figures, change].every(box => box.left >= card.left && box.right <= card.right),
+    figuresUnderName: figures.top >= name.bottom - 1,
+    besideEachOther: Math.abs(figures.top - change.top) < 4 && figures.right <= change.left,
+  };
+})
+"""
+
+
+def test_on_a_phone_every_mover_shows_its_figures_and_change_without_scrolling(browser_page, live_server):
+    """The overview's ranked lists: a mover's name on its own line, its figures and change under it, in
+    the card. As three columns the change was pushed out of the card, to be scrolled to."""
+    call_command("load_demo", force=True, verbosity=0)
+    page = browser_page
+    page.set_viewport_size({"width": 390, "height": 844})
+    login(page, live_server.url, "manager", "manager")
+    page.goto(f"{live_server.url}/weeks/2024-W33/")
+    movers = page.evaluate(MOVER_FIGURES_JS)
+    assert len(movers) >= 10
+    assert [mover for mover in movers if not all(mover.values())] == []
+    assert page.locator("#attention tr.reason-row").first.is_visible()
+    page.set_viewport_size({"width": 1440, "height": 900})
+    # At a desktop's width the mover's three columns sit side by side again.
+    assert not any(mover["figuresUnderName"] for mover in page.evaluate(MOVER_FIGURES_JS))
+    print("overview on a phone:", screenshot(page, "overview-phone"))
