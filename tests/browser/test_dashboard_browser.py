@@ -87,3 +87,18 @@ def test_on_a_phone_every_mover_shows_its_figures_and_change_without_scrolling(b
     # At a desktop's width the mover's three columns sit side by side again.
     assert not any(mover["figuresUnderName"] for mover in page.evaluate(MOVER_FIGURES_JS))
     print("overview on a phone:", screenshot(page, "overview-phone"))
+
+
+def test_on_a_phone_the_weekly_documents_kpi_tables_fit_the_page(browser_page, live_server):
+    call_command("load_demo", force=True, verbosity=0)
+    page = browser_page
+    page.set_viewport_size({"width": 390, "height": 844})
+    login(page, live_server.url, "manager", "manager")
+    for path in ("/weeks/2024-W33/document/", "/teams/payments/weeks/2024-W33/print/"):
+        page.goto(live_server.url + path)
+        tables = page.locator(".doc-kpis")
+        assert tables.count() >= 1
+        overrun = tables.evaluate_all(
+            "tables => tables.map(t => t.parentElement.scrollWidth - t.parentElement.clientWidth)"
+        )
+        assert max(overrun) <= 0, (path, overrun)
