@@ -175,3 +175,44 @@ class KeyResultUpdate(RemembersTeamPath, models.Model):
 
     def weekly_reports_showing(self) -> list[Q]:
         return [Q(team_id=self.key_result.objective.team_id, week_id=self.week_id)]
+
+
+class KeyResultUpdateFigures(models.Model):
+    """What the look-back worked out for an update's week, kept instead of read again on every view.
+
+    The overview ranks a department's items by their week (okrs/rules.py `okr_rows`): for each, the
+    previous update, both percents and whether progress has stalled, read from the item's updates of
+    the weeks before. At scale 100 that was 1,800 updates read and ~13 ms of every view that built the
+    teams' parts (bench/FINDINGS.md §26). Each update of the week keeps its row's figures here, worked
+    out by okrs/kept_look_back.py when a page first needs them.
+
+    They are right only while what they were worked out from is unchanged: the item's updates of the
+    look-back window (okrs/progress.py) and its measure, start and target. The database's triggers
+    (migration 0003) renew `stamp` whenever one of those is written, moved or deleted, by any path;
+    figures count only when `worked_out_at` is the current stamp, so stale figures are worked out again,
+    never shown. Written only by okrs/kept_look_back.py, never by a model's save.
+    """
+
+    update = models.OneToOneField(
+        KeyResultUpdate,
+        models.DO_NOTHING,
+        primary_key=True,
+        # The delete trigger removes an update's figures with it, raw deletes included.
+        db_constraint=False,
+        related_name="figures",
+    )
+    stamp = models.PositiveIntegerField(default=0)
+    worked_out_at = models.PositiveIntegerField(null=True)
+    # The latest update before the week in the look-back window (an id, not a key: it is only read).
+    previous_id = models.BigIntegerField(null=True)
+    # Percents have two places (okrs/progress.py), as the progress they may be.
+    percent = models.DecimalField(max_digits=5, decimal_places=2, null=True)
+    previous_percent = models.DecimalField(max_digits=5, decimal_places=2, null=True)
+    is_stalled = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("key result update figures")
+        verbose_name_plural = _("key result update figures")
+
+    def __str__(self):
+        return f"figures of update {self.update_id}"

@@ -29,8 +29,8 @@ FORMAT_VERSION = 1
 # Created by migrations in every database, so they are matched by natural key rather than primary key.
 MIGRATION_MADE = {ContentType, Permission, Group}
 # Transient: restoring sessions would log people back in; throttling state and the data version belong
-# to the old server (a restore writes a new data version itself), kept fragments and the values' ranking
-# figures are worked out again from the data.
+# to the old server (a restore writes a new data version itself), kept fragments, the values' ranking
+# figures and the updates' look-back figures are worked out again from the data.
 SKIPPED_LABELS = {
     "sessions.session",
     "ops.loginfailure",
@@ -38,6 +38,7 @@ SKIPPED_LABELS = {
     "ops.scopeddataversion",
     "ops.keptfragment",
     "reports.kpivaluefigures",
+    "okrs.keyresultupdatefigures",
 }
 
 

@@ -45,7 +45,8 @@ from common.weeks import IsoWeek
 from incidents.models import Incident
 from incidents.summary import IncidentSummary, LightRecord, WeekFigures
 from incidents.table_html import incident_row_list
-from okrs.ranked_items import make_whole, ranked_items
+from okrs.kept_look_back import okr_rows_of_teams
+from okrs.ranked_items import make_whole
 from okrs.rules import (
     ItemsOfTeams,
     OkrGroup,
@@ -277,8 +278,7 @@ def _okr_rows_of(teams: dict[int, Team], week: IsoWeek) -> list[OkrRow]:
 
     The rows shown get their key results whole in `_Built.rows`.
     """
-    items = ItemsOfTeams(list(teams))
-    return okr_rows(ranked_items(items, teams), week, read=False, among=items)
+    return okr_rows_of_teams(ItemsOfTeams(list(teams)), teams, week)
 
 
 def _build_parts(teams: list[Team], records: dict[int, list[LightRecord]], week: IsoWeek) -> _Built:

@@ -55,9 +55,9 @@ def every_url() -> list[tuple[str, str]]:
     return sorted(seen.items())
 
 
-# Worked out from the data by any page that ranks a week (reports/week_figures.py), like the kept
-# fragments of ops: a view that writes them wrote no data.
-DERIVED = {"reports.KpiValueFigures"}
+# Worked out from the data by any page that ranks a week (reports/week_figures.py,
+# okrs/kept_look_back.py), like the kept fragments of ops: a view that writes them wrote no data.
+DERIVED = {"reports.KpiValueFigures", "okrs.KeyResultUpdateFigures"}
 
 
 def census() -> dict[str, int]:
