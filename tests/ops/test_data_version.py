@@ -261,9 +261,11 @@ REVIEWED = {
     # login failures are no page's data; the version row is the version itself
     "ops/throttle.py",
     "ops/data_version.py",
-    # kept fragments and the ranking's figures are worked out from the data, never shown as data themselves
+    # kept fragments, the ranking's and the look-back's figures are worked out from the data, never shown
+    # as data themselves
     "ops/fragment_store.py",
     "reports/week_figures.py",
+    "okrs/kept_look_back.py",
     # the bulk PUT of a week's values: bulk writes and a raw delete, followed by data_version.changed()
     "api/services.py",
     # a token's last use is no page's data
