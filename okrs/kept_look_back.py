@@ -17,68 +17,71 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import router
+from django.db.models import FilteredRelation, Q, Subquery
 
 from common.precompiled import STAND_IN_MONDAYS, Precompiled, id_list_stand_ins
 from common.weeks import IsoWeek
+from okrs import ranked_items
 from okrs.models import KeyResultUpdate, KeyResultUpdateFigures
-from okrs.ranked_items import ranked_items
 from okrs.rules import ItemsOfTeams, OkrRow, is_overdue, okr_rows
 from reports.models import Team, Week
 
-_FIELDS = (
-    "id",
-    "key_result_id",
-    "status",
-    "figures__stamp",
-    "figures__worked_out_at",
-    "figures__previous_id",
-    "figures__percent",
-    "figures__previous_percent",
-    "figures__is_stalled",
+# This week's update of each item, with its kept figures, beside the item's own columns.
+_WEEK_COLUMNS = (
+    "this_week__id",
+    "this_week__status",
+    "this_week__figures__stamp",
+    "this_week__figures__worked_out_at",
+    "this_week__figures__previous_id",
+    "this_week__figures__percent",
+    "this_week__figures__previous_percent",
+    "this_week__figures__is_stalled",
 )
 
 
-def _week_updates(team_ids: list[int], monday: dt.date):
-    items = ItemsOfTeams(team_ids).queryset().order_by().values("pk")
-    week = Week.objects.filter(starts_on=monday).values("pk")
+def _items_and_their_week(team_ids: list[int], monday: dt.date):
+    """The teams' active items in board order, each with its update of the week joined (if any)."""
+    week = Subquery(Week.objects.filter(starts_on=monday).order_by().values("pk")[:1])
     return (
-        KeyResultUpdate.objects.filter(key_result_id__in=items, week_id__in=week)
-        .order_by()
-        .values_list(*_FIELDS)
+        ItemsOfTeams(team_ids)
+        .queryset()
+        .select_related(None)
+        .annotate(this_week=FilteredRelation("updates", condition=Q(updates__week=week)))
+        .values_list(*ranked_items.COLUMNS, *_WEEK_COLUMNS)
     )
 
 
 # Compiled once per connection and number of teams (common/precompiled.py).
-_WEEK_UPDATES = Precompiled(
-    _week_updates,
+_ITEMS_AND_THEIR_WEEK = Precompiled(
+    _items_and_their_week,
     (id_list_stand_ins()[0], STAND_IN_MONDAYS[0]),
     (id_list_stand_ins()[1], STAND_IN_MONDAYS[1]),
 )
 
 
-def _is_current(row: tuple) -> bool:
-    stamp, worked_out_at = row[3], row[4]
-    return stamp is not None and worked_out_at == stamp
-
-
 def okr_rows_of_teams(items: ItemsOfTeams, teams: dict[int, Team], week: IsoWeek) -> list[OkrRow]:
-    """`okr_rows(ranked_items(items, teams), week, read=False, among=items)`, from kept figures where they
-    are current: the rows of these teams' active items, ranked from plain rows (okrs/ranked_items.py).
+    """`okr_rows(key_results, week, read=False, among=items)` of the teams' active items, read as plain rows
+    (okrs/ranked_items.py) in one statement with their updates of the week and these updates' figures;
+    from the figures where they are current.
 
-    The stamps are read before the items and their updates: figures worked out from an item or updates
-    newer than their stamp are only ever judged stale, never the reverse.
+    The stamps are read with the items, before any update of the window: figures worked out from an item
+    or updates newer than their stamp are only ever judged stale, never the reverse.
     """
     using = router.db_for_read(KeyResultUpdate)
-    this_week = {row[1]: row for row in _WEEK_UPDATES(items.team_ids, week.monday)}
-    key_results = ranked_items(items, teams)
+    item_rows = _ITEMS_AND_THEIR_WEEK(items.team_ids, week.monday)
+    key_results = ranked_items.items_of_rows(item_rows, teams)
+    split = len(ranked_items.COLUMNS)
+    this_week = {
+        kr.pk: row[split:] for kr, row in zip(key_results, item_rows, strict=True) if row[split] is not None
+    }
     rows: dict[int, OkrRow] = {}
     to_work_out = []
     for kr in key_results:
-        row = this_week.get(kr.pk)
-        if row is None or not _is_current(row):
+        update = this_week.get(kr.pk)
+        if update is None or not _is_current(update):
             to_work_out.append(kr)
             continue
-        update_id, _kr, status, _stamp, _at, previous_id, percent, previous_percent, is_stalled = row
+        update_id, status, _stamp, _at, previous_id, percent, previous_percent, is_stalled = update
         rows[kr.pk] = OkrRow(
             key_result=kr,
             update_id=update_id,
@@ -99,17 +102,22 @@ def okr_rows_of_teams(items: ItemsOfTeams, teams: dict[int, Team], week: IsoWeek
     return [rows[kr.pk] for kr in key_results]
 
 
+def _is_current(update: tuple) -> bool:
+    stamp, worked_out_at = update[2], update[3]
+    return stamp is not None and worked_out_at == stamp
+
+
 def _keep(worked_out: list[OkrRow], this_week: dict[int, tuple]) -> None:
     """Keep the figures of the rows worked out from an update of the week, against the stamp read before
     the updates: if a write renewed it since, the figures kept are already stale, and the next reader
     works them out again."""
     kept = []
     for row in worked_out:
-        read = this_week.get(row.key_result.pk)
+        update = this_week.get(row.key_result.pk)
         # An update written or deleted between the two reads is not the one the stamp was read with.
-        if read is None or row.update_id != read[0]:
+        if update is None or row.update_id != update[0]:
             continue
-        stamp = read[3] or 0
+        stamp = update[2] or 0
         kept.append(
             KeyResultUpdateFigures(
                 update_id=row.update_id,

@@ -18,7 +18,7 @@ from django.db.models import QuerySet
 
 from common.precompiled import Precompiled, id_list_stand_ins
 from okrs.models import KeyResult
-from okrs.rules import ItemsOfTeams, OkrRow
+from okrs.rules import OkrRow
 from reports.models import Team
 
 
@@ -42,17 +42,10 @@ class RankedItem(NamedTuple):
 
 _ITEM_FIELDS = ("pk", "position", "eta", "measure", "start_value", "target_value")
 _OBJECTIVE_FIELDS = ("objective__team_id", "objective__period", "objective__position", "objective__code")
+# The columns a ranked item is read from, first in a row (okrs/kept_look_back.py reads more after them).
+COLUMNS = (*_ITEM_FIELDS, *_OBJECTIVE_FIELDS)
 
-
-def _rows_of_teams(team_ids: list[int]) -> QuerySet:
-    rows = ItemsOfTeams(team_ids).queryset().select_related(None)
-    return rows.values_list(*_ITEM_FIELDS, *_OBJECTIVE_FIELDS)
-
-
-# Compiled once per connection and number of teams or items (common/precompiled.py): compiling them
-# cost more than the database took to answer (bench/FINDINGS.md §24).
 _IDS = id_list_stand_ins()
-_ROWS_OF_TEAMS = Precompiled(_rows_of_teams, _IDS[:1], _IDS[1:])
 _WHOLE_ITEMS = Precompiled(
     lambda pks: KeyResult.objects.select_related("objective__team", "owner").filter(pk__in=pks),
     _IDS[:1],
@@ -60,19 +53,19 @@ _WHOLE_ITEMS = Precompiled(
 )
 
 
-def ranked_items(key_results: QuerySet[KeyResult] | ItemsOfTeams, teams: dict[int, Team]) -> list[RankedItem]:
-    """These items, in the queryset's order (for `ItemsOfTeams`, in board order), each objective given its
-    team from `teams` (already read)."""
+def ranked_items(key_results: QuerySet[KeyResult], teams: dict[int, Team]) -> list[RankedItem]:
+    """These items, in the queryset's order, each objective given its team from `teams` (already read)."""
+    return items_of_rows(key_results.values_list(*COLUMNS), teams)
+
+
+def items_of_rows(rows: Iterable[tuple], teams: dict[int, Team]) -> list[RankedItem]:
+    """The items of rows that begin with `COLUMNS`, in their order; the columns after them are left."""
     items = []
-    split = len(_ITEM_FIELDS)
+    split, end = len(_ITEM_FIELDS), len(COLUMNS)
     # An objective holds a few items: each is built once and shared by its items.
     objectives: dict[tuple, RankedObjective] = {}
-    if isinstance(key_results, ItemsOfTeams):
-        rows = _ROWS_OF_TEAMS(key_results.team_ids)
-    else:
-        rows = key_results.values_list(*_ITEM_FIELDS, *_OBJECTIVE_FIELDS)
     for row in rows:
-        fields = row[split:]
+        fields = row[split:end]
         objective = objectives.get(fields)
         if objective is None:
             objective = objectives[fields] = RankedObjective(*fields, teams[fields[0]])
