@@ -213,6 +213,22 @@ class KeyResultUpdateFigures(models.Model):
     class Meta:
         verbose_name = _("key result update figures")
         verbose_name_plural = _("key result update figures")
+        # The overview reads a week's figures beside its items from this index alone, not the rows
+        # (okrs/kept_look_back.py), as the values' figures are read (reports.KpiValueFigures).
+        indexes = [
+            models.Index(
+                fields=[
+                    "update",
+                    "stamp",
+                    "worked_out_at",
+                    "previous_id",
+                    "percent",
+                    "previous_percent",
+                    "is_stalled",
+                ],
+                name="okrs_figures_covering",
+            )
+        ]
 
     def __str__(self):
         return f"figures of update {self.update_id}"

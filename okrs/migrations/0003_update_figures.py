@@ -240,6 +240,20 @@ class Migration(migrations.Migration):
             options={
                 "verbose_name": "key result update figures",
                 "verbose_name_plural": "key result update figures",
+                "indexes": [
+                    models.Index(
+                        fields=[
+                            "update",
+                            "stamp",
+                            "worked_out_at",
+                            "previous_id",
+                            "percent",
+                            "previous_percent",
+                            "is_stalled",
+                        ],
+                        name="okrs_figures_covering",
+                    )
+                ],
             },
         ),
         migrations.RunPython(create_triggers, drop_triggers, elidable=False),
