@@ -103,11 +103,9 @@ def _team_incidents(team_pk: int, monday: dt.date, previous: dt.date):
     )
 
 
-# ---------------------------------------------------------------- KPIs shown in a week (both dashboards)
-
-
-def value_in(week: IsoWeek):
-    return _value_in(week.monday)
+# ---------------------------------------------------------------- KPIs shown in a week
+# The team week's rule; the overview reads the same with each KPI's value beside it
+# (reports/week_figures.py `moves_of_teams`).
 
 
 def _value_in(monday: dt.date):

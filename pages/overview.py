@@ -30,7 +30,7 @@ from heapq import nsmallest
 
 from django.core.cache import caches
 from django.db import transaction
-from django.db.models import Exists, Q
+from django.db.models import Q
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
@@ -58,14 +58,13 @@ from okrs.rules import (
     read_updates,
 )
 from ops import data_version
-from pages.dashboards import KpiRow, kpi_row, value_in
+from pages.dashboards import KpiRow, kpi_row
 from pages.mover_rows_html import mover_row_list
 from pages.team_card_html import team_cards
 from reports import okr_table_html, ranking, week_figures
 from reports.comparison import Tone
 from reports.models import KPI, Team, WeeklyReport
 from reports.ranking import Move
-from reports.week_figures import RankedKpi
 
 logger = logging.getLogger(__name__)
 
@@ -138,17 +137,10 @@ def _records(team_ids: list[int], monday: dt.date, previous: dt.date):
     )
 
 
-def _ranked_kpis(team_ids: list[int], monday: dt.date):
-    """The KPIs the week shows (active, or with a value in it: pages/dashboards.py), as plain rows."""
-    shown = Q(is_active=True) | Q(Exists(value_in(IsoWeek.from_date(monday))))
-    return KPI.objects.filter(shown, team__in=team_ids).values_list(*RankedKpi._fields)
-
-
 _REPORTS = Precompiled(_reports, (_MONDAYS[0], _IDS[0]), (_MONDAYS[1], _IDS[1]))
 _RECORDS = Precompiled(
     _records, (_IDS[0], _MONDAYS[0], _PREVIOUS_MONDAYS[0]), (_IDS[1], _MONDAYS[1], _PREVIOUS_MONDAYS[1])
 )
-_RANKED_KPIS = Precompiled(_ranked_kpis, (_IDS[0], _MONDAYS[0]), (_IDS[1], _MONDAYS[1]))
 _SHOWN_KPIS = Precompiled(lambda pks: KPI.objects.filter(pk__in=pks), _IDS[:1], _IDS[1:])
 _SHOWN_INCIDENTS = Precompiled(
     lambda pks: Incident.objects.filter(pk__in=pks).select_related("team", "week"), _IDS[:1], _IDS[1:]
@@ -288,8 +280,7 @@ def _build_parts(teams: list[Team], records: dict[int, list[LightRecord]], week:
     """
     # The ranking reads each KPI's plain row and each value's kept figures, not the KPIs' history.
     by_pk = {team.pk: team for team in teams}
-    kpis = week_figures.ranked_kpis(_RANKED_KPIS(list(by_pk), week.monday))
-    moves = week_figures.week_moves(kpis, week)
+    kpis, moves = week_figures.moves_of_teams(list(by_pk), week)
     moves_by_team: dict[int, list[Move]] = defaultdict(list)
     for kpi in kpis:
         moves_by_team[kpi.team_id].append(moves[kpi.pk])

@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import NamedTuple
 
-from django.db.models import QuerySet
+from django.db.models import FilteredRelation, Q, QuerySet, Subquery
 
 from common.precompiled import STAND_IN_MONDAYS, Precompiled, id_list_stand_ins
 from common.weeks import IsoWeek
@@ -32,7 +32,7 @@ from reports.models import KPI, KPIValue, KpiValueFigures, Week
 from reports.ranking import Move
 
 _FIELDS = (
-    "pk",
+    "id",
     "kpi_id",
     "value",
     "previous_value",
@@ -81,7 +81,22 @@ def week_moves(kpis: Iterable[KPI | RankedKpi], week: IsoWeek) -> dict[int, Move
     # of a department's 1,200 KPI ids took longer to bind and plan than the rows took to read (SQLite
     # 28 → 14 ms, PostgreSQL 11 → 4, bench/FINDINGS.md §21); the teams' other KPIs are dropped here.
     values = _WEEK_ROWS(sorted({kpi.team_id for kpi in kpis}), week.monday)
-    rows = {row[1]: row for row in values if row[1] in wanted}
+    return _moves(kpis, {row[1]: row for row in values if row[1] in wanted}, week)
+
+
+def moves_of_teams(team_ids: list[int], week: IsoWeek) -> tuple[list[RankedKpi], dict[int, Move]]:
+    """The KPIs the teams' week shows (active, or with a value in it: pages/dashboards.py), in their order,
+    and `week_moves` of them, read in one statement: each KPI with its value of the week and the value's
+    kept figures beside it."""
+    read = _KPIS_AND_THEIR_WEEK(team_ids, week.monday)
+    split = len(RankedKpi._fields)
+    kpis = [RankedKpi._make(row[:split]) for row in read]
+    rows = {kpi.pk: row[split:] for kpi, row in zip(kpis, read, strict=True) if row[split] is not None}
+    return kpis, _moves(kpis, rows, week)
+
+
+def _moves(kpis: list[KPI | RankedKpi], rows: dict[int, tuple], week: IsoWeek) -> dict[int, Move]:
+    """The KPIs' moves from their values of the week (`_FIELDS`, by KPI), figures worked out where stale."""
     stale = [kpi for kpi in kpis if kpi.pk in rows and not _is_current(rows[kpi.pk])]
     worked_out = _work_out(stale, rows, week) if stale else {}
     moves = {}
@@ -97,6 +112,16 @@ def week_moves(kpis: Iterable[KPI | RankedKpi], week: IsoWeek) -> dict[int, Move
     return moves
 
 
+def _kpis_and_their_week(team_ids: list[int], monday: dt.date):
+    week = Subquery(Week.objects.filter(starts_on=monday).order_by().values("pk")[:1])
+    return (
+        KPI.objects.filter(team__in=team_ids)
+        .annotate(this_week=FilteredRelation("values", condition=Q(values__week=week)))
+        .filter(Q(is_active=True) | Q(this_week__isnull=False))
+        .values_list(*RankedKpi._fields, *(f"this_week__{name}" for name in _FIELDS))
+    )
+
+
 def _week_rows(team_ids: list[int], monday: dt.date):
     return (
         KPIValue.objects.filter(
@@ -108,9 +133,9 @@ def _week_rows(team_ids: list[int], monday: dt.date):
 
 
 # Compiled once per connection and number of teams (common/precompiled.py, bench/FINDINGS.md §24).
-_WEEK_ROWS = Precompiled(
-    _week_rows, (id_list_stand_ins()[0], STAND_IN_MONDAYS[0]), (id_list_stand_ins()[1], STAND_IN_MONDAYS[1])
-)
+_STAND_INS = (id_list_stand_ins()[0], STAND_IN_MONDAYS[0]), (id_list_stand_ins()[1], STAND_IN_MONDAYS[1])
+_WEEK_ROWS = Precompiled(_week_rows, *_STAND_INS)
+_KPIS_AND_THEIR_WEEK = Precompiled(_kpis_and_their_week, *_STAND_INS)
 
 
 def _is_current(row: tuple) -> bool:

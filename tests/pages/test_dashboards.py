@@ -553,11 +553,11 @@ def test_team_week_query_count_does_not_grow_with_history(client_for, lead, team
 
 # session (which brings the data version along, reportsite/sessions.py), user, then: teams with their
 # data versions, reports, the incidents' figures, and for the teams whose part is not kept (all of them
-# here: tests keep nothing) KPIs, this week's values with their kept ranking figures
+# here: tests keep nothing) KPIs with this week's values and their kept ranking figures
 # (reports/week_figures.py), key results with this week's updates and their kept figures
 # (okrs/kept_look_back.py); then the KPIs of the cards' headlines and of the listed rows, their
 # history, and the listed incidents (pages/overview.py). A page served from the cache stops after the user.
-OVERVIEW_QUERIES = 11
+OVERVIEW_QUERIES = 10
 # When figures are missing or stale: a value's KPIs' history and the upsert that keeps its figures
 # (reports/week_figures.py); an update's look-back and the upsert that keeps its figures
 # (okrs/kept_look_back.py).

@@ -15,10 +15,10 @@ from hypothesis import strategies as st
 from common.weeks import IsoWeek
 from reports import ranking
 from reports.comparison import Change
-from reports.models import KPI
+from reports.models import KPI, KPIValue
 from reports.ranking import Move
-from reports.week_figures import RankedKpi, ranked_kpis, week_moves
-from tests.factories import make_kpi, make_team, make_value
+from reports.week_figures import RankedKpi, moves_of_teams, ranked_kpis, week_moves
+from tests.factories import make_kpi, make_team, make_value, make_week
 
 W33 = IsoWeek(2024, 33)
 
@@ -90,4 +90,43 @@ def test_ranked_kpis_read_the_queryset_in_its_order_and_rank_the_week_as_instanc
     from_rows = week_moves(plain, W33)
     assert {pk: facts(move) for pk, move in from_rows.items()} == {
         pk: facts(move) for pk, move in from_models.items()
+    }
+
+
+@pytest.mark.django_db
+def test_the_teams_week_read_in_one_statement_is_the_week_its_kpis_show_and_their_moves(
+    django_assert_num_queries,
+):
+    """`moves_of_teams`: the KPIs a week shows (active, or inactive with a value in the week: a note only
+    counts), in the queryset's order, and the moves `week_moves` gives them, from one statement once the
+    figures are kept."""
+    team, other, elsewhere = (
+        make_team("Payments"),
+        make_team("Risk", slug="risk"),
+        make_team("Ops", slug="ops"),
+    )
+    active = make_kpi(team, "active", position=1, target=Decimal(5))
+    quiet = make_kpi(other, "active, no value this week", position=0)
+    retired = make_kpi(team, "retired, with a value this week", position=0, is_active=False)
+    noted = make_kpi(other, "retired, with a note this week", position=1, is_active=False)
+    make_kpi(team, "retired, silent", position=2, is_active=False)
+    make_kpi(elsewhere, "another team's")
+    for offset in range(4):
+        make_value(active, W33.shifted(-offset), Decimal(offset) / 3)
+        make_value(retired, W33.shifted(-offset), Decimal(2 * offset))
+        make_value(quiet, W33.shifted(-offset - 1), Decimal(offset))
+    KPIValue.objects.create(kpi=noted, week=make_week(W33), value=None, note="moved to the risk board")
+    shown = KPI.objects.filter(team__in=[team, other]).exclude(is_active=False, values__isnull=True)
+    expected = [kpi.pk for kpi in KPI.objects.filter(pk__in=[active.pk, quiet.pk, retired.pk, noted.pk])]
+
+    kpis, moves = moves_of_teams([team.pk, other.pk], W33)
+    assert [kpi.pk for kpi in kpis] == expected
+    assert kpis == ranked_kpis(KPI.objects.filter(pk__in=expected))
+    assert {pk: facts(move) for pk, move in moves.items()} == {
+        pk: facts(move) for pk, move in week_moves(list(shown.distinct()), W33).items()
+    }
+    with django_assert_num_queries(1):
+        again = moves_of_teams([team.pk, other.pk], W33)
+    assert again[0] == kpis and {pk: facts(move) for pk, move in again[1].items()} == {
+        pk: facts(move) for pk, move in moves.items()
     }
