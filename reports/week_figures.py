@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import NamedTuple
 
-from django.db.models import FilteredRelation, Q, QuerySet, Subquery
+from django.db.models import DecimalField, ExpressionWrapper, F, FilteredRelation, Q, QuerySet, Subquery
 
 from common.precompiled import STAND_IN_MONDAYS, Precompiled, id_list_stand_ins
 from common.weeks import IsoWeek
@@ -112,13 +112,32 @@ def _moves(kpis: list[KPI | RankedKpi], rows: dict[int, tuple], week: IsoWeek) -
     return moves
 
 
+# The decimals the ranking only compares and works with, never prints, read as the database holds them.
+# On SQLite the ORM's converter for a column also rounds a stored figure to its field's places, which
+# changes how it is written, never what it is worth; for the 4,800 figures of a department's week that
+# was ~2 ms (bench/FINDINGS.md §26). The rows printed read their KPIs and values whole.
+_AS_STORED = {
+    "target": "ranked_target",
+    "this_week__value": "ranked_value",
+    "this_week__previous_value": "ranked_previous_value",
+    "this_week__figures__usual_move": "ranked_usual_move",
+}
+
+
 def _kpis_and_their_week(team_ids: list[int], monday: dt.date):
     week = Subquery(Week.objects.filter(starts_on=monday).order_by().values("pk")[:1])
+    columns = [*RankedKpi._fields, *(f"this_week__{name}" for name in _FIELDS)]
     return (
         KPI.objects.filter(team__in=team_ids)
         .annotate(this_week=FilteredRelation("values", condition=Q(values__week=week)))
         .filter(Q(is_active=True) | Q(this_week__isnull=False))
-        .values_list(*RankedKpi._fields, *(f"this_week__{name}" for name in _FIELDS))
+        .annotate(
+            **{
+                alias: ExpressionWrapper(F(column), output_field=DecimalField())
+                for column, alias in _AS_STORED.items()
+            }
+        )
+        .values_list(*(_AS_STORED.get(column, column) for column in columns))
     )
 
 
