@@ -106,8 +106,9 @@ class OkrRow:
         if not _is_read(self):
             read_updates([self])
 
-    @property
+    @cached_property
     def delta(self) -> Decimal | None:
+        # Worked out once: the groups filter and sort on it, ~2,900 reads for a department's 600 items.
         return change_between(self.percent, self.previous_percent)
 
     @property
