@@ -9,6 +9,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Sequence
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+from functools import lru_cache
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -76,7 +77,7 @@ def sparkline(
             f'stroke="{GRID}" stroke-dasharray="2 3"/></svg>'
         )
     to_y = _scale(known, pad, height - pad)
-    step = (width - 2 * pad) / max(len(values) - 1, 1)
+    xs = _x_texts(len(values), width, pad)
     segments, current = [], []
     for position, value in enumerate(values):
         if value is None:
@@ -84,29 +85,36 @@ def sparkline(
                 segments.append(current)
             current = []
             continue
-        current.append((pad + position * step, to_y(value)))
+        current.append((xs[position], _fmt(to_y(value))))
     if current:
         segments.append(current)
     paths = []
     for segment in segments:
         if len(segment) == 1:
             x, y = segment[0]
-            paths.append(f'<circle cx="{_fmt(x)}" cy="{_fmt(y)}" r="1.2" fill="{LINE}"/>')
+            paths.append(f'<circle cx="{x}" cy="{y}" r="1.2" fill="{LINE}"/>')
         else:
-            points = " ".join(f"{_fmt(x)},{_fmt(y)}" for x, y in segment)
+            points = " ".join(f"{x},{y}" for x, y in segment)
             paths.append(
                 f'<polyline points="{points}" fill="none" stroke="{LINE}" stroke-width="1.4" '
                 f'stroke-linejoin="round" stroke-linecap="round"/>'
             )
-    last_position = max(position for position, value in enumerate(values) if value is not None)
-    last_x, last_y = pad + last_position * step, to_y(values[last_position])
+    last_x, last_y = segments[-1][-1]
     colour = TONE_COLOURS.get(tone, MUTED)
     aria_label = label or _("trend")
     return mark_safe(
         f'<svg class="spark" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
         f'role="img" aria-label="{escape_text(aria_label)}">{title}{"".join(paths)}'
-        f'<circle cx="{_fmt(last_x)}" cy="{_fmt(last_y)}" r="2.6" fill="{colour}"/></svg>'
+        f'<circle cx="{last_x}" cy="{last_y}" r="2.6" fill="{colour}"/></svg>'
     )
+
+
+@lru_cache(maxsize=64)
+def _x_texts(count: int, width: int, pad: int) -> tuple[str, ...]:
+    """The x coordinates of a sparkline's `count` weeks, printed: the same for every line of that many
+    weeks (a cold overview prints 120 lines of 12)."""
+    step = (width - 2 * pad) / max(count - 1, 1)
+    return tuple(_fmt(pad + position * step) for position in range(count))
 
 
 def nice_ticks(low: Decimal, high: Decimal, most: int = 6) -> list[Decimal]:

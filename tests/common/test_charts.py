@@ -171,3 +171,35 @@ def test_a_coordinate_prints_to_a_tenth_without_a_trailing_zero(number):
     """What the formula it replaced printed: rounded to a tenth, ".0" dropped, a whole number as an int."""
     expected = f"{number:.1f}".rstrip("0").rstrip(".") if number % 1 else str(int(number))
     assert charts._fmt(number) == expected
+
+
+def _points_as_computed_per_point(values, width=96, height=24, pad=3):
+    """Every point's printed coordinates, each worked out from its own position, as the line once did."""
+    known = [value for value in values if value is not None]
+    to_y = charts._scale(known, pad, height - pad)
+    step = (width - 2 * pad) / max(len(values) - 1, 1)
+    return [
+        f"{charts._fmt(pad + position * step)},{charts._fmt(to_y(value))}"
+        for position, value in enumerate(values)
+        if value is not None
+    ]
+
+
+@given(
+    st.lists(
+        st.none() | st.decimals(min_value=-(10**6), max_value=10**6, places=3, allow_nan=False),
+        min_size=1,
+        max_size=30,
+    ).filter(lambda values: any(value is not None for value in values))
+)
+def test_a_sparklines_points_are_those_each_weeks_position_gives(values):
+    """The x coordinates are printed once per number of weeks (`_x_texts`): every point, the lone ones
+    and the last one marked, sits where its own week's position puts it."""
+    svg = charts.sparkline(values)
+    drawn = re.findall(r'points="([^"]+)"', svg)
+    circles = re.findall(r'<circle cx="([^"]+)" cy="([^"]+)" r="1.2"', svg)
+    points = [point for line in drawn for point in line.split(" ")] + [f"{x},{y}" for x, y in circles]
+    expected = _points_as_computed_per_point(values)
+    assert sorted(points) == sorted(expected)
+    last = re.search(r'<circle cx="([^"]+)" cy="([^"]+)" r="2.6"', svg).groups()
+    assert ",".join(last) == expected[-1]
