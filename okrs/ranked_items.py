@@ -17,7 +17,7 @@ from typing import NamedTuple
 from django.db.models import QuerySet
 
 from common.precompiled import Precompiled, id_list_stand_ins
-from okrs.models import KeyResult
+from okrs.models import KeyResult, Objective
 from okrs.rules import OkrRow
 from reports.models import Team
 
@@ -46,11 +46,13 @@ _OBJECTIVE_FIELDS = ("objective__team_id", "objective__period", "objective__posi
 COLUMNS = (*_ITEM_FIELDS, *_OBJECTIVE_FIELDS)
 
 _IDS = id_list_stand_ins()
+# Their teams are the ranking's, already read (`items_of_rows`), and given to the objectives below.
 _WHOLE_ITEMS = Precompiled(
-    lambda pks: KeyResult.objects.select_related("objective__team", "owner").filter(pk__in=pks),
+    lambda pks: KeyResult.objects.select_related("objective", "owner").filter(pk__in=pks),
     _IDS[:1],
     _IDS[1:],
 )
+_OBJECTIVE_TEAM = Objective._meta.get_field("team")
 
 
 def ranked_items(key_results: QuerySet[KeyResult], teams: dict[int, Team]) -> list[RankedItem]:
@@ -84,5 +86,12 @@ def make_whole(rows: Iterable[OkrRow]) -> set[int]:
         return set()
     whole = {kr.pk: kr for kr in _WHOLE_ITEMS([row.key_result.pk for row in ranked])}
     for row in ranked:
-        row.key_result = whole.get(row.key_result.pk, row.key_result)
+        kr = whole.get(row.key_result.pk)
+        if kr is None:
+            continue
+        team = row.key_result.objective.team
+        # An objective moved to another team since it was ranked loads its team when read.
+        if kr.objective.team_id == team.pk:
+            _OBJECTIVE_TEAM.set_cached_value(kr.objective, team)
+        row.key_result = kr
     return {row.key_result.pk for row in ranked if row.key_result.pk not in whole}

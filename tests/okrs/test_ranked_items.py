@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 
 from common.weeks import IsoWeek
 from okrs.kept_look_back import okr_rows_of_teams
-from okrs.models import KeyResult
+from okrs.models import KeyResult, Objective
 from okrs.ranked_items import RankedItem, make_whole, ranked_items
 from okrs.rules import ItemsOfTeams, active_key_results, okr_rows
 from tests.factories import make_key_result, make_objective, make_team, make_update, make_user, make_week
@@ -114,3 +114,16 @@ def test_made_whole_rows_print_without_more_queries(items, django_assert_num_que
     assert all(isinstance(row.key_result, KeyResult) for row in rows)
     assert [owner.username if owner else None for _title, _team, owner in printed] == [None, None, "owner"]
     assert {team for _title, team, _owner in printed} == {items.name}
+
+
+@pytest.mark.django_db
+def test_an_objective_moved_to_another_team_after_the_ranking_prints_its_new_team(items):
+    """Made whole, an item's objective is given the team the ranking read; one moved since reads its own."""
+    queryset = active_key_results(objective__team=items)
+    rows = okr_rows(
+        ranked_items(queryset.select_related(None), {items.pk: items}), W33, read=False, among=queryset
+    )
+    other = make_team("Risk", slug="risk")
+    Objective.objects.filter(team=items).update(team=other)
+    make_whole(rows)
+    assert {row.key_result.objective.team.name for row in rows} == {"Risk"}
