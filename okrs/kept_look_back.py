@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import router
-from django.db.models import FilteredRelation, Q, Subquery
+from django.db.models import FilteredRelation, Q
 
 from common.precompiled import STAND_IN_MONDAYS, Precompiled, id_list_stand_ins
 from common.weeks import IsoWeek
@@ -41,7 +41,7 @@ _WEEK_COLUMNS = (
 
 def _items_and_their_week(team_ids: list[int], monday: dt.date):
     """The teams' active items in board order, each with its update of the week joined (if any)."""
-    week = Subquery(Week.objects.filter(starts_on=monday).order_by().values("pk")[:1])
+    week = Week.objects.id_starting(monday)
     return (
         ItemsOfTeams(team_ids)
         .queryset()

@@ -84,8 +84,9 @@ def _board_places(team: Team, rows: list[OkrRow]) -> dict[int, tuple]:
     """Each item's place on the department's board (KeyResultQuerySet.in_board_order) as a value rows of
     different teams sort by: its team's place, then its own among the team's items, which `rows` are in.
 
-    The team's items' places in the part, not their objectives' and their own positions: seven values a
-    candidate, read through three objects, were a millisecond of thirty parts' building and pickling.
+    A part is one team's, built at once from its items in board order, so an item's place among them
+    stands for its objective's period, position and code and its own position: three values a candidate
+    to build and keep, not seven read through three objects.
     """
     return {row.key_result.pk: (team.position, team.name, place) for place, row in enumerate(rows)}
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Q, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -74,6 +74,11 @@ class WeekQuerySet(models.QuerySet):
             starts_on=week.monday, defaults={"year": week.year, "number": week.number}
         )
         return obj
+
+    def id_starting(self, monday: dt.date) -> Subquery:
+        """The id of the week starting on `monday` as a subquery, for a join's condition (a
+        `FilteredRelation` cannot follow the week to its Monday)."""
+        return Subquery(self.filter(starts_on=monday).order_by().values("pk")[:1])
 
 
 class Week(models.Model):

@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import NamedTuple
 
-from django.db.models import DecimalField, ExpressionWrapper, F, FilteredRelation, Q, QuerySet, Subquery
+from django.db.models import DecimalField, ExpressionWrapper, F, FilteredRelation, Q, QuerySet
 
 from common.precompiled import STAND_IN_MONDAYS, Precompiled, id_list_stand_ins
 from common.weeks import IsoWeek
@@ -125,7 +125,7 @@ _AS_STORED = {
 
 
 def _kpis_and_their_week(team_ids: list[int], monday: dt.date):
-    week = Subquery(Week.objects.filter(starts_on=monday).order_by().values("pk")[:1])
+    week = Week.objects.id_starting(monday)
     columns = [*RankedKpi._fields, *(f"this_week__{name}" for name in _FIELDS)]
     return (
         KPI.objects.filter(team__in=team_ids)
