@@ -18,17 +18,16 @@ built from the history of the few KPIs shown (`ranking.moves`).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from decimal import Decimal
 from typing import NamedTuple
 
-from django.db.models import DecimalField, ExpressionWrapper, F, FilteredRelation, Q, QuerySet
+from django.db.models import DecimalField, ExpressionWrapper, F, FilteredRelation, Q
 
 from common.precompiled import STAND_IN_MONDAYS, Precompiled, id_list_stand_ins
 from common.weeks import IsoWeek
 from reports import ranking
 from reports.comparison import Change
-from reports.models import KPI, KPIValue, KpiValueFigures, Week
+from reports.models import KPI, KpiValueFigures, Week
 from reports.ranking import Move
 
 _FIELDS = (
@@ -65,29 +64,14 @@ class RankedKpi(NamedTuple):
     target_met = KPI.target_met
 
 
-def ranked_kpis(kpis: QuerySet[KPI] | Iterable[tuple]) -> list[RankedKpi]:
-    """These KPIs, in the queryset's order, as the ranking reads them (or rows already read with
-    `RankedKpi._fields`, as a precompiled statement returns them)."""
-    rows = kpis.values_list(*RankedKpi._fields) if isinstance(kpis, QuerySet) else kpis
-    return [RankedKpi._make(row) for row in rows]
-
-
-def week_moves(kpis: Iterable[KPI | RankedKpi], week: IsoWeek) -> dict[int, Move]:
-    """Each KPI's move of `week`, as `ranking.moves` ranks it: one query, three when figures are stale."""
-    kpis = list(kpis)
-    wanted = {kpi.pk for kpi in kpis}
-    # The stamps are read before any history: figures worked out from a history newer than their stamp
-    # are only ever judged stale, never the reverse. The values are found by their KPIs' teams: a list
-    # of a department's 1,200 KPI ids took longer to bind and plan than the rows took to read (SQLite
-    # 28 → 14 ms, PostgreSQL 11 → 4, bench/FINDINGS.md §21); the teams' other KPIs are dropped here.
-    values = _WEEK_ROWS(sorted({kpi.team_id for kpi in kpis}), week.monday)
-    return _moves(kpis, {row[1]: row for row in values if row[1] in wanted}, week)
-
-
 def moves_of_teams(team_ids: list[int], week: IsoWeek) -> tuple[list[RankedKpi], dict[int, Move]]:
     """The KPIs the teams' week shows (active, or with a value in it: pages/dashboards.py), in their order,
-    and `week_moves` of them, read in one statement: each KPI with its value of the week and the value's
-    kept figures beside it."""
+    and their moves of the week as `ranking.moves` ranks them, read in one statement: each KPI with its
+    value of the week and the value's kept figures beside it; two more when figures are stale.
+
+    The values are found by their KPIs' teams, not a list of the KPIs' ids: a department's 1,200 ids took
+    longer to bind and plan than the rows took to read (bench/FINDINGS.md §21).
+    """
     read = _KPIS_AND_THEIR_WEEK(team_ids, week.monday)
     split = len(RankedKpi._fields)
     kpis = [RankedKpi._make(row[:split]) for row in read]
@@ -95,7 +79,7 @@ def moves_of_teams(team_ids: list[int], week: IsoWeek) -> tuple[list[RankedKpi],
     return kpis, _moves(kpis, rows, week)
 
 
-def _moves(kpis: list[KPI | RankedKpi], rows: dict[int, tuple], week: IsoWeek) -> dict[int, Move]:
+def _moves(kpis: list[RankedKpi], rows: dict[int, tuple], week: IsoWeek) -> dict[int, Move]:
     """The KPIs' moves from their values of the week (`_FIELDS`, by KPI), figures worked out where stale."""
     stale = [kpi for kpi in kpis if kpi.pk in rows and not _is_current(rows[kpi.pk])]
     worked_out = _work_out(stale, rows, week) if stale else {}
@@ -141,19 +125,8 @@ def _kpis_and_their_week(team_ids: list[int], monday: dt.date):
     )
 
 
-def _week_rows(team_ids: list[int], monday: dt.date):
-    return (
-        KPIValue.objects.filter(
-            kpi__team_id__in=team_ids, week_id__in=Week.objects.filter(starts_on=monday).values("pk")
-        )
-        .order_by()
-        .values_list(*_FIELDS)
-    )
-
-
 # Compiled once per connection and number of teams (common/precompiled.py, bench/FINDINGS.md §24).
 _STAND_INS = (id_list_stand_ins()[0], STAND_IN_MONDAYS[0]), (id_list_stand_ins()[1], STAND_IN_MONDAYS[1])
-_WEEK_ROWS = Precompiled(_week_rows, *_STAND_INS)
 _KPIS_AND_THEIR_WEEK = Precompiled(_kpis_and_their_week, *_STAND_INS)
 
 
@@ -162,7 +135,7 @@ def _is_current(row: tuple) -> bool:
     return stamp is not None and worked_out_at == stamp
 
 
-def _work_out(kpis: list[KPI], rows: dict[int, tuple], week: IsoWeek) -> dict[int, tuple]:
+def _work_out(kpis: list[RankedKpi], rows: dict[int, tuple], week: IsoWeek) -> dict[int, tuple]:
     """The figures of these KPIs' values from their history, kept for the next page that needs them.
 
     Kept against the stamp read before the history: if a write renewed it since, the figures kept are

@@ -5,7 +5,7 @@ moves between weeks and KPIs, a stale instance saved over a newer row):
 - every row's `previous_value` is its KPI's value in the calendar week before, or None when that week
   has no row (or a row with only a note);
 - a row's kept ranking figures count (their stamp is current) only while they equal what the history
-  gives, and `week_moves` ranks every week as `ranking.moves` does from the history itself.
+  gives, and `moves_of_teams` ranks every week as `ranking.moves` does from the history itself.
 """
 
 import datetime as dt
@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from common.weeks import IsoWeek
 from reports import ranking
 from reports.models import KPI, KPIValue, KpiValueFigures, Week
-from reports.week_figures import week_moves
+from reports.week_figures import moves_of_teams
 from tests.factories import make_kpi, make_value, make_week
 
 MIGRATION = importlib.import_module("reports.migrations.0006_kpivalue_last_week_and_figures")
@@ -72,6 +72,11 @@ def assert_no_stale_figure_counts():
         assert (usual, changes_before) == expected[pk], pk
     # A deleted value takes its figures with it, whatever deleted it.
     assert set(KpiValueFigures.objects.values_list("value_id", flat=True)) <= set(expected)
+
+
+def week_moves(kpis, week):
+    """The moves the overview ranks these KPIs' week by, from their kept figures."""
+    return moves_of_teams(sorted({kpi.team_id for kpi in kpis}), week)[1]
 
 
 def assert_week_moves_rank_as_the_history_does(kpis):
