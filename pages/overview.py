@@ -58,11 +58,11 @@ from okrs.rules import (
     read_updates,
 )
 from ops import data_version
-from pages.dashboards import KpiRow, kpi_row
+from pages.dashboards import SPARK_WEEKS, KpiRow, kpi_row
 from pages.mover_rows_html import mover_row_list
 from pages.team_card_html import team_cards
 from reports import okr_table_html, ranking, week_figures
-from reports.comparison import Tone
+from reports.comparison import Change, Tone
 from reports.models import KPI, Team, WeeklyReport
 from reports.ranking import Move
 
@@ -232,6 +232,8 @@ class _Built:
     week: IsoWeek
     parts: dict[int, TeamPart] = field(default_factory=dict)
     okr_candidates: dict[str, OkrRow] = field(default_factory=dict)
+    # The built teams' KPIs' moves of the week as ranked, by KPI: a row shown takes its usual move from them.
+    ranked: dict[int, Move] = field(default_factory=dict)
 
     def has(self, key: str) -> bool:
         return key in self.okr_candidates
@@ -247,17 +249,41 @@ class _Built:
         return rows
 
 
-def _kpi_rows(wanted: dict[str, tuple[KPI, bool]], week: IsoWeek) -> dict[str, KpiRow]:
-    """Rows of these KPIs (row key → KPI, target first), written from their history: one query for all."""
+def _kpi_rows(
+    wanted: dict[str, tuple[KPI, bool]], week: IsoWeek, ranked: dict[int, Move] | None = None
+) -> dict[str, KpiRow]:
+    """Rows of these KPIs (row key → KPI, target first), written from their history: one query for all.
+
+    When every one was ranked in this request (`ranked`), its usual move and the count behind it come
+    from the ranking, and only the weeks the sparkline draws are read; else the thirteen weeks the
+    usual move is worked out from.
+    """
     if not wanted:
         return {}
     kpis = list({kpi.pk: kpi for kpi, _target_first in wanted.values()}.values())
-    history = ranking.weekly_history(kpis, week)
-    moves = ranking.moves(kpis, history)
+    if ranked and all(kpi.pk in ranked for kpi in kpis):
+        history = ranking.weekly_history(kpis, week, SPARK_WEEKS)
+        moves = {kpi.pk: _printed_move(kpi, history[kpi.pk], ranked[kpi.pk]) for kpi in kpis}
+    else:
+        history = ranking.weekly_history(kpis, week)
+        moves = ranking.moves(kpis, history)
     return {
         key: kpi_row(moves[kpi.pk], history, target_first=target_first)
         for key, (kpi, target_first) in wanted.items()
     }
+
+
+def _printed_move(kpi: KPI, values: list, ranked: Move) -> Move:
+    """`ranking.moves`' move of the KPI from its last weeks' values and the figures it was ranked with.
+
+    The ranking read the KPI as a plain row and this week's values as stored; the row prints the KPI
+    whole and its values as the field holds them, with the same usual move and count.
+    """
+    current, previous = values[-1], values[-2]
+    increment = None
+    if kpi.is_running_total and None not in values[-3:-1]:
+        increment = values[-2] - values[-3]
+    return Move(Change(kpi, current, previous), ranked.changes_before, ranked.usual, increment)
 
 
 def _okr_rows_of(teams: dict[int, Team], week: IsoWeek) -> list[OkrRow]:
@@ -283,7 +309,8 @@ def _build_parts(teams: list[Team], records: dict[int, list[LightRecord]], week:
     for row in _okr_rows_of(by_pk, week):
         okrs_by_team[row.key_result.objective.team_id].append(row)
 
-    built = _Built(week)
+    # A KPI without a value this week was ranked with no figures: its row works them out from history.
+    built = _Built(week, ranked={pk: move for pk, move in moves.items() if move.change.current is not None})
     for team in teams:
         team_moves, team_okrs = moves_by_team[team.pk], okrs_by_team[team.pk]
         improved_all = ranking.improved_most(team_moves)
@@ -380,7 +407,10 @@ _KPI_TEAM = KPI._meta.get_field("team")
 
 
 def _load_kpi_rows(
-    ids_by_kind: dict[str, Iterable[int]], week: IsoWeek, teams: dict[int, Team] | None = None
+    ids_by_kind: dict[str, Iterable[int]],
+    week: IsoWeek,
+    teams: dict[int, Team] | None = None,
+    ranked: dict[int, Move] | None = None,
 ) -> dict[str, KpiRow]:
     """The rows of these KPIs, of the kind asked for each, built afresh: for rows no longer (or never) kept.
 
@@ -408,13 +438,18 @@ def _load_kpi_rows(
             if kpi.pk in ids
         },
         week,
+        ranked,
     )
 
 
 def _load_rows(
-    row_keys: Iterable[str], week: IsoWeek, teams: dict[int, Team] | None = None
+    row_keys: Iterable[str],
+    week: IsoWeek,
+    teams: dict[int, Team] | None = None,
+    ranked: dict[int, Move] | None = None,
 ) -> dict[str, KpiRow | OkrRow]:
-    """The rows of these keys, built afresh from the database (`teams`: those already read, by id)."""
+    """The rows of these keys, built afresh from the database (`teams`: those already read, by id;
+    `ranked`: the moves of KPIs ranked in this request, `_Built.ranked`)."""
     row_keys = list(row_keys)
     rows: dict[str, KpiRow | OkrRow] = {}
     ids = defaultdict(list)
@@ -422,7 +457,8 @@ def _load_rows(
         kind, _colon, pk = key.partition(":")
         ids[kind].append(int(pk))
     if ids[IMPROVED] or ids[ATTENTION]:
-        rows.update(_load_kpi_rows({IMPROVED: ids[IMPROVED], ATTENTION: ids[ATTENTION]}, week, teams))
+        by_kind = {IMPROVED: ids[IMPROVED], ATTENTION: ids[ATTENTION]}
+        rows.update(_load_kpi_rows(by_kind, week, teams, ranked))
     if ids[OKR]:
         loaded = okr_rows(active_key_results(pk__in=ids[OKR]), week)
         rows.update({_row_key(OKR, row.key_result.pk): row for row in loaded})
@@ -626,7 +662,8 @@ def department_week(week: IsoWeek) -> DepartmentWeek:
     unwritten = [team for team in teams if team.pk not in cards]
     to_load = [key for key in to_write if not (built and built.has(key))]
     to_load += [_row_key(IMPROVED, pk) for team in unwritten for pk in parts[team.pk].headline]
-    loaded = _load_rows(to_load, week, {team.pk: team for team in teams}) if to_load else {}
+    by_pk = {team.pk: team for team in teams}
+    loaded = _load_rows(to_load, week, by_pk, built.ranked if built else None) if to_load else {}
     new_cards = _cards_of(unwritten, parts, reports, week, loaded)
     cards.update(new_cards)
     from_this_request = built.rows([key for key in to_write if built.has(key)]) if built else {}
@@ -711,7 +748,7 @@ def _keep_part(team_id: int, week: IsoWeek) -> None:
             return
         built = _build_parts([team], _incident_records(week, [team]), week)
         part = built.parts[team.pk]
-        headline = _load_kpi_rows({IMPROVED: part.headline}, week, {team.pk: team})
+        headline = _load_kpi_rows({IMPROVED: part.headline}, week, {team.pk: team}, built.ranked)
         cards = _cards_of([team], built.parts, _reports_of([team], week), week, headline)
         key = _part_key(team, week)
         caches[CACHE_ALIAS].set_many({key: part, _shown_key(team, key): cards[team.pk]})

@@ -6,6 +6,7 @@ import datetime as dt
 import logging
 
 import pytest
+from django.core.cache.backends.base import CacheKeyWarning
 from django.db import DatabaseError, connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -221,3 +222,21 @@ def test_each_entry_is_pickled_once_and_every_read_is_a_copy(monkeypatch):
     with CaptureQueriesContext(connection) as from_memory:
         assert kept.get("part") == {"rows": [1, 2]}
     assert from_memory.captured_queries == []
+
+
+@pytest.mark.parametrize("key", ["with space", "tab\there", "bell\x07", "del\x7f", "x" * 251], ids=repr)
+def test_keys_memcached_would_refuse_still_warn_in_memory_and_table(key):
+    kept = store("warned")
+    with pytest.warns(CacheKeyWarning):
+        kept.memory.set(key, "kept")
+    with pytest.warns(CacheKeyWarning):
+        kept.set(key, "kept")
+
+
+def test_the_overviews_keys_pass_without_a_warning(recwarn):
+    kept = store("quiet")
+    keys = [f"overview:{index:024x}|improved:{index}" for index in range(3)] + ["é:ü", "x" * 200]
+    kept.set_many(dict.fromkeys(keys, "kept"))
+    kept.forget_in_this_process()
+    assert kept.get_many(keys) == dict.fromkeys(keys, "kept")
+    assert not [warning for warning in recwarn if issubclass(warning.category, CacheKeyWarning)]

@@ -22,12 +22,13 @@ from incidents.models import Incident
 from incidents.summary import WeekFigures, summarize
 from okrs.models import KeyResult, KeyResultUpdate
 from okrs.rules import active_key_results, okr_groups, okr_rows
+from ops import data_version
 from pages import overview
 from pages.overview import MOVERS, OVERVIEW_LIST_LIMIT
 from reports import ranking
 from reports.access import LEADS_GROUP, MANAGERS_GROUP
 from reports.models import KPI, KPIValue, Team, Week
-from tests.factories import make_incident, make_user
+from tests.factories import make_incident, make_kpi, make_team, make_user, make_value
 from tests.pages.test_dashboards import ITEMS_READ, OVERVIEW_QUERIES, UPDATES_READ
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -165,6 +166,42 @@ def test_the_merged_lists_equal_one_ranking_of_every_row(department):
     assert [getattr(page.incidents, name) for name in figures] == [
         getattr(everything, name) for name in figures
     ]
+
+
+def test_rows_of_kpis_ranked_in_the_request_equal_rows_worked_out_from_their_history():
+    """A row shown after its team was ranked takes its usual move and count from the ranking and reads
+    only the sparkline's weeks: the row, its move (a running total's increment too) and its reasons are
+    those of the row worked out from the thirteen weeks before."""
+    team = make_team()
+    kinds = [KPI.Kind.LEVEL, KPI.Kind.CUMULATIVE, KPI.Kind.MONTH_TO_DATE]
+    kpis = [
+        make_kpi(team, f"kpi {index}", position=index, kind=kinds[index % 3], target=Decimal(index * 3))
+        for index in range(9)
+    ]
+    for back in range(16):
+        for index, kpi in enumerate(kpis):
+            # Gaps, flat stretches and moves older than the sparkline's twelve weeks.
+            if (back + index) % 5 != 3:
+                figure = Decimal(index * 7 + (back * (index + 1)) % 6) / 4 + (back > 12) * 40
+                make_value(kpi, LAST_WEEK.shifted(-back), figure)
+    teams = list(data_version.with_team_tokens(Team.objects.filter(pk=team.pk)))
+    built = overview._build_parts(teams, overview._incident_records(LAST_WEEK, teams), LAST_WEEK)
+    # Two KPIs have no value this week: they were ranked with no figures, and their rows work them out.
+    without_a_value = {kpis[3].pk, kpis[8].pk}
+    assert set(built.ranked) == {kpi.pk for kpi in kpis} - without_a_value
+    shown = list(built.ranked)
+    wanted = {overview.IMPROVED: shown, overview.ATTENTION: shown[:4]}
+
+    from_ranking = overview._load_kpi_rows(wanted, LAST_WEEK, {team.pk: team}, built.ranked)
+    from_history = overview._load_kpi_rows(wanted, LAST_WEEK, {team.pk: team})
+
+    assert from_ranking == from_history
+    every = {overview.IMPROVED: [kpi.pk for kpi in kpis]}
+    assert overview._load_kpi_rows(every, LAST_WEEK, {team.pk: team}, built.ranked) == (
+        overview._load_kpi_rows(every, LAST_WEEK, {team.pk: team})
+    )
+    assert any(row.move.previous_increment is not None for row in from_ranking.values())
+    assert any(row.move.score is not None for row in from_ranking.values())
 
 
 def test_kept_parts_give_the_page_built_from_every_row(department, builds):
