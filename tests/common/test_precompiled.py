@@ -4,7 +4,8 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.db.models import Q
+from django.db import connection
+from django.db.models import DecimalField, ExpressionWrapper, F, Q
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -137,11 +138,12 @@ def test_a_list_too_long_to_pad_runs_as_its_queryset(team, django_assert_num_que
 
 
 def _columns(team_pk: int, monday: dt.date):
-    # Decimals, a date through a join, a datetime, a boolean, text and None: each converter the ORM has
-    # for them runs on the columns.
+    # Decimals (fields' and an expression's), a date through a join, a datetime, a boolean, text and None:
+    # each converter the ORM has for them runs on the columns.
     return (
         KPIValue.objects.filter(kpi__team_id=team_pk, week__starts_on__lte=monday)
         .order_by("kpi__name", "week__starts_on")
+        .annotate(as_stored=ExpressionWrapper(F("value"), output_field=DecimalField()))
         .values_list(
             "pk",
             "value",
@@ -151,6 +153,7 @@ def _columns(team_pk: int, monday: dt.date):
             "is_generated",
             "note",
             "kpi__target",
+            "as_stored",
         )
     )
 
@@ -188,4 +191,20 @@ def test_a_values_list_reads_the_tuples_the_queryset_reads(team, values):
     rows = precompiled(team.pk, monday)
     assert rows == expected
     assert [tuple(map(type, row)) for row in rows] == [tuple(map(type, row)) for row in expected]
-    assert [str(row[1]) for row in rows] == [str(row[1]) for row in expected]
+    assert [(str(row[1]), str(row[-1])) for row in rows] == [(str(row[1]), str(row[-1])) for row in expected]
+
+
+def test_sqlites_decimals_are_converted_inline(team):
+    """Each decimal column (the fields' and the expression's) takes the inline path on SQLite: a Django
+    whose converters changed would fall back to the generic one, correct and slower, and this says so."""
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's decimal converters only")
+    precompiled = Precompiled(_columns, FIRST, SECOND)
+    precompiled(team.pk, IsoWeek.parse("2024-W33").monday)
+    (compiled,) = (
+        statement for by_length in precompiled._compiled.values() for statement in by_length.values()
+    )
+    inline = {
+        position for position, convert in compiled.columns if "_sqlite_decimals" in convert.__qualname__
+    }
+    assert inline == {1, 2, 7, 8}
