@@ -15,11 +15,11 @@ MINUS = "\u2212"
 
 
 # The exponents of 0–12 places, built once: quantize runs for every figure a page or an export writes.
-_EXPONENTS = {places: Decimal(1).scaleb(-places) for places in range(13)}
+EXPONENTS = {places: Decimal(1).scaleb(-places) for places in range(13)}
 
 
 def quantize(value: Decimal, places: int) -> Decimal:
-    exponent = _EXPONENTS.get(places) or Decimal(1).scaleb(-places)
+    exponent = EXPONENTS.get(places) or Decimal(1).scaleb(-places)
     return value.quantize(exponent, rounding=ROUND_HALF_UP)
 
 

@@ -69,11 +69,18 @@ class KpiRow:
     reasons: list[str] = field(default_factory=list)
 
 
-def kpi_row(move: Move, history: dict[int, list], *, target_first: bool = False, note: str = "") -> KpiRow:
+def kpi_row(
+    move: Move,
+    history: dict[int, list],
+    *,
+    target_first: bool = False,
+    note: str = "",
+    texts: ranking.ReasonTexts | None = None,
+) -> KpiRow:
+    """`texts`: the reasons' texts (`ranking.reason_texts()`), looked up once for the rows of a page."""
     kpi = move.kpi
-    return KpiRow(
-        kpi, move.change, history[kpi.pk][-SPARK_WEEKS:], note, move, move.reasons(target_first=target_first)
-    )
+    reasons = move.reasons(target_first=target_first, texts=texts)
+    return KpiRow(kpi, move.change, history[kpi.pk][-SPARK_WEEKS:], note, move, reasons)
 
 
 @dataclass
@@ -191,7 +198,8 @@ def team_week(team: Team, week: IsoWeek) -> TeamWeek:
         kpi.team = team
     history = ranking.weekly_history(kpis, week)
     moves = ranking.moves(kpis, history)
-    rows = [kpi_row(moves[kpi.pk], history, note=kpi.week_note or "") for kpi in kpis]
+    texts = ranking.reason_texts()
+    rows = [kpi_row(moves[kpi.pk], history, note=kpi.week_note or "", texts=texts) for kpi in kpis]
     report = next(iter(_REPORT(team.pk, week.monday)), None)
     if report is not None:
         prefetch_related_objects([report], "sections", "plans")
@@ -209,8 +217,8 @@ def team_week(team: Team, week: IsoWeek) -> TeamWeek:
         okrs=okrs,
         incidents=summarize(_INCIDENTS(team.pk, week.monday, week.previous().monday), week),
         todos=todos,
-        headline_moves=[kpi_row(move, history) for move in ranked[:SUMMARY_MOVES]],
-        target_misses=[kpi_row(move, history, target_first=True) for move in misses],
+        headline_moves=[kpi_row(move, history, texts=texts) for move in ranked[:SUMMARY_MOVES]],
+        target_misses=[kpi_row(move, history, target_first=True, texts=texts) for move in misses],
         okr_groups=okr_groups(okrs),
     )
 

@@ -267,8 +267,9 @@ def _kpi_rows(
     else:
         history = ranking.weekly_history(kpis, week)
         moves = ranking.moves(kpis, history)
+    texts = ranking.reason_texts()
     return {
-        key: kpi_row(moves[kpi.pk], history, target_first=target_first)
+        key: kpi_row(moves[kpi.pk], history, target_first=target_first, texts=texts)
         for key, (kpi, target_first) in wanted.items()
     }
 

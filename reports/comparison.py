@@ -11,15 +11,16 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import astuple, dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
-from common.formatting import format_number, format_signed, quantize
+from common.formatting import EXPONENTS, format_number, format_signed, quantize
 from common.precompiled import STAND_IN_LATER_MONDAYS, STAND_IN_MONDAYS, Precompiled, id_list_stand_ins
 from common.weeks import IsoWeek
 from reports.models import KPI, KPIValue, Week
 
 RELATIVE_PLACES = 2
+_RELATIVE_EXPONENT = EXPONENTS[RELATIVE_PLACES]
 _ZERO = Decimal(0)
 _NEUTRAL, _HIGHER_IS_BETTER = KPI.Direction.NEUTRAL.value, KPI.Direction.HIGHER_IS_BETTER.value
 
@@ -58,12 +59,15 @@ class Change:
             self.magnitude = _ZERO
             return
         delta = current - previous
-        self.absolute = quantize(delta, kpi.decimals)
+        # common/formatting.py `quantize`, inline: a department's ranked week makes 1,200 changes.
+        places = kpi.decimals
+        exponent = EXPONENTS.get(places) or Decimal(1).scaleb(-places)
+        self.absolute = delta.quantize(exponent, rounding=ROUND_HALF_UP)
         running_total = kpi.is_running_total
         # A running total's growth in percent of itself says nothing; its increment is the figure.
         self.relative = None
         if previous and not running_total:
-            self.relative = quantize(delta * 100 / abs(previous), RELATIVE_PLACES)
+            self.relative = (delta * 100 / abs(previous)).quantize(_RELATIVE_EXPONENT, rounding=ROUND_HALF_UP)
         if not delta:
             self.tone = Tone.UNCHANGED
         elif kpi.direction == _NEUTRAL or running_total:

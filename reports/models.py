@@ -497,18 +497,25 @@ class KPI(RemembersTeamPath, models.Model):
     @property
     def is_running_total(self) -> bool:
         """Cumulative or month to date: its weekly increment is what a reader compares."""
-        return self.kind != self.Kind.LEVEL
+        return self.kind != _LEVEL
 
     def alias_list(self) -> list[str]:
         return [alias.strip() for alias in self.aliases.split(",") if alias.strip()]
 
     def target_met(self, value: Decimal | None) -> bool | None:
         """True or False against the target; None when there is no target, value or direction."""
-        if self.target is None or value is None or self.direction == self.Direction.NEUTRAL:
+        target, direction = self.target, self.direction
+        if target is None or value is None or direction == _NEUTRAL:
             return None
-        if self.direction == self.Direction.HIGHER_IS_BETTER:
-            return value >= self.target
-        return value <= self.target
+        if direction == _HIGHER_IS_BETTER:
+            return value >= target
+        return value <= target
+
+
+# The choices' plain values: a rule that ranks a department's 1,200 KPIs compares a str with a str,
+# not with an enum member found through two class attributes.
+_LEVEL = KPI.Kind.LEVEL.value
+_NEUTRAL, _HIGHER_IS_BETTER = KPI.Direction.NEUTRAL.value, KPI.Direction.HIGHER_IS_BETTER.value
 
 
 class KPIValue(RemembersTeamPath, models.Model):

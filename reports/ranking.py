@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from decimal import Decimal
 from statistics import median
+from typing import NamedTuple
 
 from django.utils.translation import gettext as _
 
@@ -160,34 +161,61 @@ class Move:
         gap = abs(current - kpi.target) / abs(kpi.target) if kpi.target else Decimal(0)
         return (-gap, kpi.team_id, kpi.position, kpi.pk)
 
-    def reasons(self, target_first: bool = False) -> list[str]:
+    def reasons(self, target_first: bool = False, texts: ReasonTexts | None = None) -> list[str]:
         """Why the row is listed, in the reader's language, most important first.
 
         `target_first` puts a missed target before the size of the move, for lists about targets.
+        `texts`: `reason_texts()` of the reader's language, when rows are listed by the dozen.
         """
+        texts = texts or reason_texts()
         kpi, change = self.kpi, self.change
         target = format_value(kpi, kpi.target) if kpi.target is not None else ""
         crossing, move, off_target = [], [], []
         if self.crossing == Crossing.MISSED:
-            crossing.append(_("missed target %(target)s, met last week") % {"target": target})
+            crossing.append(texts.missed % {"target": target})
         elif self.crossing == Crossing.MET:
-            crossing.append(_("met target %(target)s, missed last week") % {"target": target})
+            crossing.append(texts.met % {"target": target})
         if kpi.is_running_total:
             return crossing
         if not change.absolute:
             pass
         elif self.first_move:
-            move.append(_("first move in %(weeks)s weeks") % {"weeks": self.changes_before})
+            move.append(texts.first_move % {"weeks": self.changes_before})
         elif self.score is not None:
-            move.append(_("%(times)s× its usual move") % {"times": self.score_text()})
+            move.append(texts.usual % {"times": self.score_text()})
         else:
-            move.append(_("too little history: plain change"))
+            move.append(texts.plain)
         if change.target_met is False and not self.crossing:
             if kpi.direction == KPI.Direction.LOWER_IS_BETTER:
-                off_target.append(_("above target %(target)s") % {"target": target})
+                off_target.append(texts.above % {"target": target})
             else:
-                off_target.append(_("below target %(target)s") % {"target": target})
+                off_target.append(texts.below % {"target": target})
         return crossing + (off_target + move if target_first else move + off_target)
+
+
+class ReasonTexts(NamedTuple):
+    """The texts of a move's reasons in one language."""
+
+    missed: str
+    met: str
+    first_move: str
+    usual: str
+    plain: str
+    above: str
+    below: str
+
+
+def reason_texts() -> ReasonTexts:
+    """The reasons' texts in the active language, looked up once for the ~140 rows a page lists."""
+    return ReasonTexts(
+        missed=_("missed target %(target)s, met last week"),
+        met=_("met target %(target)s, missed last week"),
+        first_move=_("first move in %(weeks)s weeks"),
+        usual=_("%(times)s× its usual move"),
+        plain=_("too little history: plain change"),
+        above=_("above target %(target)s"),
+        below=_("below target %(target)s"),
+    )
 
 
 def moves(kpis: Iterable[KPI], history: dict[int, list]) -> dict[int, Move]:
