@@ -131,8 +131,7 @@ class KeptFragmentCache(_QuickKeyCheck, BaseCache):
         try:
             stored_keys = list(by_stored)
             for start in range(0, len(stored_keys), BATCH):
-                batch = stored_keys[start : start + BATCH]
-                rows += KeptFragment.objects.using(self._db).filter(key__in=batch).values_list("key", "value")
+                rows += self._select(stored_keys[start : start + BATCH])
         except DatabaseError:
             logger.warning("Kept fragments could not be read; building them instead.", exc_info=True)
             return {}, {}
@@ -147,6 +146,17 @@ class KeptFragmentCache(_QuickKeyCheck, BaseCache):
             # PostgreSQL returns a bytea as a memoryview.
             pickled[key] = bytes(value)
         return pickled, found
+
+    def _select(self, stored_keys: list[str]) -> list[tuple[str, bytes]]:
+        """The rows of these keys, in plain SQL as `_upsert` writes them: building and compiling the
+        queryset took ten times what the database took to answer (~0.5 ms a view of the overview)."""
+        connection = connections[self._db]
+        quote = connection.ops.quote_name
+        table, key, value = quote(KeptFragment._meta.db_table), quote("key"), quote("value")
+        placeholders = ", ".join(["%s"] * len(stored_keys))
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {key}, {value} FROM {table} WHERE {key} IN ({placeholders})", stored_keys)
+            return cursor.fetchall()
 
     # ------------------------------------------------------------ writing
 
