@@ -261,7 +261,8 @@ def _kpi_rows(
     if not wanted:
         return {}
     kpis = list({kpi.pk: kpi for kpi, _target_first in wanted.values()}.values())
-    if ranked and all(kpi.pk in ranked for kpi in kpis):
+    # A KPI without a value this week was ranked with no figures: then every row works them out.
+    if ranked and all(kpi.pk in ranked and ranked[kpi.pk].change.current is not None for kpi in kpis):
         history = ranking.weekly_history(kpis, week, SPARK_WEEKS)
         moves = {kpi.pk: _printed_move(kpi, history[kpi.pk], ranked[kpi.pk]) for kpi in kpis}
     else:
@@ -310,8 +311,7 @@ def _build_parts(teams: list[Team], records: dict[int, list[LightRecord]], week:
     for row in _okr_rows_of(by_pk, week):
         okrs_by_team[row.key_result.objective.team_id].append(row)
 
-    # A KPI without a value this week was ranked with no figures: its row works them out from history.
-    built = _Built(week, ranked={pk: move for pk, move in moves.items() if move.change.current is not None})
+    built = _Built(week, ranked=moves)
     for team in teams:
         team_moves, team_okrs = moves_by_team[team.pk], okrs_by_team[team.pk]
         improved_all = ranking.improved_most(team_moves)
