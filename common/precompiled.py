@@ -8,7 +8,8 @@ which argument, and afterwards fills the real arguments into those slots and run
 The rows still come through the ORM's own iterable, converters and related-object populators, so the
 result is the queryset's: model instances, `values()` dicts or `values_list()` tuples. The tuples of a
 `values_list()` are converted a column at a time, with the ORM's converters: row by row, its loop cost
-more than the conversions (bench/FINDINGS.md §25).
+more than the conversions (bench/FINDINGS.md §25); SQLite's decimals with the same calls made inline
+(§27).
 
 An argument may also be a list of ids (`IdList` stand-ins): an `__in` list's length is part of the
 statement, so one is compiled per length, and a list is padded to the next power of two by repeating
@@ -236,6 +237,8 @@ def _converted_columns(queryset: QuerySet, compiler) -> tuple | None:
 
 
 def _each(converters: list, expression) -> Callable:
+    """The column through each of its converters in turn, as the ORM converts a row's value."""
+
     def convert(values, connection) -> list:
         for converter in converters:
             values = [converter(value, expression, connection) for value in values]

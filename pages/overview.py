@@ -222,17 +222,18 @@ class TeamOverview:
 
 @dataclass
 class _Built:
-    """The parts built in this request, and the OKR rows their candidates stand for.
+    """The parts built in this request, the OKR rows their candidates stand for, and the KPIs' moves.
 
-    A KPI candidate's row is loaded when shown, as a kept part's is: it prints the KPI's history and
-    its reasons in the reader's language, and the ranking read neither. An OKR candidate's row keeps
-    what its look-back worked out: only its key result and its updates' notes are read when shown.
+    A KPI candidate's row is loaded when shown, as a kept part's is: it prints the KPI's sparkline and
+    its reasons in the reader's language, which the ranking did not read; its usual move it takes from
+    `ranked` (`_kpi_rows`). An OKR candidate's row keeps what its look-back worked out: only its key
+    result and its updates' notes are read when shown.
     """
 
     week: IsoWeek
     parts: dict[int, TeamPart] = field(default_factory=dict)
     okr_candidates: dict[str, OkrRow] = field(default_factory=dict)
-    # The built teams' KPIs' moves of the week as ranked, by KPI: a row shown takes its usual move from them.
+    # The built teams' KPIs' moves of the week, by KPI, as the ranking made them.
     ranked: dict[int, Move] = field(default_factory=dict)
 
     def has(self, key: str) -> bool:
