@@ -11,6 +11,14 @@ GREEN = "rgb(24, 121, 78)"  # --better in app.css
 RED = "rgb(198, 40, 40)"  # --worse in app.css
 
 
+def manager_on_a_phone(page, live_server):
+    """The demo's manager signed in at a phone's width (390 px)."""
+    call_command("load_demo", force=True, verbosity=0)
+    page.set_viewport_size({"width": 390, "height": 844})
+    login(page, live_server.url, "manager", "manager")
+    return page
+
+
 def cell_colour(page, kpi_name: str, cell: str) -> tuple[str, str]:
     locator = page.locator(f'tr.kpi-row[data-kpi="{kpi_name}"] td.{cell}')
     return locator.inner_text().strip(), locator.evaluate("node => getComputedStyle(node).color")
@@ -40,10 +48,7 @@ def test_payments_week_33_shows_the_seed_changes_in_their_colours(browser_page, 
 
 
 def test_on_a_phone_the_change_shows_beside_the_value_without_scrolling(browser_page, live_server):
-    call_command("load_demo", force=True, verbosity=0)
-    page = browser_page
-    page.set_viewport_size({"width": 390, "height": 844})
-    login(page, live_server.url, "manager", "manager")
+    page = manager_on_a_phone(browser_page, live_server)
     page.goto(f"{live_server.url}/teams/payments/weeks/2024-W33/")
     row = page.locator('tr.kpi-row[data-kpi="需求吞吐率"]')
     change = row.locator("td.change-abs").bounding_box()
@@ -74,10 +79,7 @@ MOVER_FIGURES_JS = """
 def test_on_a_phone_every_mover_shows_its_figures_and_change_without_scrolling(browser_page, live_server):
     """The overview's ranked lists: a mover's name on its own line, its figures and change under it, in
     the card. As three columns the change was pushed out of the card, to be scrolled to."""
-    call_command("load_demo", force=True, verbosity=0)
-    page = browser_page
-    page.set_viewport_size({"width": 390, "height": 844})
-    login(page, live_server.url, "manager", "manager")
+    page = manager_on_a_phone(browser_page, live_server)
     page.goto(f"{live_server.url}/weeks/2024-W33/")
     movers = page.evaluate(MOVER_FIGURES_JS)
     assert len(movers) >= 10
@@ -90,10 +92,7 @@ def test_on_a_phone_every_mover_shows_its_figures_and_change_without_scrolling(b
 
 
 def test_on_a_phone_the_weekly_documents_kpi_tables_fit_the_page(browser_page, live_server):
-    call_command("load_demo", force=True, verbosity=0)
-    page = browser_page
-    page.set_viewport_size({"width": 390, "height": 844})
-    login(page, live_server.url, "manager", "manager")
+    page = manager_on_a_phone(browser_page, live_server)
     for path in ("/weeks/2024-W33/document/", "/teams/payments/weeks/2024-W33/print/"):
         page.goto(live_server.url + path)
         tables = page.locator(".doc-kpis")
