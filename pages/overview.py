@@ -256,8 +256,8 @@ def _kpi_rows(
     """Rows of these KPIs (row key → KPI, target first), written from their history: one query for all.
 
     When every one was ranked in this request (`ranked`), its usual move and the count behind it come
-    from the ranking, and only the weeks the sparkline draws are read; else the thirteen weeks the
-    usual move is worked out from.
+    from the ranking, and only the weeks the sparkline draws are read; else the fourteen weeks the
+    usual move is worked out from (`ranking.HISTORY_WEEKS`).
     """
     if not wanted:
         return {}
