@@ -360,7 +360,14 @@ def _request(client: Client, page: dict, prepared: bool = False):
     return time.perf_counter() - started, response
 
 
-def measure_page(client: Client, page: dict) -> dict:
+def measure_page(client: Client, page: dict, yardstick: tuple[Client, dict] | None = None) -> dict:
+    """The page's queries and times; with a yardstick (its admin changelist and that page's client), the
+    two are requested alternately, so a change in the shared host's speed lands on both alike.
+
+    Each page measured in its own block, tens of seconds from its admin's block, compared the host's
+    speed at two moments as much as the pages: the same build's overview measured 48 to 66 ms in one
+    session (bench/FINDINGS.md §28).
+    """
     method = "PUT" if page.get("api_put") else "POST" if page.get("post") else "GET"
     result = {"url": page["url"], "user": page["user"], "method": method}
     if page.get("admin"):
@@ -386,13 +393,20 @@ def measure_page(client: Client, page: dict) -> dict:
     for _ in range(WARMUP):
         _request(client, page)
     seconds: list[float] = []
+    beside: list[float] = []
     deadline = time.perf_counter() + TIME_PER_PAGE
     while len(seconds) < MIN_REPS or (time.perf_counter() < deadline and len(seconds) < MAX_REPS):
         elapsed, _response = _request(client, page)
         seconds.append(elapsed)
+        if yardstick:
+            elapsed, _response = _request(*yardstick)
+            beside.append(elapsed)
     result.update(summary(seconds))
     # Kept so bench.run can pool rounds measured at different moments into one median.
     result["samples_ms"] = [round(value * 1000, 3) for value in seconds]
+    if beside:
+        result["admin_samples_ms"] = [round(value * 1000, 3) for value in beside]
+        result["admin_median_ms"] = summary(beside)["median_ms"]
     return result
 
 
@@ -453,13 +467,16 @@ def run_pages(out: str, gunicorn: bool):
     # a worker's, not those of a process whose collector walks start-up's objects again and again.
     settle_after_start_up()
     result = {"pages": {}, "vendor": connection.vendor}
+    by_name = {page["name"]: page for page in pages(ctx)}
     # The form POST and the API PUT write, so they go last: every other page reads the data as generated.
-    for page in sorted(pages(ctx), key=lambda page: bool(page.get("post") or page.get("api_put"))):
+    for page in sorted(by_name.values(), key=lambda page: bool(page.get("post") or page.get("api_put"))):
         if page.get("api_put"):
             # A bearer token, as scripts send; made per run, so the token's lookup is part of the time.
             _token, text = ApiToken.issue(ctx["lead"], "bench", scope=ApiToken.Scope.WRITE)
             page["headers"] = {"Authorization": f"Bearer {text}"}
-        result["pages"][page["name"]] = measure_page(clients[page["user"]], page)
+        admin = by_name.get(page.get("admin"))
+        yardstick = (clients[admin["user"]], admin) if admin else None
+        result["pages"][page["name"]] = measure_page(clients[page["user"]], page, yardstick)
         if page.get("api_put"):
             restore = json.dumps(page["api_put"][2])
             clients[page["user"]].put(

@@ -97,6 +97,11 @@ def merge_round(run: dict, measured: dict):
             pooled["queries"] = max(pooled["queries"], page.get("queries") or 0)
         pooled["samples_ms"] += page["samples_ms"]
         pooled.update(summary([value / 1000 for value in pooled["samples_ms"]]))
+        if "admin_samples_ms" in page and "admin_samples_ms" in pooled:
+            pooled["admin_samples_ms"] += page["admin_samples_ms"]
+            pooled["admin_median_ms"] = summary([value / 1000 for value in pooled["admin_samples_ms"]])[
+                "median_ms"
+            ]
     if "sql_floor" in measured:
         run["sql_floor"] = measured["sql_floor"]
     if "throughput" in measured:
@@ -231,11 +236,16 @@ def _against_admin(db: str, scale: int, pages: dict) -> list[dict]:
             continue
         admin = pages.get(page["admin"], {})
         label = f"cold page faster than the admin of its rows (x{scale}): {name}"
-        if "median_ms" not in page or "median_ms" not in admin:
+        # The admin requested alternately with the page (bench.measure.measure_page) is the yardstick;
+        # results measured before that compare with the admin's own block.
+        yardstick = page.get("admin_median_ms", admin.get("median_ms"))
+        if "median_ms" not in page or yardstick is None:
             checks.append(_check(label, db, None, page.get("error") or admin.get("error") or "not measured"))
             continue
-        detail = f"{page['median_ms']:.1f} ms vs {page['admin']} {admin['median_ms']:.1f} ms"
-        checks.append(_check(label, db, page["median_ms"] < admin["median_ms"], detail))
+        detail = f"{page['median_ms']:.1f} ms vs {page['admin']} {yardstick:.1f} ms"
+        if "admin_median_ms" in page:
+            detail += " (requested alternately)"
+        checks.append(_check(label, db, page["median_ms"] < yardstick, detail))
     return checks
 
 
@@ -406,7 +416,8 @@ def markdown(results: dict) -> str:
         f"interleaved rounds of at least {results.get('seconds_per_page', 2)} s per page (10 to 100 "
         "requests) whose samples are pooled. Conditions: a shared 2-CPU virtual machine whose "
         "speed varies from minute to minute (see the load averages), so single figures are noisy; the "
-        "budget compares medians.",
+        "budget compares medians, and a page compared with an admin changelist is requested alternately "
+        "with it, so the two medians come from the same minutes.",
         "",
         f"- Date: {results['date']} (UTC)",
         f"- Machine: {machine['cpu']} × {machine['cpus']} CPUs, {machine['platform']}, "

@@ -232,6 +232,7 @@ def main(argv=None):
     for run in results["runs"]:
         for page in run.get("pages", {}).values():
             page.pop("samples_ms", None)
+            page.pop("admin_samples_ms", None)
     write_results(results)
     print(report.budget_table(results["budget"]))
     print(f"Wrote bench/RESULTS.md and bench/results.json in {results['total_seconds']} s.")

@@ -1,6 +1,11 @@
 """The bench's own logic: the budget verdicts and the form reader the POST measurement relies on."""
 
-from bench.measure import form_data, percentile
+import pytest
+from django.core.signals import request_started
+from django.urls import reverse
+
+from bench import measure
+from bench.measure import form_data, measure_page, percentile
 from bench.report import budget, cold_table, foreign_sections, markdown, merge_round
 
 FORM_PAGE = """
@@ -195,3 +200,59 @@ def test_a_page_that_reads_fewer_queries_at_a_larger_scale_does_not_grow():
     # _run(1) reads 10 queries (see _run); one fewer at scale 100 is not growth.
     runs = [_run(1), _run(100, queries=9)]
     assert verdicts(budget(runs))["queries do not grow: team_week"] == "PASS"
+
+
+def test_the_admin_requested_alternately_with_a_page_is_its_yardstick():
+    runs = [_run(1)]
+    pages = runs[0]["pages"]
+    # The admin's own block ran while the host was fast; beside the page it measured as slow as the page.
+    pages["admin_values"] = {"queries": 9, "median_ms": 25.0}
+    pages["kpi_list"] = {"queries": 6, "median_ms": 30.0, "admin": "admin_values", "admin_median_ms": 33.0}
+    pages["kpi_list_week"] = {
+        "queries": 6,
+        "median_ms": 20.0,
+        "admin": "admin_values",
+        "admin_median_ms": 19.0,
+    }
+    checks = budget(runs)
+    result = verdicts(checks)
+    assert result["cold page faster than the admin of its rows (x1): kpi_list"] == "PASS"
+    assert result["cold page faster than the admin of its rows (x1): kpi_list_week"] == "MISS"
+    detail = verdict_details(checks)["cold page faster than the admin of its rows (x1): kpi_list"]
+    assert detail == "30.0 ms vs admin_values 33.0 ms (requested alternately)"
+
+
+def test_rounds_pool_the_alternated_admin_samples_with_the_pages():
+    run = {}
+    first = {"pages": {"kpi_list": {"samples_ms": [10.0, 30.0], "admin_samples_ms": [40.0, 50.0]}}}
+    second = {"pages": {"kpi_list": {"samples_ms": [20.0], "admin_samples_ms": [20.0]}}}
+    merge_round(run, first)
+    merge_round(run, second)
+    page = run["pages"]["kpi_list"]
+    assert page["admin_samples_ms"] == [40.0, 50.0, 20.0]
+    assert page["admin_median_ms"] == 40.0
+    assert page["median_ms"] == 20.0
+
+
+@pytest.mark.django_db
+def test_a_page_and_its_admin_are_requested_alternately(client, django_user_model, monkeypatch):
+    monkeypatch.setattr(measure, "TIME_PER_PAGE", 0)  # the fewest timed requests: measure.MIN_REPS
+    admin = django_user_model.objects.create_superuser("bench-admin", password="x")
+    client.force_login(admin)
+    requested = []
+    page = {"name": "kpi_list", "url": reverse("kpi-list"), "user": "admin"}
+    yardstick = {"name": "admin_values", "url": "/admin/reports/kpivalue/", "user": "admin"}
+
+    def record(**kwargs):
+        requested.append(kwargs["environ"]["PATH_INFO"])
+
+    request_started.connect(record)
+    try:
+        result = measure_page(client, page, (client, yardstick))
+    finally:
+        request_started.disconnect(record)
+    assert result["status"] == 200
+    assert len(result["admin_samples_ms"]) == len(result["samples_ms"]) >= 10
+    timed = requested[-2 * len(result["samples_ms"]) :]
+    assert timed == [page["url"], yardstick["url"]] * len(result["samples_ms"])
+    assert result["admin_median_ms"] > 0
