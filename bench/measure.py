@@ -361,8 +361,8 @@ def _request(client: Client, page: dict, prepared: bool = False):
 
 
 def measure_page(client: Client, page: dict, yardstick: tuple[Client, dict] | None = None) -> dict:
-    """The page's queries and times; with a yardstick (its admin changelist and that page's client), the
-    two are requested alternately, so a change in the shared host's speed lands on both alike.
+    """The page's queries and times; with a yardstick (its admin changelist, and the client that requests
+    it), the two are requested alternately, so a change in the shared host's speed lands on both alike.
 
     Each page measured in its own block, tens of seconds from its admin's block, compared the host's
     speed at two moments as much as the pages: the same build's overview measured 48 to 66 ms in one

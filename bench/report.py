@@ -99,9 +99,7 @@ def merge_round(run: dict, measured: dict):
         pooled.update(summary([value / 1000 for value in pooled["samples_ms"]]))
         if "admin_samples_ms" in page and "admin_samples_ms" in pooled:
             pooled["admin_samples_ms"] += page["admin_samples_ms"]
-            pooled["admin_median_ms"] = summary([value / 1000 for value in pooled["admin_samples_ms"]])[
-                "median_ms"
-            ]
+            pooled["admin_median_ms"] = round(statistics.median(pooled["admin_samples_ms"]), 3)
     if "sql_floor" in measured:
         run["sql_floor"] = measured["sql_floor"]
     if "throughput" in measured:
