@@ -17,12 +17,11 @@ from typing import NamedTuple
 from common.formatting import EXPONENTS, format_number, format_signed, quantize
 from common.precompiled import STAND_IN_LATER_MONDAYS, STAND_IN_MONDAYS, Precompiled, id_list_stand_ins
 from common.weeks import IsoWeek
-from reports.models import KPI, KPIValue, Week
+from reports.models import DIRECTION_HIGHER_IS_BETTER, DIRECTION_NEUTRAL, KPI, KPIValue, Week
 
 RELATIVE_PLACES = 2
 _RELATIVE_EXPONENT = EXPONENTS[RELATIVE_PLACES]
 _ZERO = Decimal(0)
-_NEUTRAL, _HIGHER_IS_BETTER = KPI.Direction.NEUTRAL.value, KPI.Direction.HIGHER_IS_BETTER.value
 
 
 class Tone:
@@ -70,11 +69,11 @@ class Change:
             self.relative = (delta * 100 / abs(previous)).quantize(_RELATIVE_EXPONENT, rounding=ROUND_HALF_UP)
         if not delta:
             self.tone = Tone.UNCHANGED
-        elif kpi.direction == _NEUTRAL or running_total:
+        elif kpi.direction == DIRECTION_NEUTRAL or running_total:
             # A running total rises by construction (and a month-to-date one falls when the month turns):
             # neither is better or worse news in itself.
             self.tone = Tone.NEUTRAL
-        elif (delta > 0) == (kpi.direction == _HIGHER_IS_BETTER):
+        elif (delta > 0) == (kpi.direction == DIRECTION_HIGHER_IS_BETTER):
             self.tone = Tone.BETTER
         else:
             self.tone = Tone.WORSE

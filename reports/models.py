@@ -497,7 +497,7 @@ class KPI(RemembersTeamPath, models.Model):
     @property
     def is_running_total(self) -> bool:
         """Cumulative or month to date: its weekly increment is what a reader compares."""
-        return self.kind != _LEVEL
+        return self.kind != KIND_LEVEL
 
     def alias_list(self) -> list[str]:
         return [alias.strip() for alias in self.aliases.split(",") if alias.strip()]
@@ -505,17 +505,18 @@ class KPI(RemembersTeamPath, models.Model):
     def target_met(self, value: Decimal | None) -> bool | None:
         """True or False against the target; None when there is no target, value or direction."""
         target, direction = self.target, self.direction
-        if target is None or value is None or direction == _NEUTRAL:
+        if target is None or value is None or direction == DIRECTION_NEUTRAL:
             return None
-        if direction == _HIGHER_IS_BETTER:
+        if direction == DIRECTION_HIGHER_IS_BETTER:
             return value >= target
         return value <= target
 
 
 # The choices' plain values: a rule that ranks a department's 1,200 KPIs compares a str with a str,
-# not with an enum member found through two class attributes.
-_LEVEL = KPI.Kind.LEVEL.value
-_NEUTRAL, _HIGHER_IS_BETTER = KPI.Direction.NEUTRAL.value, KPI.Direction.HIGHER_IS_BETTER.value
+# not with an enum member found through two class attributes (reports/comparison.py `Change` too).
+KIND_LEVEL = KPI.Kind.LEVEL.value
+DIRECTION_NEUTRAL = KPI.Direction.NEUTRAL.value
+DIRECTION_HIGHER_IS_BETTER = KPI.Direction.HIGHER_IS_BETTER.value
 
 
 class KPIValue(RemembersTeamPath, models.Model):
